@@ -1,0 +1,5 @@
+package dsys.core.env;
+
+/** A scheduled timer, to cancel it. */
+public record TimerId(long value) {
+}

@@ -1,0 +1,146 @@
+package dsys.platform;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dsys.core.clock.DriftingClock;
+import dsys.core.fault.FaultState;
+import dsys.platform.chaos.ChaosController;
+import dsys.platform.chaos.CrashedNodeFilter;
+import dsys.platform.events.EventPublisher;
+import dsys.platform.events.EventReader;
+import dsys.platform.events.EventsController;
+import dsys.platform.host.CoreHosts;
+import dsys.platform.host.NodeRuntime;
+import dsys.platform.node.DsysProperties;
+import dsys.platform.node.NodeIdentity;
+import dsys.platform.node.NodeInfoController;
+import dsys.platform.storage.FileDurable;
+import dsys.platform.transport.DsysJacksonModule;
+import dsys.platform.transport.HttpTransport;
+import dsys.platform.transport.MessageController;
+import dsys.platform.transport.PeerClient;
+import dsys.platform.transport.PeerDirectory;
+import dsys.platform.web.AdminInterceptor;
+import dsys.platform.web.ProblemHandler;
+import dsys.platform.web.RequestIdFilter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** The shared mechanisms every dsys service gets by depending on platform-core. */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@EnableConfigurationProperties(DsysProperties.class)
+@Import({ProblemHandler.class, NodeInfoController.class, MessageController.class, ChaosController.class, EventsController.class})
+public class DsysAutoConfiguration {
+
+    @Bean
+    NodeIdentity nodeIdentity(DsysProperties props, @Value("${spring.application.name}") String app) {
+        return NodeIdentity.from(props, app);
+    }
+
+    /** True time is the host clock, read monotonically from an anchor so host clock steps do not leak in. */
+    @Bean
+    DriftingClock nodeClock() {
+        long anchorWall = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
+        long anchorMono = System.nanoTime();
+        return DriftingClock.perfect(() -> anchorWall + (System.nanoTime() - anchorMono));
+    }
+
+    @Bean
+    FaultState faultState() {
+        return new FaultState();
+    }
+
+    @Bean(destroyMethod = "close")
+    FileDurable durable(DsysProperties props, NodeIdentity id) {
+        return new FileDurable(Path.of(props.getDataDir()).resolve(id.self().value()));
+    }
+
+    @Bean
+    DsysJacksonModule dsysJacksonModule() {
+        return new DsysJacksonModule();
+    }
+
+    @Bean(destroyMethod = "close")
+    EventPublisher eventPublisher(ObjectMapper json, MeterRegistry metrics, DsysProperties props, KafkaProperties kafka) {
+        KafkaTemplate<String, String> template = null;
+        if (props.getKafka().isEnabled()) {
+            template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(kafka.buildProducerProperties(null),
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.StringSerializer()));
+        }
+        return new EventPublisher(json, metrics, template, props.getKafka().getTopic());
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "dsys.kafka.enabled", havingValue = "true", matchIfMissing = true)
+    EventReader eventReader(DsysProperties props, KafkaProperties kafka, ObjectMapper json) {
+        return new EventReader(String.join(",", kafka.getBootstrapServers()), props.getKafka().getTopic(), json);
+    }
+
+    @Bean(destroyMethod = "close")
+    NodeRuntime nodeRuntime(NodeIdentity id, DriftingClock clock, FileDurable durable, FaultState faults,
+                            EventPublisher events, PeerDirectory peers, ObjectMapper json, MeterRegistry metrics,
+                            @Value("${dsys.transport.timeout:2s}") Duration timeout) {
+        NodeRuntime node = new NodeRuntime(id, clock, durable, faults, events);
+        node.transport(new HttpTransport(node, peers, json, metrics, timeout));
+        return node;
+    }
+
+    @Bean
+    CoreHosts coreHosts(NodeRuntime node) {
+        return new CoreHosts(node);
+    }
+
+    @Bean
+    PeerDirectory peerDirectory(DsysProperties props, ObjectProvider<DiscoveryClient> discovery, NodeIdentity id) {
+        return new PeerDirectory(props.getPeers(), discovery, id.service());
+    }
+
+    @Bean
+    PeerClient peerClient(PeerDirectory peers, @Value("${dsys.transport.timeout:2s}") Duration timeout) {
+        return new PeerClient(peers, timeout);
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
+        FilterRegistrationBean<RequestIdFilter> r = new FilterRegistrationBean<>(new RequestIdFilter());
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return r;
+    }
+
+    @Bean
+    FilterRegistrationBean<CrashedNodeFilter> crashedNodeFilter(NodeRuntime node) {
+        FilterRegistrationBean<CrashedNodeFilter> r = new FilterRegistrationBean<>(new CrashedNodeFilter(node));
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return r;
+    }
+
+    @Bean
+    WebMvcConfigurer dsysAdminRoutes(DsysProperties props) {
+        return new WebMvcConfigurer() {
+            @Override
+            public void addInterceptors(InterceptorRegistry registry) {
+                registry.addInterceptor(new AdminInterceptor(props.getAdminToken()));
+            }
+        };
+    }
+}

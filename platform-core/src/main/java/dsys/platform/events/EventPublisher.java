@@ -1,0 +1,90 @@
+package dsys.platform.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dsys.core.event.Event;
+import dsys.core.event.EventSink;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Takes events from the cores (on the core thread, so it never blocks): counts them, keeps the recent ones in
+ * memory, and hands them to Kafka on a separate thread with a bounded queue — a slow or absent broker costs
+ * dropped events (counted), never a stalled algorithm.
+ */
+public class EventPublisher implements EventSink, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
+    private static final int RECENT = 2000;
+
+    private final ObjectMapper json;
+    private final MeterRegistry metrics;
+    private final KafkaTemplate<String, String> kafka;
+    private final String topic;
+    private final ArrayDeque<Event> recent = new ArrayDeque<>();
+    private final ThreadPoolExecutor sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(10_000), r -> {
+        Thread t = new Thread(r, "dsys-events");
+        t.setDaemon(true);
+        return t;
+    }, (r, e) -> { });
+
+    public EventPublisher(ObjectMapper json, MeterRegistry metrics, KafkaTemplate<String, String> kafka, String topic) {
+        this.json = json;
+        this.metrics = metrics;
+        this.kafka = kafka;
+        this.topic = topic;
+        sender.setRejectedExecutionHandler((r, e) -> metrics.counter("dsys.events.dropped", "reason", "queue-full").increment());
+    }
+
+    @Override
+    public void accept(Event e) {
+        metrics.counter("dsys.events", "kind", e.kind()).increment();
+        synchronized (recent) {
+            if (recent.size() == RECENT) recent.removeFirst();
+            recent.addLast(e);
+        }
+        if (kafka == null) return;
+        sender.execute(() -> publish(e));
+    }
+
+    private void publish(Event e) {
+        try {
+            kafka.send(new ProducerRecord<>(topic, e.node(), json.writeValueAsString(e))).whenComplete((r, t) -> {
+                if (t != null) metrics.counter("dsys.events.dropped", "reason", "kafka").increment();
+            });
+        } catch (JsonProcessingException ex) {
+            log.warn("event {} is not serialisable: {}", e.kind(), ex.getOriginalMessage());
+        } catch (RuntimeException ex) {
+            metrics.counter("dsys.events.dropped", "reason", "kafka").increment();
+            log.debug("kafka send failed: {}", ex.toString());
+        }
+    }
+
+    /** The last events this node emitted, oldest first. */
+    public List<Event> recent(int limit) {
+        synchronized (recent) {
+            List<Event> all = new ArrayList<>(recent);
+            return all.subList(Math.max(0, all.size() - limit), all.size());
+        }
+    }
+
+    public boolean kafkaEnabled() {
+        return kafka != null;
+    }
+
+    @Override
+    public void close() {
+        sender.shutdown();
+    }
+}

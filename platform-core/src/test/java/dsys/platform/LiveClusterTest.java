@@ -1,0 +1,137 @@
+package dsys.platform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Two live nodes in one JVM talking over the HTTP transport, with faults injected through their chaos routes. */
+class LiveClusterTest {
+
+    static final String TOKEN = "test-token";
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
+    static int[] ports;
+
+    @BeforeAll
+    static void start(@TempDir Path data) throws IOException {
+        ports = new int[]{freePort(), freePort()};
+        for (int i = 0; i < 2; i++) {
+            nodes.add(new SpringApplicationBuilder(PingApp.class).properties(
+                    "spring.application.name=ping",
+                    "server.port=" + ports[i],
+                    "dsys.node=ping-" + (i + 1),
+                    "dsys.members=ping-1,ping-2",
+                    "dsys.peers.ping-1=http://127.0.0.1:" + ports[0],
+                    "dsys.peers.ping-2=http://127.0.0.1:" + ports[1],
+                    "dsys.admin-token=" + TOKEN,
+                    "dsys.data-dir=" + data,
+                    "dsys.kafka.enabled=false",
+                    "eureka.client.enabled=false").run());
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        nodes.forEach(ConfigurableApplicationContext::close);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static HttpResponse<String> call(int node, String method, String path, String body, boolean admin) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[node] + path))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (admin) b.header("Authorization", "Bearer " + TOKEN);
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void messagesCrossTheHttpTransportAndCarryLamportTime() throws Exception {
+        HttpResponse<String> r = call(0, "POST", "/test/ping", null, false);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode n = JSON.readTree(r.body());
+        assertThat(n.get("pongs").asInt()).isEqualTo(1);
+        // ping-1: emit(1), send(2); ping-2 receives at ≥3, sends pong ≥4; ping-1 receives ≥5.
+        assertThat(n.get("lamport").asLong()).isGreaterThanOrEqualTo(5);
+        assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
+    }
+
+    @Test
+    void aPartitionSilencesPeersAndHealingRestoresThem() throws Exception {
+        assertThat(call(0, "POST", "/api/chaos/partitions", "{\"groups\":[[\"ping-1\"],[\"ping-2\"]]}", true).statusCode()).isEqualTo(200);
+        try {
+            HttpResponse<String> r = call(0, "POST", "/test/ping", null, false);
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Content-Type").orElseThrow()).contains("application/problem+json");
+            assertThat(JSON.readTree(r.body()).get("detail").asText()).contains("only 0 pongs");
+        } finally {
+            assertThat(call(0, "DELETE", "/api/chaos", null, true).statusCode()).isEqualTo(200);
+        }
+        assertThat(call(0, "POST", "/test/ping", null, false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void adminRoutesNeedTheToken() throws Exception {
+        HttpResponse<String> none = call(0, "GET", "/api/chaos", null, false);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Bearer");
+        assertThat(JSON.readTree(none.body()).get("type").asText()).isEqualTo("https://dsys.dev/problems/unauthorized");
+        assertThat(call(0, "GET", "/api/chaos", null, true).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void unknownRouteIsA404Problem() throws Exception {
+        HttpResponse<String> r = call(1, "GET", "/api/nothing-here", null, false);
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.headers().firstValue("Content-Type").orElseThrow()).contains("application/problem+json");
+    }
+
+    @Test
+    void aCrashedNodeAnswers503AndRecoversDurableStateOnRestart() throws Exception {
+        HttpResponse<String> first = call(1, "POST", "/test/ping", null, false);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        long before = JSON.readTree(first.body()).get("round").asLong();
+        assertThat(JSON.readTree(call(1, "POST", "/api/chaos/nodes/ping-1/crash", null, true).body()).get("applied").asBoolean()).isFalse();
+        assertThat(call(1, "POST", "/api/chaos/nodes/ping-2/crash", null, true).statusCode()).isEqualTo(200);
+        try {
+            HttpResponse<String> r = call(1, "POST", "/test/ping", null, false);
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body()).contains("node-crashed");
+        } finally {
+            call(1, "POST", "/api/chaos/nodes/ping-2/restart", null, true);
+        }
+        HttpResponse<String> after = call(1, "POST", "/test/ping", null, false);
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(after.body()).get("round").asLong()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void malformedBodyAndBadFaultsAre400Problems() throws Exception {
+        HttpResponse<String> r = call(0, "POST", "/api/chaos/links", "{\"from\":\"ping-1\",\"to\":\"ping-2\",\"dropRate\":2}", true);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("dropRate must be within 0..1");
+        assertThat(call(0, "POST", "/api/chaos/partitions", "{not json", true).statusCode()).isEqualTo(400);
+    }
+}

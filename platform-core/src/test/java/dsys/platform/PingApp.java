@@ -1,0 +1,88 @@
+package dsys.platform;
+
+import dsys.core.env.Core;
+import dsys.core.env.Env;
+import dsys.core.env.Rejection;
+import dsys.core.env.RequestId;
+import dsys.core.message.Message;
+import dsys.core.node.NodeId;
+import dsys.platform.host.CoreHost;
+import dsys.platform.host.CoreHosts;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A test-only service: "ping" asks every peer for a pong and answers how many came back. */
+@SpringBootApplication
+public class PingApp {
+
+    public record Ping(long round) implements Message { }
+    public record Pong(long round) implements Message { }
+    public record PingAll() { }
+    public record PingTimeout(long round) { }
+    public record PingResult(int pongs, long round, long lamport) { }
+
+    /** Counts rounds in durable storage so a restart resumes the count. */
+    static final class PingCore implements Core {
+        private final Env env;
+        private final Map<Long, RequestId> waiting = new HashMap<>();
+        private final Map<Long, Integer> pongs = new HashMap<>();
+
+        PingCore(Env env) {
+            this.env = env;
+        }
+
+        @Override
+        public void onRequest(RequestId request, Object body) {
+            long round = Long.parseLong(env.storage().get("round").orElse("0")) + 1;
+            env.storage().put("round", Long.toString(round));
+            waiting.put(round, request);
+            pongs.put(round, 0);
+            env.emit("ping.start", Map.of("round", round));
+            env.members().others(env.self()).forEach(p -> env.send(p, new Ping(round)));
+            env.after(Duration.ofSeconds(2), new PingTimeout(round));
+        }
+
+        @Override
+        public void onMessage(NodeId from, Message m) {
+            if (m instanceof Ping p) env.send(from, new Pong(p.round()));
+            if (m instanceof Pong p && waiting.containsKey(p.round())) { // a late pong after the timeout is ignored
+                int n = pongs.merge(p.round(), 1, Integer::sum);
+                if (n == env.members().size() - 1) {
+                    env.reply(waiting.remove(p.round()), new PingResult(n, p.round(), env.logical().lamport()));
+                }
+            }
+        }
+
+        @Override
+        public void onTimer(Object timer) {
+            if (timer instanceof PingTimeout t && waiting.containsKey(t.round())) {
+                env.reply(waiting.remove(t.round()), Rejection.unavailable("only " + pongs.get(t.round()) + " pongs in round " + t.round()));
+            }
+        }
+    }
+
+    @Bean
+    CoreHost pingHost(CoreHosts hosts) {
+        return hosts.start("ping", PingCore::new);
+    }
+
+    @RestController
+    static class PingController {
+        private final CoreHost host;
+
+        PingController(CoreHost host) {
+            this.host = host;
+        }
+
+        @PostMapping("/test/ping")
+        Object ping() {
+            return host.call(new PingAll(), Duration.ofSeconds(5));
+        }
+    }
+}
