@@ -1,0 +1,246 @@
+package dsys.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * The gateway against in-test instances found through SimpleDiscoveryClient (no Eureka):
+ * time-1; lock-1 up and lock-2 down; kv-1..3; txn-1 down.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "eureka.client.enabled=false",
+    "dsys.admin-token=s3cret",
+    "dsys.gateway.timeouts.events=1s",
+})
+class GatewayTest {
+  private static final String TOKEN = "Bearer s3cret";
+  private static final FakeInstance TIME_1 = start("time-1");
+  private static final FakeInstance LOCK_1 = start("lock-1");
+  private static final List<FakeInstance> KV = List.of(start("kv-1"), start("kv-2"), start("kv-3"));
+
+  @Autowired WebTestClient client;
+  @Autowired ReactiveResilience4JCircuitBreakerFactory breakers;
+
+  @DynamicPropertySource
+  static void instances(DynamicPropertyRegistry registry) throws IOException {
+    register(registry, "time-service", 0, "time-1", TIME_1.uri());
+    register(registry, "lock-service", 0, "lock-1", LOCK_1.uri());
+    register(registry, "lock-service", 1, "lock-2", FakeInstance.deadUri());
+    for (int i = 0; i < KV.size(); i++) {
+      register(registry, "kv-service", i, KV.get(i).node, KV.get(i).uri());
+    }
+    register(registry, "txn-coordinator", 0, "txn-1", FakeInstance.deadUri());
+  }
+
+  private static void register(DynamicPropertyRegistry registry, String service, int i, String node, String uri) {
+    String prefix = "spring.cloud.discovery.client.simple.instances." + service + "[" + i + "].";
+    registry.add(prefix + "uri", () -> uri);
+    registry.add(prefix + "instance-id", () -> node);
+    registry.add(prefix + "metadata.node", () -> node);
+  }
+
+  @AfterAll
+  static void stop() {
+    TIME_1.close();
+    LOCK_1.close();
+    KV.forEach(FakeInstance::close);
+  }
+
+  @Test
+  void routesEachPrefixToItsService() {
+    assertThat(get("/api/time/now").get("node").asText()).isEqualTo("time-1");
+    assertThat(get("/api/locks/l1").get("node").asText()).isEqualTo("lock-1");
+    assertThat(get("/api/coordination/leader").get("node").asText()).isEqualTo("lock-1");
+    assertThat(get("/api/kv/default/k").get("node").asText()).startsWith("kv-");
+    JsonNode events = get("/api/events?limit=1");
+    assertThat(events.get("node").asText()).isEqualTo("time-1"); // dsys.gateway.events-service default
+    JsonNode docs = get("/v3/api-docs/kv-service");
+    assertThat(docs.get("node").asText()).startsWith("kv-");
+    assertThat(docs.get("path").asText()).isEqualTo("/v3/api-docs");
+  }
+
+  @Test
+  void swaggerUiListsEveryServiceDocument() {
+    client.get().uri("/v3/gateway-api-docs/swagger-config").exchange()
+        .expectStatus().isOk()
+        .expectBody(String.class).value(config -> assertThat(config)
+            .contains("/v3/api-docs/time-service", "/v3/api-docs/lock-service",
+                "/v3/api-docs/kv-service", "/v3/api-docs/txn-coordinator"));
+  }
+
+  @Test
+  void pinnedRequestsReachOnlyTheNamedNode() {
+    Set<String> unpinned = new HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      unpinned.add(get("/api/kv/default/k").get("node").asText());
+    }
+    assertThat(unpinned).as("round robin spreads unpinned requests").hasSize(3);
+    for (int i = 0; i < 6; i++) {
+      JsonNode answer = client.get().uri("/api/kv/default/k").header("X-Dsys-Node", "kv-2").exchange()
+          .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+      assertThat(answer.get("node").asText()).isEqualTo("kv-2");
+    }
+  }
+
+  @Test
+  void pinningAnUnknownNodeIs503NamingTheNodeAndLeavesTheServiceBreakerClosed() {
+    for (int i = 0; i < 12; i++) { // more than the breaker's minimum number of calls (10)
+      JsonNode problem = expectProblem(client.get().uri("/api/kv/default/k").header("X-Dsys-Node", "kv-9").exchange(),
+          HttpStatus.SERVICE_UNAVAILABLE, "node-unavailable");
+      assertThat(problem.get("detail").asText()).contains("'kv-9'", "kv-service", "kv-1, kv-2, kv-3");
+    }
+    assertThat(breakers.getCircuitBreakerRegistry().circuitBreaker("kv-service").getState())
+        .isEqualTo(CircuitBreaker.State.CLOSED);
+  }
+
+  @Test
+  void pinningADownNodeIs503NamingTheNode() {
+    JsonNode problem = expectProblem(client.post().uri("/api/locks/l1/acquire").header("X-Dsys-Node", "lock-2").exchange(),
+        HttpStatus.SERVICE_UNAVAILABLE, "node-unavailable");
+    assertThat(problem.get("detail").asText()).contains("'lock-2'", "lock-service", "did not answer");
+  }
+
+  @Test
+  void downServiceIs503NamingItWithoutWaitingForTheTimeLimit() {
+    long start = System.nanoTime();
+    JsonNode problem = expectProblem(client.post().uri("/api/txn").contentType(MediaType.APPLICATION_JSON)
+        .bodyValue("{}").exchange(), HttpStatus.SERVICE_UNAVAILABLE, "service-unavailable");
+    assertThat(problem.get("detail").asText()).startsWith("txn-coordinator is unavailable");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5)); // limit is 30 s
+  }
+
+  @Test
+  void hangingServiceIs504AfterItsRouteTimeLimit() {
+    long start = System.nanoTime();
+    JsonNode problem = expectProblem(client.get().uri("/api/events/slow").exchange(),
+        HttpStatus.GATEWAY_TIMEOUT, "gateway-timeout");
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(problem.get("detail").asText()).contains("time-service did not answer within 1s");
+    assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
+  }
+
+  @Test
+  void getIsRetriedOnAnotherInstanceButPostAndServerErrorsAreNot() {
+    for (int i = 0; i < 4; i++) {
+      assertThat(get("/api/locks/l1").get("node").asText()).isEqualTo("lock-1"); // lock-2 refuses
+    }
+    // Round robin over lock-1 and dead lock-2: exactly every other POST lands on lock-2 and fails.
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      statuses.add(client.post().uri("/api/locks/l1/acquire").exchange().returnResult(String.class).getStatus().value());
+    }
+    assertThat(statuses).containsExactlyInAnyOrder(200, 200, 503, 503);
+
+    client.get().uri("/api/time/boom").exchange().expectStatus().isEqualTo(500);
+    assertThat(TIME_1.boomHits.get()).as("a 500 is an answer, not retried").isEqualTo(1);
+  }
+
+  @Test
+  void adminRoutesNeedTheToken() {
+    String clock = "/api/time/nodes/time-2/clock";
+    client.put().uri(clock).bodyValue("{}").exchange()
+        .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"dsys\"");
+    expectProblem(client.put().uri(clock).bodyValue("{}").exchange(), HttpStatus.UNAUTHORIZED, "unauthorized");
+    expectProblem(client.put().uri(clock).header(HttpHeaders.AUTHORIZATION, "Bearer wrong").bodyValue("{}").exchange(),
+        HttpStatus.UNAUTHORIZED, "unauthorized");
+    expectProblem(client.delete().uri("/api/chaos").exchange(), HttpStatus.UNAUTHORIZED, "unauthorized");
+
+    JsonNode passed = client.put().uri(clock).header(HttpHeaders.AUTHORIZATION, TOKEN).bodyValue("{}").exchange()
+        .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+    assertThat(passed.get("authorization").asText()).as("services check it again").isEqualTo(TOKEN);
+    // Same prefix, not an admin route: open.
+    client.get().uri("/api/time/nodes").exchange().expectStatus().isOk();
+  }
+
+  @Test
+  void unknownRouteIs404Problem() {
+    JsonNode problem = expectProblem(client.get().uri("/api/nope/x").exchange(), HttpStatus.NOT_FOUND, "not-found");
+    assertThat(problem.get("detail").asText()).contains("GET /api/nope/x", "/api/kv/**");
+  }
+
+  @Test
+  void requestIdIsGeneratedOrKeptAndPassedDownstream() {
+    var generated = client.get().uri("/api/time/now").exchange().expectStatus().isOk()
+        .expectBody(JsonNode.class).returnResult();
+    List<String> ids = generated.getResponseHeaders().get("X-Request-Id");
+    assertThat(ids).hasSize(1);
+    UUID.fromString(ids.get(0));
+    assertThat(generated.getResponseBody().get("requestId").asText()).isEqualTo(ids.get(0));
+
+    client.get().uri("/api/time/now").header("X-Request-Id", "demo-42").exchange()
+        .expectHeader().valueEquals("X-Request-Id", "demo-42")
+        .expectBody().jsonPath("$.requestId").isEqualTo("demo-42");
+    // Problems carry it too.
+    client.get().uri("/api/nope").header("X-Request-Id", "demo-43").exchange()
+        .expectHeader().valueEquals("X-Request-Id", "demo-43")
+        .expectBody().jsonPath("$.requestId").isEqualTo("demo-43");
+  }
+
+  @Test
+  void chaosIsSentToEveryInstanceAndDownNodesAreReportedAs503() {
+    JsonNode nodes = client.post().uri("/api/chaos/partitions?dry=1").header(HttpHeaders.AUTHORIZATION, TOKEN)
+        .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"groups\":[[\"kv-1\"],[\"kv-2\",\"kv-3\"]]}")
+        .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody().get("nodes");
+    List<String> names = new ArrayList<>();
+    nodes.fieldNames().forEachRemaining(names::add);
+    assertThat(names).containsExactly("kv-1", "kv-2", "kv-3", "lock-1", "lock-2", "time-1", "txn-1");
+    for (String live : List.of("kv-1", "kv-2", "kv-3", "lock-1", "time-1")) {
+      JsonNode answer = nodes.get(live);
+      assertThat(answer.get("status").asInt()).isEqualTo(200);
+      assertThat(answer.get("body").get("node").asText()).isEqualTo(live);
+      assertThat(answer.get("body").get("method").asText()).isEqualTo("POST");
+      assertThat(answer.get("body").get("path").asText()).isEqualTo("/api/chaos/partitions");
+      assertThat(answer.get("body").get("body").asText()).contains("\"kv-2\",\"kv-3\"");
+      assertThat(answer.get("body").get("authorization").asText()).isEqualTo(TOKEN);
+    }
+    for (String down : List.of("lock-2", "txn-1")) {
+      assertThat(nodes.get(down).get("status").asInt()).isEqualTo(503);
+      assertThat(nodes.get(down).get("body").get("detail").asText()).startsWith(down);
+    }
+  }
+
+  private JsonNode get(String uri) {
+    return client.get().uri(uri).exchange().expectStatus().isOk()
+        .expectBody(JsonNode.class).returnResult().getResponseBody();
+  }
+
+  private static JsonNode expectProblem(WebTestClient.ResponseSpec response, HttpStatus status, String slug) {
+    JsonNode problem = response.expectStatus().isEqualTo(status)
+        .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+        .expectBody(JsonNode.class).returnResult().getResponseBody();
+    assertThat(problem.get("type").asText()).isEqualTo("https://dsys.dev/problems/" + slug);
+    assertThat(problem.get("status").asInt()).isEqualTo(status.value());
+    assertThat(problem.get("title").asText()).isNotBlank();
+    assertThat(problem.get("detail").asText()).isNotBlank();
+    return problem;
+  }
+
+  private static FakeInstance start(String node) {
+    try {
+      return new FakeInstance(node);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
