@@ -1,0 +1,57 @@
+package dsys.launcher;
+
+import dsys.verifier.cli.VerifierCli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * Entry point of the launcher jar, which {@code ./platform} runs for everything that is not a service:
+ * <ul>
+ *   <li>{@code kafka [--port 9092] [--controller-port 9093] [--data-dir DIR] [--partitions 3]} — a single-node
+ *       KRaft broker on 127.0.0.1 that runs until SIGTERM ({@link KafkaBroker});</li>
+ *   <li>{@code check}, {@code classify}, {@code diagram}, {@code bench}, {@code help} and anything else — handed
+ *       to {@link VerifierCli} unchanged, exit code included.</li>
+ * </ul>
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("kafka")) {
+            // No System.exit on the happy path: the broker stops in a shutdown hook, and calling exit
+            // while hooks run would block forever. KafkaBroker.run only returns on failure.
+            int code = KafkaBroker.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err);
+            if (code != 0) {
+                System.exit(code);
+            }
+            return;
+        }
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Every command but {@code kafka}; separate from {@link #main} so tests can call it without exiting. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            usage(err);
+            VerifierCli.run(new String[] {"help"}, err, err);
+            return 2;
+        }
+        if (args[0].equals("help") || args[0].equals("-h") || args[0].equals("--help")) {
+            usage(out);
+            return VerifierCli.run(new String[] {"help"}, out, err);
+        }
+        // The verifier owns its commands (check, classify, diagram, bench) and reports unknown ones.
+        return VerifierCli.run(args, out, err);
+    }
+
+    static void usage(PrintStream out) {
+        out.println("""
+                usage: java -jar launcher.jar kafka [--port 9092] [--controller-port PORT+1] [--data-dir DIR] [--partitions 3]
+                         a single-node KRaft broker (broker+controller) on 127.0.0.1 that creates topic dsys.events,
+                         prints "kafka ready on 127.0.0.1:PORT" and runs until SIGTERM; DIR keeps its log across restarts
+                       java -jar launcher.jar VERIFIER-COMMAND ...   (below)""");
+    }
+}

@@ -1,0 +1,106 @@
+package dsys.launcher;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class KafkaBrokerTest {
+
+    @TempDir
+    Path dir;
+
+    /** The point of a real broker over the test kit: what was acknowledged is still there after a restart. */
+    @Test
+    void createsTheEventsTopicAndKeepsRecordsAcrossARestart() throws Exception {
+        String bootstrap;
+        KafkaBroker.Options o = KafkaBroker.Options.parse(new String[] {
+                "--port", String.valueOf(freePort()), "--controller-port", String.valueOf(freePort()),
+                "--data-dir", dir.toString()});
+        bootstrap = "127.0.0.1:" + o.port();
+
+        try (KafkaBroker.Running ignored = KafkaBroker.start(o, System.err);
+             KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            producer.send(new ProducerRecord<>(KafkaBroker.EVENTS_TOPIC, "txn-1", "decision: commit")).get();
+        }
+
+        try (KafkaBroker.Running ignored = KafkaBroker.start(o, System.err);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                     ConsumerConfig.GROUP_ID_CONFIG, "test",
+                     ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                     ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                     ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+            assertThat(admin.describeTopics(List.of(KafkaBroker.EVENTS_TOPIC)).allTopicNames().get()
+                    .get(KafkaBroker.EVENTS_TOPIC).partitions()).hasSize(3);
+            consumer.subscribe(List.of(KafkaBroker.EVENTS_TOPIC));
+            List<String> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seen.isEmpty() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    seen.add(r.key() + "=" + r.value());
+                }
+            }
+            assertThat(seen).containsExactly("txn-1=decision: commit");
+        }
+    }
+
+    @Test
+    void optionsSayWhatIsWrong() {
+        assertThatThrownBy(() -> KafkaBroker.Options.parse(new String[] {"--port", "x"}))
+                .hasMessageContaining("--port needs a number");
+        assertThatThrownBy(() -> KafkaBroker.Options.parse(new String[] {"--port", "9092", "--controller-port", "9092"}))
+                .hasMessageContaining("must differ");
+        assertThatThrownBy(() -> KafkaBroker.Options.parse(new String[] {"--colour"}))
+                .hasMessageContaining("missing value after --colour");
+        assertThat(KafkaBroker.Options.parse(new String[] {"--port", "9500"}).controllerPort()).isEqualTo(9501);
+    }
+
+    @Test
+    void noArgumentsPrintsUsage() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[0], new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("kafka [--port 9092]").contains("check MODEL FILE");
+    }
+
+    @Test
+    void verifierCommandsAreHandedOnWithTheirExitCode() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"check", "register", dir.resolve("missing.jsonl").toString()},
+                new PrintStream(new ByteArrayOutputStream()), new PrintStream(err));
+        assertThat(code).isEqualTo(2);   // the verifier's "unknown": the file is not there
+        assertThat(err.toString()).contains("missing.jsonl");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# End-to-end test of the local platform: `./platform up`, requests through the gateway to every
+# service, error shapes, a killed node, `./platform down`. Prints `ok - NAME` / `not ok - NAME: WHY`
+# per check and closes with `e2e: N passed, M failed`. Stops the platform however it ends.
+set -uo pipefail   # no -e: a failing check is counted, the run goes on
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
+
+GW=http://127.0.0.1:8080
+EUREKA=http://127.0.0.1:8761/eureka/apps
+# Nodes that must be registered in Eureka (the gateway and registry are checked on their own).
+INSTANCES=(time-1 time-2 time-3 lock-1 lock-2 lock-3 kv-1 kv-2 kv-3 txn-1)
+# One request per service through the gateway: "name|METHOD|path|JSON body|text the answer must contain".
+ENDPOINTS=(
+  'time-service|GET|/api/time/now||"clockMs"'
+  'lock-service|GET|/api/locks/stats||'
+  'kv-service|GET|/api/kv/node||"service":"kv-service"'
+  'txn-coordinator|GET|/api/txn/node||"node":"txn-1"'
+  'events from Kafka|GET|/api/events?limit=5||"source":"kafka"'
+)
+ADMIN_ROUTE='GET /api/chaos'   # admin only: 401 without a token
+KILL_NODE=time-2 KILL_SERVICE=time-service KILL_PATH=/api/time/now
+GATEWAY_TIMEOUT=10             # s; dsys.gateway.timeouts.default
+
+PASSED=0 FAILED=0 IS_UP=0 DOWN_DONE=0
+TMP=$(mktemp -d)
+pass() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
+fail() { FAILED=$((FAILED + 1)); echo "not ok - $1: $2"; }
+
+finish() {
+  if ((IS_UP && !DOWN_DONE)); then ./platform down >"$TMP/down.log" 2>&1 || cat "$TMP/down.log"; fi
+  rm -rf "$TMP"
+  echo "e2e: $PASSED passed, $FAILED failed"
+  ((FAILED == 0))
+}
+trap 'finish; exit $?' EXIT
+trap 'exit 130' INT TERM
+
+# request METHOD URL [curl args...]: sets CODE, TYPE (content type), BODY, TOOK (s), ERR (curl's message).
+request() {
+  local method=$1 url=$2 out; shift 2
+  out=$(curl -sS --max-time 40 -X "$method" -o "$TMP/body" -w '%{http_code} %{time_total} %{content_type}' "$@" "$url" 2>"$TMP/err")
+  read -r CODE TOOK TYPE <<<"$out"
+  BODY=$(cat "$TMP/body" 2>/dev/null); ERR=$(cat "$TMP/err")
+}
+short() { tr -d '\n' <<<"$1" | cut -c1-200; }
+
+# ---- up
+T0=$EPOCHREALTIME
+if ./platform up 2>&1 | tee "$TMP/up.log"; then
+  IS_UP=1
+  pass "platform up"
+else
+  IS_UP=1   # whatever did start must still be stopped
+  fail "platform up" "see the output above"
+  exit 1
+fi
+READY_S=$(awk -v a="${T0/,/.}" -v b="${EPOCHREALTIME/,/.}" 'BEGIN {printf "%.1f", b - a}')
+
+# ---- registry and gateway
+ids=$(curl -fsS -H 'Accept: application/json' "$EUREKA" 2>"$TMP/err" |
+  jq -r '.. | objects | select(has("instanceId") and .status == "UP") | .instanceId' 2>>"$TMP/err" | sort)
+missing=()
+for n in "${INSTANCES[@]}"; do grep -qxF "$n" <<<"$ids" || missing+=("$n"); done
+if ((${#missing[@]} == 0)); then pass "registry lists ${#INSTANCES[@]} instances UP"
+else fail "registry lists ${#INSTANCES[@]} instances UP" "missing ${missing[*]} $(short "$(cat "$TMP/err")")"; fi
+
+if out=$(curl -fsS --max-time 5 "$GW/actuator/health" 2>&1) && grep -q '"status":"UP"' <<<"$out"; then pass "gateway health UP"
+else fail "gateway health UP" "$(short "$out")"; fi
+
+# ---- one request per service through the gateway
+for e in "${ENDPOINTS[@]}"; do
+  IFS='|' read -r name method path body expect <<<"$e"
+  args=(-fsS --max-time 40 -X "$method" -H 'Accept: application/json')
+  [[ -n $body ]] && args+=(-H 'Content-Type: application/json' --data "$body")
+  if out=$(curl "${args[@]}" "$GW$path" 2>&1) && [[ -z $expect || $out == *"$expect"* ]]; then
+    pass "$name: $method $path"
+  else
+    fail "$name: $method $path" "$(short "$out")${expect:+ (expected $expect)}"
+  fi
+done
+
+# ---- X-Dsys-Node pins a request to one instance
+for n in kv-1 kv-2 kv-3; do
+  if out=$(curl -fsS --max-time 10 -H "X-Dsys-Node: $n" "$GW/api/kv/node" 2>&1) && [[ $out == *"\"node\":\"$n\""* ]]; then
+    pass "X-Dsys-Node: $n answered by $n"
+  else
+    fail "X-Dsys-Node: $n answered by $n" "$(short "$out")"
+  fi
+done
+
+# ---- errors are problem+json
+request GET "$GW/api/no-such-route"
+if [[ $CODE == 404 && $TYPE == application/problem+json* ]]; then pass "unknown route: 404 problem+json"
+else fail "unknown route: 404 problem+json" "got $CODE $TYPE $(short "$BODY$ERR")"; fi
+
+request "${ADMIN_ROUTE% *}" "$GW${ADMIN_ROUTE#* }"
+if [[ $CODE == 401 && $TYPE == application/problem+json* ]]; then pass "admin route without token: 401 problem+json"
+else fail "admin route without token: 401 problem+json" "got $CODE $TYPE $(short "$BODY$ERR")"; fi
+
+request "${ADMIN_ROUTE% *}" "$GW${ADMIN_ROUTE#* }" -H "Authorization: Bearer $(./platform token)"
+if [[ $CODE == 2* ]]; then pass "admin route with the token: $CODE"
+else fail "admin route with the token" "got $CODE $(short "$BODY$ERR")"; fi
+
+# ---- memory, measured while everything runs
+echo "# time to ready: ${READY_S} s in all; $(grep -o 'nodes healthy in .*' "$TMP/up.log" | head -1)"
+total=0
+while read -r name pid; do
+  kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+  total=$((total + kb))
+  printf '# rss %-11s %5d MiB\n' "$name" $((kb / 1024))
+done < <(for f in .platform/pids/*.pid; do echo "$(basename "$f" .pid) $(cat "$f")"; done)
+echo "# rss total       $((total / 1024)) MiB"
+if ((total < 4 * 1024 * 1024)); then pass "platform RSS $((total / 1024)) MiB <= 4096 MiB"
+else fail "platform RSS <= 4096 MiB" "$((total / 1024)) MiB"; fi
+
+# ---- a killed node: pinned requests get a quick 503 that names it, the others still answer
+./platform kill "$KILL_NODE" >/dev/null
+request GET "$GW$KILL_PATH" -H "X-Dsys-Node: $KILL_NODE"
+if [[ $CODE == 503 && $TYPE == application/problem+json* && $BODY == *"$KILL_SERVICE"* ]] &&
+   awk -v t="$TOOK" -v max="$GATEWAY_TIMEOUT" 'BEGIN {exit !(t <= max)}'; then
+  pass "request pinned to killed $KILL_NODE: 503 problem+json in ${TOOK}s"
+else
+  fail "request pinned to killed $KILL_NODE: 503 problem+json naming $KILL_SERVICE" "got $CODE $TYPE in ${TOOK}s $(short "$BODY$ERR")"
+fi
+bad=0
+for _ in 1 2 3 4 5 6; do request GET "$GW$KILL_PATH"; [[ $CODE == 200 ]] || bad=$((bad + 1)); done
+if ((bad == 0)); then pass "unpinned $KILL_PATH still answers with $KILL_NODE dead (6/6)"
+else fail "unpinned $KILL_PATH still answers with $KILL_NODE dead" "$bad of 6 failed, last: $CODE $(short "$BODY$ERR")"; fi
+
+if ./platform start "$KILL_NODE" >"$TMP/start.log" 2>&1; then pass "platform start $KILL_NODE after kill"
+else fail "platform start $KILL_NODE after kill" "$(tail -n 5 "$TMP/start.log" | tr '\n' ' ')"; fi
+
+# ---- down leaves nothing behind
+mapfile -t pids < <(cat .platform/pids/*.pid 2>/dev/null)
+if ./platform down >"$TMP/down.log" 2>&1; then
+  DOWN_DONE=1
+  sleep 0.5
+  left=()
+  # A zombie (exited, not yet reaped by init) counts as gone.
+  for p in "${pids[@]}"; do [[ -r /proc/$p/stat && $(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) != Z ]] && left+=("$p"); done
+  shopt -s nullglob; files=(.platform/pids/*.pid); shopt -u nullglob
+  if ((${#left[@]} == 0 && ${#files[@]} == 0)); then pass "platform down: ${#pids[@]} processes gone, no pid files"
+  else fail "platform down leaves nothing" "still running: ${left[*]}; pid files: ${files[*]}"; fi
+else
+  fail "platform down" "$(tail -n 5 "$TMP/down.log" | tr '\n' ' ')"
+fi
