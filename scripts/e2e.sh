@@ -88,6 +88,22 @@ for n in kv-1 kv-2 kv-3; do
   fi
 done
 
+# ---- a real NTP client (Debian's chrony) reads each time node's clock, one of them skewed by +1.5 s
+CHRONYD=$(command -v chronyd || echo /usr/sbin/chronyd)
+if [[ -x $CHRONYD ]]; then
+  request PUT "$GW/api/time/nodes/time-2/clock" -H "Authorization: Bearer $(./platform token)" \
+    -H 'Content-Type: application/json' --data '{"offsetMs":1500}'
+  [[ $CODE == 2* ]] || fail "skew time-2 by +1.5 s" "got $CODE $(short "$BODY$ERR")"
+  if out=$(bash time-service/src/test/interop/chrony-check.sh 2>&1); then
+    pass "chrony reads every time node's offset within 5 ms"
+  else
+    fail "chrony reads every time node's offset within 5 ms" "$(short "$out")"
+  fi
+  sed 's/^/# /' <<<"$out"
+else
+  fail "chrony interop" "chronyd is not installed (apt-get install chrony; .ci/run does)"
+fi
+
 # ---- errors are problem+json
 request GET "$GW/api/no-such-route"
 if [[ $CODE == 404 && $TYPE == application/problem+json* ]]; then pass "unknown route: 404 problem+json"

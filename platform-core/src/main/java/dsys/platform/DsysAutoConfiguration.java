@@ -59,7 +59,8 @@ public class DsysAutoConfiguration {
     /** True time is the host clock, read monotonically from an anchor so host clock steps do not leak in. */
     @Bean
     DriftingClock nodeClock() {
-        long anchorWall = TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis());
+        java.time.Instant now = java.time.Instant.now(); // microsecond precision on Linux, not whole ms
+        long anchorWall = TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
         long anchorMono = System.nanoTime();
         return DriftingClock.perfect(() -> anchorWall + (System.nanoTime() - anchorMono));
     }

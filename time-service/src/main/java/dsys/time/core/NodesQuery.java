@@ -1,0 +1,5 @@
+package dsys.time.core;
+
+/** Request: every member's clock (any node answers for all; a silent node is reported unreachable). */
+public record NodesQuery() {
+}
