@@ -1,0 +1,103 @@
+package dsys.lock.api;
+
+import dsys.lock.node.LockNodeCore.NodeView;
+import dsys.lock.node.LockReplies.FencedResult;
+import dsys.lock.node.LockReplies.Granted;
+import dsys.lock.node.LockReplies.Released;
+import dsys.lock.stats.Counters;
+import dsys.platform.web.ProblemException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code dsys.lock.*} meters (service and node tags come from the platform's common tags). Wait and hold times
+ * come from the replies; grants, denials, lease expiries, renewals and algorithm messages are the core's own
+ * tallies, copied every second as counter increments.
+ */
+public final class LockMetrics implements AutoCloseable {
+
+    private final MeterRegistry registry;
+    private final LockHost host;
+    private final Map<String, Long> seen = new HashMap<>();
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dsys-lock-metrics");
+        t.setDaemon(true);
+        return t;
+    });
+
+    LockMetrics(MeterRegistry registry, LockHost host) {
+        this.registry = registry;
+        this.host = host;
+        poller.scheduleWithFixedDelay(this::poll, 1, 1, TimeUnit.SECONDS);
+    }
+
+    void acquired(Granted g, Throwable t) {
+        if (g != null) {
+            Timer.builder("dsys.lock.wait").description("time from acquire to grant").tag("algorithm", g.algorithm())
+                    .publishPercentileHistogram().register(registry).record(Duration.ofMillis(g.waitedMs()));
+        } else if (cause(t) instanceof ProblemException p && p.status() == 409) {
+            Counter.builder("dsys.lock.acquire.refused").tag("reason", "conflict").register(registry).increment();
+        }
+    }
+
+    void released(Released r, Throwable t) {
+        if (r != null) {
+            Timer.builder("dsys.lock.hold").description("time from grant to release").publishPercentileHistogram()
+                    .register(registry).record(Duration.ofMillis(r.heldMs()));
+        }
+    }
+
+    void fencedWrite(FencedResult r, Throwable t) {
+        String outcome = r != null ? "accepted" : cause(t) instanceof ProblemException p && p.status() == 409
+                ? "stale" : "error";
+        Counter.builder("dsys.lock.fenced.writes").tag("outcome", outcome).register(registry).increment();
+    }
+
+    private static Throwable cause(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    }
+
+    private void poll() {
+        try {
+            NodeView v = host.view();
+            for (var e : v.counters().entrySet()) {
+                String alg = e.getKey();
+                Counters c = e.getValue();
+                add("dsys.lock.grants", alg, null, c.entries());
+                add("dsys.lock.denials", alg, null, c.denials());
+                add("dsys.lock.lease.expiries", alg, null, c.expiries());
+                add("dsys.lock.renewals", alg, null, c.renewals());
+                c.messages().forEach((type, n) -> add("dsys.lock.messages", alg, type, n));
+            }
+            add("dsys.lock.messages.background", "all", null, v.backgroundMessages());
+        } catch (RuntimeException crashedOrPaused) {
+            // the node is crashed or paused (fault injection): nothing to read this time
+        }
+    }
+
+    /** Counters only grow; a core restart resets its tallies, so a drop restarts the baseline. */
+    private void add(String name, String algorithm, String type, long total) {
+        String key = name + "|" + algorithm + "|" + type;
+        long before = seen.getOrDefault(key, 0L);
+        long delta = total >= before ? total - before : total;
+        seen.put(key, total);
+        if (delta == 0) return;
+        Counter.Builder b = Counter.builder(name).tag("algorithm", algorithm);
+        if (type != null) b.tag("type", type);
+        b.register(registry).increment(delta);
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}

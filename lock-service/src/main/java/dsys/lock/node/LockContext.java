@@ -1,0 +1,60 @@
+package dsys.lock.node;
+
+import dsys.core.env.Env;
+import dsys.core.env.Rejection;
+import dsys.core.env.RequestId;
+import dsys.core.message.Message;
+import dsys.core.node.NodeId;
+import dsys.lock.lease.Hold;
+import dsys.lock.lease.HoldTable;
+import dsys.lock.quorum.EpochInfo;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** What the node offers its algorithms. */
+public interface LockContext {
+
+    Env env();
+
+    LockConfig config();
+
+    EpochInfo epoch();
+
+    /** Connected to a majority in this epoch, a member of it, and past its grace period. */
+    boolean mayGrant();
+
+    /** Connected to a majority in this epoch and a member of it (renewals may run during a grace period). */
+    boolean mayAct();
+
+    boolean suspected(NodeId n);
+
+    Waiters waiters();
+
+    HoldTable holds();
+
+    /**
+     * Hands the lock to {@code w}. {@code leaseStartNanos} must not be later than the moment the grant was
+     * decided (the lease is counted from it). False when {@code w} no longer waits or the lease would already
+     * be over: the caller then gives the lock back.
+     */
+    boolean grant(Waiter w, long token, long leaseStartNanos, double delayMessages, Map<String, Integer> cost);
+
+    void renewed(RequestId request, Hold h, long expiresNanos);
+
+    void reject(RequestId request, Rejection rejection);
+
+    /** Sends an algorithm message (counted in the statistics). */
+    void send(NodeId to, Message m);
+
+    /** Asks for a new epoch of the current algorithm (token lost, coordinator gone). */
+    void takeover(String reason);
+
+    void emit(String kind, Map<String, Object> fields);
+
+    /** This node crashed and came back during the current epoch (it lost whatever it kept in memory). */
+    boolean recovered();
+
+    /** The member with this node index (fencing tokens carry the acting node's index). */
+    Optional<NodeId> nodeByIndex(int index);
+}

@@ -1,0 +1,52 @@
+package dsys.lock.node;
+
+import dsys.core.env.Rejection;
+import dsys.core.message.Message;
+import dsys.lock.lease.HoldInfo;
+import dsys.lock.node.LockReplies.FencedResult;
+import dsys.lock.node.LockReplies.Released;
+import dsys.lock.node.LockReplies.Renewed;
+import dsys.lock.node.LockReplies.Waiting;
+import dsys.lock.stats.Counters;
+
+import java.util.List;
+import java.util.Map;
+
+/** Node-to-node messages outside the algorithms: routing renew/release to the holder's node, inspection, stats. */
+public final class NodeMessages {
+
+    private NodeMessages() {
+    }
+
+    public record ForwardRenew(String qid, String name, String owner, long token) implements Message {
+    }
+
+    public record ForwardRelease(String qid, String name, String owner, long token) implements Message {
+    }
+
+    public record ForwardReply(String qid, Rejection rejection, Renewed renewed, Released released) implements Message {
+    }
+
+    public record LockQuery(String qid, String name) implements Message {
+    }
+
+    /** {@code coordinatorQueue} is non-null only from the centralized coordinator. */
+    public record LockReport(String qid, List<HoldInfo> holds, List<Waiting> waiting, List<String> coordinatorQueue)
+            implements Message {
+    }
+
+    public record StatsQuery(String qid) implements Message {
+    }
+
+    public record StatsReport(String qid, Map<String, Counters> counters, long background) implements Message {
+    }
+
+    public record FencedWriteCall(String qid, String name, long token, String value) implements Message {
+    }
+
+    public record FencedReadCall(String qid, String name) implements Message {
+    }
+
+    public record FencedReply(String qid, Rejection rejection, FencedResult result) implements Message {
+    }
+}

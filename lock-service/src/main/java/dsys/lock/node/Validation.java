@@ -1,0 +1,40 @@
+package dsys.lock.node;
+
+import dsys.core.env.Rejection;
+
+/** Input checks shared by the core and the REST adapter; every refusal says what would be right. */
+public final class Validation {
+
+    private Validation() {
+    }
+
+    public static Rejection name(String what, String value) {
+        if (value == null || value.isBlank()) return Rejection.badRequest(what + " is required");
+        if (value.length() > 200) return Rejection.badRequest(what + " is longer than 200 characters");
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            return Rejection.badRequest(what + " must not contain control characters");
+        }
+        return null;
+    }
+
+    public static Rejection acquire(LockRequests.Acquire a, LockConfig c) {
+        Rejection r = name("lock name", a.name());
+        if (r == null) r = name("owner", a.owner());
+        if (r != null) return r;
+        if (a.leaseMs() <= 0 || a.leaseMs() > c.maxLeaseMs()) {
+            return Rejection.badRequest("leaseMs must be between 1 and " + c.maxLeaseMs() + " (got " + a.leaseMs()
+                    + "); a longer lock is a renewed lease");
+        }
+        if (a.waitMs() < 0 || a.waitMs() > c.maxWaitMs()) {
+            return Rejection.badRequest("waitMs must be between 0 and " + c.maxWaitMs() + " (got " + a.waitMs() + ")");
+        }
+        return null;
+    }
+
+    public static Rejection algorithm(String algorithm) {
+        if (algorithm == null || !LockNodeCore.ALGORITHMS.contains(algorithm)) {
+            return Rejection.badRequest("unknown algorithm '" + algorithm + "'; use one of " + LockNodeCore.ALGORITHMS);
+        }
+        return null;
+    }
+}

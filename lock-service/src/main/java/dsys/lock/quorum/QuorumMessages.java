@@ -1,0 +1,44 @@
+package dsys.lock.quorum;
+
+import dsys.core.message.Message;
+import dsys.lock.lease.HoldInfo;
+
+import java.util.List;
+
+/** Messages of the failure detector and of epoch changes (Paxos phase 1 style: prepare, promise, commit). */
+public final class QuorumMessages {
+
+    private QuorumMessages() {
+    }
+
+    /**
+     * Sent every heartbeat interval. {@code echoNanos} is the sender time of the last heartbeat received from the
+     * addressee: it proves the addressee was heard by this node after that instant, in this node's epoch.
+     */
+    public record Heartbeat(long current, long promised, long sentNanos, long echoNanos) implements Message {
+    }
+
+    public record Prepare(long number, String algorithm, String owner) implements Message {
+    }
+
+    /**
+     * The promiser stops granting in older epochs and reports every hold it acknowledged, its coordinator table
+     * if it coordinated its current epoch from the start (null otherwise), which epoch it was in, the highest
+     * number it had promised before, and how much of that epoch's grace period is left.
+     */
+    public record Promise(long number, List<HoldInfo> holds, List<HoldInfo> coordinatorTable, long current,
+                          String currentAlgorithm, String currentOwner, long promisedBefore, long graceLeftMs)
+            implements Message {
+    }
+
+    public record Nack(long number, long promised) implements Message {
+    }
+
+    /** The new epoch, the holds carried into it, and how long nobody may grant (0 when every member promised). */
+    public record Commit(EpochInfo epoch, List<HoldInfo> holds, long graceMs) implements Message {
+    }
+
+    /** "I saw a newer epoch in your heartbeat: send me its commit." */
+    public record CatchUp(long current) implements Message {
+    }
+}

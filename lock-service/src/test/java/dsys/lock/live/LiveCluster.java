@@ -1,0 +1,132 @@
+package dsys.lock.live;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dsys.lock.LockServiceApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** n lock-service instances in this JVM on free loopback ports, static peers, no Eureka, no Kafka. */
+public final class LiveCluster implements AutoCloseable {
+
+    public static final String TOKEN = "test";
+    public record Reply(int status, JsonNode body) {
+    }
+
+    public final List<String> nodes = new ArrayList<>();
+    public final Map<String, String> urls = new LinkedHashMap<>();
+    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    public LiveCluster(int n, Map<String, String> extra) throws IOException {
+        Path data = Files.createTempDirectory("dsys-lock-live");
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (int i = 1; i <= n; i++) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                ports.put("lock-" + i, s.getLocalPort());
+            }
+        }
+        ports.forEach((node, port) -> {
+            nodes.add(node);
+            urls.put(node, "http://127.0.0.1:" + port);
+        });
+        List<CompletableFuture<ConfigurableApplicationContext>> starting = new ArrayList<>();
+        for (String node : nodes) {
+            Map<String, Object> p = new HashMap<>(extra);
+            p.put("server.port", ports.get(node));
+            p.put("dsys.node", node);
+            p.put("dsys.members", String.join(",", nodes));
+            ports.forEach((peer, port) -> p.put("dsys.peers." + peer, "http://127.0.0.1:" + port));
+            p.put("eureka.client.enabled", false);
+            p.put("dsys.kafka.enabled", false);
+            p.put("dsys.admin-token", TOKEN);
+            p.put("dsys.data-dir", data.toString());
+            p.put("spring.main.banner-mode", "off");
+            p.put("logging.level.root", "WARN");
+            p.put("springdoc.api-docs.enabled", false);
+            // as arguments, not builder properties: those are defaults, and application.yml would override them
+            String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
+            if (contexts.isEmpty()) {
+                // the first start initialises Spring Boot's logging system, which concurrent first starts race on
+                contexts.add(new SpringApplicationBuilder(LockServiceApplication.class).run(args));
+            } else {
+                starting.add(CompletableFuture.supplyAsync(() ->
+                        new SpringApplicationBuilder(LockServiceApplication.class).run(args)));
+            }
+        }
+        for (var f : starting) contexts.add(f.join());
+    }
+
+    public String url(String node) {
+        return urls.get(node);
+    }
+
+    public Reply post(String node, String path, Object body) {
+        return send(node, "POST", path, body, false);
+    }
+
+    public Reply get(String node, String path) {
+        return send(node, "GET", path, null, false);
+    }
+
+    public Reply admin(String node, String method, String path, Object body) {
+        return send(node, method, path, body, true);
+    }
+
+    public Reply send(String node, String method, String path, Object body, boolean admin) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(node) + path)).timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json");
+            if (admin) b.header("Authorization", "Bearer " + TOKEN);
+            b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode n = r.body() == null || r.body().isBlank() ? json.nullNode() : json.readTree(r.body());
+            return new Reply(r.statusCode(), n);
+        } catch (IOException e) {
+            return new Reply(-1, json.getNodeFactory().textNode(e.toString()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Reply(-1, json.nullNode());
+        }
+    }
+
+    public String getText(String node, String path) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url(node) + path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** Every node applies chaos calls that concern it, as the gateway's fan-out would. */
+    public void chaosEverywhere(String method, String path, Object body) {
+        for (String n : nodes) send(n, method, path, body, true);
+    }
+
+    @Override
+    public void close() {
+        contexts.forEach(ConfigurableApplicationContext::close);
+    }
+}
