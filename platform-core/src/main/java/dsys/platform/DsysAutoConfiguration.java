@@ -23,6 +23,8 @@ import dsys.platform.web.AdminInterceptor;
 import dsys.platform.web.ProblemHandler;
 import dsys.platform.web.RequestIdFilter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationPredicate;
+import org.springframework.http.server.observation.ServerRequestObservationContext;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -133,6 +135,13 @@ public class DsysAutoConfiguration {
         FilterRegistrationBean<CrashedNodeFilter> r = new FilterRegistrationBean<>(new CrashedNodeFilter(node));
         r.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
         return r;
+    }
+
+    /** Node-to-node messages are counted by the transport (dsys.messages.*); timing each as an HTTP request costs CPU. */
+    @Bean
+    ObservationPredicate skipInternalMessages() {
+        return (name, context) -> !(context instanceof ServerRequestObservationContext c
+                && c.getCarrier().getRequestURI().startsWith("/internal/"));
     }
 
     @Bean
