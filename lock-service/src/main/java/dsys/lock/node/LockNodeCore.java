@@ -102,7 +102,7 @@ public final class LockNodeCore implements Core, LockContext, EpochManager.Liste
         waiters = new Waiters();
         fenced = new FencedResource(env.storage());
         epochs = new EpochManager(env, this, connectivity, config.graceMs(), config.collectMs(),
-                config.proposeTimeoutMs());
+                config.proposeTimeoutMs(), config.rho());
         epochs.load(config.defaultAlgorithm());
         recovered = recover || epochs.loadedFromStorage();
         holds.all().forEach(this::armExpiry);

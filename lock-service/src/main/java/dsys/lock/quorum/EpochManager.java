@@ -8,6 +8,7 @@ import dsys.lock.lease.HoldInfo;
 import dsys.lock.quorum.QuorumMessages.CatchUp;
 import dsys.lock.quorum.QuorumMessages.Commit;
 import dsys.lock.quorum.QuorumMessages.Heartbeat;
+import dsys.lock.quorum.QuorumMessages.HoldsReport;
 import dsys.lock.quorum.QuorumMessages.Nack;
 import dsys.lock.quorum.QuorumMessages.Prepare;
 import dsys.lock.quorum.QuorumMessages.Promise;
@@ -15,10 +16,12 @@ import dsys.lock.quorum.QuorumMessages.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Epochs of the lock service: the acceptor (promise, adopt, persist) and the proposer (prepare, collect a
@@ -26,7 +29,8 @@ import java.util.Optional;
  * change, algorithm switch — is one epoch change, so one argument covers them all:
  * a majority promised the new epoch, so the old one can no longer pass {@link Connectivity#connected} after
  * {@code freshMs}; holds the promisers reported are carried over; holds nobody reported (a node that did not
- * promise) have ended once the grace period {@code (maxLease + fresh)·(1+ρ)} has passed.
+ * promise) have ended once the grace period {@code (maxLease + fresh)·(1+ρ)} has passed — or, once every such node
+ * adopted the epoch and reported its holds ({@link QuorumMessages.HoldsReport}), when the last reported one ends.
  */
 public final class EpochManager {
 
@@ -70,6 +74,12 @@ public final class EpochManager {
     private Proposal proposal;
     private Promise lastPromise;
     private boolean fromStorage;
+    /** Nodes that did not promise the current epoch and have not yet reported their holds in it. */
+    private final Set<NodeId> unreported = new HashSet<>();
+    /** The latest end (nanoTime) of a hold reported by such a node since the current epoch was adopted. */
+    private long reportedUntil;
+    private final double rho;
+    private int beats;
 
     private static final class Proposal {
         final long number;
@@ -88,7 +98,8 @@ public final class EpochManager {
     }
 
     public EpochManager(Env env, Listener listener, Connectivity connectivity, long graceMs, long collectMs,
-                        long proposeTimeoutMs) {
+                        long proposeTimeoutMs, double rho) {
+        this.rho = rho;
         this.env = env;
         this.storage = env.storage();
         this.listener = listener;
@@ -110,6 +121,17 @@ public final class EpochManager {
         graceUntil = env.nanoTime() + commit.graceMs() * 1_000_000L;
         limboSince = env.nanoTime();
         proposal = null;
+        awaitReports();
+    }
+
+    /** Every configured node that did not promise the current epoch owes a holds report before its grace may end. */
+    private void awaitReports() {
+        unreported.clear();
+        // (not this node: outside the epoch it grants nothing in it, and in a later one it promised its holds)
+        for (NodeId n : env.members().nodes()) {
+            if (!commit.epoch().member(n) && !n.equals(env.self())) unreported.add(n);
+        }
+        reportedUntil = env.nanoTime();
     }
 
     /** The node had adopted an epoch before this start: it is coming back, not joining fresh. */
@@ -156,11 +178,48 @@ public final class EpochManager {
         for (NodeId peer : env.members().others(env.self())) {
             listener.transmit(peer, new Heartbeat(commit.epoch().number(), promised, now, connectivity.echoFor(peer)));
         }
+        if (++beats % 5 == 0) reportHolds();
+    }
+
+    /**
+     * Outside the current epoch (it was committed without our promise): tell everyone what we still hold, so their
+     * grace period need not wait a whole lease for holds we might have granted before. Sent on adoption and every
+     * few heartbeats after (reports may be lost; a peer that restarts waits again).
+     */
+    private void reportHolds() {
+        if (commit.epoch().member(env.self())) return;
+        HoldsReport r = new HoldsReport(commit.epoch().number(), listener.holdsReport());
+        for (NodeId peer : env.members().others(env.self())) listener.transmit(peer, r);
+    }
+
+    /**
+     * A node that missed the current epoch's promises reported its holds after adopting this very epoch. It cannot
+     * grant or renew any more in an older epoch (it promised this one) nor in this one (not a member), and its hold
+     * table is durable (restored after a crash), so its holds from before end by the reported remaining leases.
+     * Holds of the promisers were carried into the epoch, and the epoch's own grants are its own: once every
+     * non-promiser reported, the grace period ends when the last reported hold does.
+     */
+    private void onHoldsReport(NodeId from, HoldsReport r) {
+        if (r.epoch() != commit.epoch().number() || !unreported.remove(from)) return;
+        long now = env.nanoTime();
+        long longest = r.holds().stream().mapToLong(HoldInfo::remainingMs).max().orElse(-1);
+        if (longest >= 0) {
+            long end = now + (long) Math.ceil(longest * 1_000_000.0 * (1 + 2 * rho));
+            reportedUntil = Math.max(reportedUntil, end);
+        }
+        if (unreported.isEmpty() && now < graceUntil) {
+            long until = Math.max(now, reportedUntil);
+            if (until < graceUntil) {
+                env.emit("lock.grace-end", Map.of("epoch", commit.epoch().number(), "reporter", from.value(),
+                        "droppedMs", (graceUntil - until) / 1_000_000L, "leftMs", (until - now) / 1_000_000L));
+                graceUntil = until;
+            }
+        }
     }
 
     public boolean handles(Message m) {
         return m instanceof Heartbeat || m instanceof Prepare || m instanceof Promise || m instanceof Nack
-                || m instanceof Commit || m instanceof CatchUp;
+                || m instanceof Commit || m instanceof CatchUp || m instanceof HoldsReport;
     }
 
     public void onMessage(NodeId from, Message m) {
@@ -177,6 +236,8 @@ public final class EpochManager {
             if (proposal != null && proposal.number == n.number()) proposal = null;
         } else if (m instanceof Commit c) {
             adopt(c);
+        } else if (m instanceof HoldsReport r) {
+            onHoldsReport(from, r);
         } else if (m instanceof CatchUp c && c.current() < commit.epoch().number()) {
             listener.transmit(from, commit);
         }
@@ -317,11 +378,13 @@ public final class EpochManager {
         long until = env.nanoTime() + c.graceMs() * 1_000_000L;
         boolean everyone = c.epoch().members().size() == env.members().size();
         graceUntil = everyone ? until : Math.max(graceUntil, until);
+        awaitReports();
         connectivity.epochChanged();
         env.emit("lock.epoch", Map.of("epoch", n, "algorithm", c.epoch().algorithm(),
                 "owner", c.epoch().owner() == null ? "" : c.epoch().owner().value(),
                 "members", c.epoch().members().stream().map(NodeId::value).toList(),
                 "graceMs", c.graceMs(), "carried", c.holds().size()));
         listener.adopted(c);
+        reportHolds();
     }
 }

@@ -38,6 +38,14 @@ public final class QuorumMessages {
     public record Commit(EpochInfo epoch, List<HoldInfo> holds, long graceMs) implements Message {
     }
 
+    /**
+     * Sent (repeatedly) by a node that adopted epoch {@code epoch} without having promised it: every hold it keeps
+     * (its durable hold table; empty when it never granted or everything ended). It can no longer grant or renew in
+     * an older epoch, nor in this one (not a member), so these holds are all it may still have from before.
+     */
+    public record HoldsReport(long epoch, List<HoldInfo> holds) implements Message {
+    }
+
     /** "I saw a newer epoch in your heartbeat: send me its commit." */
     public record CatchUp(long current) implements Message {
     }
