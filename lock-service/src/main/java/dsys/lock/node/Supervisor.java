@@ -30,6 +30,7 @@ final class Supervisor {
     }
 
     private static final String CENTRALIZED = "centralized";
+    private static final String TOKEN_RING = "token-ring";
     private final LockNodeCore node;
     private final Env env;
     private final LockConfig config;
@@ -70,6 +71,15 @@ final class Supervisor {
             return;
         }
         EpochInfo e = epochs.current();
+        if (TOKEN_RING.equals(e.algorithm()) && node.recovered() && e.member(env.self())
+                && connectivity.connected(now)) {
+            // back from a crash in this token-ring epoch: the tokens it had died with it, and it drops every token
+            // of this epoch that reaches it. After a whole-cluster restart every member is in that state, so no
+            // token of the epoch exists or can be born: only a new epoch (a new generation) brings them back.
+            // Connected = a majority is in this very epoch (a node behind catches up instead of proposing).
+            takeover("back from a crash in token-ring epoch " + e.number() + ": its tokens are gone");
+            return;
+        }
         if (CENTRALIZED.equals(e.algorithm())) superviseCoordinator(e, now);
         else superviseMembers(e, now);
     }

@@ -66,6 +66,7 @@ public final class TokenRingMutex implements MutexAlgorithm {
     private final Map<String, Long> lastWake = new HashMap<>();
     private final Map<String, Integer> wakes = new HashMap<>();
     private final Map<String, Long> wantSince = new HashMap<>();
+    private final Map<String, Long> idleSince = new HashMap<>();   // no local waiter since (demand kept meanwhile)
     private final Map<String, long[]> left = new HashMap<>();      // hop, time, parks when it last left here
     private final Map<String, Double> round = new HashMap<>();     // smoothed time of an uninterrupted round
 
@@ -124,6 +125,13 @@ public final class TokenRingMutex implements MutexAlgorithm {
     public void onWaiter(Waiter w) {
         if (!active()) return;
         ensureBirth(w.name());
+        // clients that gave up (waitMs) and retry keep wanting it: their demand adds up, unless it paused for a
+        // whole tokenLossMs (live clients wait 1 s against a 3 s tokenLossMs: per waiter, a loss would never show)
+        Long idle = idleSince.remove(w.name());
+        if (idle != null && now() - idle > ms(ctx.config().tokenLossMs())) {
+            wantSince.remove(w.name());
+            wakes.remove(w.name());
+        }
         wantSince.putIfAbsent(w.name(), now());
         if (tokens.containsKey(w.name())) use(w.name());
         else maybeWake(w.name(), now());
@@ -144,7 +152,10 @@ public final class TokenRingMutex implements MutexAlgorithm {
             if (ctx.grant(head.get(), token, now(), delay, cost)) {
                 t.counter++;
                 wakes.remove(name);
-                if (!ctx.waiters().waiting(name)) wantSince.remove(name);
+                if (!ctx.waiters().waiting(name)) {
+                    wantSince.remove(name);
+                    idleSince.remove(name);
+                }
                 return;
             }
         }
@@ -210,8 +221,10 @@ public final class TokenRingMutex implements MutexAlgorithm {
     @Override
     public void onWaiterGone(Waiter w) {
         if (!ctx.waiters().waiting(w.name())) {
-            wantSince.remove(w.name());
-            wakes.remove(w.name());
+            // the demand stays (a client that retries still wants it: wake escalation and loss detection go on)
+            // unless nobody asks again for tokenLossMs
+            if (wantSince.containsKey(w.name())) idleSince.put(w.name(), now());
+            else wakes.remove(w.name());
         }
     }
 

@@ -31,6 +31,28 @@ class TokenRingFaultTest {
         assertThat(Fencing.epoch(g.fencingToken())).as("a new generation").isGreaterThan(Fencing.epoch(a.fencingToken()));
     }
 
+    /** Live clients wait less than tokenLossMs (1000 against 3000) and retry: their demand adds up. */
+    @Test
+    void aLostTokenIsDetectedWhenClientsRetryWithWaitsShorterThanTokenLossMs() {
+        LockSim ls = new LockSim(34, 3, LockConfig.sim().withAlgorithm("token-ring").withMembershipChanges(false));
+        ls.settle("token-ring", S);
+        Granted a = ls.granted(ls.acquire(ls.node(1), "x", "a", 300, 1_000), S);
+        ls.sim.network().link(ls.node(1), ls.node(2), 1.0, Duration.ZERO);  // lock-1 → lock-2 loses everything
+        ls.await(ls.release(ls.node(1), a), S);                             // the token goes to lock-2: lost
+        ls.sim.runFor(Duration.ofMillis(50));
+        ls.sim.network().clearLinks();
+        long lost = ls.sim.now();
+        Granted g = null;
+        for (int attempt = 0; attempt < 30 && g == null; attempt++) {
+            Object o = ls.await(ls.acquire(ls.node(3), "x", "b", 300, 250), S);  // 250 ms < tokenLossMs (600)
+            if (o instanceof Granted x) g = x;
+        }
+        assertThat(g).as("granted after retries").isNotNull();
+        assertThat(Duration.ofNanos(ls.sim.now() - lost)).isLessThan(Duration.ofSeconds(3));
+        assertThat(ls.sim.events().stream().map(Event::kind)).contains("lock.token-lost");
+        assertThat(Fencing.epoch(g.fencingToken())).as("a new generation").isGreaterThan(Fencing.epoch(a.fencingToken()));
+    }
+
     @Test
     void aTokenThatDiesWithItsHolderIsRegeneratedAfterTheHoldersLease() {
         LockSim ls = new LockSim(33, 3, LockConfig.sim().withAlgorithm("token-ring"));
