@@ -39,9 +39,13 @@ public interface MutexAlgorithm {
 
     void onMessage(NodeId from, Message m);
 
-    boolean handlesTimer(Object timer);
+    /** Algorithms that schedule no timers of their own keep the default. */
+    default boolean handlesTimer(Object timer) {
+        return false;
+    }
 
-    void onTimer(Object timer);
+    default void onTimer(Object timer) {
+    }
 
     /** Called every heartbeat interval: retransmissions, loss detection, retries after a grace period. */
     void tick();

@@ -176,15 +176,6 @@ public final class RicartAgrawalaMutex implements MutexAlgorithm {
         }
     }
 
-    @Override
-    public boolean handlesTimer(Object timer) {
-        return false;
-    }
-
-    @Override
-    public void onTimer(Object timer) {
-    }
-
     /** Retransmits requests still missing OKs (lost messages), and enters once a grace period is over. */
     @Override
     public void tick() {

@@ -283,15 +283,6 @@ public final class TokenRingMutex implements MutexAlgorithm {
         }
     }
 
-    @Override
-    public boolean handlesTimer(Object timer) {
-        return false;
-    }
-
-    @Override
-    public void onTimer(Object timer) {
-    }
-
     /** Retries grants after a grace period, wakes parked tokens, and detects lost ones. */
     @Override
     public void tick() {
