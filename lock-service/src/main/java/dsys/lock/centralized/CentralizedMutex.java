@@ -14,7 +14,7 @@ import dsys.lock.centralized.CentralizedMessages.Request;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldInfo;
 import dsys.lock.node.LockContext;
-import dsys.lock.node.MutexAlgorithm;
+import dsys.lock.node.EpochScopedMutex;
 import dsys.lock.node.Waiter;
 import dsys.lock.quorum.EpochInfo;
 
@@ -32,7 +32,7 @@ import java.util.Optional;
  * gone and the supervisor has it elected again instead. Failure-free cost per remote entry/exit: request, grant,
  * release = 3 messages, 2 of them before entry.
  */
-public final class CentralizedMutex implements MutexAlgorithm, Coordinator.Out {
+public final class CentralizedMutex extends EpochScopedMutex implements Coordinator.Out {
 
     public static final String NAME = "centralized";
 
@@ -56,19 +56,14 @@ public final class CentralizedMutex implements MutexAlgorithm, Coordinator.Out {
     private record PendingRenew(RequestId request, Hold hold, long firstSent, long lastSent) {
     }
 
-    private final LockContext ctx;
-    private final NodeId self;
-    private EpochInfo epoch;
     private NodeId owner;
     private Coordinator coordinator;
-    private boolean stopped;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Map<String, PendingRenew> renews = new HashMap<>();
     private long renewSeq;
 
     public CentralizedMutex(LockContext ctx) {
-        this.ctx = ctx;
-        this.self = ctx.env().self();
+        super(ctx);
     }
 
     @Override
@@ -91,7 +86,7 @@ public final class CentralizedMutex implements MutexAlgorithm, Coordinator.Out {
 
     @Override
     public void stop() {
-        stopped = true;
+        super.stop();
         for (PendingRenew r : renews.values()) {
             ctx.reject(r.request(), Rejection.unavailable("the coordinator changed while renewing; retry"));
         }
@@ -100,11 +95,6 @@ public final class CentralizedMutex implements MutexAlgorithm, Coordinator.Out {
 
     private boolean local() {
         return self.equals(owner);
-    }
-
-    @Override
-    public long now() {
-        return ctx.env().nanoTime();
     }
 
     @Override

@@ -8,7 +8,7 @@ import dsys.lock.lease.Fencing;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldInfo;
 import dsys.lock.node.LockContext;
-import dsys.lock.node.MutexAlgorithm;
+import dsys.lock.node.EpochScopedMutex;
 import dsys.lock.node.Waiter;
 import dsys.lock.quorum.EpochInfo;
 import dsys.lock.ricart.RicartMessages.Ok;
@@ -30,7 +30,7 @@ import java.util.Set;
  * (epoch, request stamp, node): within an epoch entries happen in stamp order, so tokens grow.
  * Failure-free cost: n-1 requests and n-1 OKs per entry.
  */
-public final class RicartAgrawalaMutex implements MutexAlgorithm {
+public final class RicartAgrawalaMutex extends EpochScopedMutex {
 
     public static final String NAME = "ricart-agrawala";
 
@@ -46,18 +46,13 @@ public final class RicartAgrawalaMutex implements MutexAlgorithm {
         }
     }
 
-    private final LockContext ctx;
-    private final NodeId self;
     private final StampClock clock;
-    private EpochInfo epoch;
     private List<NodeId> others = List.of();
-    private boolean stopped;
     private final Map<String, Want> wants = new HashMap<>();
     private final Map<String, Map<NodeId, Long>> deferred = new HashMap<>();
 
     public RicartAgrawalaMutex(LockContext ctx) {
-        this.ctx = ctx;
-        this.self = ctx.env().self();
+        super(ctx);
         this.clock = new StampClock(ctx.env().storage());
     }
 
@@ -70,19 +65,6 @@ public final class RicartAgrawalaMutex implements MutexAlgorithm {
     public void start(EpochInfo e, List<HoldInfo> carried) {
         epoch = e;
         others = e.members().stream().filter(n -> !n.equals(self)).sorted().toList();
-    }
-
-    @Override
-    public void stop() {
-        stopped = true;
-    }
-
-    private boolean active() {
-        return !stopped && epoch.member(self);
-    }
-
-    private long now() {
-        return ctx.env().nanoTime();
     }
 
     @Override

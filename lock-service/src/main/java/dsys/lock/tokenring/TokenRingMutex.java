@@ -8,7 +8,7 @@ import dsys.lock.lease.Fencing;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldInfo;
 import dsys.lock.node.LockContext;
-import dsys.lock.node.MutexAlgorithm;
+import dsys.lock.node.EpochScopedMutex;
 import dsys.lock.node.Waiter;
 import dsys.lock.quorum.EpochInfo;
 import dsys.lock.tokenring.RingMessages.RingToken;
@@ -32,7 +32,7 @@ import java.util.Set;
  * epoch number is the generation, and nodes drop tokens of any other epoch, so two tokens never both count.
  * Fencing token: (epoch, the token's counter, node).
  */
-public final class TokenRingMutex implements MutexAlgorithm {
+public final class TokenRingMutex extends EpochScopedMutex {
 
     public static final String NAME = "token-ring";
 
@@ -51,11 +51,7 @@ public final class TokenRingMutex implements MutexAlgorithm {
         }
     }
 
-    private final LockContext ctx;
-    private final NodeId self;
-    private EpochInfo epoch;
     private List<NodeId> ring = List.of();
-    private boolean stopped;
     private boolean noBirth;
     private final Map<String, Token> tokens = new HashMap<>();
     private final Set<String> seen = new HashSet<>();
@@ -71,8 +67,7 @@ public final class TokenRingMutex implements MutexAlgorithm {
     private final Map<String, Double> round = new HashMap<>();     // smoothed time of an uninterrupted round
 
     public TokenRingMutex(LockContext ctx) {
-        this.ctx = ctx;
-        this.self = ctx.env().self();
+        super(ctx);
     }
 
     @Override
@@ -94,19 +89,6 @@ public final class TokenRingMutex implements MutexAlgorithm {
                 heldElsewhere.add(h.name());
             }
         }
-    }
-
-    @Override
-    public void stop() {
-        stopped = true;
-    }
-
-    private boolean active() {
-        return !stopped && epoch.member(self);
-    }
-
-    private long now() {
-        return ctx.env().nanoTime();
     }
 
     NodeId home(String name) {
