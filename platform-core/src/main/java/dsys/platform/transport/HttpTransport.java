@@ -70,7 +70,7 @@ public class HttpTransport implements Transport {
     public void send(String group, Envelope e) {
         Delivery d;
         synchronized (random) {
-            d = node.faults().decide(e.from().value(), e.to().value(), new SplittableRandom(random.nextLong()));
+            d = node.faults().decide(e.from().value(), e.to().value(), random);
         }
         if (d.dropped()) {
             count("dropped", e, d.reason());
