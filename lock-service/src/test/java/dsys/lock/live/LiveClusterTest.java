@@ -87,7 +87,8 @@ class LiveClusterTest {
         assertThat(absurd.body().get("type").asText()).startsWith("https://dsys.dev/problems/");
         assertThat(absurd.body().get("detail").asText()).contains("leaseMs");
         assertThat(cluster.post(n, "/api/locks/b/acquire", Map.of("owner", "o")).status()).isEqualTo(400);
-        LiveCluster.Reply g = cluster.post(n, "/api/locks/b/acquire", Map.of("owner", "alice", "leaseMs", 1000));
+        // the longest lease allowed here: the renew below must come before it ends, even on a cold, loaded JVM
+        LiveCluster.Reply g = cluster.post(n, "/api/locks/b/acquire", Map.of("owner", "alice", "leaseMs", 2000));
         assertThat(g.status()).isEqualTo(200);
         long token = g.body().get("fencingToken").asLong();
         assertThat(cluster.post("lock-1", "/api/locks/b/release", Map.of("owner", "mallory", "fencingToken", token))

@@ -60,19 +60,27 @@ class CoordinationApiLiveTest {
         NODES.forEach(ConfigurableApplicationContext::close);
     }
 
+    /*
+     * Bully and ring elect by timeouts (300 ms here). On a cold or loaded JVM a first message can take longer, and
+     * then a lower node legitimately declares itself before lock-3 takes over. So the answer is checked for what
+     * always holds (a leader, an epoch, every node accounted for, messages summed), and "the highest id leads" is
+     * checked once the cluster has settled, as the notes state it: eventually, not at the first reply.
+     */
     @Test
     void electionsOverHttp_reportLeaderEpochAndMessages() throws Exception {
         JsonNode bully = ok(post(0, "/api/coordination/election", "{\"algorithm\":\"bully\"}"));
-        assertThat(bully.get("leader").asText()).isEqualTo("lock-3");
-        assertThat(bully.get("epoch").asLong()).isPositive();
-        assertThat(bully.get("countedAt")).hasSize(3);
+        assertConsistent(bully);
         long sum = 0;
         for (JsonNode n : bully.get("messages").get("byType")) sum += n.asLong();
         assertThat(bully.get("messages").get("count").asLong()).isEqualTo(sum).isGreaterThanOrEqualTo(2);
+        awaitLeader("bully", "lock-3");
 
         JsonNode ring = ok(post(1, "/api/coordination/election", "{\"algorithm\":\"ring\"}"));
-        assertThat(ring.get("leader").asText()).isEqualTo("lock-3");
-        assertThat(ring.get("messages").get("byType").get("ring.election").asLong()).isGreaterThanOrEqualTo(3);
+        assertConsistent(ring);
+        if (ring.get("notCounted").isEmpty()) { // a full circuit: every node passed the election message on
+            assertThat(ring.get("messages").get("byType").get("ring.election").asLong()).isGreaterThanOrEqualTo(3);
+        }
+        awaitLeader("ring", "lock-3");
 
         System.out.println("live bully: " + bully + "\nlive ring: " + ring);
         JsonNode leader = ok(get(1, "/api/coordination/leader"));
@@ -83,6 +91,31 @@ class CoordinationApiLiveTest {
         String metrics = get(2, "/actuator/prometheus").body();
         assertThat(metrics).contains("dsys_election_epoch").contains("dsys_election_messages_sent_total");
         assertThat(get(0, "/actuator/prometheus").body()).contains("dsys_election_runs_total");
+    }
+
+    private static void assertConsistent(JsonNode election) {
+        assertThat(election.get("leader").asText()).isIn("lock-1", "lock-2", "lock-3");
+        assertThat(election.get("epoch").asLong()).isPositive();
+        List<String> accounted = new ArrayList<>();
+        election.get("countedAt").forEach(n -> accounted.add(n.asText()));
+        election.get("notCounted").forEach(n -> accounted.add(n.asText()));
+        assertThat(accounted).as("every node counted or named as not counted").containsExactlyInAnyOrder("lock-1", "lock-2", "lock-3");
+    }
+
+    /** Every node follows {@code leader} in {@code algorithm} within 10 s (a late higher node takes over). */
+    private static void awaitLeader(String algorithm, String leader) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<String> views = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            views.clear();
+            for (int i = 0; i < 3; i++) {
+                JsonNode v = ok(get(i, "/api/coordination/leader")).get("byAlgorithm").path(algorithm);
+                views.add(v.path("leader").asText() + (v.path("electing").asBoolean() ? " (electing)" : ""));
+            }
+            if (views.stream().allMatch(leader::equals)) return;
+            Thread.sleep(50);
+        }
+        throw new AssertionError(algorithm + ": not every node follows " + leader + " within 10 s: " + views);
     }
 
     @Test
