@@ -79,6 +79,20 @@ for e in "${ENDPOINTS[@]}"; do
   fi
 done
 
+# ---- a lock through the gateway: acquire, the fenced resource takes its token, release
+lock="e2e-$$"
+if out=$(curl -fsS --max-time 40 -H 'Content-Type: application/json' \
+      --data '{"owner":"e2e","leaseMs":5000,"waitMs":10000}' "$GW/api/locks/$lock/acquire" 2>&1) &&
+   token=$(jq -er '.fencingToken' <<<"$out" 2>/dev/null) &&
+   out=$(curl -fsS --max-time 20 -H 'Content-Type: application/json' \
+      --data "{\"token\":$token,\"value\":\"e2e\"}" "$GW/api/locks/$lock/fenced-write" 2>&1) &&
+   out=$(curl -fsS --max-time 20 -H 'Content-Type: application/json' \
+      --data "{\"owner\":\"e2e\",\"fencingToken\":$token}" "$GW/api/locks/$lock/release" 2>&1); then
+  pass "lock-service: acquire, fenced write and release through the gateway (token $token)"
+else
+  fail "lock-service: acquire, fenced write and release through the gateway" "$(short "$out")"
+fi
+
 # ---- X-Dsys-Node pins a request to one instance
 for n in kv-1 kv-2 kv-3; do
   if out=$(curl -fsS --max-time 10 -H "X-Dsys-Node: $n" "$GW/api/kv/node" 2>&1) && [[ $out == *"\"node\":\"$n\""* ]]; then

@@ -13,13 +13,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param timeouts time limit per circuit breaker (= route id), key {@code default} for the rest
  * @param adminRoutes method + path pattern pairs that need the admin bearer token
  * @param chaos which services receive {@code /api/chaos/**} and how long each node may take
+ * @param affinity per service id, path prefixes whose next segment is a key that always goes to one node
  */
 @ConfigurationProperties("dsys.gateway")
 public record DsysGatewayProperties(
     @DefaultValue("time-service") String eventsService,
     @DefaultValue Map<String, Duration> timeouts,
     @DefaultValue List<AdminRoute> adminRoutes,
-    @DefaultValue Chaos chaos) {
+    @DefaultValue Chaos chaos,
+    @DefaultValue Map<String, List<String>> affinity) {
 
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 

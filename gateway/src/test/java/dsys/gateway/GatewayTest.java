@@ -2,6 +2,7 @@ package dsys.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dsys.gateway.affinity.KeyAffinityInstanceListSupplier;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.io.IOException;
@@ -145,12 +146,16 @@ class GatewayTest {
     for (int i = 0; i < 4; i++) {
       assertThat(get("/api/locks/l1").get("node").asText()).isEqualTo("lock-1"); // lock-2 refuses
     }
-    // Round robin over lock-1 and dead lock-2: exactly every other POST lands on lock-2 and fails.
+    // POSTs are not retried. Lock POSTs go to one node per lock name (rendezvous hashing): a name whose node is
+    // the dead lock-2 fails every time, a name on lock-1 never does.
+    String onLock1 = lockNameOn("lock-1");
+    String onLock2 = lockNameOn("lock-2");
     List<Integer> statuses = new ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      statuses.add(client.post().uri("/api/locks/l1/acquire").exchange().returnResult(String.class).getStatus().value());
+    for (int i = 0; i < 3; i++) {
+      statuses.add(client.post().uri("/api/locks/" + onLock1 + "/acquire").exchange().returnResult(String.class).getStatus().value());
+      statuses.add(client.post().uri("/api/locks/" + onLock2 + "/release").exchange().returnResult(String.class).getStatus().value());
     }
-    assertThat(statuses).containsExactlyInAnyOrder(200, 200, 503, 503);
+    assertThat(statuses).containsExactly(200, 503, 200, 503, 200, 503);
 
     client.get().uri("/api/time/boom").exchange().expectStatus().isEqualTo(500);
     assertThat(TIME_1.boomHits.get()).as("a 500 is an answer, not retried").isEqualTo(1);
@@ -234,6 +239,17 @@ class GatewayTest {
     assertThat(problem.get("title").asText()).isNotBlank();
     assertThat(problem.get("detail").asText()).isNotBlank();
     return problem;
+  }
+
+  /** A lock name that key affinity sends to {@code node} (of lock-1, lock-2). */
+  private static String lockNameOn(String node) {
+    String other = node.equals("lock-1") ? "lock-2" : "lock-1";
+    for (int i = 0; ; i++) {
+      String name = "l" + i;
+      if (KeyAffinityInstanceListSupplier.weight(name, node) > KeyAffinityInstanceListSupplier.weight(name, other)) {
+        return name;
+      }
+    }
   }
 
   private static FakeInstance start(String node) {

@@ -16,7 +16,7 @@ import dsys.platform.node.NodeInfoController;
 import dsys.platform.storage.FileDurable;
 import dsys.platform.transport.DsysJacksonModule;
 import dsys.platform.transport.HttpTransport;
-import dsys.platform.transport.MessageController;
+import dsys.platform.transport.MessageServlet;
 import dsys.platform.transport.PeerClient;
 import dsys.platform.transport.PeerDirectory;
 import dsys.platform.web.AdminInterceptor;
@@ -32,6 +32,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -50,7 +51,7 @@ import java.util.concurrent.TimeUnit;
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(DsysProperties.class)
-@Import({ProblemHandler.class, NodeInfoController.class, MessageController.class, ChaosController.class, EventsController.class})
+@Import({ProblemHandler.class, NodeInfoController.class, ChaosController.class, EventsController.class})
 public class DsysAutoConfiguration {
 
     @Bean
@@ -121,6 +122,14 @@ public class DsysAutoConfiguration {
     @Bean
     PeerClient peerClient(PeerDirectory peers, @Value("${dsys.transport.timeout:2s}") Duration timeout) {
         return new PeerClient(peers, timeout);
+    }
+
+    @Bean
+    ServletRegistrationBean<MessageServlet> messageServlet(NodeRuntime node, ObjectMapper json) {
+        ServletRegistrationBean<MessageServlet> r = new ServletRegistrationBean<>(new MessageServlet(node, json), MessageServlet.PATH);
+        r.setName("dsysMessages");
+        r.setLoadOnStartup(1);
+        return r;
     }
 
     @Bean

@@ -1,6 +1,8 @@
 package dsys.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -90,6 +92,34 @@ class LiveClusterTest {
             assertThat(call(0, "DELETE", "/api/chaos", null, true).statusCode()).isEqualTo(200);
         }
         assertThat(call(0, "POST", "/test/ping", null, false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBurstOfMessagesArrivesWholeAndInOrderInFewerPosts() throws Exception {
+        HttpResponse<String> r = call(0, "POST", "/test/burst", null, false);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode seen = JSON.readTree(r.body());
+        assertThat(seen.get("received").asInt()).isEqualTo(2000);
+        assertThat(seen.get("inOrder").asBoolean()).as("one link per peer keeps its messages in order").isTrue();
+        DistributionSummary batches = nodes.get(0).getBean(MeterRegistry.class).find("dsys.messages.batch.size").summary();
+        assertThat(batches).isNotNull();
+        assertThat(batches.max()).as("messages queued behind a POST on the wire go together").isGreaterThan(1);
+        assertThat(batches.count()).isLessThan(2000);
+    }
+
+    @Test
+    void aMalformedMessageBatchIsA400Problem() throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/internal/messages"))
+                .header("Content-Type", "application/json").header("X-Dsys-From", "ping-1");
+        HttpResponse<String> notJson = HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString("{nope")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(notJson.body()).contains("not JSON");
+        HttpResponse<String> stranger = HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString(
+                "{\"from\":\"ping-1\",\"messages\":[{\"group\":\"ping\",\"type\":\"java.lang.String\",\"payload\":\"x\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(stranger.statusCode()).isEqualTo(400);
+        assertThat(stranger.body()).contains("is not a message");
     }
 
     @Test

@@ -26,10 +26,17 @@ public class PingApp {
     public record PingAll() { }
     public record PingTimeout(long round) { }
     public record PingResult(int pongs, long round, long lamport) { }
+    /** Sends {@code n} numbered messages to the peer in one step; the peer answers with what it saw. */
+    public record Burst(int n) { }
+    public record Numbered(int i, int of) implements Message { }
+    public record BurstSeen(int received, boolean inOrder) implements Message { }
 
     /** Counts rounds in durable storage so a restart resumes the count. */
     static final class PingCore implements Core {
         private final Env env;
+        private RequestId burst;
+        private int seen;
+        private boolean inOrder = true;
         private final Map<Long, RequestId> waiting = new HashMap<>();
         private final Map<Long, Integer> pongs = new HashMap<>();
 
@@ -39,6 +46,13 @@ public class PingApp {
 
         @Override
         public void onRequest(RequestId request, Object body) {
+            if (body instanceof Burst b) {
+                burst = request;
+                env.members().others(env.self()).forEach(p -> {
+                    for (int i = 0; i < b.n(); i++) env.send(p, new Numbered(i, b.n()));
+                });
+                return;
+            }
             long round = Long.parseLong(env.storage().get("round").orElse("0")) + 1;
             env.storage().put("round", Long.toString(round));
             waiting.put(round, request);
@@ -51,6 +65,15 @@ public class PingApp {
         @Override
         public void onMessage(NodeId from, Message m) {
             if (m instanceof Ping p) env.send(from, new Pong(p.round()));
+            if (m instanceof Numbered x) {
+                inOrder &= x.i() == seen++;
+                if (x.i() == x.of() - 1) {
+                    env.send(from, new BurstSeen(seen, inOrder));
+                    seen = 0;
+                    inOrder = true;
+                }
+            }
+            if (m instanceof BurstSeen b && burst != null) env.reply(burst, b);
             if (m instanceof Pong p && waiting.containsKey(p.round())) { // a late pong after the timeout is ignored
                 int n = pongs.merge(p.round(), 1, Integer::sum);
                 if (n == env.members().size() - 1) {
@@ -83,6 +106,11 @@ public class PingApp {
         @PostMapping("/test/ping")
         Object ping() {
             return host.call(new PingAll(), Duration.ofSeconds(5));
+        }
+
+        @PostMapping("/test/burst")
+        Object burst() {
+            return host.call(new Burst(2000), Duration.ofSeconds(20));
         }
     }
 }

@@ -55,21 +55,29 @@ public class LockController {
     }
 
     @PostMapping("/{name}/renew")
-    public CompletableFuture<Renewed> renew(@PathVariable String name, @RequestBody(required = false) HolderBody b) {
+    public Renewed renew(@PathVariable String name, @RequestBody(required = false) HolderBody b) {
         checkHolder(b);
-        return host.call(new LockRequests.Renew(name, b.owner(), b.fencingToken()), QUICK, Renewed.class);
+        return host.await(new LockRequests.Renew(name, b.owner(), b.fencingToken()), QUICK, Renewed.class);
     }
 
     @PostMapping("/{name}/release")
-    public CompletableFuture<Released> release(@PathVariable String name, @RequestBody(required = false) HolderBody b) {
+    public Released release(@PathVariable String name, @RequestBody(required = false) HolderBody b) {
         checkHolder(b);
-        return host.call(new LockRequests.Release(name, b.owner(), b.fencingToken()), QUICK, Released.class)
-                .whenComplete(metrics::released);
+        Released r = null;
+        Throwable failure = null;
+        try {
+            return r = host.await(new LockRequests.Release(name, b.owner(), b.fencingToken()), QUICK, Released.class);
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            metrics.released(r, failure);
+        }
     }
 
     @GetMapping("/{name}")
-    public CompletableFuture<LockView> inspect(@PathVariable String name) {
-        return host.call(new LockRequests.Inspect(name), QUICK, LockView.class);
+    public LockView inspect(@PathVariable String name) {
+        return host.await(new LockRequests.Inspect(name), QUICK, LockView.class);
     }
 
     @AdminOnly

@@ -6,6 +6,7 @@ import dsys.platform.host.CoreHost;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** The controllers' handle on this node's lock core. */
 public final class LockHost {
@@ -23,6 +24,20 @@ public final class LockHost {
 
     public <T> CompletableFuture<T> call(Object request, Duration wait, Class<T> type) {
         return host.callAsync(request, wait.plus(SLACK)).thenApply(type::cast);
+    }
+
+    /**
+     * Waits on the request thread. For calls that never queue behind other clients (renew, release, inspect): an
+     * async answer makes the servlet container dispatch the request a second time (filters, handler lookup),
+     * measured at ~13 % of a lock node's CPU under load, while these answers come within milliseconds.
+     */
+    public <T> T await(Object request, Duration wait, Class<T> type) {
+        try {
+            return call(request, wait, type).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
     }
 
     public LockNodeCore.NodeView view() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dsys.core.fault.Delivery;
 import dsys.core.message.Envelope;
+import dsys.core.node.NodeId;
 import dsys.core.transport.Transport;
 import dsys.platform.host.NodeRuntime;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,22 +17,33 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Envelopes as HTTP POSTs to {@code /internal/messages/{group}} on the peer, fire and forget, with the logical
- * clocks in headers. The sender applies the faults in force (drop, delay, duplicate, partition) before sending,
- * which is the interceptor the notes describe; the receiver checks partitions again.
+ * Envelopes as HTTP POSTs to {@code /internal/messages} on the peer, fire and forget. The sender applies the
+ * faults in force (drop, delay, duplicate, partition) to each message before it is queued, which is the
+ * interceptor the notes describe; the receiver checks partitions again.
+ *
+ * <p>One link per peer, with at most one POST on the wire: a message to an idle link leaves at once, and the
+ * messages that arrive while a POST is out go together in the next one (as TCP coalesces segments). Under load
+ * this turns many small HTTP exchanges into a few larger ones; a link keeps its messages in order; a slow or
+ * dead peer holds up only its own link. A link's queue is bounded: beyond it messages are dropped, like a full
+ * network buffer, and counted.
  */
 public class HttpTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
+    static final int MAX_QUEUED = 10_000;
+    static final int MAX_BATCH = 256;
 
     private final NodeRuntime node;
     private final PeerDirectory peers;
@@ -40,13 +52,10 @@ public class HttpTransport implements Transport {
     private final Duration timeout;
     private final HttpClient client;
     private final SplittableRandom random = new SplittableRandom();
-    /*
-     * Blocking sends on a small fixed pool rather than sendAsync: on a 2-core machine the common ForkJoinPool has
-     * parallelism 1, and sendAsync then completes every response on a brand-new thread (measured: thread creation
-     * was the top CPU sample under load). A full queue drops the message, like a full network buffer.
-     */
-    private final ThreadPoolExecutor senders = new ThreadPoolExecutor(4, 4, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(10_000), r -> {
+    private final Map<NodeId, Link> links = new ConcurrentHashMap<>();
+    /* Blocking sends on pooled threads, not sendAsync: on 2 cores the common pool has parallelism 1 and sendAsync
+     * completes each response on a new thread (measured: thread creation was the top CPU sample under load). */
+    private final ExecutorService senders = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "dsys-transport-send");
         t.setDaemon(true);
         return t;
@@ -76,52 +85,103 @@ public class HttpTransport implements Transport {
             count("dropped", e, d.reason());
             return;
         }
+        Link link = links.computeIfAbsent(e.to(), Link::new);
         for (int i = 0; i < d.copies(); i++) {
-            if (d.delayMs() > 0) delayer.schedule(() -> post(group, e), d.delayMs(), TimeUnit.MILLISECONDS);
-            else post(group, e);
-        }
-    }
-
-    private void post(String group, Envelope e) {
-        var base = peers.baseUrl(e.to());
-        if (base.isEmpty()) {
-            count("dropped", e, "unknown-peer");
-            return;
-        }
-        byte[] body;
-        try {
-            body = json.writeValueAsBytes(e.payload());
-        } catch (JsonProcessingException ex) {
-            throw new IllegalArgumentException("message " + e.type() + " is not serialisable: " + ex.getOriginalMessage(), ex);
-        }
-        HttpRequest req = HttpRequest.newBuilder(URI.create(base.get() + "/internal/messages/" + group))
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header(ClockHeaders.FROM, e.from().value())
-                .header(ClockHeaders.MESSAGE_ID, e.id())
-                .header(ClockHeaders.MESSAGE_CLASS, e.payload().getClass().getName())
-                .header(ClockHeaders.LAMPORT, Long.toString(e.lamport()))
-                .header(ClockHeaders.VECTOR, ClockHeaders.encode(e.vector()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        try {
-            senders.execute(() -> {
-                try {
-                    HttpResponse<Void> r = client.send(req, HttpResponse.BodyHandlers.discarding());
-                    count(r.statusCode() >= 300 ? "dropped" : "sent", e, r.statusCode() >= 300 ? "status-" + r.statusCode() : "");
-                } catch (IOException ex) {
-                    count("dropped", e, "unreachable");
-                    log.debug("message {} to {} failed: {}", e.id(), e.to(), ex.toString());
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        } catch (RejectedExecutionException full) {
-            count("dropped", e, "send-queue-full");
+            if (d.delayMs() > 0) delayer.schedule(() -> link.enqueue(group, e), d.delayMs(), TimeUnit.MILLISECONDS);
+            else link.enqueue(group, e);
         }
     }
 
     private void count(String outcome, Envelope e, String reason) {
         metrics.counter("dsys.messages." + outcome, "type", e.type(), "reason", reason).increment();
+    }
+
+    private record Queued(String group, Envelope envelope) {
+    }
+
+    /** The messages for one peer and whether a POST to it is on the wire. */
+    private final class Link {
+        private final NodeId peer;
+        private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+        private boolean sending;
+
+        Link(NodeId peer) {
+            this.peer = peer;
+        }
+
+        void enqueue(String group, Envelope e) {
+            synchronized (this) {
+                if (queue.size() >= MAX_QUEUED) {
+                    count("dropped", e, "send-queue-full");
+                    return;
+                }
+                queue.addLast(new Queued(group, e));
+                if (sending) return;
+                sending = true;
+            }
+            senders.execute(this::drain);
+        }
+
+        /** Sends batches until the queue is empty; only one drain runs per link. */
+        private void drain() {
+            while (true) {
+                List<Queued> batch;
+                synchronized (this) {
+                    if (queue.isEmpty()) {
+                        sending = false;
+                        return;
+                    }
+                    batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
+                    while (!queue.isEmpty() && batch.size() < MAX_BATCH) batch.add(queue.pollFirst());
+                }
+                post(batch);
+            }
+        }
+
+        private void post(List<Queued> batch) {
+            String outcome = "sent";
+            String reason = "";
+            try {
+                var base = peers.baseUrl(peer);
+                if (base.isEmpty()) {
+                    outcome = "dropped";
+                    reason = "unknown-peer";
+                    return;
+                }
+                byte[] body = encode(batch);
+                HttpRequest req = HttpRequest.newBuilder(URI.create(base.get() + MessageServlet.PATH))
+                        .timeout(timeout)
+                        .header("Content-Type", "application/json")
+                        .header(ClockHeaders.FROM, batch.get(0).envelope().from().value())
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build();
+                HttpResponse<Void> r = client.send(req, HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() >= 300) {
+                    outcome = "dropped";
+                    reason = "status-" + r.statusCode();
+                }
+            } catch (IOException ex) {
+                outcome = "dropped";
+                reason = "unreachable";
+                log.debug("{} messages to {} failed: {}", batch.size(), peer, ex.toString());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                outcome = "dropped";
+                reason = "interrupted";
+            } catch (RuntimeException ex) {
+                outcome = "dropped";
+                reason = "error";
+                log.warn("{} messages to {} not sent", batch.size(), peer, ex);
+            } finally {
+                for (Queued q : batch) count(outcome, q.envelope(), reason);
+                metrics.summary("dsys.messages.batch.size").record(batch.size());
+            }
+        }
+
+        private byte[] encode(List<Queued> batch) throws JsonProcessingException {
+            List<MessageBatch.Item> items = new ArrayList<>(batch.size());
+            for (Queued q : batch) items.add(MessageBatch.Item.of(q.group(), q.envelope()));
+            return json.writeValueAsBytes(new MessageBatch(batch.get(0).envelope().from().value(), items));
+        }
     }
 }

@@ -18,6 +18,12 @@ public class RequestIdFilter extends OncePerRequestFilter {
     public static final String MDC_KEY = "requestId";
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
+    /** Node-to-node messages carry no client request; a UUID (SecureRandom) per message is pure cost. */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest req) {
+        return req.getRequestURI().startsWith("/internal/");
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain)
             throws ServletException, IOException {

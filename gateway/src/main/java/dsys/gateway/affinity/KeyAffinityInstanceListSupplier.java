@@ -1,0 +1,71 @@
+package dsys.gateway.affinity;
+
+import dsys.gateway.pinning.NodePinning;
+import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.springframework.cloud.client.ServiceInstance;
+import org.springframework.cloud.client.loadbalancer.Request;
+import org.springframework.cloud.client.loadbalancer.RequestDataContext;
+import org.springframework.cloud.loadbalancer.core.DelegatingServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.http.HttpMethod;
+import reactor.core.publisher.Flux;
+
+/**
+ * Sends every request about one key (the path segment after a configured prefix, e.g. the lock name after
+ * {@code /api/locks/}) to the same live instance, chosen by rendezvous hashing over the instances' node ids.
+ * Which node serves a client does not change any algorithm (any node may act for a client); it saves the
+ * messages a node spends forwarding a release to the node that granted the lock. When that node leaves the
+ * registry, its keys spread over the others and nothing else moves. Only POSTs (acquire, renew, release) are
+ * narrowed: reads keep round robin and the gateway's retry on another instance. A pinned request
+ * ({@code X-Dsys-Node}) is left to the pin.
+ */
+public class KeyAffinityInstanceListSupplier extends DelegatingServiceInstanceListSupplier {
+
+  private final List<String> prefixes;
+
+  public KeyAffinityInstanceListSupplier(ServiceInstanceListSupplier delegate, Map<String, List<String>> byService) {
+    super(delegate);
+    this.prefixes = byService.getOrDefault(delegate.getServiceId(), List.of());
+  }
+
+  @Override
+  public Flux<List<ServiceInstance>> get() {
+    return delegate.get();
+  }
+
+  @Override
+  public Flux<List<ServiceInstance>> get(Request request) {
+    if (prefixes.isEmpty() || !(request.getContext() instanceof RequestDataContext context)
+        || context.getClientRequest() == null
+        || context.getClientRequest().getHttpMethod() != HttpMethod.POST
+        || context.getClientRequest().getHeaders().getFirst(NodePinning.HEADER) != null) {
+      return delegate.get(request);
+    }
+    String key = keyOf(context.getClientRequest().getUrl().getRawPath(), prefixes);
+    if (key == null) return delegate.get(request);
+    return delegate.get(request).map(instances -> instances.isEmpty() ? instances
+        : List.of(instances.stream().max(Comparator.comparingLong(i -> weight(key, NodePinning.nodeOf(i)))).get()));
+  }
+
+  /** The segment right after the first matching prefix, or null (no prefix matches, or nothing follows it). */
+  public static String keyOf(String path, List<String> prefixes) {
+    for (String p : prefixes) {
+      if (!path.startsWith(p) || path.length() == p.length()) continue;
+      int end = path.indexOf('/', p.length());
+      return end < 0 ? path.substring(p.length()) : path.substring(p.length(), end);
+    }
+    return null;
+  }
+
+  /** Rendezvous (highest random weight) hashing: the key goes to the node with the largest weight. */
+  public static long weight(String key, String node) {
+    CRC32C crc = new CRC32C();
+    crc.update((node + '\n' + key).getBytes(StandardCharsets.UTF_8));
+    long h = crc.getValue() * 0x9E3779B97F4A7C15L; // spread CRC's 32 bits over the long
+    return h ^ (h >>> 29);
+  }
+}

@@ -1,0 +1,74 @@
+package dsys.platform.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dsys.core.message.Envelope;
+import dsys.core.message.Message;
+import dsys.core.node.NodeId;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The body of {@code POST /internal/messages}: the envelopes one node has queued for one peer, oldest first, each
+ * with its group, its logical clocks at send time and its payload's class. One HTTP exchange carries as many
+ * messages as piled up while the previous one was on the wire (see {@link HttpTransport}).
+ */
+public record MessageBatch(String from, List<Item> messages) {
+
+    /** {@code vector} as in {@link ClockHeaders#encode}; {@code type} is the payload's class name. */
+    public record Item(String group, String id, String type, long lamport, String vector, Object payload) {
+        static Item of(String group, Envelope e) {
+            return new Item(group, e.id(), e.payload().getClass().getName(), e.lamport(), ClockHeaders.encode(e.vector()),
+                    e.payload());
+        }
+    }
+
+    /** A received envelope and the core group it is for. */
+    public record Received(String group, Envelope envelope) {
+    }
+
+    private static final Map<String, Class<?>> CLASSES = new ConcurrentHashMap<>();
+
+    /** Reads a batch addressed to {@code self}; IllegalArgumentException names what is wrong with it. */
+    public static List<Received> decode(byte[] body, NodeId self, ObjectMapper json) {
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getMessage());
+        }
+        String from = root.path("from").asText(null);
+        if (from == null || !root.path("messages").isArray()) throw new IllegalArgumentException("needs {from, messages: [...]}");
+        List<Received> out = new ArrayList<>(root.get("messages").size());
+        for (JsonNode m : root.get("messages")) {
+            String type = m.path("type").asText();
+            Class<?> c = messageClass(type);
+            Message payload;
+            try {
+                payload = (Message) json.treeToValue(m.get("payload"), c);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read " + type + ": " + e.getMessage());
+            }
+            out.add(new Received(m.path("group").asText(), new Envelope(m.path("id").asText(), NodeId.of(from), self,
+                    payload.type(), m.path("lamport").asLong(), ClockHeaders.decode(m.path("vector").asText(null)), payload)));
+        }
+        return out;
+    }
+
+    private static Class<?> messageClass(String type) {
+        Class<?> c = CLASSES.get(type);
+        if (c != null) return c;
+        try {
+            c = Class.forName(type, false, MessageBatch.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("unknown message class " + type);
+        }
+        if (!Message.class.isAssignableFrom(c)) throw new IllegalArgumentException(type + " is not a message");
+        CLASSES.put(type, c);
+        return c;
+    }
+}

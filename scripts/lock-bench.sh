@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Lock-service benchmark on a running platform (./platform up): acquire+release ops/s and op latency p50/p99
+# per algorithm, on distinct locks (one per client) and on one contended lock, through the gateway or straight
+# at the lock nodes. The load generator is wrk (apt-get install wrk) with lock-service/bench/lock.lua.
+#   scripts/lock-bench.sh [--direct] [--seconds 10] [--clients 1,8,16,64] [--algorithms centralized,...]
+#                         [--modes distinct,contended]
+# --direct: one wrk per lock node (as many nodes as clients, up to 3), the clients split evenly over them;
+# ops/s is the sum, p50 the mean and p99 the worst of the nodes' figures.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+GW=${GW:-http://127.0.0.1:8080}
+NODES=(http://127.0.0.1:8201 http://127.0.0.1:8202 http://127.0.0.1:8203)
+SECONDS_PER_CELL=10 CLIENTS=1,8,16,64 ALGORITHMS=centralized,ricart-agrawala,token-ring MODES=distinct,contended
+DIRECT=
+while (($#)); do
+  case $1 in
+    --direct) DIRECT=1 ;;
+    --seconds) SECONDS_PER_CELL=$2; shift ;;
+    --clients) CLIENTS=$2; shift ;;
+    --algorithms) ALGORITHMS=$2; shift ;;
+    --modes) MODES=$2; shift ;;
+    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 2; }
+TOKEN=$(cat .platform/admin-token 2>/dev/null) || { echo "no .platform/admin-token: is the platform up?" >&2; exit 2; }
+curl -fsS --max-time 5 "$GW/actuator/health" >/dev/null || { echo "the gateway at $GW does not answer: ./platform up" >&2; exit 2; }
+LUA=lock-service/bench/lock.lua
+
+# Switch, then wait until every node is in one epoch of that algorithm.
+switch() {
+  curl -fsS --max-time 20 -X PUT -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    --data "{\"algorithm\":\"$1\"}" "$GW/api/locks/algorithm" >/dev/null
+  local deadline=$((SECONDS + 30)) views
+  while ((SECONDS < deadline)); do
+    views=$(for n in "${NODES[@]}"; do curl -fsS --max-time 5 "$n/api/locks/probe" | jq -r '"\(.algorithm) \(.epoch)"'; done | sort -u)
+    [[ $(wc -l <<<"$views") -eq 1 && $views == "$1 "* ]] && return 0
+    sleep 0.2
+  done
+  echo "the lock nodes did not settle on $1: $views" >&2; exit 1
+}
+
+# run TAG MODE CLIENTS URL -> "ops p50 p99 errors refused"
+run() {
+  LOCK_TAG=$1 LOCK_MODE=$2 wrk -t"$3" -c"$3" -d"${SECONDS_PER_CELL}s" --timeout 30s -s "$LUA" "$4" |
+    awk '/^RESULT/ {print $3, $5, $7, $11, $13}'
+}
+
+cell() {   # alg mode clients
+  local tag="b$RANDOM-$1-$3" out
+  if [[ -z $DIRECT ]]; then
+    out=$(run "$tag" "$2" "$3" "$GW")
+  else
+    local used=$(( $3 < ${#NODES[@]} ? $3 : ${#NODES[@]} )) i files=()
+    local per=$(( ($3 + used - 1) / used ))
+    for ((i = 0; i < used; i++)); do
+      files+=("$(mktemp)")
+      local t=$tag; [[ $2 == distinct ]] && t=$tag-n$i
+      run "$t" "$2" "$per" "${NODES[$i]}" >"${files[$i]}" &
+    done
+    wait
+    out=$(cat "${files[@]}" | awk '{o+=$1; p+=$2; if ($3>w) w=$3; e+=$4; r+=$5} END {printf "%.1f %.2f %.2f %d %d", o, p/NR, w, e, r}')
+    rm -f "${files[@]}"
+  fi
+  read -r ops p50 p99 errors refused <<<"$out"
+  printf '| %-15s | %-9s | %3s | %8s | %7s | %8s | %s/%s |\n' "$1" "$2" "$3" "$ops" "$p50" "$p99" "$errors" "$refused"
+}
+
+echo "lock-service: $([[ -n $DIRECT ]] && echo "direct to ${NODES[*]}" || echo "through the gateway $GW"), ${SECONDS_PER_CELL} s per cell"
+echo "| algorithm       | mode      | cl. |    ops/s |  p50 ms |   p99 ms | err/409 |"
+echo "|---|---|---|---|---|---|---|"
+for alg in ${ALGORITHMS//,/ }; do
+  switch "$alg"
+  for mode in ${MODES//,/ }; do
+    LOCK_TAG=warm LOCK_MODE=$mode wrk -t2 -c2 -d2s -s "$LUA" "$GW" >/dev/null   # warm the path
+    for c in ${CLIENTS//,/ }; do cell "$alg" "$mode" "$c"; done
+  done
+done
