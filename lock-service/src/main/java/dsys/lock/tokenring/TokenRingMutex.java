@@ -15,6 +15,7 @@ import dsys.lock.tokenring.RingMessages.RingToken;
 import dsys.lock.tokenring.RingMessages.TokenBusy;
 import dsys.lock.tokenring.RingMessages.Wake;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -65,6 +66,11 @@ public final class TokenRingMutex extends EpochScopedMutex {
     private final Map<String, Long> idleSince = new HashMap<>();   // no local waiter since (demand kept meanwhile)
     private final Map<String, long[]> left = new HashMap<>();      // hop, time, parks when it last left here
     private final Map<String, Double> round = new HashMap<>();     // smoothed time of an uninterrupted round
+    private final Set<String> checks = new HashSet<>();            // locks with a WakeCheck pending
+
+    /** Looks again whether a token that passed here recently is back, once it should have been. */
+    record WakeCheck(long epoch, String name) {
+    }
 
     public TokenRingMutex(LockContext ctx) {
         super(ctx);
@@ -188,8 +194,14 @@ public final class TokenRingMutex extends EpochScopedMutex {
      */
     private void maybeWake(String name, long now) {
         long window = Math.min(ms(ctx.config().tokenSeenMs()), (long) (2 * round.getOrDefault(name, 0.0)));
-        if (now - lastSeen.getOrDefault(name, Long.MIN_VALUE / 2) < window
-                || now - lastWake.getOrDefault(name, Long.MIN_VALUE / 2) < ms(ctx.config().tokenSeenMs())) return;
+        long seen = lastSeen.getOrDefault(name, Long.MIN_VALUE / 2);
+        if (now - seen < window) {
+            // expected back within the window; if it parked at home on the way instead, look again then
+            // (not at the next tick: a heartbeat interval is many rounds)
+            if (checks.add(name)) ctx.env().after(Duration.ofNanos(seen + window - now), new WakeCheck(epoch.number(), name));
+            return;
+        }
+        if (now - lastWake.getOrDefault(name, Long.MIN_VALUE / 2) < ms(ctx.config().tokenSeenMs())) return;
         lastWake.put(name, now);
         int n = wakes.merge(name, 1, Integer::sum);
         NodeId home = home(name);
@@ -262,6 +274,21 @@ public final class TokenRingMutex extends EpochScopedMutex {
             }
         } else if (m instanceof TokenBusy b && b.epoch() == epoch.number()) {
             lastSeen.put(b.name(), now());
+        }
+    }
+
+    @Override
+    public boolean handlesTimer(Object timer) {
+        return timer instanceof WakeCheck;
+    }
+
+    @Override
+    public void onTimer(Object timer) {
+        if (!(timer instanceof WakeCheck c)) return;
+        checks.remove(c.name());
+        if (active() && c.epoch() == epoch.number() && !tokens.containsKey(c.name())
+                && ctx.waiters().waiting(c.name())) {
+            maybeWake(c.name(), now());
         }
     }
 
