@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 /** n lock-service instances in this JVM on free loopback ports, static peers, no Eureka, no Kafka. */
 public final class LiveCluster implements AutoCloseable {
@@ -47,7 +46,6 @@ public final class LiveCluster implements AutoCloseable {
             nodes.add(node);
             urls.put(node, "http://127.0.0.1:" + port);
         });
-        List<CompletableFuture<ConfigurableApplicationContext>> starting = new ArrayList<>();
         for (String node : nodes) {
             Map<String, Object> p = new HashMap<>(extra);
             p.put("server.port", ports.get(node));
@@ -63,15 +61,11 @@ public final class LiveCluster implements AutoCloseable {
             p.put("springdoc.api-docs.enabled", false);
             // as arguments, not builder properties: those are defaults, and application.yml would override them
             String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
-            if (contexts.isEmpty()) {
-                // the first start initialises Spring Boot's logging system, which concurrent first starts race on
-                contexts.add(new SpringApplicationBuilder(LockServiceApplication.class).run(args));
-            } else {
-                starting.add(CompletableFuture.supplyAsync(() ->
-                        new SpringApplicationBuilder(LockServiceApplication.class).run(args)));
-            }
+            // One after the other: every Spring Boot start re-initialises the JVM-wide logging system, and two
+            // starts at once race on it ("Unable to find Spring Environment in logger context"), seen whenever
+            // another test class in the same JVM had closed its contexts just before.
+            contexts.add(new SpringApplicationBuilder(LockServiceApplication.class).run(args));
         }
-        for (var f : starting) contexts.add(f.join());
     }
 
     public String url(String node) {
