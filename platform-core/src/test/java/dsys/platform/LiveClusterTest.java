@@ -116,7 +116,7 @@ class LiveClusterTest {
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(notJson.body()).contains("not JSON");
         HttpResponse<String> stranger = HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString(
-                "{\"from\":\"ping-1\",\"messages\":[{\"group\":\"ping\",\"type\":\"java.lang.String\",\"payload\":\"x\"}]}")).build(),
+                "{\"messages\":[{\"group\":\"ping\",\"type\":\"java.lang.String\",\"payload\":\"x\"}]}")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(stranger.statusCode()).isEqualTo(400);
         assertThat(stranger.body()).contains("is not a message");

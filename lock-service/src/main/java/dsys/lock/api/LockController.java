@@ -63,16 +63,9 @@ public class LockController {
     @PostMapping("/{name}/release")
     public Released release(@PathVariable String name, @RequestBody(required = false) HolderBody b) {
         checkHolder(b);
-        Released r = null;
-        Throwable failure = null;
-        try {
-            return r = host.await(new LockRequests.Release(name, b.owner(), b.fencingToken()), QUICK, Released.class);
-        } catch (RuntimeException e) {
-            failure = e;
-            throw e;
-        } finally {
-            metrics.released(r, failure);
-        }
+        Released r = host.await(new LockRequests.Release(name, b.owner(), b.fencingToken()), QUICK, Released.class);
+        metrics.released(r);
+        return r;
     }
 
     @GetMapping("/{name}")

@@ -49,11 +49,9 @@ public final class LockMetrics implements AutoCloseable {
         }
     }
 
-    void released(Released r, Throwable t) {
-        if (r != null) {
-            Timer.builder("dsys.lock.hold").description("time from grant to release").publishPercentileHistogram()
-                    .register(registry).record(Duration.ofMillis(r.heldMs()));
-        }
+    void released(Released r) {
+        Timer.builder("dsys.lock.hold").description("time from grant to release").publishPercentileHistogram()
+                .register(registry).record(Duration.ofMillis(r.heldMs()));
     }
 
     void fencedWrite(FencedResult r, Throwable t) {

@@ -44,7 +44,7 @@ class FiveNodeLiveTest {
     void fiveNodesServeFiveClientsSafely_atTheTablesCost(String algorithm) throws Exception {
         LiveCluster.Reply set = cluster.admin("lock-1", "PUT", "/api/locks/algorithm", Map.of("algorithm", algorithm));
         assertThat(set.status()).as("switch: " + set.body()).isEqualTo(200);
-        awaitEpoch(algorithm);
+        cluster.awaitEpoch(algorithm, Duration.ofSeconds(25));
         JsonNode before = row(algorithm);
         HistoryRecorder rec = new HistoryRecorder();
         String lock = "five-" + algorithm;
@@ -112,16 +112,5 @@ class FiveNodeLiveTest {
         long s = 0;
         for (JsonNode v : byType) s += v.asLong();
         return s;
-    }
-
-    private static void awaitEpoch(String algorithm) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
-        while (true) {
-            List<JsonNode> views = cluster.nodes.stream().map(n -> cluster.get(n, "/api/locks/probe").body()).toList();
-            if (views.stream().allMatch(v -> v.path("algorithm").asText().equals(algorithm))
-                    && views.stream().map(v -> v.path("epoch").asLong(-1)).distinct().count() == 1) return;
-            if (System.nanoTime() > deadline) throw new AssertionError("no common epoch of " + algorithm + ": " + views);
-            Thread.sleep(100);
-        }
     }
 }

@@ -114,6 +114,18 @@ public final class LiveCluster implements AutoCloseable {
         }
     }
 
+    /** Waits until every node is in one epoch of {@code algorithm} (after a switch, or after faults). */
+    public void awaitEpoch(String algorithm, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            List<JsonNode> views = nodes.stream().map(n -> get(n, "/api/locks/probe").body()).toList();
+            if (views.stream().allMatch(v -> v.path("algorithm").asText().equals(algorithm))
+                    && views.stream().map(v -> v.path("epoch").asLong(-1)).distinct().count() == 1) return;
+            if (System.nanoTime() > deadline) throw new AssertionError("no common epoch of " + algorithm + ": " + views);
+            Thread.sleep(100);
+        }
+    }
+
     /** Every node applies chaos calls that concern it, as the gateway's fan-out would. */
     public void chaosEverywhere(String method, String path, Object body) {
         for (String n : nodes) send(n, method, path, body, true);

@@ -55,14 +55,7 @@ class LiveClusterTest {
     /** Every node is in the same epoch of {@code algorithm} and grants a fresh lock (settled after faults). */
     private static void ready(String algorithm) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(25).toNanos();
-        while (true) {
-            List<JsonNode> views = cluster.nodes.stream().map(n -> cluster.get(n, "/api/locks/probe").body()).toList();
-            boolean same = views.stream().allMatch(v -> v.path("algorithm").asText().equals(algorithm))
-                    && views.stream().map(v -> v.path("epoch").asLong(-1)).distinct().count() == 1;
-            if (same) break;
-            if (System.nanoTime() > deadline) throw new AssertionError("no common epoch of " + algorithm + ": " + views);
-            Thread.sleep(100);
-        }
+        cluster.awaitEpoch(algorithm, Duration.ofSeconds(25));
         for (String node : cluster.nodes) {
             while (true) {
                 LiveCluster.Reply r = cluster.post(node, "/api/locks/ready-" + node + "/acquire",

@@ -4,14 +4,14 @@ import dsys.core.clock.VectorTime;
 
 import java.util.TreeMap;
 
-/** The logical clocks on the wire: {@code X-Dsys-Lamport: 12}, {@code X-Dsys-Vector: kv-1=3,kv-2=1}. */
+/**
+ * Node-to-node wire conventions: the sender in header {@code X-Dsys-From} (checked against partitions before the
+ * body is read), and a vector clock as text, {@code kv-1=3,kv-2=1} (each envelope of a {@link MessageBatch} carries
+ * its own, with its Lamport time).
+ */
 public final class ClockHeaders {
 
     public static final String FROM = "X-Dsys-From";
-    public static final String MESSAGE_ID = "X-Dsys-Message-Id";
-    public static final String MESSAGE_CLASS = "X-Dsys-Message-Class";
-    public static final String LAMPORT = "X-Dsys-Lamport";
-    public static final String VECTOR = "X-Dsys-Vector";
 
     private ClockHeaders() {
     }

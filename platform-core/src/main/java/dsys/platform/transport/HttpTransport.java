@@ -149,7 +149,7 @@ public class HttpTransport implements Transport {
                     reason = "unknown-peer";
                     return;
                 }
-                int status = exchange(base.get(), batch.get(0).envelope().from().value(), encode(batch));
+                int status = exchange(base.get(), encode(batch));
                 if (status >= 300) {
                     outcome = "dropped";
                     reason = "status-" + status;
@@ -173,14 +173,14 @@ public class HttpTransport implements Transport {
          * connection, where HttpClient hands each exchange to its selector and worker threads and back (measured:
          * thread wake-ups were a fifth of a lock node's CPU under load).
          */
-        private int exchange(String base, String from, byte[] body) throws IOException {
+        private int exchange(String base, byte[] body) throws IOException {
             HttpURLConnection c = (HttpURLConnection) URI.create(base + MessageServlet.PATH).toURL().openConnection();
             c.setConnectTimeout((int) timeout.toMillis());
             c.setReadTimeout((int) timeout.toMillis());
             c.setDoOutput(true);
             c.setRequestMethod("POST");
             c.setRequestProperty("Content-Type", "application/json");
-            c.setRequestProperty(ClockHeaders.FROM, from);
+            c.setRequestProperty(ClockHeaders.FROM, node.identity().self().value());
             c.setFixedLengthStreamingMode(body.length);
             try (OutputStream out = c.getOutputStream()) {
                 out.write(body);
@@ -196,7 +196,7 @@ public class HttpTransport implements Transport {
         private byte[] encode(List<Queued> batch) throws JsonProcessingException {
             List<MessageBatch.Item> items = new ArrayList<>(batch.size());
             for (Queued q : batch) items.add(MessageBatch.Item.of(q.group(), q.envelope()));
-            return json.writeValueAsBytes(new MessageBatch(batch.get(0).envelope().from().value(), items));
+            return json.writeValueAsBytes(new MessageBatch(items));
         }
     }
 }

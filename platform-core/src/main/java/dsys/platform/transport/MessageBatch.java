@@ -14,10 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The body of {@code POST /internal/messages}: the envelopes one node has queued for one peer, oldest first, each
- * with its group, its logical clocks at send time and its payload's class. One HTTP exchange carries as many
- * messages as piled up while the previous one was on the wire (see {@link HttpTransport}).
+ * with its group, its logical clocks at send time and its payload's class; the sender is the request's
+ * {@code X-Dsys-From} header. One HTTP exchange carries as many messages as piled up while the previous one was on
+ * the wire (see {@link HttpTransport}).
  */
-public record MessageBatch(String from, List<Item> messages) {
+public record MessageBatch(List<Item> messages) {
 
     /** {@code vector} as in {@link ClockHeaders#encode}; {@code type} is the payload's class name. */
     public record Item(String group, String id, String type, long lamport, String vector, Object payload) {
@@ -33,16 +34,15 @@ public record MessageBatch(String from, List<Item> messages) {
 
     private static final Map<String, Class<?>> CLASSES = new ConcurrentHashMap<>();
 
-    /** Reads a batch addressed to {@code self}; IllegalArgumentException names what is wrong with it. */
-    public static List<Received> decode(byte[] body, NodeId self, ObjectMapper json) {
+    /** Reads a batch from {@code from} to {@code self}; IllegalArgumentException names what is wrong with it. */
+    public static List<Received> decode(byte[] body, NodeId from, NodeId self, ObjectMapper json) {
         JsonNode root;
         try {
             root = json.readTree(body);
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON: " + e.getMessage());
         }
-        String from = root.path("from").asText(null);
-        if (from == null || !root.path("messages").isArray()) throw new IllegalArgumentException("needs {from, messages: [...]}");
+        if (!root.path("messages").isArray()) throw new IllegalArgumentException("needs {messages: [...]}");
         List<Received> out = new ArrayList<>(root.get("messages").size());
         for (JsonNode m : root.get("messages")) {
             String type = m.path("type").asText();
@@ -53,7 +53,7 @@ public record MessageBatch(String from, List<Item> messages) {
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read " + type + ": " + e.getMessage());
             }
-            out.add(new Received(m.path("group").asText(), new Envelope(m.path("id").asText(), NodeId.of(from), self,
+            out.add(new Received(m.path("group").asText(), new Envelope(m.path("id").asText(), from, self,
                     payload.type(), m.path("lamport").asLong(), ClockHeaders.decode(m.path("vector").asText(null)), payload)));
         }
         return out;

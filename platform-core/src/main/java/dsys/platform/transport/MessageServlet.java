@@ -1,7 +1,9 @@
 package dsys.platform.transport;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dsys.core.node.NodeId;
 import dsys.platform.host.NodeRuntime;
+import dsys.platform.web.Problems;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,12 +32,12 @@ public class MessageServlet extends HttpServlet {
     protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
         String self = node.identity().self().value();
         if (node.crashed()) {
-            problem(res, 503, "node-crashed", "node " + self + " is crashed");
+            problem(res, 503, "node-crashed", "Node crashed", "node " + self + " is crashed");
             return;
         }
         String from = req.getHeader(ClockHeaders.FROM);
         if (from == null) {
-            problem(res, 400, "bad-request", "header " + ClockHeaders.FROM + " is required");
+            problem(res, 400, "bad-request", "Bad request", "header " + ClockHeaders.FROM + " is required");
             return;
         }
         byte[] body = req.getInputStream().readAllBytes();
@@ -46,24 +48,23 @@ public class MessageServlet extends HttpServlet {
         }
         List<MessageBatch.Received> batch;
         try {
-            batch = MessageBatch.decode(body, node.identity().self(), json);
+            batch = MessageBatch.decode(body, NodeId.of(from), node.identity().self(), json);
         } catch (IllegalArgumentException e) {
-            problem(res, 400, "bad-request", e.getMessage());
+            problem(res, 400, "bad-request", "Bad request", e.getMessage());
             return;
         }
         for (MessageBatch.Received r : batch) {
             if (!node.deliver(r.group(), r.envelope())) {
-                problem(res, 404, "unknown-group", "no core named '" + r.group() + "' runs on " + self);
+                problem(res, 404, "unknown-group", "Unknown group", "no core named '" + r.group() + "' runs on " + self);
                 return;
             }
         }
         res.setStatus(202);
     }
 
-    private void problem(HttpServletResponse res, int status, String type, String detail) throws IOException {
+    private void problem(HttpServletResponse res, int status, String slug, String title, String detail) throws IOException {
         res.setStatus(status);
         res.setContentType("application/problem+json");
-        json.writeValue(res.getOutputStream(), java.util.Map.of("type", "https://dsys.dev/problems/" + type,
-                "status", status, "detail", detail));
+        json.writeValue(res.getOutputStream(), Problems.of(status, slug, title, detail));
     }
 }
