@@ -34,6 +34,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
@@ -125,11 +126,46 @@ public class DsysAutoConfiguration {
     }
 
     @Bean
-    ServletRegistrationBean<MessageServlet> messageServlet(NodeRuntime node, ObjectMapper json) {
-        ServletRegistrationBean<MessageServlet> r = new ServletRegistrationBean<>(new MessageServlet(node, json), MessageServlet.PATH);
+    MessageServlet messageServlet(NodeRuntime node, ObjectMapper json) {
+        return new MessageServlet(node, json);
+    }
+
+    @Bean
+    ServletRegistrationBean<MessageServlet> messageServletRegistration(MessageServlet servlet) {
+        ServletRegistrationBean<MessageServlet> r = new ServletRegistrationBean<>(servlet, MessageServlet.PATH);
         r.setName("dsysMessages");
         r.setLoadOnStartup(1);
+        r.setAsyncSupported(true); // peers' message streams are read without holding a thread
         return r;
+    }
+
+    /** Peers' streams never end by themselves: end them first, or the graceful shutdown waits its full time. */
+    @Bean
+    SmartLifecycle messageStreamCloser(MessageServlet servlet) {
+        return new SmartLifecycle() {
+            private volatile boolean running;
+
+            @Override
+            public void start() {
+                running = true;
+            }
+
+            @Override
+            public void stop() {
+                running = false;
+                servlet.closeStreams();
+            }
+
+            @Override
+            public boolean isRunning() {
+                return running;
+            }
+
+            @Override
+            public int getPhase() {
+                return Integer.MAX_VALUE; // stopped first
+            }
+        };
     }
 
     @Bean

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dsys.platform.host.CoreHost;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -95,7 +97,7 @@ class LiveClusterTest {
     }
 
     @Test
-    void aBurstOfMessagesArrivesWholeAndInOrderInFewerPosts() throws Exception {
+    void aBurstOfMessagesArrivesWholeAndInOrderInFewerWrites() throws Exception {
         HttpResponse<String> r = call(0, "POST", "/test/burst", null, false);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode seen = JSON.readTree(r.body());
@@ -103,7 +105,7 @@ class LiveClusterTest {
         assertThat(seen.get("inOrder").asBoolean()).as("one link per peer keeps its messages in order").isTrue();
         DistributionSummary batches = nodes.get(0).getBean(MeterRegistry.class).find("dsys.messages.batch.size").summary();
         assertThat(batches).isNotNull();
-        assertThat(batches.max()).as("messages queued behind a POST on the wire go together").isGreaterThan(1);
+        assertThat(batches.max()).as("messages queued behind a batch being written go together").isGreaterThan(1);
         assertThat(batches.count()).isLessThan(2000);
     }
 
@@ -120,6 +122,50 @@ class LiveClusterTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(stranger.statusCode()).isEqualTo(400);
         assertThat(stranger.body()).contains("is not a message");
+    }
+
+    @Test
+    void aPeerStreamDeliversABatchPerLineUntilThePeerEndsIt() throws Exception {
+        CoreHost ping2 = nodes.get(1).getBean(CoreHost.class);
+        long before = ping2.messageCounts(true).getOrDefault("Pong", 0L);
+        String ping = "{\"messages\":[{\"group\":\"ping\",\"id\":\"s-%d\",\"type\":\"dsys.platform.PingApp$Ping\","
+                + "\"lamport\":%d,\"vector\":null,\"payload\":{\"round\":%d}}]}\n";
+        String lines = "\n" + ping.formatted(1, 1, 9001) + "\n" + ping.formatted(2, 2, 9002);
+        HttpResponse<String> r = stream(lines);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        // each Ping delivered makes ping-2's core answer with a Pong
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ping2.messageCounts(true).getOrDefault("Pong", 0L) - before < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(ping2.messageCounts(true).getOrDefault("Pong", 0L) - before).isEqualTo(2);
+    }
+
+    @Test
+    void aMalformedLineEndsAPeerStreamWithA400Problem() throws Exception {
+        HttpResponse<String> r = stream("\n{nope\n");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("not JSON");
+    }
+
+    /** Sends {@code body} as a peer's stream: chunked, no Content-Length. */
+    private static HttpResponse<String> stream(String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/internal/messages"))
+                .version(HttpClient.Version.HTTP_1_1)
+                .header("Content-Type", "application/json").header("X-Dsys-From", "ping-1")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body.getBytes())))
+                .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void jsonAnswersCarryAContentLengthInsteadOfChunks() throws Exception {
+        HttpResponse<String> r = call(0, "POST", "/test/ping", null, false);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValueAsLong("Content-Length")).hasValue(r.body().getBytes().length);
+        assertThat(r.headers().firstValue("Transfer-Encoding")).isEmpty();
+        HttpResponse<String> problem = call(1, "GET", "/api/nothing-here", null, false);
+        assertThat(problem.headers().firstValueAsLong("Content-Length")).hasValue(problem.body().getBytes().length);
     }
 
     @Test

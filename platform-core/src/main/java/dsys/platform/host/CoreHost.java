@@ -90,7 +90,7 @@ public final class CoreHost {
         node.run(() -> core.onRequest(new RequestId(id), request));
     }
 
-    /** Runs a read-only query on the core thread so it sees a consistent state. */
+    /** Runs a read-only query in the node's serial section so it sees a consistent state. */
     public <T> T read(Function<Core, T> query) {
         if (node.crashed()) throw crashedProblem();
         CompletableFuture<T> f = new CompletableFuture<>();
@@ -148,10 +148,10 @@ public final class CoreHost {
     TimerId schedule(Duration delay, Object timer) {
         long id = ids.incrementAndGet();
         long gen = generation;
-        ScheduledFuture<?> f = node.thread.schedule(() -> {
+        ScheduledFuture<?> f = node.thread.schedule(() -> node.run(() -> {
             timers.remove(id);
-            if (gen == generation) node.guard(() -> core.onTimer(timer));
-        }, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+            if (gen == generation) core.onTimer(timer);
+        }), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
         timers.put(id, f);
         return new TimerId(id);
     }

@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
-/** The Env of one core on a live node; every call comes on the node's core thread. */
+/** The Env of one core on a live node; every call comes from inside the node's serial section. */
 final class LiveEnv implements Env {
 
     private final NodeRuntime node;

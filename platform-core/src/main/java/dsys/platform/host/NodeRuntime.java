@@ -16,23 +16,38 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
- * One live node: the single thread all its cores run on, its logical clocks and hardware clock, its durable
+ * One live node: the serial section all its cores run in, its logical clocks and hardware clock, its durable
  * storage and the faults in force. Crash and restart (fault injection) act on every core of the node at once.
+ *
+ * <p>Cores are single-threaded: their tasks (requests, messages, timers) run one at a time, in the order queued.
+ * The thread that queues a task runs the queue itself when no other thread is running it, so a request or message
+ * is handled on the thread that received it instead of being handed to a core thread and back (each hand-off is a
+ * thread wake-up, which measured as a large part of a node's CPU under load). A caller drains at most
+ * {@link #INLINE_LIMIT} tasks and leaves the rest to the node's own thread, which also fires the timers.
  */
 public final class NodeRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NodeRuntime.class);
+    static final int INLINE_LIMIT = 32;
 
     final NodeIdentity identity;
-    final ScheduledExecutorService thread;
+    final ScheduledExecutorService thread; // timers, and queued tasks a caller left over
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    private volatile Thread drainer;
     final LogicalClocks logical;
     final DriftingClock clock;
     final FileDurable storage;
@@ -43,8 +58,9 @@ public final class NodeRuntime implements AutoCloseable {
     private final Map<String, CoreHost> hosts = new ConcurrentHashMap<>();
     private volatile Transport transport;
     private volatile boolean crashed;
-    private volatile long pausedUntilNanos;
-    private final List<Runnable> held = new ArrayList<>(); // outputs waiting for the next fsync (core thread only)
+    private volatile long pausedUntilNanos = System.nanoTime(); // nanoTime's origin is arbitrary: never 0
+    private volatile boolean closed;
+    private final List<Runnable> held = new ArrayList<>(); // outputs waiting for the next fsync (serial section only)
     private boolean flushQueued;
 
     public NodeRuntime(NodeIdentity identity, DriftingClock clock, FileDurable storage, FaultState faults, EventSink events) {
@@ -54,11 +70,16 @@ public final class NodeRuntime implements AutoCloseable {
         this.faults = faults;
         this.events = events;
         this.logical = new LogicalClocks(identity.self().value());
-        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "dsys-core-" + identity.self());
             t.setDaemon(true);
+            drainer = t;
             return t;
         });
+        // Most timers are cancelled (a lease released before it ends): left queued, each would still wake the
+        // thread at its time only to be thrown away.
+        timers.setRemoveOnCancelPolicy(true);
+        this.thread = timers;
     }
 
     public NodeIdentity identity() { return identity; }
@@ -66,10 +87,12 @@ public final class NodeRuntime implements AutoCloseable {
     public DriftingClock clock() { return clock; }
     public boolean crashed() { return crashed; }
 
-    /** The Lamport time now, read on the core thread (the clocks are not thread-safe). */
+    /** The Lamport time now, read inside the serial section (the clocks are not thread-safe). */
     public long lamportNow() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        execute(() -> f.complete(logical.lamport()));
         try {
-            return thread.submit(logical::lamport).get(2, TimeUnit.SECONDS);
+            return f.get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             return -1;
         }
@@ -89,7 +112,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
     }
 
-    /** An envelope arrived for {@code group}; it is handled on the core thread (dropped if the node is crashed). */
+    /** An envelope arrived for {@code group}; it is handled in the serial section (dropped if the node is crashed). */
     public boolean deliver(String group, Envelope envelope) {
         CoreHost host = hosts.get(group);
         if (host == null || crashed) return false;
@@ -97,12 +120,68 @@ public final class NodeRuntime implements AutoCloseable {
         return true;
     }
 
-    /** Runs on the core thread; a crash point reached inside crashes the node. */
+    /** Runs in the serial section; a crash point reached inside crashes the node. */
     void run(Runnable task) {
-        thread.execute(() -> guard(task));
+        execute(() -> guard(task));
     }
 
-    void guard(Runnable task) {
+    /** Queues a task and runs the queue on this thread unless another thread is running it. */
+    void execute(Runnable task) {
+        if (closed) return;
+        tasks.add(task);
+        drain();
+    }
+
+    /*
+     * The re-check after letting go closes the race with a task queued just before: its caller saw us draining.
+     * While the node is paused nothing runs: the queue waits for the node's thread at the end of the pause.
+     */
+    private void drain() {
+        boolean own = Thread.currentThread() == drainer;
+        while (!tasks.isEmpty() && draining.compareAndSet(false, true)) {
+            long handOff = -1;
+            try {
+                for (int n = 0; ; n++) {
+                    long pause = pausedUntilNanos - System.nanoTime();
+                    if (pause > 0 || (n == INLINE_LIMIT && !own)) {
+                        handOff = Math.max(0, pause); // do not hold a caller's thread for others' work
+                        break;
+                    }
+                    Runnable r = tasks.poll();
+                    if (r == null) break;
+                    runSafely(r);
+                }
+            } finally {
+                draining.set(false);
+            }
+            if (handOff >= 0) {
+                drainLater(handOff); // after letting go: the node's thread must find the section free
+                return;
+            }
+        }
+    }
+
+    private void drainLater(long nanos) {
+        if (!drainScheduled.compareAndSet(false, true)) return;
+        try {
+            thread.schedule(() -> {
+                drainScheduled.set(false);
+                drain();
+            }, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closed) {
+            drainScheduled.set(false);
+        }
+    }
+
+    private void runSafely(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            log.error("core task failed on {}", identity.self(), e);
+        }
+    }
+
+    private void guard(Runnable task) {
         try {
             if (!crashed) task.run();
         } catch (CrashSignal c) {
@@ -112,7 +191,7 @@ public final class NodeRuntime implements AutoCloseable {
         }
         if (storage.dirty() && !flushQueued) {
             flushQueued = true;
-            thread.execute(this::flush); // runs after the tasks already queued: they share its fsync
+            tasks.add(this::flush); // runs after the tasks already queued: they share its fsync
         }
     }
 
@@ -152,7 +231,7 @@ public final class NodeRuntime implements AutoCloseable {
     }
 
     public void restart() {
-        thread.execute(() -> {
+        execute(() -> {
             if (!crashed) return;
             crashed = false;
             emitNodeEvent("node.restart", "restart");
@@ -160,21 +239,10 @@ public final class NodeRuntime implements AutoCloseable {
         });
     }
 
-    /** Fault injection: the node's core thread stops for {@code ms}, as in a long GC pause; work queues up. */
+    /** Fault injection: the node's cores stop for {@code ms}, as in a long GC pause; work queues up. */
     public void pause(long ms) {
         if (ms <= 0 || ms > 600_000) throw new IllegalArgumentException("pause ms must be within 1..600000, was " + ms);
         pausedUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-        thread.execute(() -> {
-            long left;
-            while ((left = pausedUntilNanos - System.nanoTime()) > 0) {
-                try {
-                    TimeUnit.NANOSECONDS.sleep(left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        });
     }
 
     public boolean paused() {
@@ -189,6 +257,7 @@ public final class NodeRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         thread.shutdownNow();
     }
 

@@ -12,11 +12,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.AbstractHttpEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
+
 import java.io.IOException;
-import java.net.URI;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,27 +40,33 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Envelopes as HTTP POSTs to {@code /internal/messages} on the peer, fire and forget. The sender applies the
- * faults in force (drop, delay, duplicate, partition) to each message before it is queued, which is the
- * interceptor the notes describe; the receiver checks partitions again.
+ * Envelopes over HTTP to {@code /internal/messages} on the peer, fire and forget. The sender applies the faults in
+ * force (drop, delay, duplicate, partition) to each message before it is queued, which is the interceptor the notes
+ * describe; the receiver checks partitions again.
  *
- * <p>One link per peer, with at most one POST on the wire: a message to an idle link leaves at once, and the
- * messages that arrive while a POST is out go together in the next one (as TCP coalesces segments). Under load
- * this turns many small HTTP exchanges into a few larger ones; a link keeps its messages in order; a slow or
- * dead peer holds up only its own link. A link's queue is bounded: beyond it messages are dropped, like a full
- * network buffer, and counted.
+ * <p>One link per peer, streaming: a long POST whose chunked body carries one batch of envelopes per line, kept
+ * open while there are messages (an HTTP exchange per message cost each side a request to parse, an answer to
+ * write and two thread wake-ups). A message to an idle link leaves at once; the messages that arrive while a batch
+ * is being written go together in the next line (as TCP coalesces segments). A link keeps its messages in order;
+ * a slow or dead peer holds up only its own link; a broken stream loses the batch it was writing, like a broken
+ * connection, and the next message opens a new one. A link's queue is bounded: beyond it messages are dropped,
+ * like a full network buffer, and counted.
  */
 public class HttpTransport implements Transport {
 
     private static final Logger log = LoggerFactory.getLogger(HttpTransport.class);
     static final int MAX_QUEUED = 10_000;
     static final int MAX_BATCH = 256;
+    /* An idle stream sends an empty line this often (the receiver's connection timeout is longer) ... */
+    static final Duration KEEPALIVE = Duration.ofSeconds(5);
+    /* ... and ends after this many of them, freeing its thread. */
+    static final int IDLE_KEEPALIVES = 12;
 
     private final NodeRuntime node;
     private final PeerDirectory peers;
     private final ObjectMapper json;
     private final MeterRegistry metrics;
-    private final Duration timeout;
+    private final CloseableHttpClient http;
     private final DistributionSummary batchSizes;
     private final SplittableRandom random = new SplittableRandom();
     private final Map<NodeId, Link> links = new ConcurrentHashMap<>();
@@ -71,7 +87,7 @@ public class HttpTransport implements Transport {
         this.peers = peers;
         this.json = json;
         this.metrics = metrics;
-        this.timeout = timeout;
+        this.http = client(timeout);
         this.batchSizes = DistributionSummary.builder("dsys.messages.batch.size")
                 .description("messages per POST to a peer").register(metrics);
     }
@@ -93,6 +109,24 @@ public class HttpTransport implements Transport {
         }
     }
 
+    /*
+     * A blocking client, not java.net.http.HttpClient: a link's thread writes its stream itself, where HttpClient
+     * hands each write to its selector thread (measured: thread wake-ups were a fifth of a lock node's CPU under
+     * load). Apache's, not HttpURLConnection, which cannot stream a body of unknown length and flush it line by
+     * line. The socket timeout bounds the wait for the answer at the end of a stream.
+     */
+    private static CloseableHttpClient client(Duration timeout) {
+        Timeout t = Timeout.of(timeout);
+        return HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(t).build())
+                        .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build())
+                        .setMaxConnPerRoute(2).setMaxConnTotal(64).build())
+                .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement()
+                .disableAuthCaching().disableContentCompression()
+                .build();
+    }
+
     private void count(String outcome, Envelope e, String reason) {
         metrics.counter("dsys.messages." + outcome, "type", e.type(), "reason", reason).increment();
     }
@@ -100,11 +134,15 @@ public class HttpTransport implements Transport {
     private record Queued(String group, Envelope envelope) {
     }
 
-    /** The messages for one peer and whether a POST to it is on the wire. */
+    /**
+     * The messages for one peer and the thread that streams them. A message to an idle link starts a stream; the
+     * messages that pile up while a batch is being written go together in the next line.
+     */
     private final class Link {
         private final NodeId peer;
         private final ArrayDeque<Queued> queue = new ArrayDeque<>();
-        private boolean sending;
+        private boolean streaming; // a thread owns this link's stream (or is about to)
+        private boolean waiting;   // ... and waits for messages
 
         Link(NodeId peer) {
             this.peer = peer;
@@ -117,80 +155,141 @@ public class HttpTransport implements Transport {
                     return;
                 }
                 queue.addLast(new Queued(group, e));
-                if (sending) return;
-                sending = true;
-            }
-            senders.execute(this::drain);
-        }
-
-        /** Sends batches until the queue is empty; only one drain runs per link. */
-        private void drain() {
-            while (true) {
-                List<Queued> batch;
-                synchronized (this) {
-                    if (queue.isEmpty()) {
-                        sending = false;
-                        return;
-                    }
-                    batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
-                    while (!queue.isEmpty() && batch.size() < MAX_BATCH) batch.add(queue.pollFirst());
-                }
-                post(batch);
-            }
-        }
-
-        private void post(List<Queued> batch) {
-            String outcome = "sent";
-            String reason = "";
-            try {
-                var base = peers.baseUrl(peer);
-                if (base.isEmpty()) {
-                    outcome = "dropped";
-                    reason = "unknown-peer";
+                if (streaming) {
+                    if (waiting) notify();
                     return;
                 }
-                int status = exchange(base.get(), encode(batch));
-                if (status >= 300) {
-                    outcome = "dropped";
-                    reason = "status-" + status;
+                streaming = true;
+            }
+            senders.execute(this::run);
+        }
+
+        /** Opens streams until the queue stays empty; a broken stream costs the batch it was writing. */
+        private void run() {
+            while (true) {
+                synchronized (this) {
+                    if (queue.isEmpty()) {
+                        streaming = false;
+                        return;
+                    }
                 }
-            } catch (IOException ex) {
-                outcome = "dropped";
-                reason = "unreachable";
-                log.debug("{} messages to {} failed: {}", batch.size(), peer, ex.toString());
-            } catch (RuntimeException ex) {
-                outcome = "dropped";
-                reason = "error";
-                log.warn("{} messages to {} not sent", batch.size(), peer, ex);
-            } finally {
-                for (Queued q : batch) count(outcome, q.envelope(), reason);
-                batchSizes.record(batch.size());
+                var base = peers.baseUrl(peer);
+                if (base.isEmpty()) {
+                    dropped(take(), "unknown-peer");
+                    continue;
+                }
+                Body body = new Body();
+                try {
+                    HttpPost post = new HttpPost(base.get() + MessageServlet.PATH);
+                    post.setHeader(ClockHeaders.FROM, node.identity().self().value());
+                    post.setEntity(body);
+                    http.execute(post, response -> {
+                        EntityUtils.consume(response.getEntity());
+                        return null;
+                    });
+                } catch (IOException ex) {
+                    log.debug("message stream to {} failed: {}", peer, ex.toString());
+                    lost(body, "unreachable");
+                } catch (RuntimeException ex) {
+                    log.warn("message stream to {} failed", peer, ex);
+                    lost(body, "error");
+                }
             }
         }
 
         /*
-         * HttpURLConnection, not java.net.http.HttpClient: it does the whole exchange on this thread over a kept-alive
-         * connection, where HttpClient hands each exchange to its selector and worker threads and back (measured:
-         * thread wake-ups were a fifth of a lock node's CPU under load).
+         * A stream that broke loses the batch it was writing. One that never opened (peer down: connection refused)
+         * costs the oldest batch instead, as a failed POST did, so that retrying a dead peer drains the queue
+         * rather than spinning on it.
          */
-        private int exchange(String base, byte[] body) throws IOException {
-            HttpURLConnection c = (HttpURLConnection) URI.create(base + MessageServlet.PATH).toURL().openConnection();
-            c.setConnectTimeout((int) timeout.toMillis());
-            c.setReadTimeout((int) timeout.toMillis());
-            c.setDoOutput(true);
-            c.setRequestMethod("POST");
-            c.setRequestProperty("Content-Type", "application/json");
-            c.setRequestProperty(ClockHeaders.FROM, node.identity().self().value());
-            c.setFixedLengthStreamingMode(body.length);
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(body);
+        private void lost(Body body, String reason) {
+            if (body.writing != null) dropped(body.writing, reason);
+            else if (!body.opened) dropped(take(), reason);
+        }
+
+        private void dropped(List<Queued> batch, String reason) {
+            for (Queued q : batch) count("dropped", q.envelope(), reason);
+        }
+
+        private synchronized List<Queued> take() {
+            List<Queued> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
+            while (!queue.isEmpty() && batch.size() < MAX_BATCH) batch.add(queue.pollFirst());
+            return batch;
+        }
+
+        /** The next batch, or an empty one after {@link #KEEPALIVE} without messages. */
+        private synchronized List<Queued> next() throws InterruptedIOException {
+            long deadline = System.nanoTime() + KEEPALIVE.toNanos();
+            waiting = true;
+            try {
+                while (queue.isEmpty()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) return List.of();
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("closing");
+            } finally {
+                waiting = false;
             }
-            int status = c.getResponseCode();
-            // read the answer to its end so that the connection goes back to the keep-alive cache
-            try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-                if (in != null) in.transferTo(OutputStream.nullOutputStream());
+            return take();
+        }
+
+        /** The stream's body: a batch per line as messages come; an empty line when idle; ends after a long idle. */
+        private final class Body extends AbstractHttpEntity {
+            volatile List<Queued> writing;
+            volatile boolean opened;
+
+            Body() {
+                super(ContentType.APPLICATION_JSON, null, true); // chunked: no length
             }
-            return status;
+
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                opened = true;
+                for (int idle = 0; idle < IDLE_KEEPALIVES; ) {
+                    List<Queued> batch = next();
+                    if (batch.isEmpty()) {
+                        idle++;
+                        out.write('\n');
+                        out.flush();
+                        continue;
+                    }
+                    idle = 0;
+                    writing = batch;
+                    out.write(encode(batch));
+                    out.write('\n');
+                    out.flush();
+                    writing = null;
+                    for (Queued q : batch) count("sent", q.envelope(), "");
+                    batchSizes.record(batch.size());
+                }
+            }
+
+            @Override
+            public InputStream getContent() {
+                throw new UnsupportedOperationException("a message stream is written, not read");
+            }
+
+            @Override
+            public long getContentLength() {
+                return -1;
+            }
+
+            @Override
+            public boolean isRepeatable() {
+                return false;
+            }
+
+            @Override
+            public boolean isStreaming() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
         }
 
         private byte[] encode(List<Queued> batch) throws JsonProcessingException {
