@@ -116,14 +116,13 @@ class NodeRuntimeTest {
 
     @Test
     void aPausedNodeRunsNothingUntilThePauseEndsAndTheCallerDoesNotWait() throws Exception {
-        node.pause(300);
         long start = System.nanoTime();
+        node.pause(1000);
         CompletableFuture<Long> ranAt = new CompletableFuture<>();
         node.run(() -> ranAt.complete(System.nanoTime()));
         long returned = System.nanoTime();
-        assertThat(ranAt).isNotDone();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(returned - start)).isLessThan(300);
-        assertThat(TimeUnit.NANOSECONDS.toMillis(ranAt.get(5, TimeUnit.SECONDS) - start)).isGreaterThanOrEqualTo(290);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(returned - start)).as("the caller does not wait out the pause").isLessThan(1000);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(ranAt.get(5, TimeUnit.SECONDS) - start)).isGreaterThanOrEqualTo(1000);
     }
 
     /** True once a task queued now has run: everything queued before it has too. */
