@@ -61,14 +61,18 @@ DASHBOARDS = {
         panel("Instance up", "up", legend="{{service}} {{node}}", kind="state-timeline",
               mappings=[{"type": "value", "options": {"0": {"text": "down", "color": "red"},
                                                       "1": {"text": "up", "color": "green"}}}]),
-        panel("Requests per service", f'sum by (service) (rate(http_server_requests_seconds_count{{{NOT_ACTUATOR}}}[1m]))',
-              "reqps", "{{service}}"),
-        panel("p95 latency per service",
-              f'histogram_quantile(0.95, sum by (service, le) (rate(http_server_requests_seconds_bucket{{{NOT_ACTUATOR}}}[1m])))',
-              "s", "{{service}}"),
-        panel("Server errors per service",
-              f'sum by (service) (rate(http_server_requests_seconds_count{{{NOT_ACTUATOR},status=~"5.."}}[1m]))',
-              "reqps", "{{service}}"),
+        # The gateway times what it routes as spring_cloud_gateway_requests only (http.server.requests is off there).
+        panel("Requests per service", [
+            (f'sum by (service) (rate(http_server_requests_seconds_count{{{NOT_ACTUATOR}}}[1m]))', "{{service}}"),
+            ("sum(rate(spring_cloud_gateway_requests_seconds_count[1m]))", "gateway")], "reqps"),
+        panel("p95 latency per service", [
+            (f'histogram_quantile(0.95, sum by (service, le) (rate(http_server_requests_seconds_bucket{{{NOT_ACTUATOR}}}[1m])))',
+             "{{service}}"),
+            ("histogram_quantile(0.95, sum by (le) (rate(spring_cloud_gateway_requests_seconds_bucket[1m])))", "gateway")],
+              "s"),
+        panel("Server errors per service", [
+            (f'sum by (service) (rate(http_server_requests_seconds_count{{{NOT_ACTUATOR},status=~"5.."}}[1m]))', "{{service}}"),
+            ('sum(rate(spring_cloud_gateway_requests_seconds_count{httpStatusCode=~"5.."}[1m]))', "gateway")], "reqps"),
         panel("Heap used", 'sum by (service, node) (jvm_memory_used_bytes{area="heap"})', "bytes", "{{node}}"),
         panel("Algorithm events per service", "sum by (service) (rate(dsys_events_total[1m]))", "ops", "{{service}}"),
     ]),
