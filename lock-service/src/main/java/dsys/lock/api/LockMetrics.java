@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,9 @@ public final class LockMetrics implements AutoCloseable {
     private final MeterRegistry registry;
     private final LockHost host;
     private final Map<String, Long> seen = new HashMap<>();
+    /* Looked up once, not per acquire and release (a registry lookup builds and sorts the tags each time). */
+    private volatile Timer hold; // registered at the first release (a racing second registration returns the same)
+    private final Map<String, Timer> waits = new ConcurrentHashMap<>();
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "dsys-lock-metrics");
         t.setDaemon(true);
@@ -42,16 +46,20 @@ public final class LockMetrics implements AutoCloseable {
 
     void acquired(Granted g, Throwable t) {
         if (g != null) {
-            Timer.builder("dsys.lock.wait").description("time from acquire to grant").tag("algorithm", g.algorithm())
-                    .publishPercentileHistogram().register(registry).record(Duration.ofMillis(g.waitedMs()));
+            waits.computeIfAbsent(g.algorithm(), alg -> Timer.builder("dsys.lock.wait").description("time from acquire to grant")
+                    .tag("algorithm", alg).publishPercentileHistogram().register(registry)).record(Duration.ofMillis(g.waitedMs()));
         } else if (cause(t) instanceof ProblemException p && p.status() == 409) {
             Counter.builder("dsys.lock.acquire.refused").tag("reason", "conflict").register(registry).increment();
         }
     }
 
     void released(Released r) {
-        Timer.builder("dsys.lock.hold").description("time from grant to release").publishPercentileHistogram()
-                .register(registry).record(Duration.ofMillis(r.heldMs()));
+        Timer t = hold;
+        if (t == null) {
+            hold = t = Timer.builder("dsys.lock.hold").description("time from grant to release").publishPercentileHistogram()
+                    .register(registry);
+        }
+        t.record(Duration.ofMillis(r.heldMs()));
     }
 
     void fencedWrite(FencedResult r, Throwable t) {

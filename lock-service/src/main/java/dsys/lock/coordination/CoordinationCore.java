@@ -151,7 +151,7 @@ public final class CoordinationCore implements Core {
         publish();
     }
 
-    /** For GET /api/coordination/leader (run on the core thread). */
+    /** For GET /api/coordination/leader (run in the node's serial section). */
     public LeaderView leaderView() {
         Map<String, Leader> by = new LinkedHashMap<>();
         elections.forEach((name, e) -> by.put(name, new Leader(e.leader().map(NodeId::value).orElse(null), e.epoch(),

@@ -12,7 +12,7 @@ import java.util.random.RandomGenerator;
 /**
  * The faults in force as one node sees them: partitions, per-link faults, crash points. Both ends of a link
  * consult it (sender before sending, receiver on arrival), so a partition holds even if only one side knows it.
- * Thread-safe: HTTP threads and the core thread read it; admin calls change it.
+ * Thread-safe: HTTP threads and the nodes' serial sections read it; admin calls change it.
  */
 public final class FaultState {
 

@@ -23,7 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Takes events from the cores (on the core thread, so it never blocks): counts them, keeps the recent ones in
+ * Takes events from the cores (inside a node's serial section, so it never blocks): counts them, keeps the recent ones in
  * memory, and hands them to Kafka on a separate thread through a bounded queue — a slow or absent broker
  * costs dropped events (counted), never a stalled algorithm.
  */
@@ -39,7 +39,7 @@ public class EventPublisher implements EventSink, AutoCloseable {
     private final ArrayDeque<Event> recent = new ArrayDeque<>();
     private final Map<String, Counter> byKind = new ConcurrentHashMap<>(); // a registry lookup per event shows in profiles
     /*
-     * The core thread only queues; one thread hands the queue to Kafka every DRAIN_MS. Waking a thread per event
+     * The cores only queue; one thread hands the queue to Kafka every DRAIN_MS. Waking a thread per event
      * cost more CPU than the event itself under load (measured: thread wake-ups were a fifth of a lock node's
      * CPU), and Kafka batches for 50 ms anyway (linger.ms).
      */

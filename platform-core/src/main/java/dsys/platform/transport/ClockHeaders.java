@@ -5,8 +5,8 @@ import dsys.core.clock.VectorTime;
 import java.util.TreeMap;
 
 /**
- * Node-to-node wire conventions: the sender in header {@code X-Dsys-From} (checked against partitions before the
- * body is read), and a vector clock as text, {@code kv-1=3,kv-2=1} (each envelope of a {@link MessageBatch} carries
+ * Node-to-node wire conventions: the sender in header {@code X-Dsys-From} (checked against partitions for every
+ * batch received), and a vector clock as text, {@code kv-1=3,kv-2=1} (each envelope of a {@link MessageBatch} carries
  * its own, with its Lamport time).
  */
 public final class ClockHeaders {

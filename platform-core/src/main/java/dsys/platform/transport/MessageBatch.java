@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The body of {@code POST /internal/messages}: the envelopes one node has queued for one peer, oldest first, each
  * with its group, its logical clocks at send time and its payload's class; the sender is the request's
- * {@code X-Dsys-From} header. One HTTP exchange carries as many messages as piled up while the previous one was on
- * the wire (see {@link HttpTransport}).
+ * {@code X-Dsys-From} header. One line of a peer's stream (or the whole body of a one-shot POST) carries as many
+ * messages as piled up while the previous batch was being written (see {@link HttpTransport}).
  */
 public record MessageBatch(List<Item> messages) {
 
