@@ -3,24 +3,28 @@
 # per algorithm, on distinct locks (one per client) and on one contended lock, through the gateway or straight
 # at the lock nodes. The load generator is wrk (apt-get install wrk) with lock-service/bench/lock.lua.
 #   scripts/lock-bench.sh [--direct] [--seconds 10] [--clients 1,8,16,64] [--algorithms centralized,...]
-#                         [--modes distinct,contended]
+#                         [--modes distinct,contended] [--warmup 20]
 # --direct: one wrk per lock node (as many nodes as clients, up to 3), the clients split evenly over them;
 # ops/s is the sum, p50 the mean and p99 the worst of the nodes' figures.
+# --warmup: seconds of unreported load (8 clients, same path and mode) after each switch of algorithm and mode.
+# The JVMs compile each algorithm's hot path with C2 only once it runs: cold, the first seconds after a switch
+# run 10-30 % slower, which would measure the JIT rather than the algorithm.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 GW=${GW:-http://127.0.0.1:8080}
 NODES=(http://127.0.0.1:8201 http://127.0.0.1:8202 http://127.0.0.1:8203)
-SECONDS_PER_CELL=10 CLIENTS=1,8,16,64 ALGORITHMS=centralized,ricart-agrawala,token-ring MODES=distinct,contended
+SECONDS_PER_CELL=10 WARMUP=20 CLIENTS=1,8,16,64 ALGORITHMS=centralized,ricart-agrawala,token-ring MODES=distinct,contended
 DIRECT=
 while (($#)); do
   case $1 in
     --direct) DIRECT=1 ;;
     --seconds) SECONDS_PER_CELL=$2; shift ;;
+    --warmup) WARMUP=$2; shift ;;
     --clients) CLIENTS=$2; shift ;;
     --algorithms) ALGORITHMS=$2; shift ;;
     --modes) MODES=$2; shift ;;
-    -h | --help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -69,13 +73,23 @@ cell() {   # alg mode clients
   printf '| %-15s | %-9s | %3s | %8s | %7s | %8s | %s/%s |\n' "$1" "$2" "$3" "$ops" "$p50" "$p99" "$errors" "$refused"
 }
 
-echo "lock-service: $([[ -n $DIRECT ]] && echo "direct to ${NODES[*]}" || echo "through the gateway $GW"), ${SECONDS_PER_CELL} s per cell"
+# Unreported load through the measured path, so that the cells after it find the code compiled.
+warm() {   # alg mode
+  ((WARMUP > 0)) || return 0
+  echo "  (warming up $1 / $2 for $WARMUP s)" >&2
+  local cell_seconds=$SECONDS_PER_CELL
+  SECONDS_PER_CELL=$WARMUP
+  cell "$1" "$2" 8 >/dev/null
+  SECONDS_PER_CELL=$cell_seconds
+}
+
+echo "lock-service: $([[ -n $DIRECT ]] && echo "direct to ${NODES[*]}" || echo "through the gateway $GW"), ${SECONDS_PER_CELL} s per cell after ${WARMUP} s of warm-up per algorithm and mode"
 echo "| algorithm       | mode      | cl. |    ops/s |  p50 ms |   p99 ms | err/409 |"
 echo "|---|---|---|---|---|---|---|"
 for alg in ${ALGORITHMS//,/ }; do
   switch "$alg"
   for mode in ${MODES//,/ }; do
-    LOCK_TAG=warm LOCK_MODE=$mode wrk -t2 -c2 -d2s -s "$LUA" "$GW" >/dev/null   # warm the path
+    warm "$alg" "$mode"
     for c in ${CLIENTS//,/ }; do cell "$alg" "$mode" "$c"; done
   done
 done

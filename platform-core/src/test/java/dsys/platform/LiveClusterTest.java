@@ -169,6 +169,21 @@ class LiveClusterTest {
     }
 
     @Test
+    void futuresAreAnsweredOnTheRequestThreadWhenQuickAndAsynchronouslyOtherwise() throws Exception {
+        var adapter = nodes.get(0).getBean(org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter.class);
+        assertThat(adapter.getReturnValueHandlers().get(0)).isInstanceOf(dsys.platform.web.PromptAnswers.class);
+        // 0: complete when returned; 5: within the 20 ms wait; 300: after it, through Spring's async dispatch
+        for (long ms : new long[]{0, 5, 300}) {
+            HttpResponse<String> r = call(0, "GET", "/test/later/" + ms, null, false);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(JSON.readTree(r.body()).get("after").asLong()).isEqualTo(ms);
+            HttpResponse<String> failed = call(0, "GET", "/test/later/" + ms + "?fail=true", null, false);
+            assertThat(failed.statusCode()).as(failed.body()).isEqualTo(409);
+            assertThat(JSON.readTree(failed.body()).get("detail").asText()).isEqualTo("failed after " + ms + " ms");
+        }
+    }
+
+    @Test
     void adminRoutesNeedTheToken() throws Exception {
         HttpResponse<String> none = call(0, "GET", "/api/chaos", null, false);
         assertThat(none.statusCode()).isEqualTo(401);

@@ -112,5 +112,20 @@ public class PingApp {
         Object burst() {
             return host.call(new Burst(2000), Duration.ofSeconds(20));
         }
+
+        /** Answers after {@code ms} (0: already complete), or fails with a 409 problem when {@code fail}. */
+        @org.springframework.web.bind.annotation.GetMapping("/test/later/{ms}")
+        java.util.concurrent.CompletableFuture<java.util.Map<String, Object>> later(
+                @org.springframework.web.bind.annotation.PathVariable long ms,
+                @org.springframework.web.bind.annotation.RequestParam(defaultValue = "false") boolean fail) {
+            java.util.concurrent.CompletableFuture<java.util.Map<String, Object>> f = new java.util.concurrent.CompletableFuture<>();
+            Runnable answer = () -> {
+                if (fail) f.completeExceptionally(new dsys.platform.web.ProblemException(409, "late", "Conflict", "failed after " + ms + " ms"));
+                else f.complete(java.util.Map.of("after", ms));
+            };
+            if (ms == 0) answer.run();
+            else java.util.concurrent.CompletableFuture.delayedExecutor(ms, java.util.concurrent.TimeUnit.MILLISECONDS).execute(answer);
+            return f;
+        }
     }
 }

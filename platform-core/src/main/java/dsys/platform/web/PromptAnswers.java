@@ -1,0 +1,65 @@
+package dsys.platform.web;
+
+import org.springframework.core.MethodParameter;
+import org.springframework.http.HttpEntity;
+import org.springframework.web.context.request.NativeWebRequest;
+import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
+import org.springframework.web.method.support.ModelAndViewContainer;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Answers a {@code CompletableFuture} returned by a {@code @ResponseBody} handler on the request thread when it
+ * completes within {@code wait}; only a slower one goes asynchronous. Spring MVC otherwise makes every future
+ * asynchronous, and the async dispatch runs the filter chain, the handler lookup and the interceptors a second
+ * time: on the lock nodes, whose acquire usually completes after one message round trip, that was ~9 % of their
+ * CPU per acquire+release (lock-service/README.md, "Measured"). The wait is short and bounded, so a request that
+ * waits long (a contended lock) holds a thread for at most {@code wait} and then frees it as before.
+ */
+public final class PromptAnswers implements HandlerMethodReturnValueHandler {
+
+    private static final Object NOT_YET = new Object();
+
+    private final HandlerMethodReturnValueHandler async;
+    private final HandlerMethodReturnValueHandler body;
+    private final long waitNanos;
+
+    /** {@code async}: what handled futures before (all of Spring's handlers); {@code body}: the one for {@code @ResponseBody} values. */
+    public PromptAnswers(HandlerMethodReturnValueHandler async, HandlerMethodReturnValueHandler body, Duration wait) {
+        this.async = async;
+        this.body = body;
+        this.waitNanos = wait.toNanos();
+    }
+
+    @Override
+    public boolean supportsReturnType(MethodParameter type) {
+        return CompletableFuture.class.isAssignableFrom(type.getParameterType()) && body.supportsReturnType(type);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void handleReturnValue(Object value, MethodParameter type, ModelAndViewContainer mav, NativeWebRequest request)
+            throws Exception {
+        if (value instanceof CompletableFuture<?> f) {
+            Object result;
+            try {
+                result = waitNanos > 0 ? f.get(waitNanos, TimeUnit.NANOSECONDS) : ((CompletableFuture<Object>) f).getNow(NOT_YET);
+            } catch (TimeoutException slow) {
+                // asynchronous, even if it completes this very moment: its value is not here
+                result = NOT_YET;
+            } catch (ExecutionException | CompletionException failed) {
+                throw failed.getCause() instanceof Exception e ? e : failed;   // to the exception handlers
+            }
+            if (result != NOT_YET && !(result instanceof HttpEntity<?>)) {
+                body.handleReturnValue(result, type, mav, request);
+                return;
+            }
+        }
+        async.handleReturnValue(value, type, mav, request);
+    }
+}
