@@ -8,14 +8,20 @@ import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.platform.host.CoreHost;
 import dsys.platform.host.CoreHosts;
+import dsys.platform.web.ProblemException;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /** A test-only service: "ping" asks every peer for a pong and answers how many came back. */
 @SpringBootApplication
@@ -114,17 +120,15 @@ public class PingApp {
         }
 
         /** Answers after {@code ms} (0: already complete), or fails with a 409 problem when {@code fail}. */
-        @org.springframework.web.bind.annotation.GetMapping("/test/later/{ms}")
-        java.util.concurrent.CompletableFuture<java.util.Map<String, Object>> later(
-                @org.springframework.web.bind.annotation.PathVariable long ms,
-                @org.springframework.web.bind.annotation.RequestParam(defaultValue = "false") boolean fail) {
-            java.util.concurrent.CompletableFuture<java.util.Map<String, Object>> f = new java.util.concurrent.CompletableFuture<>();
+        @GetMapping("/test/later/{ms}")
+        CompletableFuture<Map<String, Object>> later(@PathVariable long ms, @RequestParam(defaultValue = "false") boolean fail) {
+            CompletableFuture<Map<String, Object>> f = new CompletableFuture<>();
             Runnable answer = () -> {
-                if (fail) f.completeExceptionally(new dsys.platform.web.ProblemException(409, "late", "Conflict", "failed after " + ms + " ms"));
-                else f.complete(java.util.Map.of("after", ms));
+                if (fail) f.completeExceptionally(new ProblemException(409, "late", "Conflict", "failed after " + ms + " ms"));
+                else f.complete(Map.of("after", ms));
             };
             if (ms == 0) answer.run();
-            else java.util.concurrent.CompletableFuture.delayedExecutor(ms, java.util.concurrent.TimeUnit.MILLISECONDS).execute(answer);
+            else CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS).execute(answer);
             return f;
         }
     }

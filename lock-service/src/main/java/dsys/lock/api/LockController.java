@@ -55,22 +55,21 @@ public class LockController {
     }
 
     @PostMapping("/{name}/renew")
-    public Renewed renew(@PathVariable String name, @RequestBody(required = false) HolderBody b) {
+    public CompletableFuture<Renewed> renew(@PathVariable String name, @RequestBody(required = false) HolderBody b) {
         checkHolder(b);
-        return host.await(new LockRequests.Renew(name, b.owner(), b.fencingToken()), QUICK, Renewed.class);
+        return host.call(new LockRequests.Renew(name, b.owner(), b.fencingToken()), QUICK, Renewed.class);
     }
 
     @PostMapping("/{name}/release")
-    public Released release(@PathVariable String name, @RequestBody(required = false) HolderBody b) {
+    public CompletableFuture<Released> release(@PathVariable String name, @RequestBody(required = false) HolderBody b) {
         checkHolder(b);
-        Released r = host.await(new LockRequests.Release(name, b.owner(), b.fencingToken()), QUICK, Released.class);
-        metrics.released(r);
-        return r;
+        return host.call(new LockRequests.Release(name, b.owner(), b.fencingToken()), QUICK, Released.class)
+                .whenComplete(metrics::released);
     }
 
     @GetMapping("/{name}")
-    public LockView inspect(@PathVariable String name) {
-        return host.await(new LockRequests.Inspect(name), QUICK, LockView.class);
+    public CompletableFuture<LockView> inspect(@PathVariable String name) {
+        return host.call(new LockRequests.Inspect(name), QUICK, LockView.class);
     }
 
     @AdminOnly

@@ -6,7 +6,6 @@ import dsys.platform.host.CoreHost;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /** The controllers' handle on this node's lock core. */
 public final class LockHost {
@@ -22,22 +21,9 @@ public final class LockHost {
         this.config = config;
     }
 
+    /** Quick answers go out on the request thread (platform-core's PromptAnswers), slow ones asynchronously. */
     public <T> CompletableFuture<T> call(Object request, Duration wait, Class<T> type) {
         return host.callAsync(request, wait.plus(SLACK)).thenApply(type::cast);
-    }
-
-    /**
-     * Waits on the request thread. For calls that never queue behind other clients (renew, release, inspect): an
-     * async answer makes the servlet container dispatch the request a second time (filters, handler lookup),
-     * measured at ~13 % of a lock node's CPU under load, while these answers come within milliseconds.
-     */
-    public <T> T await(Object request, Duration wait, Class<T> type) {
-        try {
-            return call(request, wait, type).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) throw r;
-            throw e;
-        }
     }
 
     public LockNodeCore.NodeView view() {

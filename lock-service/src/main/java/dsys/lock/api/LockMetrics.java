@@ -53,7 +53,8 @@ public final class LockMetrics implements AutoCloseable {
         }
     }
 
-    void released(Released r) {
+    void released(Released r, Throwable failed) {
+        if (r == null) return;
         Timer t = hold;
         if (t == null) {
             hold = t = Timer.builder("dsys.lock.hold").description("time from grant to release").publishPercentileHistogram()
