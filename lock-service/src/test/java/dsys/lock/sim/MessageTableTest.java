@@ -122,4 +122,28 @@ class MessageTableTest {
         ls.sim.runFor(Duration.ofMillis(1_000));
         assertThat(count(ls, "RingToken", "Wake", "TokenBusy")).as("an unused token parks").isEqualTo(used);
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {3, 5})
+    void tokenRingTokenRestsWhereItWasLastGranted(int n) {
+        LockSim ls = cluster(n, "token-ring");
+        for (NodeId node : ls.nodes) {
+            String lock = "y-" + node;
+            // the first entry may need a Wake (the token was born at the lock's home node) ...
+            Granted first = ls.granted(ls.acquire(node, lock, "c-" + node, 500, 2000), S);
+            ls.await(ls.release(node, first), S);
+            ls.sim.runFor(Duration.ofMillis(200));
+            long wakes = count(ls, "Wake");
+            long passes = count(ls, "RingToken");
+            // ... the next one from the same node finds the token resting there: no Wake, no wait, one round after exit
+            Granted again = ls.granted(ls.acquire(node, lock, "c-" + node, 500, 2000), S);
+            assertThat(count(ls, "RingToken", "Wake")).as("entry at %s", node).isEqualTo(passes + wakes);
+            ls.await(ls.release(node, again), S);
+            ls.sim.runFor(Duration.ofMillis(200));
+            assertThat(count(ls, "Wake")).isEqualTo(wakes);
+            assertThat(count(ls, "RingToken") - passes).as("one round after the exit at %s", node).isEqualTo(n);
+            assertThat(again.fencingToken()).isGreaterThan(first.fencingToken());
+            assertThat(again.delayMessages()).isZero();
+        }
+    }
 }
