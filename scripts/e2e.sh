@@ -93,6 +93,26 @@ else
   fail "lock-service: acquire, fenced write and release through the gateway" "$(short "$out")"
 fi
 
+# ---- the live event stream (server-sent events from Kafka) through the gateway shows a lock's grant
+# The stream follows the topic from when it connects, so the lock is taken again until its grant shows (30 tries).
+lock="e2e-stream-$$"
+curl -sS -N --max-time 20 -H 'Accept: text/event-stream' "$GW/api/events/stream?kind=lock." >"$TMP/stream" 2>&1 &
+stream_pid=$!
+seen=0
+for _ in $(seq 30); do
+  if out=$(curl -fsS --max-time 20 -H 'Content-Type: application/json' \
+        --data '{"owner":"e2e","leaseMs":5000,"waitMs":10000}' "$GW/api/locks/$lock/acquire" 2>&1) &&
+     token=$(jq -er '.fencingToken' <<<"$out" 2>/dev/null); then
+    curl -fsS --max-time 20 -H 'Content-Type: application/json' \
+      --data "{\"owner\":\"e2e\",\"fencingToken\":$token}" "$GW/api/locks/$lock/release" >/dev/null 2>&1
+  fi
+  if grep -q "\"kind\":\"lock.grant\".*\"name\":\"$lock\"" "$TMP/stream"; then seen=1; break; fi
+  sleep 0.5
+done
+kill "$stream_pid" 2>/dev/null; wait "$stream_pid" 2>/dev/null
+if ((seen)); then pass "event stream through the gateway: lock.grant of $lock ($(grep -c '^data:' "$TMP/stream") events)"
+else fail "event stream through the gateway shows lock.grant of $lock" "$(short "$(head -c 300 "$TMP/stream")")"; fi
+
 # ---- X-Dsys-Node pins a request to one instance
 for n in kv-1 kv-2 kv-3; do
   if out=$(curl -fsS --max-time 10 -H "X-Dsys-Node: $n" "$GW/api/kv/node" 2>&1) && [[ $out == *"\"node\":\"$n\""* ]]; then

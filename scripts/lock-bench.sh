@@ -9,6 +9,8 @@
 # --warmup: seconds of unreported load (8 clients, same path and mode) after each switch of algorithm and mode.
 # The JVMs compile each algorithm's hot path with C2 only once it runs: cold, the first seconds after a switch
 # run 10-30 % slower, which would measure the JIT rather than the algorithm.
+# idle/steal %: the machine's CPU left idle and taken by the hypervisor (steal) during the cell, from /proc/stat.
+# On a shared virtual machine steal swings a lot; a cell with more than a few % of it measured the host.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -24,7 +26,7 @@ while (($#)); do
     --clients) CLIENTS=$2; shift ;;
     --algorithms) ALGORITHMS=$2; shift ;;
     --modes) MODES=$2; shift ;;
-    -h | --help) sed -n '2,11p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -53,8 +55,20 @@ run() {
     awk '/^RESULT/ {print $3, $5, $7, $11, $13}'
 }
 
+# The machine's first /proc/stat line, and from two of them "idle steal": the shares (%) of CPU time left idle
+# (with iowait) and taken by the hypervisor for other guests. A cell with much steal measured a busy host.
+cpu_now() { head -1 /proc/stat 2>/dev/null || true; }
+cpu_share() {
+  awk -v a="$1" -v b="$2" 'BEGIN { n = split(a, x, " "); split(b, y, " ")
+    if (n < 9) { print "- -"; exit }
+    for (i = 2; i <= n; i++) { d[i] = y[i] - x[i]; t += d[i] }
+    if (t <= 0) { print "- -"; exit }
+    printf "%d %d", 100 * (d[5] + d[6]) / t + 0.5, 100 * d[9] / t + 0.5 }'
+}
+
 cell() {   # alg mode clients
-  local tag="b$RANDOM-$1-$3" out
+  local tag="b$RANDOM-$1-$3" out before
+  before=$(cpu_now)
   if [[ -z $DIRECT ]]; then
     out=$(run "$tag" "$2" "$3" "$GW")
   else
@@ -70,7 +84,9 @@ cell() {   # alg mode clients
     rm -f "${files[@]}"
   fi
   read -r ops p50 p99 errors refused <<<"$out"
-  printf '| %-15s | %-9s | %3s | %8s | %7s | %8s | %s/%s |\n' "$1" "$2" "$3" "$ops" "$p50" "$p99" "$errors" "$refused"
+  read -r idle steal <<<"$(cpu_share "$before" "$(cpu_now)")"
+  printf '| %-15s | %-9s | %3s | %8s | %7s | %8s | %s/%s | %3s/%-3s |\n' "$1" "$2" "$3" "$ops" "$p50" "$p99" \
+    "$errors" "$refused" "$idle" "$steal"
 }
 
 # Unreported load through the measured path, so that the cells after it find the code compiled.
@@ -84,8 +100,8 @@ warm() {   # alg mode
 }
 
 echo "lock-service: $([[ -n $DIRECT ]] && echo "direct to ${NODES[*]}" || echo "through the gateway $GW"), ${SECONDS_PER_CELL} s per cell after ${WARMUP} s of warm-up per algorithm and mode"
-echo "| algorithm       | mode      | cl. |    ops/s |  p50 ms |   p99 ms | err/409 |"
-echo "|---|---|---|---|---|---|---|"
+echo "| algorithm       | mode      | cl. |    ops/s |  p50 ms |   p99 ms | err/409 | idle/steal % |"
+echo "|---|---|---|---|---|---|---|---|"
 for alg in ${ALGORITHMS//,/ }; do
   switch "$alg"
   for mode in ${MODES//,/ }; do
