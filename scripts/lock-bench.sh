@@ -85,6 +85,7 @@ cell() {   # alg mode clients
   fi
   read -r ops p50 p99 errors refused <<<"$out"
   read -r idle steal <<<"$(cpu_share "$before" "$(cpu_now)")"
+  [[ -z $WARMING && $steal =~ ^[0-9]+$ ]] && ((steal > STEAL_WARN)) && STOLEN+=("$1/$2/$3: $steal %")
   printf '| %-15s | %-9s | %3s | %8s | %7s | %8s | %s/%s | %3s/%-3s |\n' "$1" "$2" "$3" "$ops" "$p50" "$p99" \
     "$errors" "$refused" "$idle" "$steal"
 }
@@ -94,14 +95,15 @@ warm() {   # alg mode
   ((WARMUP > 0)) || return 0
   echo "  (warming up $1 / $2 for $WARMUP s)" >&2
   local cell_seconds=$SECONDS_PER_CELL
-  SECONDS_PER_CELL=$WARMUP
+  SECONDS_PER_CELL=$WARMUP WARMING=1
   cell "$1" "$2" 8 >/dev/null
-  SECONDS_PER_CELL=$cell_seconds
+  SECONDS_PER_CELL=$cell_seconds WARMING=
 }
 
 echo "lock-service: $([[ -n $DIRECT ]] && echo "direct to ${NODES[*]}" || echo "through the gateway $GW"), ${SECONDS_PER_CELL} s per cell after ${WARMUP} s of warm-up per algorithm and mode"
 echo "| algorithm       | mode      | cl. |    ops/s |  p50 ms |   p99 ms | err/409 | idle/steal % |"
 echo "|---|---|---|---|---|---|---|---|"
+STEAL_WARN=5 STOLEN=() WARMING=
 for alg in ${ALGORITHMS//,/ }; do
   switch "$alg"
   for mode in ${MODES//,/ }; do
@@ -109,3 +111,7 @@ for alg in ${ALGORITHMS//,/ }; do
     for c in ${CLIENTS//,/ }; do cell "$alg" "$mode" "$c"; done
   done
 done
+if ((${#STOLEN[@]})); then
+  echo "note: ${#STOLEN[@]} cell(s) ran with more than $STEAL_WARN % of the CPU stolen by the hypervisor; their figures" \
+    "measured a busy host, run them again: ${STOLEN[*]}" >&2
+fi
