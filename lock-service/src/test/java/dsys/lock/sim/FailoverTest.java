@@ -64,4 +64,26 @@ class FailoverTest {
         assertThat(Fencing.epoch(b.fencingToken())).isGreaterThan(Fencing.epoch(a.fencingToken()));
         assertThat(ls.sim.events().stream().map(Event::kind)).contains("lock.takeover");
     }
+
+    @Test
+    void aNodeThatMissedTheFailoverStillServesItsClients() {
+        LockSim ls = new LockSim(21, 5, LockConfig.sim().withAlgorithm("centralized"));
+        ls.settle("centralized", S);
+        ls.sim.crash(ls.node(1));
+        ls.sim.runFor(Duration.ofMillis(2_000));
+        ls.sim.crash(ls.node(5));  // the coordinator: lock-4 takes over in an epoch lock-1 never promised
+        ls.settle("centralized", S);
+        assertThat(ls.core(ls.node(2)).view().coordinator()).isEqualTo("lock-4");
+        ls.sim.restart(ls.node(1));
+        ls.sim.runFor(Duration.ofMillis(3_000));
+        long last = 0;
+        for (int i = 0; i < 3; i++) {
+            // lock-1 is outside the epoch's member list (it was down), but it relays to the coordinator
+            Granted g = ls.granted(ls.acquire(ls.node(1), "r", "c", 500, 2000), S);
+            assertThat(g.node()).isEqualTo("lock-1");
+            assertThat(g.fencingToken()).isGreaterThan(last);
+            last = g.fencingToken();
+            ls.await(ls.release(ls.node(1), g), S);
+        }
+    }
 }
