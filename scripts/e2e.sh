@@ -79,18 +79,27 @@ for e in "${ENDPOINTS[@]}"; do
   fi
 done
 
+# acquire NAME / release NAME TOKEN through the gateway as owner "e2e": set OUT (the answer or curl's error);
+# acquire also sets TOKEN, the fencing token.
+acquire() {
+  OUT=$(curl -fsS --max-time 40 -H 'Content-Type: application/json' \
+    --data '{"owner":"e2e","leaseMs":5000,"waitMs":10000}' "$GW/api/locks/$1/acquire" 2>&1) &&
+    TOKEN=$(jq -er '.fencingToken' <<<"$OUT" 2>/dev/null)
+}
+release() {
+  OUT=$(curl -fsS --max-time 20 -H 'Content-Type: application/json' \
+    --data "{\"owner\":\"e2e\",\"fencingToken\":$2}" "$GW/api/locks/$1/release" 2>&1)
+}
+
 # ---- a lock through the gateway: acquire, the fenced resource takes its token, release
 lock="e2e-$$"
-if out=$(curl -fsS --max-time 40 -H 'Content-Type: application/json' \
-      --data '{"owner":"e2e","leaseMs":5000,"waitMs":10000}' "$GW/api/locks/$lock/acquire" 2>&1) &&
-   token=$(jq -er '.fencingToken' <<<"$out" 2>/dev/null) &&
-   out=$(curl -fsS --max-time 20 -H 'Content-Type: application/json' \
+if acquire "$lock" && token=$TOKEN &&
+   OUT=$(curl -fsS --max-time 20 -H 'Content-Type: application/json' \
       --data "{\"token\":$token,\"value\":\"e2e\"}" "$GW/api/locks/$lock/fenced-write" 2>&1) &&
-   out=$(curl -fsS --max-time 20 -H 'Content-Type: application/json' \
-      --data "{\"owner\":\"e2e\",\"fencingToken\":$token}" "$GW/api/locks/$lock/release" 2>&1); then
+   release "$lock" "$token"; then
   pass "lock-service: acquire, fenced write and release through the gateway (token $token)"
 else
-  fail "lock-service: acquire, fenced write and release through the gateway" "$(short "$out")"
+  fail "lock-service: acquire, fenced write and release through the gateway" "$(short "$OUT")"
 fi
 
 # ---- the live event stream (server-sent events from Kafka) through the gateway shows a lock's grant
@@ -100,12 +109,7 @@ curl -sS -N --max-time 20 -H 'Accept: text/event-stream' "$GW/api/events/stream?
 stream_pid=$!
 seen=0
 for _ in $(seq 30); do
-  if out=$(curl -fsS --max-time 20 -H 'Content-Type: application/json' \
-        --data '{"owner":"e2e","leaseMs":5000,"waitMs":10000}' "$GW/api/locks/$lock/acquire" 2>&1) &&
-     token=$(jq -er '.fencingToken' <<<"$out" 2>/dev/null); then
-    curl -fsS --max-time 20 -H 'Content-Type: application/json' \
-      --data "{\"owner\":\"e2e\",\"fencingToken\":$token}" "$GW/api/locks/$lock/release" >/dev/null 2>&1
-  fi
+  acquire "$lock" && release "$lock" "$TOKEN"
   if grep -q "\"kind\":\"lock.grant\".*\"name\":\"$lock\"" "$TMP/stream"; then seen=1; break; fi
   sleep 0.5
 done

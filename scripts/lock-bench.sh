@@ -84,10 +84,9 @@ cell() {   # alg mode clients
     rm -f "${files[@]}"
   fi
   read -r ops p50 p99 errors refused <<<"$out"
-  read -r idle steal <<<"$(cpu_share "$before" "$(cpu_now)")"
-  [[ -z $WARMING && $steal =~ ^[0-9]+$ ]] && ((steal > STEAL_WARN)) && STOLEN+=("$1/$2/$3: $steal %")
+  read -r idle STEAL <<<"$(cpu_share "$before" "$(cpu_now)")"
   printf '| %-15s | %-9s | %3s | %8s | %7s | %8s | %s/%s | %3s/%-3s |\n' "$1" "$2" "$3" "$ops" "$p50" "$p99" \
-    "$errors" "$refused" "$idle" "$steal"
+    "$errors" "$refused" "$idle" "$STEAL"
 }
 
 # Unreported load through the measured path, so that the cells after it find the code compiled.
@@ -95,20 +94,23 @@ warm() {   # alg mode
   ((WARMUP > 0)) || return 0
   echo "  (warming up $1 / $2 for $WARMUP s)" >&2
   local cell_seconds=$SECONDS_PER_CELL
-  SECONDS_PER_CELL=$WARMUP WARMING=1
+  SECONDS_PER_CELL=$WARMUP
   cell "$1" "$2" 8 >/dev/null
-  SECONDS_PER_CELL=$cell_seconds WARMING=
+  SECONDS_PER_CELL=$cell_seconds
 }
 
 echo "lock-service: $([[ -n $DIRECT ]] && echo "direct to ${NODES[*]}" || echo "through the gateway $GW"), ${SECONDS_PER_CELL} s per cell after ${WARMUP} s of warm-up per algorithm and mode"
 echo "| algorithm       | mode      | cl. |    ops/s |  p50 ms |   p99 ms | err/409 | idle/steal % |"
 echo "|---|---|---|---|---|---|---|---|"
-STEAL_WARN=5 STOLEN=() WARMING=
+STEAL_WARN=5 STOLEN=()
 for alg in ${ALGORITHMS//,/ }; do
   switch "$alg"
   for mode in ${MODES//,/ }; do
     warm "$alg" "$mode"
-    for c in ${CLIENTS//,/ }; do cell "$alg" "$mode" "$c"; done
+    for c in ${CLIENTS//,/ }; do
+      cell "$alg" "$mode" "$c"   # sets STEAL
+      [[ $STEAL =~ ^[0-9]+$ ]] && ((STEAL > STEAL_WARN)) && STOLEN+=("$alg/$mode/$c: $STEAL %")
+    done
   done
 done
 if ((${#STOLEN[@]})); then
