@@ -3,7 +3,7 @@
 # per algorithm, on distinct locks (one per client) and on one contended lock, through the gateway or straight
 # at the lock nodes. The load generator is wrk (apt-get install wrk) with lock-service/bench/lock.lua.
 #   scripts/lock-bench.sh [--direct] [--seconds 10] [--clients 1,8,16,64] [--algorithms centralized,...]
-#                         [--modes distinct,contended] [--warmup 20]
+#                         [--modes distinct,contended] [--warmup 20] [--rounds 1]
 # --direct: one wrk per lock node (as many nodes as clients, up to 3), the clients split evenly over them;
 # ops/s is the sum, p50 the mean and p99 the worst of the nodes' figures.
 # --warmup: seconds of unreported load (8 clients, same path and mode) after each switch of algorithm and mode.
@@ -11,13 +11,19 @@
 # run 10-30 % slower, which would measure the JIT rather than the algorithm.
 # idle/steal %: the machine's CPU left idle and taken by the hypervisor (steal) during the cell, from /proc/stat.
 # On a shared virtual machine steal swings a lot; a cell with more than a few % of it measured the host.
+# The header names the platform's processes that run beside the benchmark: every other service on these two
+# cores costs the lock path CPU and wake-ups (measured: the whole platform gives ~10 % fewer ops/s than the
+# lock service alone, which is what etcd's 3 members were measured as; lock-service/README.md).
+# --rounds R: measure every cell R times, the algorithms taking turns in each round so that they share the
+# host's good and bad minutes; then print each cell's median, min and max over the rounds with at most 5 %
+# steal. Between separately started clusters and hours, one cell moves by 10-20 % on this kind of machine.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 GW=${GW:-http://127.0.0.1:8080}
 NODES=(http://127.0.0.1:8201 http://127.0.0.1:8202 http://127.0.0.1:8203)
 SECONDS_PER_CELL=10 WARMUP=20 CLIENTS=1,8,16,64 ALGORITHMS=centralized,ricart-agrawala,token-ring MODES=distinct,contended
-DIRECT=
+DIRECT= ROUNDS=1
 while (($#)); do
   case $1 in
     --direct) DIRECT=1 ;;
@@ -26,11 +32,13 @@ while (($#)); do
     --clients) CLIENTS=$2; shift ;;
     --algorithms) ALGORITHMS=$2; shift ;;
     --modes) MODES=$2; shift ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    --rounds) ROUNDS=$2; shift ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || { echo "--rounds needs a positive whole number, not '$ROUNDS'" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install wrk" >&2; exit 2; }
 TOKEN=$(cat .platform/admin-token 2>/dev/null) || { echo "no .platform/admin-token: is the platform up?" >&2; exit 2; }
 curl -fsS --max-time 5 "$GW/actuator/health" >/dev/null || { echo "the gateway at $GW does not answer: ./platform up" >&2; exit 2; }
@@ -99,21 +107,56 @@ warm() {   # alg mode
   SECONDS_PER_CELL=$cell_seconds
 }
 
-echo "lock-service: $([[ -n $DIRECT ]] && echo "direct to ${NODES[*]}" || echo "through the gateway $GW"), ${SECONDS_PER_CELL} s per cell after ${WARMUP} s of warm-up per algorithm and mode"
+# The platform's processes that are alive now (./platform writes .platform/pids/<node>.pid).
+running_nodes() {
+  local f pid out=()
+  for f in .platform/pids/*.pid; do
+    [[ -e $f ]] || continue
+    pid=$(cat "$f" 2>/dev/null) && [[ -r /proc/$pid/stat ]] && out+=("$(basename "$f" .pid)")
+  done
+  echo "${#out[@]} running: ${out[*]}"
+}
+
+echo "platform: $(running_nodes)"
+echo "lock-service: $([[ -n $DIRECT ]] && echo "direct to ${NODES[*]}" || echo "through the gateway $GW"), ${SECONDS_PER_CELL} s per cell after ${WARMUP} s of warm-up per algorithm and mode$( ((ROUNDS > 1)) && echo ", $ROUNDS rounds")"
 echo "| algorithm       | mode      | cl. |    ops/s |  p50 ms |   p99 ms | err/409 | idle/steal % |"
 echo "|---|---|---|---|---|---|---|---|"
-STEAL_WARN=5 STOLEN=()
-for alg in ${ALGORITHMS//,/ }; do
-  switch "$alg"
-  for mode in ${MODES//,/ }; do
-    warm "$alg" "$mode"
-    for c in ${CLIENTS//,/ }; do
-      cell "$alg" "$mode" "$c"   # sets STEAL
-      [[ $STEAL =~ ^[0-9]+$ ]] && ((STEAL > STEAL_WARN)) && STOLEN+=("$alg/$mode/$c: $STEAL %")
+STEAL_WARN=5 STOLEN=() RESULTS=()
+for ((round = 1; round <= ROUNDS; round++)); do
+  for alg in ${ALGORITHMS//,/ }; do
+    switch "$alg"
+    for mode in ${MODES//,/ }; do
+      warm "$alg" "$mode"
+      for c in ${CLIENTS//,/ }; do
+        cell "$alg" "$mode" "$c"   # sets ops and STEAL
+        if [[ $STEAL =~ ^[0-9]+$ ]] && ((STEAL > STEAL_WARN)); then
+          STOLEN+=("$alg/$mode/$c: $STEAL %")
+        else
+          RESULTS+=("$alg $mode $c $ops")
+        fi
+      done
     done
   done
 done
 if ((${#STOLEN[@]})); then
   echo "note: ${#STOLEN[@]} cell(s) ran with more than $STEAL_WARN % of the CPU stolen by the hypervisor; their figures" \
-    "measured a busy host, run them again: ${STOLEN[*]}" >&2
+    "measured a busy host$( ((ROUNDS > 1)) && echo " and are left out of the summary"), run them again: ${STOLEN[*]}" >&2
+fi
+if ((ROUNDS > 1)); then
+  echo
+  echo "Over $ROUNDS rounds, cells with at most $STEAL_WARN % steal (ops/s):"
+  echo "| algorithm       | mode      | cl. | median |    min |    max | cells |"
+  echo "|---|---|---|---|---|---|---|"
+  for alg in ${ALGORITHMS//,/ }; do
+    for mode in ${MODES//,/ }; do
+      for c in $(tr ',' '\n' <<<"$CLIENTS" | sort -nu); do
+        printf '%s\n' "${RESULTS[@]}" | awk -v a="$alg" -v m="$mode" -v c="$c" '$1 == a && $2 == m && $3 == c {print $4}' |
+          sort -n | awk -v a="$alg" -v m="$mode" -v c="$c" -v r="$ROUNDS" -v per="$(tr ',' '\n' <<<"$CLIENTS" | grep -cx "$c")" '
+            {v[NR] = $1} END {
+              if (NR == 0) { printf "| %-15s | %-9s | %3s | %6s | %6s | %6s | 0/%d |\n", a, m, c, "-", "-", "-", r * per; exit }
+              med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+              printf "| %-15s | %-9s | %3s | %6.0f | %6.0f | %6.0f | %d/%d |\n", a, m, c, med, v[1], v[NR], NR, r * per }'
+      done
+    done
+  done
 fi
