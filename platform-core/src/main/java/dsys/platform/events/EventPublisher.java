@@ -18,8 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,17 +37,15 @@ public class EventPublisher implements EventSink, AutoCloseable {
     private final ArrayDeque<Event> recent = new ArrayDeque<>();
     private final Map<String, Counter> byKind = new ConcurrentHashMap<>(); // a registry lookup per event shows in profiles
     /*
-     * The cores only queue; one thread hands the queue to Kafka every DRAIN_MS. Waking a thread per event
-     * cost more CPU than the event itself under load (measured: thread wake-ups were a fifth of a lock node's
-     * CPU), and Kafka batches for 50 ms anyway (linger.ms).
+     * The cores only queue; one thread hands the queue to Kafka. Waking a thread per event cost more CPU than the
+     * event itself under load (measured: thread wake-ups were a fifth of a lock node's CPU), so after the first
+     * event it lets DRAIN_MS of them gather (Kafka batches for 50 ms anyway: linger.ms). It sleeps in take() while
+     * nothing comes: a timer every DRAIN_MS woke each idle service 50 times a second, and those wake-ups in the
+     * services a benchmark does not use cost the lock path ops (lock-service/README.md).
      */
     static final long DRAIN_MS = 20;
     private final BlockingQueue<Event> outbox = new ArrayBlockingQueue<>(10_000);
-    private final ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "dsys-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Thread sender;
     private final Counter queueFull;
 
     public EventPublisher(ObjectMapper json, MeterRegistry metrics, KafkaTemplate<String, String> kafka, String topic) {
@@ -58,7 +54,9 @@ public class EventPublisher implements EventSink, AutoCloseable {
         this.kafka = kafka;
         this.topic = topic;
         this.queueFull = metrics.counter("dsys.events.dropped", "reason", "queue-full");
-        if (kafka != null) sender.scheduleWithFixedDelay(this::drain, DRAIN_MS, DRAIN_MS, TimeUnit.MILLISECONDS);
+        this.sender = new Thread(this::send, "dsys-events");
+        sender.setDaemon(true);
+        if (kafka != null) sender.start();
     }
 
     @Override
@@ -70,6 +68,22 @@ public class EventPublisher implements EventSink, AutoCloseable {
         }
         if (kafka == null) return;
         if (!outbox.offer(e)) queueFull.increment();
+    }
+
+    /** The sender's loop; close() interrupts it, after which it still publishes the event it had taken. */
+    private void send() {
+        Event first = null;
+        try {
+            while (true) {
+                first = outbox.take();
+                Thread.sleep(DRAIN_MS);
+                publish(first);
+                first = null;
+                drain();
+            }
+        } catch (InterruptedException closing) {
+            if (first != null) publish(first);
+        }
     }
 
     private void drain() {
@@ -99,13 +113,24 @@ public class EventPublisher implements EventSink, AutoCloseable {
         }
     }
 
+    /** For tests: WAITING while nothing is queued. */
+    Thread.State senderState() {
+        return sender.getState();
+    }
+
     public boolean kafkaEnabled() {
         return kafka != null;
     }
 
     @Override
     public void close() {
-        sender.shutdown();
-        if (kafka != null) drain(); // what the cores emitted last still goes out
+        if (kafka == null) return;
+        sender.interrupt();
+        try {
+            sender.join(TimeUnit.SECONDS.toMillis(5)); // it publishes the event it held before the rest below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        drain(); // what the cores emitted last still goes out
     }
 }
