@@ -12,8 +12,8 @@
 # idle/steal %: the machine's CPU left idle and taken by the hypervisor (steal) during the cell, from /proc/stat.
 # On a shared virtual machine steal swings a lot; a cell with more than a few % of it measured the host.
 # The header names the platform's processes that run beside the benchmark: every other service on these two
-# cores costs the lock path CPU and wake-ups (measured: the whole platform gives ~10 % fewer ops/s than the
-# lock service alone, which is what etcd's 3 members were measured as; lock-service/README.md).
+# cores costs the lock path some CPU and wake-ups (lock-service/README.md compares the whole platform with the
+# lock service alone, which is how etcd's 3 members were measured).
 # --rounds R: measure every cell R times, the algorithms taking turns in each round so that they share the
 # host's good and bad minutes; then print each cell's median, min and max over the rounds with at most 5 %
 # steal. Between separately started clusters and hours, one cell moves by 10-20 % on this kind of machine.
