@@ -107,14 +107,9 @@ warm() {   # alg mode
   SECONDS_PER_CELL=$cell_seconds
 }
 
-# The platform's processes that are alive now (./platform writes .platform/pids/<node>.pid).
+# The platform's processes that run now, as ./platform status sees them (a PID only for a live node of ours).
 running_nodes() {
-  local f pid out=()
-  for f in .platform/pids/*.pid; do
-    [[ -e $f ]] || continue
-    pid=$(cat "$f" 2>/dev/null) && [[ -r /proc/$pid/stat ]] && out+=("$(basename "$f" .pid)")
-  done
-  echo "${#out[@]} running: ${out[*]}"
+  ./platform status 2>/dev/null | awk 'NR > 1 && $1 != "total" && $2 != "-" {n++; s = s " " $1} END {printf "%d running:%s\n", n, s}'
 }
 
 echo "platform: $(running_nodes)"
