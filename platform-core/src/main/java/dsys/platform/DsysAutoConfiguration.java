@@ -11,9 +11,11 @@ import dsys.platform.events.EventsController;
 import dsys.platform.host.CoreHosts;
 import dsys.platform.host.NodeRuntime;
 import dsys.platform.node.DsysProperties;
+import dsys.platform.node.NodeHealthIndicator;
 import dsys.platform.node.NodeIdentity;
 import dsys.platform.node.NodeInfoController;
 import dsys.platform.storage.FileDurable;
+import dsys.platform.storage.StorageMetrics;
 import dsys.platform.transport.DsysJacksonModule;
 import dsys.platform.transport.HttpTransport;
 import dsys.platform.transport.MessageServlet;
@@ -80,6 +82,11 @@ public class DsysAutoConfiguration {
     }
 
     @Bean
+    StorageMetrics storageMetrics(FileDurable durable) {
+        return new StorageMetrics(durable);
+    }
+
+    @Bean
     DsysJacksonModule dsysJacksonModule() {
         return new DsysJacksonModule();
     }
@@ -108,6 +115,11 @@ public class DsysAutoConfiguration {
         NodeRuntime node = new NodeRuntime(id, clock, durable, faults, events);
         node.transport(new HttpTransport(node, peers, json, metrics, timeout));
         return node;
+    }
+
+    @Bean
+    NodeHealthIndicator dsysNodeHealthIndicator(NodeRuntime node) {
+        return new NodeHealthIndicator(node);
     }
 
     @Bean

@@ -9,6 +9,7 @@ import dsys.core.message.Envelope;
 import dsys.core.transport.Transport;
 import dsys.platform.node.NodeIdentity;
 import dsys.platform.storage.FileDurable;
+import dsys.platform.storage.StorageFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,9 @@ public final class NodeRuntime implements AutoCloseable {
     private volatile boolean crashed;
     private volatile long pausedUntilNanos = System.nanoTime(); // nanoTime's origin is arbitrary: never 0
     private volatile boolean closed;
+    private final List<Runnable> step = new ArrayList<>(); // outputs of the running step (serial section only)
     private final List<Runnable> held = new ArrayList<>(); // outputs waiting for the next fsync (serial section only)
+    private volatile StorageFailedException storageFailure;
     private boolean flushQueued;
 
     public NodeRuntime(NodeIdentity identity, DriftingClock clock, FileDurable storage, FaultState faults, EventSink events) {
@@ -186,22 +189,38 @@ public final class NodeRuntime implements AutoCloseable {
             if (!crashed) task.run();
         } catch (CrashSignal c) {
             crashNow("crash point " + c.getMessage());
+        } catch (StorageFailedException f) {
+            failStorage(f);
         } catch (RuntimeException e) {
             log.error("core task failed on {}", identity.self(), e);
         }
-        if (storage.dirty() && !flushQueued) {
-            flushQueued = true;
-            tasks.add(this::flush); // runs after the tasks already queued: they share its fsync
-        }
+        endStep();
     }
 
     /**
-     * A reply or message leaving the node. Held back while durable writes are not yet on disk, so nothing the
-     * node acknowledges can be lost by a crash (output commit).
+     * A reply or message leaving the node. Kept until the step that produced it ends, then held back while durable
+     * writes are not yet on disk, so nothing the node acknowledges can be lost by a crash (output commit) — even a
+     * message sent before the put of the same step.
      */
     void output(Runnable effect) {
-        if (held.isEmpty() && !storage.dirty()) effect.run();
-        else held.add(effect);
+        step.add(effect);
+    }
+
+    private void endStep() {
+        if (crashed) {
+            step.clear(); // never left the node, so never acknowledged
+            return;
+        }
+        if (held.isEmpty() && !storage.dirty()) {
+            for (Runnable r : step) r.run();
+        } else {
+            held.addAll(step);
+            if (!flushQueued) {
+                flushQueued = true;
+                tasks.add(this::flush); // runs after the tasks already queued: they share its fsync
+            }
+        }
+        step.clear();
     }
 
     private void flush() {
@@ -210,10 +229,26 @@ public final class NodeRuntime implements AutoCloseable {
             held.clear();
             return;
         }
-        storage.sync();
+        try {
+            storage.sync();
+        } catch (StorageFailedException f) {
+            failStorage(f);
+            return;
+        }
         List<Runnable> out = new ArrayList<>(held);
         held.clear();
         out.forEach(Runnable::run);
+    }
+
+    /** Fail-stop: a write or fsync failed, so the node stops for good; nothing it held back is released. */
+    private void failStorage(StorageFailedException f) {
+        storageFailure = f;
+        crashNow("storage failed: " + f.getMessage());
+    }
+
+    /** Why the node's storage stopped it, or null. */
+    public StorageFailedException storageFailure() {
+        return storageFailure;
     }
 
     /** Fault injection: the node stops answering and loses volatile state until {@link #restart()}. */
@@ -233,6 +268,10 @@ public final class NodeRuntime implements AutoCloseable {
     public void restart() {
         execute(() -> {
             if (!crashed) return;
+            if (storageFailure != null) {
+                log.error("{} stays down: its storage failed; restart the process to replay its log", identity.self());
+                return;
+            }
             crashed = false;
             emitNodeEvent("node.restart", "restart");
             hosts.values().forEach(h -> guard(h::recover));

@@ -1,142 +1,292 @@
 package dsys.platform.storage;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dsys.core.env.Durable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
- * A write-ahead log of put/remove records, replayed
- * into memory on open and compacted when it grows to several times the live data. A torn last line (crash in
- * mid-write) is ignored on replay. Appends go to the OS at once; {@link #sync()} forces them to disk. The node
- * runtime syncs once per batch of core steps before any of their replies or messages leave the node (group
- * commit), so "acknowledged ⇒ durable" holds at the cost of one fsync per batch, not per put. Chosen over an embedded engine because core state is small and this keeps
- * the durability rule visible; the kv store may choose differently.
+ * A node's durable state: an in-memory map in front of a write-ahead log ({@code wal.log}) of checksummed batches.
+ *
+ * <p>A put or remove is applied to the map and added to the pending batch; {@link #sync()} writes that batch and
+ * forces it (one fsync for every operation since the last: the node runtime calls it once per run of core steps
+ * before any of their replies or messages leave, which is the group commit). When the log has grown to several
+ * times the live data it is rewritten from the map — which already holds every operation — into a new file that
+ * is forced, renamed over the old one and made durable with a directory fsync. Opening replays the log, drops a
+ * torn last batch and refuses one damaged in the middle ({@link WalRecovery}).
+ *
+ * <p>Any write or fsync error is final ({@link StorageFailedException}): the store refuses every later call and
+ * tells its failure listener, so the node stops instead of acknowledging what may not be on disk.
+ *
+ * <p>Chosen over an embedded engine (RocksDB) because the failure rules stay visible and testable here (tests
+ * inject failed fsyncs, full disks and torn writes through {@link DiskIo}), a node reopens in-process, and the
+ * state of every service so far fits in memory. What it costs: all live data is in the heap, and a rewrite holds
+ * writers for the time it takes to write the live data once (amortised by the growth factor).
  */
 public final class FileDurable implements Durable, AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger log = LoggerFactory.getLogger(FileDurable.class);
+    static final String LOG = "wal.log";
+    static final String TMP = "wal.log.tmp";
+    /** The log is rewritten when it is this many times the live data, and at least {@link #DEFAULT_MIN_REWRITE}. */
+    static final int GROWTH = 4;
+    public static final long DEFAULT_MIN_REWRITE = 4 << 20;
+    private static final int SNAPSHOT_CHUNK = 1 << 20;
+
+    private final Path dir;
     private final Path file;
-    private final TreeMap<String, String> data = new TreeMap<>();
-    private FileChannel channel;
-    private long records;
-    private boolean dirty;
+    private final DiskIo io;
+    private final long minRewrite;
+    private final TreeMap<String, String> data = new TreeMap<>();    // guarded by this
+    private WalBatch pending = new WalBatch();                         // guarded by this
+    private long appended;                                             // operations so far; guarded by this
+    private volatile long durable;                                     // operations on disk
+    private long liveBytes;                                            // estimate of the map's encoded size
+    private long logBytes;                                             // estimate of the log's size
+    private final Object syncLock = new Object();                     // taken before this, never after
+    private DiskIo.LogChannel channel;                                 // guarded by syncLock
+    private volatile StorageFailedException failure;
+    private volatile boolean closed;
+    private volatile Consumer<StorageFailedException> onFailure = f -> { };
+    private long syncs;                                                // fsyncs of the log; guarded by syncLock
 
     public FileDurable(Path dir) {
+        this(dir, DiskIo.REAL, DEFAULT_MIN_REWRITE);
+    }
+
+    public FileDurable(Path dir, DiskIo io, long minRewrite) {
+        this.dir = dir;
+        this.file = dir.resolve(LOG);
+        this.io = io;
+        this.minRewrite = minRewrite;
         try {
             Files.createDirectories(dir);
-            this.file = dir.resolve("durable.log");
-            if (Files.exists(file)) replay();
-            compact();
+            if (io.exists(dir.resolve(TMP))) io.delete(dir.resolve(TMP)); // a rewrite that did not finish
+            Path legacy = dir.resolve(LegacyJsonLog.FILE);
+            WalBatch.Visitor load = loader();
+            if (io.exists(file)) WalRecovery.replay(file, io.read(file), load);
+            else if (io.exists(legacy)) LegacyJsonLog.replay(io.read(legacy), load);
+            synchronized (syncLock) {
+                synchronized (this) {
+                    rewrite(); // a fresh file: no torn tail left behind to append after
+                }
+            }
+            if (io.exists(legacy)) io.delete(legacy);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open durable storage in " + dir, e);
         }
     }
 
-    private void replay() throws IOException {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            if (line.isBlank()) continue;
-            try {
-                var n = JSON.readTree(line);
-                String k = n.get("k").asText();
-                if (n.hasNonNull("v")) data.put(k, n.get("v").asText());
-                else data.remove(k);
-            } catch (IOException | NullPointerException torn) {
-                break; // a crash mid-append leaves at most one partial line, always the last
+    private WalBatch.Visitor loader() {
+        return new WalBatch.Visitor() {
+            @Override
+            public void put(String key, String value) {
+                data.put(key, value);
             }
-        }
-    }
 
-    /** Rewrites the log as one put per live key, atomically. */
-    private void compact() throws IOException {
-        if (channel != null) channel.close();
-        Path tmp = file.resolveSibling("durable.log.tmp");
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            for (var e : data.entrySet()) out.write(encode(e.getKey(), e.getValue()));
-            out.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        records = data.size();
-    }
-
-    private static ByteBuffer encode(String k, String v) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("k", k);
-        if (v != null) n.put("v", v);
-        return ByteBuffer.wrap((n.toString() + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void append(String k, String v) {
-        try {
-            ByteBuffer b = encode(k, v);
-            while (b.hasRemaining()) channel.write(b);
-            dirty = true;
-            if (++records > 1000 && records > 4L * data.size()) {
-                compact();
-                dirty = false;
+            @Override
+            public void remove(String key) {
+                data.remove(key);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("durable write failed: " + file, e);
-        }
+        };
+    }
+
+    /** Called once, from the thread that met the failure, when a write or fsync fails. */
+    public void onFailure(Consumer<StorageFailedException> listener) {
+        this.onFailure = listener;
     }
 
     @Override
-    public synchronized void put(String key, String value) {
-        append(key, value);
-        data.put(key, value);
+    public void put(String key, String value) {
+        if (key == null || value == null) throw new IllegalArgumentException("key and value must not be null");
+        boolean rewrite;
+        synchronized (this) {
+            checkUsable();
+            String old = data.put(key, value);
+            pending.put(key, value);
+            appended++;
+            liveBytes += size(key, value) - (old == null ? 0 : size(key, old));
+            rewrite = grew(size(key, value));
+        }
+        if (rewrite) rewriteNow();
+    }
+
+    @Override
+    public void remove(String key) {
+        boolean rewrite;
+        synchronized (this) {
+            checkUsable();
+            String old = data.remove(key);
+            if (old == null) return;
+            pending.remove(key);
+            appended++;
+            liveBytes -= size(key, old);
+            rewrite = grew(size(key, ""));
+        }
+        if (rewrite) rewriteNow();
     }
 
     @Override
     public synchronized Optional<String> get(String key) {
+        checkUsable();
         return Optional.ofNullable(data.get(key));
     }
 
     @Override
-    public synchronized void remove(String key) {
-        if (!data.containsKey(key)) return;
-        append(key, null);
-        data.remove(key);
-    }
-
-    @Override
     public synchronized SortedMap<String, String> scan(String prefix) {
+        checkUsable();
         return Collections.unmodifiableSortedMap(new TreeMap<>(data.subMap(prefix, prefix + Character.MAX_VALUE)));
     }
 
-    /** True when appends are not yet forced to disk. */
+    /** True when operations were applied that are not yet on disk. */
     public synchronized boolean dirty() {
-        return dirty;
+        return durable != appended;
     }
 
-    /** Forces every append so far to disk. */
-    public synchronized void sync() {
-        if (!dirty) return;
-        try {
-            channel.force(false);
-            dirty = false;
-        } catch (IOException e) {
-            throw new UncheckedIOException("durable sync failed: " + file, e);
+    /** Operations applied so far, and so far on disk: the difference is what a crash now would lose. */
+    public synchronized long appended() {
+        return appended;
+    }
+
+    public long durable() {
+        return durable;
+    }
+
+    /** Forces of the log so far (each one covers every operation appended before it: group commit). */
+    public long syncs() {
+        synchronized (syncLock) {
+            return syncs;
         }
     }
 
+    public boolean failed() {
+        return failure != null;
+    }
+
+    /** Makes every operation applied so far durable, with one write and one fsync. */
+    public void sync() {
+        synchronized (syncLock) {
+            ByteBuffer batch;
+            long upTo;
+            synchronized (this) {
+                checkUsable();
+                if (durable == appended) return;
+                upTo = appended;
+                batch = pending.seal();
+            }
+            try {
+                channel.write(batch);
+                channel.force();
+                syncs++;
+            } catch (IOException | RuntimeException e) {
+                throw fail("durable sync failed: " + file, e);
+            }
+            durable = upTo;
+        }
+    }
+
+    private void rewriteNow() {
+        synchronized (syncLock) {
+            synchronized (this) {
+                checkUsable();
+                if (logBytes > rewriteThreshold()) rewrite(); // another thread may have rewritten it already
+            }
+        }
+    }
+
+    private boolean grew(long bytes) {
+        logBytes += bytes;
+        return logBytes > rewriteThreshold();
+    }
+
+    private long rewriteThreshold() {
+        return Math.max(minRewrite, GROWTH * liveBytes);
+    }
+
+    /** Writes the map to a new log and puts it in place of the old one; everything applied is then durable. */
+    private void rewrite() {
+        Path tmp = dir.resolve(TMP);
+        try {
+            if (channel != null) channel.close();
+            channel = null;
+            long written = WalRecovery.MAGIC.length;
+            try (DiskIo.LogChannel out = io.create(tmp)) {
+                out.write(ByteBuffer.wrap(WalRecovery.MAGIC));
+                WalBatch chunk = new WalBatch();
+                int chunkBytes = 0;
+                for (Map.Entry<String, String> e : data.entrySet()) {
+                    chunk.put(e.getKey(), e.getValue());
+                    chunkBytes += size(e.getKey(), e.getValue());
+                    if (chunkBytes >= SNAPSHOT_CHUNK) {
+                        written += writeAll(out, chunk.seal());
+                        chunkBytes = 0;
+                    }
+                }
+                if (!chunk.isEmpty()) written += writeAll(out, chunk.seal());
+                out.force();
+            }
+            io.replace(tmp, file);
+            io.syncDirectory(dir);
+            channel = io.append(file);
+            syncs++;
+            pending = new WalBatch(); // its operations are in the map, so in the new file
+            logBytes = written;
+            durable = appended;
+        } catch (IOException | RuntimeException e) {
+            throw fail("durable rewrite failed: " + file, e);
+        }
+    }
+
+    private static int writeAll(DiskIo.LogChannel out, ByteBuffer b) throws IOException {
+        int n = b.remaining();
+        out.write(b);
+        return n;
+    }
+
+    private static long size(String key, String value) {
+        return 9L + key.length() + value.length(); // chars, not UTF-8 bytes: it only paces the rewrites
+    }
+
+    private void checkUsable() {
+        if (failure != null) throw failure;
+        if (closed) throw new IllegalStateException("durable storage in " + dir + " is closed");
+    }
+
+    private StorageFailedException fail(String what, Throwable cause) {
+        StorageFailedException f;
+        synchronized (this) {
+            if (failure != null) return failure;
+            failure = f = new StorageFailedException(what + " (fail-stop: this store accepts nothing more)", cause);
+        }
+        log.error("{}: storage failed, the node stops using it", dir, cause);
+        try {
+            if (channel != null) channel.close();
+        } catch (IOException | RuntimeException ignored) {
+            // already failed; the restart replays what is on disk
+        }
+        onFailure.accept(f);
+        return f;
+    }
+
     @Override
-    public synchronized void close() throws IOException {
+    public void close() throws IOException {
+        if (failure != null || closed) return;
         sync();
-        channel.close();
+        synchronized (syncLock) {
+            closed = true;
+            if (channel != null) channel.close();
+            channel = null;
+        }
     }
 }

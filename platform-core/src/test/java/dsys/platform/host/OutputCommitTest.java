@@ -1,0 +1,118 @@
+package dsys.platform.host;
+
+import dsys.core.clock.DriftingClock;
+import dsys.core.fault.FaultState;
+import dsys.core.node.Membership;
+import dsys.core.node.NodeId;
+import dsys.platform.node.NodeHealthIndicator;
+import dsys.platform.node.NodeIdentity;
+import dsys.platform.storage.FaultyDiskIo;
+import dsys.platform.storage.FileDurable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.actuate.health.Status;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Nothing a step sends or answers leaves the node before that step's writes are on disk; a failed fsync stops it. */
+class OutputCommitTest {
+
+    @TempDir
+    Path dir;
+    final FaultyDiskIo io = new FaultyDiskIo();
+    FileDurable storage;
+    NodeRuntime node;
+
+    void start() {
+        storage = new FileDurable(dir, io, FileDurable.DEFAULT_MIN_REWRITE);
+        node = new NodeRuntime(new NodeIdentity(NodeId.of("n-1"), Membership.of("n-1"), "n"),
+                DriftingClock.perfect(System::nanoTime), storage, new FaultState(), e -> { });
+    }
+
+    @AfterEach
+    void stop() {
+        node.close();
+    }
+
+    @Test
+    void anOutputProducedBeforeThePutOfItsStepWaitsForThatPutsFsync() throws Exception {
+        start();
+        List<Long> durableWhenReleased = new CopyOnWriteArrayList<>();
+        CompletableFuture<Long> appended = new CompletableFuture<>();
+        node.run(() -> {
+            node.output(() -> durableWhenReleased.add(storage.durable())); // sent first ...
+            storage.put("promise", "7");                                   // ... then persisted, same step
+            appended.complete(storage.appended());
+        });
+        drained();
+        assertThat(durableWhenReleased).hasSize(1);
+        assertThat(durableWhenReleased.get(0)).isGreaterThanOrEqualTo(appended.get(1, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void aStepThatWritesNothingIsNotDelayed() throws Exception {
+        start();
+        int before = io.forces();
+        List<String> out = new CopyOnWriteArrayList<>();
+        node.run(() -> node.output(() -> out.add("answer")));
+        drained();
+        assertThat(out).containsExactly("answer");
+        assertThat(io.forces()).isEqualTo(before);
+    }
+
+    @Test
+    void aFailedFsyncReleasesNothingAndTheNodeStaysDownWithHealthDown() throws Exception {
+        start();
+        NodeHealthIndicator health = new NodeHealthIndicator(node);
+        assertThat(health.health().getStatus()).isEqualTo(Status.UP);
+        io.failForces();
+        List<String> out = new CopyOnWriteArrayList<>();
+        node.run(() -> {
+            storage.put("grant", "lock-a");
+            node.output(() -> out.add("granted"));
+        });
+        drained();
+        assertThat(out).as("the grant was never on disk, so it is never announced").isEmpty();
+        assertThat(node.crashed()).isTrue();
+        assertThat(node.storageFailure()).isNotNull();
+        assertThat(health.health().getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.health().getDetails()).containsEntry("storage", "failed");
+        node.restart();
+        drained();
+        assertThat(node.crashed()).as("fault-injection restart cannot revive failed storage").isTrue();
+        node.run(() -> node.output(() -> out.add("later")));
+        drained();
+        assertThat(out).isEmpty();
+    }
+
+    @Test
+    void aWriteErrorInsideACoreStopsTheNodeInsteadOfCarryingOn() throws Exception {
+        start();
+        io.diskFullAfter(0);
+        storage.put("a", "1");
+        List<String> out = new CopyOnWriteArrayList<>();
+        node.run(() -> {
+            try {
+                storage.sync(); // fails: the disk is full
+            } finally {
+                node.output(() -> out.add("reply"));
+            }
+        });
+        drained();
+        assertThat(node.storageFailure()).isNotNull();
+        assertThat(out).isEmpty();
+    }
+
+    private void drained() throws Exception {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        node.execute(() -> done.complete(true)); // unguarded: also runs on a crashed node
+        assertThat(done.get(10, TimeUnit.SECONDS)).isTrue();
+    }
+}
