@@ -174,14 +174,19 @@ public final class FileDurable implements Durable, AutoCloseable {
         return failure != null;
     }
 
-    /** Makes every operation applied so far durable, with one write and one fsync. */
+    /**
+     * Makes every operation applied so far durable. Group commit: a caller that finds an fsync in flight waits for
+     * it, then returns at once if the next fsync of another caller already covered its operations; else one write
+     * and one fsync cover everything applied until then, its own and everyone's queued behind it.
+     */
     public void sync() {
+        long mine = appended();
         synchronized (syncLock) {
             ByteBuffer batch;
             long upTo;
             synchronized (this) {
                 checkUsable();
-                if (durable == appended) return;
+                if (durable >= mine) return;
                 upTo = appended;
                 batch = pending.seal();
             }

@@ -20,6 +20,8 @@ public final class FaultyDiskIo implements DiskIo {
     private volatile long spaceLeft = Long.MAX_VALUE;
     private volatile int tearNextWriteAfter = -1;
     private volatile int forces;
+    private volatile java.util.concurrent.CountDownLatch gate;
+    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
 
     /** Every later fsync fails with EIO, as Linux reports a write-back error. */
     public FaultyDiskIo failForces() {
@@ -37,6 +39,17 @@ public final class FaultyDiskIo implements DiskIo {
     public FaultyDiskIo tearNextWrite(int bytes) {
         tearNextWriteAfter = bytes;
         return this;
+    }
+
+    /** Later fsyncs wait for {@code gate} (an fsync in flight, to line writers up behind it). */
+    public FaultyDiskIo holdForces(java.util.concurrent.CountDownLatch gate) {
+        this.gate = gate;
+        return this;
+    }
+
+    /** Fsyncs that have started waiting at the gate. */
+    public int forcesWaiting() {
+        return waiting.get();
     }
 
     public int forces() {
@@ -143,6 +156,15 @@ public final class FaultyDiskIo implements DiskIo {
         @Override
         public void force() throws IOException {
             if (failForces) throw new IOException("Input/output error (injected)");
+            if (gate != null) {
+                waiting.incrementAndGet();
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted", e);
+                }
+            }
             real.force();
             forced.put(file, written.getOrDefault(file, 0L));
             forces++;

@@ -7,6 +7,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +51,29 @@ class FileDurableTest {
             d.sync(); // nothing new: no fsync
             assertThat(io.forces() - before).isEqualTo(1);
         }
+    }
+
+    @Test
+    void writersQueuedBehindAnFsyncInFlightShareTheNextOne() throws Exception {
+        FaultyDiskIo io = new FaultyDiskIo();
+        FileDurable d = new FileDurable(dir, io, FileDurable.DEFAULT_MIN_REWRITE);
+        int before = io.forces();
+        CountDownLatch gate = new CountDownLatch(1);
+        io.holdForces(gate);
+        d.put("a", "1");
+        CompletableFuture<Void> first = CompletableFuture.runAsync(d::sync);
+        while (io.forcesWaiting() == 0) Thread.onSpinWait(); // a's fsync is in flight
+        List<CompletableFuture<Void>> queued = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            d.put("k" + i, "v");
+            queued.add(CompletableFuture.runAsync(d::sync));
+        }
+        gate.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        CompletableFuture.allOf(queued.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        assertThat(io.forces() - before).as("one fsync for a, one for the ten queued behind it").isEqualTo(2);
+        assertThat(d.dirty()).isFalse();
+        d.close();
     }
 
     @Test
