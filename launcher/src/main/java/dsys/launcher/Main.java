@@ -43,6 +43,22 @@ public final class Main {
             usage(out);
             return VerifierCli.run(new String[] {"help"}, out, err);
         }
+        if (args[0].equals("fuzz")) {
+            try {
+                return dsys.launcher.fuzz.FuzzCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+            } catch (Exception e) {
+                err.println("fuzz: " + e);
+                return 1;
+            }
+        }
+        if (args[0].equals("lockbench")) {
+            try {
+                return dsys.launcher.bench.LockBenchCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+            } catch (Exception e) {
+                err.println("lockbench: " + e.getMessage());
+                return 1;
+            }
+        }
         // The verifier owns its commands (check, classify, diagram, bench) and reports unknown ones.
         return VerifierCli.run(args, out, err);
     }
@@ -52,6 +68,11 @@ public final class Main {
                 usage: java -jar launcher.jar kafka [--port 9092] [--controller-port PORT+1] [--data-dir DIR] [--partitions 3]
                          a single-node KRaft broker (broker+controller) on 127.0.0.1 that creates topic dsys.events,
                          prints "kafka ready on 127.0.0.1:PORT" and runs until SIGTERM; DIR keeps its log across restarts
+                       java -jar launcher.jar lockbench --token=ADMIN [--gateway=URL] [--etcd=URL,URL,URL] [--clients=1,8,64]
+                                  [--modes=distinct,one] [--algorithms=...] [--seconds=10] [--rounds=2] [--warmup=40]
+                         the same closed-loop lock client against dsys and etcd, interleaved (./platform bench lock)
+                       java -jar launcher.jar fuzz [--gateway=URL] [--token=ADMIN]
+                         every public route (from the OpenAPI documents) with hostile inputs; exit 1 on any 5xx or dead node
                        java -jar launcher.jar VERIFIER-COMMAND ...   (below)""");
     }
 }
