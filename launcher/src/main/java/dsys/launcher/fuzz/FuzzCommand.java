@@ -51,9 +51,11 @@ public final class FuzzCommand {
         for (String s : SERVICES) routes.addAll(Route.from(s, json.readTree(get("/v3/api-docs/" + s))));
         routes.addAll(Route.from("gateway", json.readTree(get("/v3/gateway-api-docs"))));
         out.printf("fuzz: %d routes from the OpenAPI documents at %s%n", routes.size(), gateway);
+        int done = 0;
         for (Route r : routes) {
-            for (String segment : Inputs.SEGMENTS) {
-                String path = r.path().replaceAll("\\{[^}]+}", segment);
+            int before = sent, errorsBefore = serverErrors.size();
+            for (String segment : r.path().contains("{") ? Inputs.SEGMENTS : List.<String>of()) {
+                String path = r.path().replaceAll("\\{[^}]+}", java.util.regex.Matcher.quoteReplacement(segment));
                 send(r, path, r.hasBody() ? "application/json" : null, r.hasBody() ? "{}".getBytes() : null, false,
                         "segment " + abbreviate(segment));
             }
@@ -65,6 +67,8 @@ public final class FuzzCommand {
                 }
             }
             send(r, path, null, null, false, "huge header");
+            out.printf("[%d/%d] %s %s %s: %d requests, %d 5xx%n", ++done, routes.size(), r.service(), r.method(), r.path(),
+                    sent - before, serverErrors.size() - errorsBefore);
         }
         out.println("fuzz: " + sent + " requests; by status: " + byStatus);
         serverErrors.forEach(e -> out.println("fuzz: 5xx " + e));
@@ -74,7 +78,8 @@ public final class FuzzCommand {
     }
 
     private void send(Route r, String path, String contentType, byte[] body, boolean admin, String what) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(30));
+        boolean stream = r.path().endsWith("/stream") || r.path().endsWith("/watch");
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway + path)).timeout(Duration.ofSeconds(stream ? 3 : 30));
         if (what.equals("huge header")) b.header("X-Fuzz", "h".repeat(64 << 10));
         if (contentType != null) b.header("Content-Type", contentType);
         if (admin) b.header("Authorization", "Bearer " + token);
@@ -82,11 +87,18 @@ public final class FuzzCommand {
         int status;
         String answer;
         try {
-            HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            // The body is read only to report a server error: an event stream's never ends.
+            HttpResponse<java.io.InputStream> res = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             status = res.statusCode();
-            answer = res.body();
+            try (java.io.InputStream in = res.body()) {
+                answer = status >= 500 ? new String(in.readNBytes(8192), java.nio.charset.StandardCharsets.UTF_8) : "";
+            }
         } catch (IllegalArgumentException e) {
             return; // the client itself refuses to send it (an illegal URI): nothing reached the platform
+        } catch (java.net.http.HttpTimeoutException e) {
+            if (stream) return; // an event stream that has nothing to say yet
+            status = 599;
+            answer = e.toString();
         } catch (IOException e) {
             status = 599; // the connection was cut or timed out: as bad as a 500
             answer = e.toString();
