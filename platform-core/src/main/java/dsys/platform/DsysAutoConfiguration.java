@@ -20,6 +20,7 @@ import dsys.platform.transport.MessageServlet;
 import dsys.platform.transport.PeerClient;
 import dsys.platform.transport.PeerDirectory;
 import dsys.platform.web.AdminInterceptor;
+import dsys.platform.web.MaxBodyFilter;
 import dsys.platform.web.ProblemHandler;
 import dsys.platform.web.RequestIdFilter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,6 +40,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.util.unit.DataSize;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -172,6 +174,13 @@ public class DsysAutoConfiguration {
     FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
         FilterRegistrationBean<RequestIdFilter> r = new FilterRegistrationBean<>(new RequestIdFilter());
         r.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return r;
+    }
+
+    @Bean
+    FilterRegistrationBean<MaxBodyFilter> maxBodyFilter(ObjectMapper json, @Value("${dsys.web.max-body}") DataSize max) {
+        FilterRegistrationBean<MaxBodyFilter> r = new FilterRegistrationBean<>(new MaxBodyFilter(max.toBytes(), json, MessageServlet.PATH));
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE + 5); // after the request id, which its problems carry
         return r;
     }
 
