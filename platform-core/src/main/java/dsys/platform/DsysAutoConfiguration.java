@@ -16,9 +16,12 @@ import dsys.platform.node.NodeInfoController;
 import dsys.platform.storage.FileDurable;
 import dsys.platform.transport.DsysJacksonModule;
 import dsys.platform.transport.HttpTransport;
+import dsys.platform.transport.ClusterSecret;
 import dsys.platform.transport.MessageServlet;
+import dsys.platform.transport.PeerAuth;
 import dsys.platform.transport.PeerClient;
 import dsys.platform.transport.PeerDirectory;
+import dsys.platform.transport.Rejections;
 import dsys.platform.web.AdminInterceptor;
 import dsys.platform.web.MaxBodyFilter;
 import dsys.platform.web.ProblemHandler;
@@ -105,11 +108,22 @@ public class DsysAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     NodeRuntime nodeRuntime(NodeIdentity id, DriftingClock clock, FileDurable durable, FaultState faults,
-                            EventPublisher events, PeerDirectory peers, ObjectMapper json, MeterRegistry metrics,
-                            @Value("${dsys.transport.timeout:2s}") Duration timeout) {
+                            EventPublisher events, PeerDirectory peers, PeerAuth auth, ObjectMapper json,
+                            MeterRegistry metrics, @Value("${dsys.transport.timeout:2s}") Duration timeout) {
         NodeRuntime node = new NodeRuntime(id, clock, durable, faults, events);
-        node.transport(new HttpTransport(node, peers, json, metrics, timeout));
+        node.transport(new HttpTransport(node, peers, auth, json, metrics, timeout));
         return node;
+    }
+
+    /** Signs and checks the messages between members; a node with peers and no dsys.cluster-secret fails here. */
+    @Bean
+    PeerAuth peerAuth(DsysProperties props, NodeIdentity id) {
+        return new PeerAuth(id, ClusterSecret.of(props.getClusterSecret(), id));
+    }
+
+    @Bean
+    Rejections transportRejections(MeterRegistry metrics) {
+        return new Rejections(metrics);
     }
 
     @Bean
@@ -128,8 +142,8 @@ public class DsysAutoConfiguration {
     }
 
     @Bean
-    MessageServlet messageServlet(NodeRuntime node, ObjectMapper json) {
-        return new MessageServlet(node, json);
+    MessageServlet messageServlet(NodeRuntime node, ObjectMapper json, PeerAuth auth, Rejections rejections) {
+        return new MessageServlet(node, json, auth, rejections);
     }
 
     @Bean
