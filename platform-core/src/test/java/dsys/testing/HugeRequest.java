@@ -27,6 +27,12 @@ public final class HugeRequest {
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
+
+        /** For assertion messages: the answer might echo all the body it took. */
+        @Override
+        public String toString() {
+            return status + " " + headers + " " + (body.length() > 300 ? body.substring(0, 300) + "…" : body);
+        }
     }
 
     private static final int BUFFER = 64 << 10;
