@@ -5,17 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dsys.testing.Loopback;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
 import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,17 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LiveClusterTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static PingNodes nodes;
-
-    @BeforeAll
-    static void start(@TempDir Path data) throws IOException {
-        nodes = new PingNodes(2, data);
-    }
-
-    @AfterAll
-    static void stop() {
-        nodes.close();
-    }
+    @RegisterExtension
+    static final PingNodes nodes = new PingNodes(2);
 
     static HttpResponse<String> call(int node, String method, String path, String body, boolean admin) throws Exception {
         return nodes.call(node, method, path, body, admin);

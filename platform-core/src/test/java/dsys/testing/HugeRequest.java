@@ -1,5 +1,8 @@
 package dsys.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +31,21 @@ public final class HugeRequest {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
+        /** Its detail, once checked to be an RFC 9457 problem with {@code status} and type {@code .../problems/<slug>}. */
+        public String problemDetail(int expectedStatus, String slug) {
+            try {
+                JsonNode p = JSON.readTree(body);
+                String type = header("Content-Type");
+                if (status == expectedStatus && type != null && type.startsWith("application/problem+json")
+                        && p.path("type").asText().equals("https://dsys.dev/problems/" + slug) && p.path("status").asInt() == status) {
+                    return p.path("detail").asText();
+                }
+            } catch (IOException notJson) {
+                // below
+            }
+            throw new AssertionError("expected a " + expectedStatus + " " + slug + " problem, got " + this);
+        }
+
         /** For assertion messages: the answer might echo all the body it took. */
         @Override
         public String toString() {
@@ -36,6 +54,7 @@ public final class HugeRequest {
     }
 
     private static final int BUFFER = 64 << 10;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private HugeRequest() {
     }
