@@ -18,10 +18,14 @@ import dsys.platform.storage.FileDurable;
 import dsys.platform.storage.StorageMetrics;
 import dsys.platform.transport.DsysJacksonModule;
 import dsys.platform.transport.HttpTransport;
+import dsys.platform.transport.ClusterSecret;
 import dsys.platform.transport.MessageServlet;
+import dsys.platform.transport.PeerAuth;
 import dsys.platform.transport.PeerClient;
 import dsys.platform.transport.PeerDirectory;
+import dsys.platform.transport.Rejections;
 import dsys.platform.web.AdminInterceptor;
+import dsys.platform.web.MaxBodyFilter;
 import dsys.platform.web.ProblemHandler;
 import dsys.platform.web.RequestIdFilter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,6 +45,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.util.unit.DataSize;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -110,11 +115,22 @@ public class DsysAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     NodeRuntime nodeRuntime(NodeIdentity id, DriftingClock clock, FileDurable durable, FaultState faults,
-                            EventPublisher events, PeerDirectory peers, ObjectMapper json, MeterRegistry metrics,
-                            @Value("${dsys.transport.timeout:2s}") Duration timeout) {
+                            EventPublisher events, PeerDirectory peers, PeerAuth auth, ObjectMapper json,
+                            MeterRegistry metrics, @Value("${dsys.transport.timeout:2s}") Duration timeout) {
         NodeRuntime node = new NodeRuntime(id, clock, durable, faults, events);
-        node.transport(new HttpTransport(node, peers, json, metrics, timeout));
+        node.transport(new HttpTransport(node, peers, auth, json, metrics, timeout));
         return node;
+    }
+
+    /** Signs and checks the messages between members; a node with peers and no dsys.cluster-secret fails here. */
+    @Bean
+    PeerAuth peerAuth(DsysProperties props, NodeIdentity id) {
+        return new PeerAuth(id, ClusterSecret.of(props.getClusterSecret(), id));
+    }
+
+    @Bean
+    Rejections transportRejections(MeterRegistry metrics) {
+        return new Rejections(metrics);
     }
 
     @Bean
@@ -138,8 +154,8 @@ public class DsysAutoConfiguration {
     }
 
     @Bean
-    MessageServlet messageServlet(NodeRuntime node, ObjectMapper json) {
-        return new MessageServlet(node, json);
+    MessageServlet messageServlet(NodeRuntime node, ObjectMapper json, PeerAuth auth, Rejections rejections) {
+        return new MessageServlet(node, json, auth, rejections);
     }
 
     @Bean
@@ -184,6 +200,13 @@ public class DsysAutoConfiguration {
     FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
         FilterRegistrationBean<RequestIdFilter> r = new FilterRegistrationBean<>(new RequestIdFilter());
         r.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return r;
+    }
+
+    @Bean
+    FilterRegistrationBean<MaxBodyFilter> maxBodyFilter(ObjectMapper json, @Value("${dsys.web.max-body}") DataSize max) {
+        FilterRegistrationBean<MaxBodyFilter> r = new FilterRegistrationBean<>(new MaxBodyFilter(max.toBytes(), json, MessageServlet.PATH));
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE + 5); // after the request id, which its problems carry
         return r;
     }
 

@@ -1,6 +1,8 @@
 package dsys.platform;
 
+import dsys.platform.web.ProblemErrorValve;
 import dsys.platform.web.PromptAnswers;
+import org.apache.catalina.core.StandardHost;
 import org.apache.coyote.http11.Http11Nio2Protocol;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,7 +25,7 @@ import java.util.List;
 /**
  * How the services' web server spends its threads (measured on the lock nodes under the lock benchmark,
  * lock-service/README.md): Tomcat's NIO2 connector and futures answered on the request thread when they are
- * quick. Switches: {@code dsys.web.nio2=false} (back to NIO), {@code dsys.web.prompt-answers=false} (every future
+ * quick; and Tomcat's own error answers as problems. Switches: {@code dsys.web.nio2=false} (back to NIO), {@code dsys.web.prompt-answers=false} (every future
  * asynchronous), {@code dsys.web.prompt-wait} (default 20 ms; 0 answers only futures already complete).
  */
 @AutoConfiguration
@@ -40,6 +42,14 @@ public class WebServerAutoConfiguration {
     @ConditionalOnProperty(name = "dsys.web.nio2", havingValue = "true", matchIfMissing = true)
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> dsysNio2Connector() {
         return factory -> factory.setProtocol(Http11Nio2Protocol.class.getName());
+    }
+
+    /** Errors Tomcat answers before the application sees the request are problems too ({@link ProblemErrorValve}). */
+    @Bean
+    @ConditionalOnClass(TomcatServletWebServerFactory.class)
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> dsysProblemErrors() {
+        return factory -> factory.addContextCustomizers(context ->
+                ((StandardHost) context.getParent()).setErrorReportValveClass(ProblemErrorValve.class.getName()));
     }
 
     @Bean

@@ -24,7 +24,7 @@ class EventsThroughKafkaTest {
     void emittedEventsAreReadBackFromKafka(@TempDir Path data) throws Exception {
         EmbeddedKafkaBroker kafka = new EmbeddedKafkaKraftBroker(1, 1, "dsys.events");
         kafka.afterPropertiesSet();
-        int port = LiveClusterTest.freePort();
+        int port = dsys.testing.TestNodes.freePort();
         try (ConfigurableApplicationContext ctx = new SpringApplicationBuilder(PingApp.class).properties(
                 "spring.application.name=ping", "server.port=" + port, "dsys.node=ping-1", "dsys.members=ping-1",
                 "dsys.data-dir=" + data, "eureka.client.enabled=false",

@@ -1,74 +1,39 @@
 package dsys.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dsys.testing.Loopback;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dsys.platform.host.CoreHost;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import java.net.InetAddress;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Two live nodes in one JVM talking over the HTTP transport, with faults injected through their chaos routes. */
 class LiveClusterTest {
 
-    static final String TOKEN = "test-token";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
-    static final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
-    static int[] ports;
-
-    @BeforeAll
-    static void start(@TempDir Path data) throws IOException {
-        ports = new int[]{freePort(), freePort()};
-        for (int i = 0; i < 2; i++) {
-            nodes.add(new SpringApplicationBuilder(PingApp.class).properties(
-                    "spring.application.name=ping",
-                    "server.port=" + ports[i],
-                    "dsys.node=ping-" + (i + 1),
-                    "dsys.members=ping-1,ping-2",
-                    "dsys.peers.ping-1=http://127.0.0.1:" + ports[0],
-                    "dsys.peers.ping-2=http://127.0.0.1:" + ports[1],
-                    "dsys.admin-token=" + TOKEN,
-                    "dsys.data-dir=" + data,
-                    "dsys.kafka.enabled=false",
-                    "eureka.client.enabled=false").run());
-        }
-    }
-
-    @AfterAll
-    static void stop() {
-        nodes.forEach(ConfigurableApplicationContext::close);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
+    @RegisterExtension
+    static final PingNodes nodes = new PingNodes(2);
 
     static HttpResponse<String> call(int node, String method, String path, String body, boolean admin) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[node] + path))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (admin) b.header("Authorization", "Bearer " + TOKEN);
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return nodes.call(node, method, path, body, admin);
+    }
+
+    @Test
+    void everyNodeListensOnLoopbackOnly() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            var server = (TomcatWebServer) ((ServletWebServerApplicationContext) nodes.node(i)).getWebServer();
+            Object address = server.getTomcat().getConnector().getProperty("address");
+            assertThat(address).isInstanceOfSatisfying(InetAddress.class, a -> assertThat(a.isLoopbackAddress()).isTrue());
+            Loopback.assertOnlyLoopbackAnswers(nodes.port(i));
+        }
     }
 
     @Test
@@ -103,59 +68,14 @@ class LiveClusterTest {
         JsonNode seen = JSON.readTree(r.body());
         assertThat(seen.get("received").asInt()).isEqualTo(2000);
         assertThat(seen.get("inOrder").asBoolean()).as("one link per peer keeps its messages in order").isTrue();
-        DistributionSummary batches = nodes.get(0).getBean(MeterRegistry.class).find("dsys.messages.batch.size").summary();
+        DistributionSummary batches = nodes.node(0).getBean(MeterRegistry.class).find("dsys.messages.batch.size").summary();
         assertThat(batches).isNotNull();
         assertThat(batches.max()).as("messages queued behind a batch being written go together").isGreaterThan(1);
         assertThat(batches.count()).isLessThan(2000);
-    }
-
-    @Test
-    void aMalformedMessageBatchIsA400Problem() throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/internal/messages"))
-                .header("Content-Type", "application/json").header("X-Dsys-From", "ping-1");
-        HttpResponse<String> notJson = HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString("{nope")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(notJson.statusCode()).isEqualTo(400);
-        assertThat(notJson.body()).contains("not JSON");
-        HttpResponse<String> stranger = HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString(
-                "{\"messages\":[{\"group\":\"ping\",\"type\":\"java.lang.String\",\"payload\":\"x\"}]}")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(stranger.statusCode()).isEqualTo(400);
-        assertThat(stranger.body()).contains("is not a message");
-    }
-
-    @Test
-    void aPeerStreamDeliversABatchPerLineUntilThePeerEndsIt() throws Exception {
-        CoreHost ping2 = nodes.get(1).getBean(CoreHost.class);
-        long before = ping2.messageCounts(true).getOrDefault("Pong", 0L);
-        String ping = "{\"messages\":[{\"group\":\"ping\",\"id\":\"s-%d\",\"type\":\"dsys.platform.PingApp$Ping\","
-                + "\"lamport\":%d,\"vector\":null,\"payload\":{\"round\":%d}}]}\n";
-        String lines = "\n" + ping.formatted(1, 1, 9001) + "\n" + ping.formatted(2, 2, 9002);
-        HttpResponse<String> r = stream(lines);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
-        // each Ping delivered makes ping-2's core answer with a Pong
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (ping2.messageCounts(true).getOrDefault("Pong", 0L) - before < 2 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        for (int i = 0; i < 2; i++) {
+            assertThat(nodes.node(i).getBean(MeterRegistry.class).find("dsys.transport.rejected").counters())
+                    .as("members' signed traffic is never refused").isNotEmpty().allSatisfy(c -> assertThat(c.count()).isZero());
         }
-        assertThat(ping2.messageCounts(true).getOrDefault("Pong", 0L) - before).isEqualTo(2);
-    }
-
-    @Test
-    void aMalformedLineEndsAPeerStreamWithA400Problem() throws Exception {
-        HttpResponse<String> r = stream("\n{nope\n");
-        assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(r.body()).contains("not JSON");
-    }
-
-    /** Sends {@code body} as a peer's stream: chunked, no Content-Length. */
-    private static HttpResponse<String> stream(String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[1] + "/internal/messages"))
-                .version(HttpClient.Version.HTTP_1_1)
-                .header("Content-Type", "application/json").header("X-Dsys-From", "ping-1")
-                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body.getBytes())))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -170,7 +90,7 @@ class LiveClusterTest {
 
     @Test
     void futuresAreAnsweredOnTheRequestThreadWhenQuickAndAsynchronouslyOtherwise() throws Exception {
-        var adapter = nodes.get(0).getBean(org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter.class);
+        var adapter = nodes.node(0).getBean(org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter.class);
         assertThat(adapter.getReturnValueHandlers().get(0)).isInstanceOf(dsys.platform.web.PromptAnswers.class);
         // 0: complete when returned; 5: within the 20 ms wait; 300: after it, through Spring's async dispatch
         for (long ms : new long[]{0, 5, 300}) {

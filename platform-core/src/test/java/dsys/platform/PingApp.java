@@ -18,7 +18,9 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,10 @@ public class PingApp {
     public record Burst(int n) { }
     public record Numbered(int i, int of) implements Message { }
     public record BurstSeen(int received, boolean inOrder) implements Message { }
+    /** Sends {@code count} blobs of {@code bytes} characters to every peer and answers at once. */
+    public record SendBlobs(int count, int bytes) { }
+    public record Blob(int i, String data) implements Message { }
+    public record BlobsSeen() { }
 
     /** Counts rounds in durable storage so a restart resumes the count. */
     static final class PingCore implements Core {
@@ -45,6 +51,7 @@ public class PingApp {
         private boolean inOrder = true;
         private final Map<Long, RequestId> waiting = new HashMap<>();
         private final Map<Long, Integer> pongs = new HashMap<>();
+        private final List<Integer> blobs = new ArrayList<>();
 
         PingCore(Env env) {
             this.env = env;
@@ -52,6 +59,17 @@ public class PingApp {
 
         @Override
         public void onRequest(RequestId request, Object body) {
+            if (body instanceof SendBlobs b) {
+                env.members().others(env.self()).forEach(p -> {
+                    for (int i = 0; i < b.count(); i++) env.send(p, new Blob(i, "x".repeat(b.bytes())));
+                });
+                env.reply(request, Map.of("sent", b.count()));
+                return;
+            }
+            if (body instanceof BlobsSeen) {
+                env.reply(request, List.copyOf(blobs));
+                return;
+            }
             if (body instanceof Burst b) {
                 burst = request;
                 env.members().others(env.self()).forEach(p -> {
@@ -71,6 +89,7 @@ public class PingApp {
         @Override
         public void onMessage(NodeId from, Message m) {
             if (m instanceof Ping p) env.send(from, new Pong(p.round()));
+            if (m instanceof Blob b) blobs.add(b.i());
             if (m instanceof Numbered x) {
                 inOrder &= x.i() == seen++;
                 if (x.i() == x.of() - 1) {
@@ -112,6 +131,16 @@ public class PingApp {
         @PostMapping("/test/ping")
         Object ping() {
             return host.call(new PingAll(), Duration.ofSeconds(5));
+        }
+
+        @PostMapping("/test/blobs")
+        Object sendBlobs(@RequestParam int count, @RequestParam int bytes) {
+            return host.call(new SendBlobs(count, bytes), Duration.ofSeconds(5));
+        }
+
+        @GetMapping("/test/blobs")
+        Object blobsSeen() {
+            return host.call(new BlobsSeen(), Duration.ofSeconds(5));
         }
 
         @PostMapping("/test/burst")

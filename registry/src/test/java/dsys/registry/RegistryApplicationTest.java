@@ -2,11 +2,14 @@ package dsys.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.boot.web.embedded.tomcat.TomcatWebServer;
+import org.springframework.boot.web.servlet.context.ServletWebServerApplicationContext;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
@@ -19,6 +22,14 @@ import org.springframework.http.ResponseEntity;
 class RegistryApplicationTest {
 
   @Autowired TestRestTemplate http;
+  @Autowired ServletWebServerApplicationContext context;
+
+  @Test
+  void listensOnLoopbackOnly() {
+    // dsys.bind-address (env DSYS_BIND_ADDRESS) opens it, in compose
+    Object address = ((TomcatWebServer) context.getWebServer()).getTomcat().getConnector().getProperty("address");
+    assertThat(address).isInstanceOfSatisfying(InetAddress.class, a -> assertThat(a.isLoopbackAddress()).isTrue());
+  }
 
   @Test
   void acceptsARegistrationAndServesItAtOnce() {

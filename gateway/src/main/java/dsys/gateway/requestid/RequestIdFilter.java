@@ -23,6 +23,7 @@ public class RequestIdFilter implements WebFilter, Ordered {
   public static final String HEADER = "X-Request-Id";
   public static final String ATTRIBUTE = RequestIdFilter.class.getName() + ".id";
   public static final String MDC_KEY = "requestId";
+  public static final int ORDER = Ordered.HIGHEST_PRECEDENCE;
   /** A caller's id goes into logs and headers: refuse anything that could forge log lines. */
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -33,7 +34,7 @@ public class RequestIdFilter implements WebFilter, Ordered {
 
   @Override
   public int getOrder() {
-    return Ordered.HIGHEST_PRECEDENCE;
+    return ORDER;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dsys.gateway.resilience;
 
 import dsys.gateway.DsysGatewayProperties;
+import dsys.gateway.limits.PayloadTooLargeException;
 import dsys.gateway.pinning.PinnedNodeUnavailableException;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
@@ -31,9 +32,9 @@ class CircuitBreakerConfiguration {
         .permittedNumberOfCallsInHalfOpenState(3)
         // Dashboards should show half_open after the wait even when nobody calls.
         .automaticTransitionFromOpenToHalfOpenEnabled(true)
-        // Neither is a failing instance. Counting "no instance registered" would keep the breaker
+        // None is a failing instance. Counting "no instance registered" would keep the breaker
         // open for seconds after a service registers when someone polled for it while starting.
-        .ignoreExceptions(PinnedNodeUnavailableException.class, NotFoundException.class)
+        .ignoreExceptions(PinnedNodeUnavailableException.class, NotFoundException.class, PayloadTooLargeException.class)
         .build();
     return factory -> factory.configureDefault(id -> new Resilience4JConfigBuilder(id)
         .circuitBreakerConfig(breaker)

@@ -3,11 +3,11 @@ package dsys.lock.live;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dsys.lock.LockServiceApplication;
+import dsys.testing.TestNodes;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,7 @@ import java.util.Map;
 /** n lock-service instances in this JVM on free loopback ports, static peers, no Eureka, no Kafka. */
 public final class LiveCluster implements AutoCloseable {
 
-    public static final String TOKEN = "test";
+    public static final String TOKEN = TestNodes.ADMIN_TOKEN;
     public record Reply(int status, JsonNode body) {
     }
 
@@ -36,35 +35,17 @@ public final class LiveCluster implements AutoCloseable {
 
     public LiveCluster(int n, Map<String, String> extra) throws IOException {
         Path data = Files.createTempDirectory("dsys-lock-live");
-        Map<String, Integer> ports = new LinkedHashMap<>();
-        for (int i = 1; i <= n; i++) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                ports.put("lock-" + i, s.getLocalPort());
-            }
-        }
+        Map<String, Integer> ports = TestNodes.ports("lock", n);
         ports.forEach((node, port) -> {
             nodes.add(node);
             urls.put(node, "http://127.0.0.1:" + port);
         });
+        String[] more = extra.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         for (String node : nodes) {
-            Map<String, Object> p = new HashMap<>(extra);
-            p.put("server.port", ports.get(node));
-            p.put("dsys.node", node);
-            p.put("dsys.members", String.join(",", nodes));
-            ports.forEach((peer, port) -> p.put("dsys.peers." + peer, "http://127.0.0.1:" + port));
-            p.put("eureka.client.enabled", false);
-            p.put("dsys.kafka.enabled", false);
-            p.put("dsys.admin-token", TOKEN);
-            p.put("dsys.data-dir", data.toString());
-            p.put("spring.main.banner-mode", "off");
-            p.put("logging.level.root", "WARN");
-            p.put("springdoc.api-docs.enabled", false);
-            // as arguments, not builder properties: those are defaults, and application.yml would override them
-            String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
             // One after the other: every Spring Boot start re-initialises the JVM-wide logging system, and two
             // starts at once race on it ("Unable to find Spring Environment in logger context"), seen whenever
             // another test class in the same JVM had closed its contexts just before.
-            contexts.add(new SpringApplicationBuilder(LockServiceApplication.class).run(args));
+            contexts.add(new SpringApplicationBuilder(LockServiceApplication.class).run(TestNodes.arguments(node, ports, data, more)));
         }
     }
 

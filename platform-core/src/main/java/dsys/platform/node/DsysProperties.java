@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * What the launcher (or compose) tells an instance about itself: {@code dsys.node}, {@code dsys.members},
- * optional static peer addresses {@code dsys.peers.<node>}, the admin token and the data folder.
+ * optional static peer addresses {@code dsys.peers.<node>}, the admin token, the cluster secret its messages to
+ * peers are signed with, and the data folder.
  */
 @ConfigurationProperties(prefix = "dsys")
 public class DsysProperties {
@@ -17,6 +18,7 @@ public class DsysProperties {
     private List<String> members = List.of();
     private Map<String, String> peers = new LinkedHashMap<>();
     private String adminToken;
+    private String clusterSecret;
     private String dataDir = "./data";
     private final Kafka kafka = new Kafka();
 
@@ -38,6 +40,8 @@ public class DsysProperties {
     public void setPeers(Map<String, String> peers) { this.peers = peers; }
     public String getAdminToken() { return adminToken; }
     public void setAdminToken(String adminToken) { this.adminToken = adminToken; }
+    public String getClusterSecret() { return clusterSecret; }
+    public void setClusterSecret(String clusterSecret) { this.clusterSecret = clusterSecret; }
     public String getDataDir() { return dataDir; }
     public void setDataDir(String dataDir) { this.dataDir = dataDir; }
     public Kafka getKafka() { return kafka; }

@@ -5,13 +5,15 @@ import dsys.core.clock.VectorTime;
 import java.util.TreeMap;
 
 /**
- * Node-to-node wire conventions: the sender in header {@code X-Dsys-From} (checked against partitions for every
- * batch received), and a vector clock as text, {@code kv-1=3,kv-2=1} (each envelope of a {@link MessageBatch} carries
- * its own, with its Lamport time).
+ * Node-to-node wire conventions: the sender in header {@code X-Dsys-From} (a member, proven by the signature of
+ * every batch, and checked against partitions), the stream's id in {@code X-Dsys-Stream} ({@link StreamNonces}), and
+ * a vector clock as text, {@code kv-1=3,kv-2=1} (each envelope of a {@link MessageBatch} carries its own, with its
+ * Lamport time).
  */
 public final class ClockHeaders {
 
     public static final String FROM = "X-Dsys-From";
+    public static final String STREAM = "X-Dsys-Stream";
 
     private ClockHeaders() {
     }

@@ -52,6 +52,9 @@ import java.util.concurrent.TimeUnit;
  * a slow or dead peer holds up only its own link; a broken stream loses the batch it was writing, like a broken
  * connection, and the next message opens a new one. A link's queue is bounded: beyond it messages are dropped,
  * like a full network buffer, and counted.
+ *
+ * <p>Every stream has a fresh id and every line is signed for this link and its place in the stream
+ * ({@link PeerAuth}); a batch whose line would exceed {@link MessageServlet#MAX_LINE} goes out in several lines.
  */
 public class HttpTransport implements Transport {
 
@@ -65,6 +68,8 @@ public class HttpTransport implements Transport {
 
     private final NodeRuntime node;
     private final PeerDirectory peers;
+    private final PeerAuth auth;
+    private final LogLimiter tooLargeLog = new LogLimiter(Duration.ofSeconds(10));
     private final ObjectMapper json;
     private final MeterRegistry metrics;
     private final CloseableHttpClient http;
@@ -84,9 +89,11 @@ public class HttpTransport implements Transport {
         return t;
     });
 
-    public HttpTransport(NodeRuntime node, PeerDirectory peers, ObjectMapper json, MeterRegistry metrics, Duration timeout) {
+    public HttpTransport(NodeRuntime node, PeerDirectory peers, PeerAuth auth, ObjectMapper json, MeterRegistry metrics,
+                         Duration timeout) {
         this.node = node;
         this.peers = peers;
+        this.auth = auth;
         this.json = json;
         this.metrics = metrics;
         this.http = client(timeout);
@@ -141,6 +148,9 @@ public class HttpTransport implements Transport {
     private record Queued(String group, Envelope envelope) {
     }
 
+    private record Line(List<Queued> batch, byte[] json) {
+    }
+
     /**
      * The messages for one peer and the thread that streams them. A message to an idle link starts a stream; the
      * messages that pile up while a batch is being written go together in the next line.
@@ -185,11 +195,15 @@ public class HttpTransport implements Transport {
                     dropped(take(), "unknown-peer");
                     continue;
                 }
-                Body body = new Body();
+                PeerAuth.Outbound stream = auth.outbound(peer);
+                Body body = new Body(stream.mac());
                 try {
                     HttpPost post = new HttpPost(base.get() + MessageServlet.PATH);
                     post.setHeader(ClockHeaders.FROM, node.identity().self().value());
+                    post.setHeader(ClockHeaders.STREAM, stream.stream());
                     post.setEntity(body);
+                    // A stream the peer refuses (PeerAuth) breaks while being written, like one to a peer that died:
+                    // its answer is never read here; the peer logs and counts why (dsys.transport.rejected).
                     http.execute(post, response -> {
                         EntityUtils.consume(response.getEntity());
                         return null;
@@ -245,11 +259,13 @@ public class HttpTransport implements Transport {
 
         /** The stream's body: a batch per line as messages come; an empty line when idle; ends after a long idle. */
         private final class Body extends AbstractHttpEntity {
+            private final BatchMac mac;
             volatile List<Queued> writing;
             volatile boolean opened;
 
-            Body() {
+            Body(BatchMac mac) {
                 super(ContentType.APPLICATION_JSON, null, true); // chunked: no length
+                this.mac = mac;
             }
 
             @Override
@@ -264,14 +280,32 @@ public class HttpTransport implements Transport {
                         continue;
                     }
                     idle = 0;
-                    writing = batch;
-                    out.write(encode(batch));
-                    out.write('\n');
-                    out.flush();
+                    int done = 0;
+                    for (Line line : lines(batch)) {
+                        writing = batch.subList(done, batch.size()); // lost with the stream if it breaks now
+                        write(out, line);
+                        done += line.batch().size();
+                    }
                     writing = null;
-                    for (Queued q : batch) count("sent", q.envelope(), "");
-                    batchSizes.record(batch.size());
                 }
+            }
+
+            private void write(OutputStream out, Line line) throws IOException {
+                if (BatchMac.BATCH_OFFSET + line.json().length > MessageServlet.MAX_LINE) {
+                    dropped(line.batch(), "too-large");
+                    if (tooLargeLog.allow()) {
+                        log.warn("a {} to {} is {} bytes as JSON, more than a peer takes ({}): dropped (dsys.messages.dropped)",
+                                line.batch().get(0).envelope().type(), peer, line.json().length, MessageServlet.MAX_LINE);
+                    }
+                    return;
+                }
+                out.write(mac.sign(line.json()));
+                out.write(' ');
+                out.write(line.json());
+                out.write('\n');
+                out.flush();
+                for (Queued q : line.batch()) count("sent", q.envelope(), "");
+                batchSizes.record(line.batch().size());
             }
 
             @Override
@@ -297,6 +331,17 @@ public class HttpTransport implements Transport {
             @Override
             public void close() {
             }
+        }
+
+        /** The batch as lines that each fit a peer's limit: halved until they do (a single message as it is). */
+        private List<Line> lines(List<Queued> batch) throws JsonProcessingException {
+            byte[] bytes = encode(batch);
+            if (BatchMac.BATCH_OFFSET + bytes.length <= MessageServlet.MAX_LINE || batch.size() == 1) {
+                return List.of(new Line(batch, bytes));
+            }
+            List<Line> out = new ArrayList<>(lines(batch.subList(0, batch.size() / 2)));
+            out.addAll(lines(batch.subList(batch.size() / 2, batch.size())));
+            return out;
         }
 
         private byte[] encode(List<Queued> batch) throws JsonProcessingException {

@@ -16,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The body of {@code POST /internal/messages}: the envelopes one node has queued for one peer, oldest first, each
  * with its group, its logical clocks at send time and its payload's class; the sender is the request's
  * {@code X-Dsys-From} header. One line of a peer's stream (or the whole body of a one-shot POST) carries as many
- * messages as piled up while the previous batch was being written (see {@link HttpTransport}).
+ * messages as piled up while the previous batch was being written (see {@link HttpTransport}), after the batch's
+ * signature ({@link BatchMac}).
  */
 public record MessageBatch(List<Item> messages) {
 
@@ -34,11 +35,11 @@ public record MessageBatch(List<Item> messages) {
 
     private static final Map<String, Class<?>> CLASSES = new ConcurrentHashMap<>();
 
-    /** Reads a batch from {@code from} to {@code self}; IllegalArgumentException names what is wrong with it. */
-    public static List<Received> decode(byte[] body, NodeId from, NodeId self, ObjectMapper json) {
+    /** Reads a batch from {@code from} to {@code self} in {@code buf[off, off+len)}; IllegalArgumentException names what is wrong. */
+    public static List<Received> decode(byte[] buf, int off, int len, NodeId from, NodeId self, ObjectMapper json) {
         JsonNode root;
         try {
-            root = json.readTree(body);
+            root = json.readTree(buf, off, len);
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON: " + e.getMessage());
         }

@@ -28,45 +28,60 @@ import java.util.concurrent.ConcurrentHashMap;
  * problem). Without one (chunked) it is a peer's stream: one batch per line for as long as the peer keeps it open,
  * read without blocking a thread between lines and answered when the peer ends it. Peers stream, so a message
  * costs one write on each side instead of an HTTP exchange (see {@link HttpTransport}).
+ *
+ * <p>Only members are heard ({@link PeerAuth}): a stranger is refused before anything is read, a batch whose
+ * signature does not check out ends its stream, and nothing of it is delivered. A line is at most {@link #MAX_LINE}
+ * bytes; logical times out of bounds are refused ({@link ClockBounds}). Every refusal is a problem answer, counted
+ * and logged ({@link Rejections}).
  */
 public class MessageServlet extends HttpServlet {
 
     public static final String PATH = "/internal/messages";
     private static final Logger log = LoggerFactory.getLogger(MessageServlet.class);
-    static final int MAX_LINE = 16 << 20;
+    /** The longest line, signature included: one 1 MiB kv value fits even base64-encoded; senders split batches below it. */
+    public static final int MAX_LINE = 2 << 20;
 
     private final transient NodeRuntime node;
     private final transient ObjectMapper json;
+    private final transient PeerAuth auth;
+    private final transient Rejections rejections;
+    private final transient ClockBounds clocks = new ClockBounds();
     private final transient Set<Stream> streams = ConcurrentHashMap.newKeySet();
 
-    public MessageServlet(NodeRuntime node, ObjectMapper json) {
+    public MessageServlet(NodeRuntime node, ObjectMapper json, PeerAuth auth, Rejections rejections) {
         this.node = node;
         this.json = json;
+        this.auth = auth;
+        this.rejections = rejections;
     }
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        String self = node.identity().self().value();
         if (node.crashed()) {
-            problem(res, 503, "node-crashed", "Node crashed", "node " + self + " is crashed");
+            String self = node.identity().self().value();
+            Problems.write(res, json, 503, "node-crashed", "Node crashed", "node " + self + " is crashed");
             return;
         }
         String from = req.getHeader(ClockHeaders.FROM);
-        if (from == null) {
-            problem(res, 400, "bad-request", "Bad request", "header " + ClockHeaders.FROM + " is required");
-            return;
+        try {
+            long length = req.getContentLengthLong();
+            if (length > MAX_LINE + 1) throw tooLarge("a batch of " + length + " bytes");
+            PeerAuth.Inbound link = auth.inbound(from, req.getHeader(ClockHeaders.STREAM));
+            if (length < 0) {
+                AsyncContext async = req.startAsync();
+                async.setTimeout(0); // the peer keeps it open; it sends an empty line now and then
+                Stream s = new Stream(async, req.getInputStream(), link);
+                streams.add(s);
+                s.in.setReadListener(s);
+                return;
+            }
+            byte[] body = req.getInputStream().readNBytes((int) length);
+            int len = body.length > 0 && body[body.length - 1] == '\n' ? body.length - 1 : body.length;
+            receive(link, body, len);
+            res.setStatus(202);
+        } catch (PeerRefusal r) {
+            refuse(res, from, r);
         }
-        if (req.getContentLengthLong() < 0) {
-            AsyncContext async = req.startAsync();
-            async.setTimeout(0); // the peer keeps it open; it sends an empty line now and then
-            Stream s = new Stream(async, req.getInputStream(), from);
-            streams.add(s);
-            s.in.setReadListener(s);
-            return;
-        }
-        Failure f = receive(from, req.getInputStream().readAllBytes());
-        if (f == null) res.setStatus(202);
-        else problem(res, f.status, f.slug, f.title, f.detail);
     }
 
     /** Ends every open stream (before the web server's graceful shutdown, which would wait for them). */
@@ -74,47 +89,52 @@ public class MessageServlet extends HttpServlet {
         streams.forEach(s -> s.finish(null));
     }
 
-    private record Failure(int status, String slug, String title, String detail) {
+    private static PeerRefusal tooLarge(String what) {
+        return new PeerRefusal(PeerRefusal.Reason.TOO_LARGE, what + " is more than the " + MAX_LINE + " bytes a batch may have");
     }
 
-    /** Delivers one batch; null when done, else why it was refused. */
-    private Failure receive(String from, byte[] body) {
-        String self = node.identity().self().value();
+    /** Checks and delivers the signed batch in {@code line[0, len)}; refused, none of it is delivered. */
+    private void receive(PeerAuth.Inbound link, byte[] line, int len) throws PeerRefusal {
+        link.verify(line, 0, len);
+        NodeId self = node.identity().self();
         // The receiving side of the interceptor: a crashed node and a partition drop the messages, silently.
-        if (node.crashed() || node.faults().partitioned(from, self)) return null;
+        if (node.crashed() || node.faults().partitioned(link.from.value(), self.value())) return;
         List<MessageBatch.Received> batch;
         try {
-            batch = MessageBatch.decode(body, NodeId.of(from), node.identity().self(), json);
+            batch = MessageBatch.decode(line, BatchMac.BATCH_OFFSET, len - BatchMac.BATCH_OFFSET, link.from, self, json);
         } catch (IllegalArgumentException e) {
-            return new Failure(400, "bad-request", "Bad request", e.getMessage());
+            throw new PeerRefusal(PeerRefusal.Reason.MALFORMED, e.getMessage());
         }
+        clocks.check(batch);
+        clocks.accepted(batch);
         for (MessageBatch.Received r : batch) {
             if (!node.deliver(r.group(), r.envelope()) && !node.crashed()) {
-                return new Failure(404, "unknown-group", "Unknown group", "no core named '" + r.group() + "' runs on " + self);
+                throw new PeerRefusal(PeerRefusal.Reason.UNKNOWN_GROUP, "no core named '" + r.group() + "' runs on " + self);
             }
         }
-        return null;
     }
 
-    private void problem(HttpServletResponse res, int status, String slug, String title, String detail) throws IOException {
-        res.setStatus(status);
-        res.setContentType("application/problem+json");
-        json.writeValue(res.getOutputStream(), Problems.of(status, slug, title, detail));
+    private void refuse(HttpServletResponse res, String from, PeerRefusal r) throws IOException {
+        rejections.count(r, from);
+        PeerRefusal.Reason why = r.reason();
+        if (why.status == 401) res.setHeader("WWW-Authenticate", "DsysBatchMac realm=\"dsys\"");
+        res.setHeader("Connection", "close"); // what follows in the body is not read: do not reuse the connection
+        Problems.write(res, json, why.status, why.slug, why.title, r.getMessage());
     }
 
     /** One peer's open stream: splits what arrives into lines and delivers each line's batch. */
     private final class Stream implements ReadListener {
         private final AsyncContext async;
         private final ServletInputStream in;
-        private final String from;
+        private final PeerAuth.Inbound link;
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
         private final byte[] buffer = new byte[8192];
         private boolean finished;
 
-        Stream(AsyncContext async, ServletInputStream in, String from) {
+        Stream(AsyncContext async, ServletInputStream in, PeerAuth.Inbound link) {
             this.async = async;
             this.in = in;
-            this.from = from;
+            this.link = link;
         }
 
         @Override
@@ -127,21 +147,27 @@ public class MessageServlet extends HttpServlet {
                     if (buffer[i] != '\n') continue;
                     line.write(buffer, start, i - start);
                     start = i + 1;
-                    if (line.size() > 0) {
-                        Failure f = receive(from, line.toByteArray());
-                        line.reset();
-                        if (f != null) {
-                            log.warn("closing the message stream from {}: {}", from, f.detail);
-                            finish(f);
-                            return;
-                        }
-                    }
+                    if (line.size() > 0 && !deliver()) return;
                 }
                 line.write(buffer, start, n - start);
                 if (line.size() > MAX_LINE) {
-                    finish(new Failure(400, "bad-request", "Bad request", "a batch longer than " + MAX_LINE + " bytes"));
+                    finish(tooLarge("a line of more than " + line.size() + " bytes so far"));
                     return;
                 }
+            }
+        }
+
+        /** The line collected so far; false when it ended the stream. */
+        private boolean deliver() {
+            try {
+                if (line.size() > MAX_LINE) throw tooLarge("a line of " + line.size() + " bytes");
+                receive(link, line.toByteArray(), line.size());
+                line.reset();
+                return true;
+            } catch (PeerRefusal r) {
+                log.debug("closing the message stream from {}: {}", link.from, r.getMessage());
+                finish(r);
+                return false;
             }
         }
 
@@ -152,21 +178,21 @@ public class MessageServlet extends HttpServlet {
 
         @Override
         public void onError(Throwable t) {
-            log.debug("message stream from {} broke off: {}", from, t.toString());
+            log.debug("message stream from {} broke off: {}", link.from, t.toString());
             finish(null);
         }
 
-        synchronized void finish(Failure f) {
+        synchronized void finish(PeerRefusal refusal) {
             if (finished) return;
             finished = true;
             streams.remove(this);
             HttpServletResponse res = (HttpServletResponse) async.getResponse();
             try {
                 res.setHeader("Connection", "close"); // the rest of the stream is not read: do not reuse it
-                if (f == null) res.setStatus(202);
-                else problem(res, f.status, f.slug, f.title, f.detail);
+                if (refusal == null) res.setStatus(202);
+                else refuse(res, link.from.value(), refusal);
             } catch (IOException | IllegalStateException e) {
-                log.debug("answering the message stream from {}: {}", from, e.toString());
+                log.debug("answering the message stream from {}: {}", link.from, e.toString());
             } finally {
                 try {
                     async.complete();

@@ -29,9 +29,21 @@ public class ProblemHandler extends ResponseEntityExceptionHandler {
         return ResponseEntity.badRequest().body(Problems.of(400, "bad-request", "Bad request", e.getMessage()));
     }
 
+    /** A body that grew past dsys.web.max-body while a controller read it ({@link MaxBodyFilter}). */
+    @ExceptionHandler(PayloadTooLargeException.class)
+    public ResponseEntity<Object> tooLarge(PayloadTooLargeException e) {
+        HttpHeaders headers = new HttpHeaders();
+        headers.setConnection("close"); // the unread rest of the body must not be taken for the next request
+        return new ResponseEntity<>(Problems.of(413, PayloadTooLargeException.SLUG, PayloadTooLargeException.TITLE,
+                e.getMessage()), headers, 413);
+    }
+
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex, HttpHeaders headers,
                                                                   HttpStatusCode status, WebRequest request) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof PayloadTooLargeException tooLarge) return tooLarge(tooLarge); // Spring wraps it as unreadable
+        }
         String detail = "the request body is not valid JSON for this route: " + rootMessage(ex);
         return ResponseEntity.badRequest().body(Problems.of(400, "malformed-body", "Malformed request body", detail));
     }

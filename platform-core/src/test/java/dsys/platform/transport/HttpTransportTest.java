@@ -11,6 +11,7 @@ import dsys.core.node.NodeId;
 import dsys.platform.host.NodeRuntime;
 import dsys.platform.node.NodeIdentity;
 import dsys.platform.storage.FileDurable;
+import dsys.testing.TestNodes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,11 +39,13 @@ class HttpTransportTest {
         }
         NodeId self = NodeId.of("n-1"), peer = NodeId.of("n-2");
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-        try (NodeRuntime node = new NodeRuntime(new NodeIdentity(self, Membership.of("n-1", "n-2"), "n"),
-                DriftingClock.perfect(System::nanoTime), new FileDurable(dir), new FaultState(), e -> { })) {
+        NodeIdentity id = new NodeIdentity(self, Membership.of("n-1", "n-2"), "n");
+        try (NodeRuntime node = new NodeRuntime(id, DriftingClock.perfect(System::nanoTime), new FileDurable(dir),
+                new FaultState(), e -> { })) {
             PeerDirectory peers = new PeerDirectory(Map.of("n-2", "http://127.0.0.1:" + closed),
                     new StaticListableBeanFactory().getBeanProvider(org.springframework.cloud.client.discovery.DiscoveryClient.class), "n");
-            HttpTransport transport = new HttpTransport(node, peers, new ObjectMapper(), metrics, Duration.ofSeconds(1));
+            PeerAuth auth = new PeerAuth(id, ClusterSecret.of(TestNodes.CLUSTER_SECRET, id));
+            HttpTransport transport = new HttpTransport(node, peers, auth, new ObjectMapper(), metrics, Duration.ofSeconds(1));
             for (int i = 0; i < 50; i++) {
                 transport.send("g", new Envelope("n-1-" + i, self, peer, "Note", i, VectorTime.ZERO, new Note(i)));
             }

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dsys.time.TimeServiceApplication;
 import dsys.time.ntp.server.NtpUdpServer;
+import dsys.testing.TestNodes;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,11 +16,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Three time-service instances in this JVM on loopback (HTTP between them, NTP on ephemeral UDP ports). */
 final class LiveTimeCluster implements AutoCloseable {
 
-    static final String TOKEN = "test-token";
+    static final String TOKEN = TestNodes.ADMIN_TOKEN;
     static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -29,39 +29,17 @@ final class LiveTimeCluster implements AutoCloseable {
     final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
 
     LiveTimeCluster(Path data) throws Exception {
-        for (int i = 0; i < 3; i++) ports[i] = freePort();
+        Map<String, Integer> group = TestNodes.ports("time", 3);
+        for (int i = 0; i < 3; i++) ports[i] = group.get("time-" + (i + 1));
         // One after the other: Spring Boot's logging setup is not safe to run from parallel starts in one JVM.
-        // Command-line arguments beat application.yml (builder properties would only be defaults).
-        for (int i = 0; i < 3; i++) {
-            nodes.add(new SpringApplicationBuilder(TimeServiceApplication.class).run(arguments(i, data)));
+        for (String node : group.keySet()) {
+            nodes.add(new SpringApplicationBuilder(TimeServiceApplication.class)
+                    .run(TestNodes.arguments(node, group, data, "dsys.time.ntp.port=0")));
         }
-    }
-
-    private String[] arguments(int i, Path data) {
-        List<String> p = new ArrayList<>(List.of(
-                "server.port=" + ports[i],
-                "dsys.node=time-" + (i + 1),
-                "dsys.members=time-1,time-2,time-3",
-                "dsys.admin-token=" + TOKEN,
-                "dsys.data-dir=" + data,
-                "dsys.kafka.enabled=false",
-                "eureka.client.enabled=false",
-                "dsys.time.ntp.port=0",
-                "spring.main.banner-mode=off",
-                "springdoc.api-docs.enabled=false",
-                "logging.level.root=WARN"));
-        for (int k = 0; k < 3; k++) p.add("dsys.peers.time-" + (k + 1) + "=http://127.0.0.1:" + ports[k]);
-        return p.stream().map(a -> "--" + a).toArray(String[]::new);
     }
 
     int ntpPort(int node) {
         return nodes.get(node).getBean(NtpUdpServer.class).port();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     HttpResponse<String> call(int node, String method, String path, String body, boolean admin) throws Exception {

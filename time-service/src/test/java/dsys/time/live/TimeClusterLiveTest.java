@@ -1,6 +1,8 @@
 package dsys.time.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dsys.testing.Loopback;
+import dsys.time.ntp.server.NtpUdpServer;
 import dsys.time.ntp.server.SntpClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -143,6 +146,16 @@ class TimeClusterLiveTest {
     }
 
     /** Interop with a real NTP client (Debian's chrony), when it is installed. */
+    @Test
+    @Order(3)
+    void httpAndNtpListenOnLoopbackOnly() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            Loopback.assertOnlyLoopbackAnswers(cluster.ports[i]);
+            InetSocketAddress ntp = cluster.nodes.get(i).getBean(NtpUdpServer.class).address();
+            assertThat(ntp.getAddress().isLoopbackAddress()).as("NTP of time-%d on %s", i + 1, ntp).isTrue();
+        }
+    }
+
     @Order(4)
     @Test
     void chronyMeasuresEachNodesOffset() throws Exception {

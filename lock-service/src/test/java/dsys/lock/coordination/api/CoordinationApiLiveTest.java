@@ -3,6 +3,7 @@ package dsys.lock.coordination.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dsys.lock.LockServiceApplication;
+import dsys.testing.TestNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,7 +31,7 @@ class CoordinationApiLiveTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private static final int[] PORTS = new int[3];
+    private static Map<String, Integer> ports;
     private static final List<ConfigurableApplicationContext> NODES = new ArrayList<>();
 
     @TempDir
@@ -38,20 +39,10 @@ class CoordinationApiLiveTest {
 
     @BeforeAll
     static void start() throws Exception {
-        for (int i = 0; i < 3; i++) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                PORTS[i] = s.getLocalPort();
-            }
-        }
-        for (int i = 0; i < 3; i++) { // one after the other: Boot's logging setup is not safe in parallel
-            List<String> p = new ArrayList<>(List.of("server.port=" + PORTS[i], "dsys.node=lock-" + (i + 1),
-                    "dsys.members=lock-1,lock-2,lock-3", "dsys.admin-token=test", "dsys.data-dir=" + data.resolve("n" + i),
-                    "dsys.kafka.enabled=false", "eureka.client.enabled=false", "spring.main.banner-mode=off",
-                    "springdoc.api-docs.enabled=false", "logging.level.root=WARN",
-                    "dsys.coordination.heartbeat-interval=0"));
-            for (int k = 0; k < 3; k++) p.add("dsys.peers.lock-" + (k + 1) + "=http://127.0.0.1:" + PORTS[k]);
+        ports = TestNodes.ports("lock", 3);
+        for (String node : ports.keySet()) { // one after the other: Boot's logging setup is not safe in parallel
             NODES.add(new SpringApplicationBuilder(LockServiceApplication.class)
-                    .run(p.stream().map(a -> "--" + a).toArray(String[]::new)));
+                    .run(TestNodes.arguments(node, ports, data, "dsys.coordination.heartbeat-interval=0")));
         }
     }
 
@@ -174,6 +165,6 @@ class CoordinationApiLiveTest {
     }
 
     private static URI uri(int node, String path) {
-        return URI.create("http://127.0.0.1:" + PORTS[node] + path);
+        return URI.create("http://127.0.0.1:" + ports.get("lock-" + (node + 1)) + path);
     }
 }

@@ -57,6 +57,12 @@ public final class NtpUdpServer implements AutoCloseable {
         return s == null ? -1 : s.getLocalPort();
     }
 
+    /** The address the socket is bound to (loopback unless dsys.bind-address says otherwise), null before start. */
+    public InetSocketAddress address() {
+        DatagramSocket s = socket;
+        return s == null ? null : (InetSocketAddress) s.getLocalSocketAddress();
+    }
+
     public long answered() {
         return answered.get();
     }
