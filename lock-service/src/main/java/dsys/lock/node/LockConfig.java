@@ -58,6 +58,11 @@ public record LockConfig(String defaultAlgorithm, long heartbeatMs, long suspect
                 collectMs, proposeTimeoutMs, stableMs, limboMs, tokenSeenMs, tokenLossMs, membershipChanges);
     }
 
+    /** How long a node waits for the others' answers to an inspection or statistics (twice that for one node's). */
+    public long gatherTimeoutMs() {
+        return Math.max(3 * retryMs, 2 * heartbeatMs);
+    }
+
     /** A lease of {@code ms} on the holder's clock lasts at most this long on anyone else's. */
     public long stretchNanos(long ms) {
         return (long) Math.ceil(ms * 1_000_000.0 * (1 + 2 * rho));

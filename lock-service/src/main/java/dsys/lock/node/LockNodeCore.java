@@ -4,6 +4,7 @@ import dsys.core.env.Core;
 import dsys.core.env.Env;
 import dsys.core.env.Rejection;
 import dsys.core.env.RequestId;
+import dsys.core.gather.Gathers;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.lock.election.Election;
@@ -31,7 +32,7 @@ import java.util.function.Consumer;
  * holds and leases, and lets the algorithm of the current epoch decide who enters. Epoch changes (see
  * {@link EpochManager}) replace the algorithm instance; holds and waiting clients stay with the node.
  */
-public final class LockNodeCore implements Core, LockContext, EpochManager.Listener {
+public final class LockNodeCore implements Core, EpochManager.Listener {
 
     public static final String GROUP = "locks";
     public static final List<String> ALGORITHMS = List.of("centralized", "ricart-agrawala", "token-ring");
@@ -56,12 +57,15 @@ public final class LockNodeCore implements Core, LockContext, EpochManager.Liste
     private HoldTable holds;
     private Waiters waiters;
     private final LockStats stats = new LockStats();
-    private FencedResource fenced;
     private Election election;
     private MutexAlgorithm algorithm;
     private Supervisor supervisor;
-    private Gathers gathers;
     private ActingNode acting;
+    private Gathers gathers;
+    private HolderRouting routing;
+    private ClusterView cluster;
+    private FencedResourceHost fencedHost;
+    private AlgorithmContext context;
     private boolean recovered;
 
     public LockNodeCore(Env env, LockConfig config, AlgorithmFactory algorithms, ElectionFactory elections) {
@@ -90,7 +94,6 @@ public final class LockNodeCore implements Core, LockContext, EpochManager.Liste
         holds.restore(now);
         waiters = new Waiters();
         acting = new ActingNode(this, env, config, holds, waiters, stats, boot);
-        fenced = new FencedResource(env.storage());
         epochs = new EpochManager(env, this, connectivity, config.graceMs(), config.collectMs(),
                 config.proposeTimeoutMs(), config.rho());
         epochs.load(config.defaultAlgorithm());
@@ -98,7 +101,13 @@ public final class LockNodeCore implements Core, LockContext, EpochManager.Liste
         acting.armExpiries();
         election = electionFactory == null ? null : electionFactory.create(env, this::onElected);
         supervisor = new Supervisor(this, env, config, epochs, connectivity);
-        gathers = new Gathers(this, env, fenced);
+        context = new AlgorithmContext(this, env, config, epochs, connectivity, acting, supervisor, stats);
+        gathers = new Gathers(env, this::transmit, env::nanoTime);
+        Gathers.Patience patience = new Gathers.Patience(Duration.ofMillis(config.gatherTimeoutMs()), 1);
+        Gathers.Patience oneNode = new Gathers.Patience(Duration.ofMillis(2 * config.gatherTimeoutMs()), 1);
+        routing = new HolderRouting(env, acting, this, gathers, oneNode);
+        cluster = new ClusterView(env, this, gathers, patience);
+        fencedHost = new FencedResourceHost(env, this, new FencedResource(env.storage()), gathers, oneNode);
         algorithm = null;
         if (!epochs.inLimbo()) startAlgorithm(epochs.lastCommit());
         env.emit("lock.boot", Map.of("epoch", epochs.current().number(), "recovered", recovered,
@@ -107,7 +116,7 @@ public final class LockNodeCore implements Core, LockContext, EpochManager.Liste
     }
 
     private void startAlgorithm(Commit c) {
-        algorithm = algorithms.create(c.epoch().algorithm(), this);
+        algorithm = algorithms.create(c.epoch().algorithm(), context);
         algorithm.start(c.epoch(), c.holds());
         for (HoldInfo carried : c.holds()) {
             boolean mine = carried.node() == env.self().index();
@@ -167,136 +176,47 @@ public final class LockNodeCore implements Core, LockContext, EpochManager.Liste
         if (body instanceof Acquire a) {
             acting.acquire(request, a);
         } else if (body instanceof LockRequests.Renew r) {
-            holderOp(request, r.name(), r.owner(), r.fencingToken(), true);
+            routing.route(request, r.name(), r.owner(), r.fencingToken(), true);
         } else if (body instanceof LockRequests.Release r) {
-            holderOp(request, r.name(), r.owner(), r.fencingToken(), false);
+            routing.route(request, r.name(), r.owner(), r.fencingToken(), false);
         } else if (body instanceof LockRequests.Inspect i) {
-            gathers.inspect(request, i.name());
+            cluster.inspect(request, i.name());
         } else if (body instanceof LockRequests.SwitchAlgorithm s) {
             Rejection bad = Validation.algorithm(s.algorithm());
             if (bad != null) env.reply(request, bad);
             else supervisor.switchTo(request, s.algorithm());
         } else if (body instanceof LockRequests.Stats) {
-            gathers.stats(request);
+            cluster.stats(request);
         } else if (body instanceof LockRequests.FencedWrite f) {
-            gathers.fencedWrite(request, f);
+            fencedHost.write(request, f);
         } else if (body instanceof LockRequests.FencedRead f) {
-            gathers.fencedRead(request, f.name());
+            fencedHost.read(request, f.name());
         } else {
             env.reply(request, Rejection.badRequest("unknown request " + body));
         }
     }
 
-    /** Renew and release go to the node that acts for the holder (its index is in the fencing token). */
-    private void holderOp(RequestId request, String name, String owner, long token, boolean renew) {
-        Rejection bad = Validation.name("lock name", name);
-        if (bad == null) bad = Validation.name("owner", owner);
-        if (bad != null) {
-            env.reply(request, bad);
-            return;
-        }
-        Optional<NodeId> target = token <= 0 ? Optional.empty() : nodeByIndex(Fencing.node(token));
-        if (target.isEmpty()) {
-            env.reply(request, Rejection.conflict("stale-token", "fencing token " + token
-                    + " was never granted by this cluster"));
-        } else if (!target.get().equals(env.self())) {
-            gathers.forward(request, target.get(), name, owner, token, renew);
-        } else if (renew) {
-            acting.renew(request, name, owner, token);
-        } else {
-            env.reply(request, acting.release(name, owner, token));
-        }
-    }
+    // ---- for the node's parts -----------------------------------------------------------------------------------
 
-    void localRenew(RequestId request, String name, String owner, long token) {
-        acting.renew(request, name, owner, token);
-    }
-
-    Object localRelease(String name, String owner, long token) {
-        return acting.release(name, owner, token);
-    }
-
-    // ---- LockContext ------------------------------------------------------------------------------------------
-
-    @Override
-    public boolean grant(Waiter w, long token, long leaseStartNanos, double delayMessages, Map<String, Integer> cost) {
-        return acting.grant(w, token, leaseStartNanos, delayMessages, cost);
-    }
-
-    @Override
-    public void renewed(RequestId request, Hold h, long expiresNanos) {
-        acting.renewed(request, h, expiresNanos);
-    }
-
-    @Override
-    public void reject(RequestId request, Rejection rejection) {
-        acting.answer(request, rejection);
-    }
-
-    @Override
-    public void send(NodeId to, Message m) {
-        stats.message(algorithmName(), m.type());
-        env.send(to, m);
-    }
-
-    @Override
-    public void takeover(String reason) {
-        supervisor.takeover(reason);
-    }
-
-    @Override
-    public void emit(String kind, Map<String, Object> fields) {
-        env.emit(kind, fields);
-    }
-
-    @Override
-    public Env env() {
-        return env;
-    }
-
-    @Override
-    public LockConfig config() {
-        return config;
-    }
-
-    @Override
-    public EpochInfo epoch() {
+    EpochInfo epoch() {
         return epochs.current();
     }
 
-    @Override
-    public boolean mayGrant() {
-        long now = env.nanoTime();
-        return epochs.mayAct(now) && !epochs.inGrace(now);
-    }
-
-    @Override
-    public boolean mayAct() {
-        return epochs.mayAct(env.nanoTime());
-    }
-
-    @Override
-    public boolean suspected(NodeId n) {
-        return connectivity.suspected(n, env.nanoTime());
-    }
-
-    @Override
-    public Waiters waiters() {
+    Waiters waiters() {
         return waiters;
     }
 
-    @Override
-    public HoldTable holds() {
+    HoldTable holds() {
         return holds;
     }
 
-    @Override
-    public boolean recovered() {
+    /** This node crashed and came back during the current epoch (it lost whatever it kept in memory). */
+    boolean recovered() {
         return recovered;
     }
 
-    @Override
-    public Optional<NodeId> nodeByIndex(int index) {
+    /** The member with this node index (fencing tokens carry the acting node's index). */
+    Optional<NodeId> nodeByIndex(int index) {
         return env.members().nodes().stream().filter(n -> n.index() == index).findFirst();
     }
 
@@ -309,8 +229,12 @@ public final class LockNodeCore implements Core, LockContext, EpochManager.Liste
             epochs.onMessage(from, m);
         } else if (election != null && election.handles(m)) {
             election.onMessage(from, m);
-        } else if (gathers.handles(m)) {
-            gathers.onMessage(from, m);
+        } else if (routing.handles(m)) {
+            routing.onMessage(from, m);
+        } else if (cluster.handles(m)) {
+            cluster.onMessage(from, m);
+        } else if (fencedHost.handles(m)) {
+            fencedHost.onMessage(from, m);
         } else if (algorithm != null && algorithm.handles(m)) {
             algorithm.onMessage(from, m);
         }
@@ -339,7 +263,7 @@ public final class LockNodeCore implements Core, LockContext, EpochManager.Liste
         }
     }
 
-    // ---- for the supervisor, gathers and tests ----------------------------------------------------------------
+    // ---- for the supervisor, the node's parts, tests ---------------------------------------------------------
 
     String algorithmName() {
         return algorithm != null ? algorithm.name() : epochs.current().algorithm();
@@ -368,7 +292,7 @@ public final class LockNodeCore implements Core, LockContext, EpochManager.Liste
 
     /** True when {@code request} was a renewal relayed from another node, now answered there. */
     boolean relayed(RequestId request, Object result) {
-        return gathers.relayReply(request, result);
+        return routing.relayed(request, result);
     }
 
     /** A read-only view for tests and the REST adapter's metrics: this node's own tallies and state. */
@@ -380,7 +304,7 @@ public final class LockNodeCore implements Core, LockContext, EpochManager.Liste
         EpochInfo e = epochs.current();
         long now = env.nanoTime();
         return new NodeView(env.self().value(), e.number(), e.algorithm(), e.owner() == null ? null : e.owner().value(),
-                e.members().stream().map(NodeId::value).toList(), epochs.inLimbo(), mayGrant(),
+                e.members().stream().map(NodeId::value).toList(), epochs.inLimbo(), context.mayGrant(),
                 connectivity.connected(now), epochs.graceRemainingMs(now), holds.report(now), waiters.all().size(),
                 stats.snapshot(), stats.backgroundMessages());
     }
