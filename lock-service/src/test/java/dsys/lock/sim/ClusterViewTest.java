@@ -6,12 +6,14 @@ import dsys.lock.node.LockReplies.LockView;
 import dsys.lock.node.LockRequests;
 import dsys.lock.stats.StatsView;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Gathered answers count each node once, even when the network duplicates every reply. */
+@ExtendWith(JudgedFromClients.class)
 class ClusterViewTest {
 
     private static final Duration S = Duration.ofSeconds(3);
