@@ -53,6 +53,11 @@ public record LockConfig(String defaultAlgorithm, long heartbeatMs, long suspect
                 collectMs, proposeTimeoutMs, stableMs, limboMs, tokenSeenMs, tokenLossMs, on);
     }
 
+    public LockConfig withRho(double rho) {
+        return new LockConfig(defaultAlgorithm, heartbeatMs, suspectMs, freshMs, maxLeaseMs, maxWaitMs, rho, retryMs,
+                collectMs, proposeTimeoutMs, stableMs, limboMs, tokenSeenMs, tokenLossMs, membershipChanges);
+    }
+
     public LockConfig withMaxLeaseMs(long ms) {
         return new LockConfig(defaultAlgorithm, heartbeatMs, suspectMs, freshMs, ms, maxWaitMs, rho, retryMs,
                 collectMs, proposeTimeoutMs, stableMs, limboMs, tokenSeenMs, tokenLossMs, membershipChanges);
