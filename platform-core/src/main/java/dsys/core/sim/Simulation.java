@@ -124,7 +124,7 @@ public final class Simulation {
      * is built now; onStart runs through the queue, at the current time.
      */
     public SimNode add(NodeId id, Function<Env, Core> factory) {
-        SplittableRandom r = new SplittableRandom(nodeSeed(seed, id) ^ 0xC10CC10CL);
+        SplittableRandom r = new SplittableRandom(nodeSeed(seed, id) ^ 0xC10CC10CL); // its own stream: env.random() unchanged
         long maxOffset = clockBounds.maxOffset().toNanos();
         double maxDrift = clockBounds.maxDriftPpm();
         long offset = maxOffset == 0 ? 0 : r.nextLong(-maxOffset, maxOffset + 1);

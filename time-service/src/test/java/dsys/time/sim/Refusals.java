@@ -72,7 +72,7 @@ final class Refusals {
     /** The run as a whole: no more refusals than loss explains, at four standard deviations. */
     void assertWithinFaultModel() {
         long bound = (long) Math.ceil(expected + 4 * Math.sqrt(variance));
-        System.out.println(this);
+        System.out.println(this + ", bound " + bound);
         if (refused > bound) {
             throw new AssertionError(this + ": more than the bound " + bound + " that message loss explains");
         }
