@@ -53,9 +53,19 @@ public record LockConfig(String defaultAlgorithm, long heartbeatMs, long suspect
                 collectMs, proposeTimeoutMs, stableMs, limboMs, tokenSeenMs, tokenLossMs, on);
     }
 
+    public LockConfig withRho(double rho) {
+        return new LockConfig(defaultAlgorithm, heartbeatMs, suspectMs, freshMs, maxLeaseMs, maxWaitMs, rho, retryMs,
+                collectMs, proposeTimeoutMs, stableMs, limboMs, tokenSeenMs, tokenLossMs, membershipChanges);
+    }
+
     public LockConfig withMaxLeaseMs(long ms) {
         return new LockConfig(defaultAlgorithm, heartbeatMs, suspectMs, freshMs, ms, maxWaitMs, rho, retryMs,
                 collectMs, proposeTimeoutMs, stableMs, limboMs, tokenSeenMs, tokenLossMs, membershipChanges);
+    }
+
+    /** How long a node waits for the others' answers to an inspection or statistics (twice that for one node's). */
+    public long gatherTimeoutMs() {
+        return Math.max(3 * retryMs, 2 * heartbeatMs);
     }
 
     /** A lease of {@code ms} on the holder's clock lasts at most this long on anyone else's. */

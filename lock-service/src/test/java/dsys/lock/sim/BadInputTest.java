@@ -5,12 +5,14 @@ import dsys.lock.node.LockConfig;
 import dsys.lock.node.LockReplies.Granted;
 import dsys.lock.node.LockRequests;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Refusals at the core: 400 for bad input, 409 for release/renew by a non-holder or with a stale token. */
+@ExtendWith(JudgedFromClients.class)
 class BadInputTest {
 
     private static final Duration S = Duration.ofSeconds(3);

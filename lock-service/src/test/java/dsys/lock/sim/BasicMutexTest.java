@@ -5,6 +5,7 @@ import dsys.core.sim.SimRequest;
 import dsys.lock.node.LockConfig;
 import dsys.lock.node.LockReplies.Granted;
 import dsys.lock.node.LockReplies.Released;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -13,6 +14,7 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Each algorithm, failure-free: FIFO hand-over between nodes, fencing tokens, leases running out. */
+@ExtendWith(JudgedFromClients.class)
 class BasicMutexTest {
 
     private static final Duration S = Duration.ofSeconds(3);
@@ -33,7 +35,7 @@ class BasicMutexTest {
         assertThat(gb.algorithm()).isEqualTo(algorithm);
         Object renewed = ls.await(ls.renew(ls.node(1), gb), S);  // routed to lock-2, which acts for bob
         assertThat(renewed).isInstanceOf(dsys.lock.node.LockReplies.Renewed.class);
-        assertThat(ls.safety.grants()).isEqualTo(2);
+        assertThat(ls.grants()).isEqualTo(2);
     }
 
     @ParameterizedTest

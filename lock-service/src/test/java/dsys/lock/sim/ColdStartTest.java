@@ -5,6 +5,7 @@ import dsys.core.sim.SimRequest;
 import dsys.lock.node.LockConfig;
 import dsys.lock.node.LockNodeCore;
 import dsys.lock.node.LockReplies.Granted;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * epoch committed without the late node must end once that node has answered that it holds nothing, not a whole
  * (30 s) lease later. And a node that did grant and crashed is still waited for (the safety recorder checks).
  */
+@ExtendWith(JudgedFromClients.class)
 class ColdStartTest {
 
     private static final Duration S = Duration.ofSeconds(5);

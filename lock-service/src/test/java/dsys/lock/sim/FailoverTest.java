@@ -8,12 +8,14 @@ import dsys.lock.lease.Fencing;
 import dsys.lock.node.LockConfig;
 import dsys.lock.node.LockReplies.Granted;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Notes §6.1's weak spot: the coordinator crashes; a new one is elected and rebuilds the lock table. */
+@ExtendWith(JudgedFromClients.class)
 class FailoverTest {
 
     private static final Duration S = Duration.ofSeconds(5);

@@ -3,6 +3,7 @@ package dsys.lock.sim;
 import dsys.core.env.Env;
 import dsys.core.env.Rejection;
 import dsys.core.node.NodeId;
+import dsys.core.sim.ClockBounds;
 import dsys.core.sim.SimRequest;
 import dsys.core.sim.Simulation;
 import dsys.lock.Algorithms;
@@ -13,28 +14,60 @@ import dsys.lock.node.LockConfig;
 import dsys.lock.node.LockNodeCore;
 import dsys.lock.node.LockReplies.Granted;
 import dsys.lock.node.LockRequests;
+import dsys.verifier.CheckResult;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
-/** A simulated lock cluster lock-1..n with the bully election, a safety recorder and request helpers. */
+/**
+ * A simulated lock cluster lock-1..n with the bully election and request helpers. Its clients' history is judged
+ * by the verifier's LockChecker when the test ends ({@link JudgedFromClients}) or at {@link #assertSafe()}.
+ */
 public final class LockSim {
 
     public final Simulation sim;
     public final List<NodeId> nodes;
-    public final SafetyRecorder safety;
+    final ClientHistory history;
+    private final LockConfig config;
 
+    /** Nodes with clocks within {@link ClockBounds#REALISTIC} (±100 ppm), inside the ρ the service assumes. */
     public LockSim(long seed, int n, LockConfig config) {
-        sim = new Simulation(seed);
+        this(seed, n, config, ClockBounds.REALISTIC, Algorithms::create);
+    }
+
+    public LockSim(long seed, int n, LockConfig config, ClockBounds clocks, LockNodeCore.AlgorithmFactory algorithms) {
+        this.config = config;
+        sim = new Simulation(seed).clockBounds(clocks);
         nodes = IntStream.rangeClosed(1, n).mapToObj(i -> NodeId.of("lock-" + i)).toList();
-        safety = new SafetyRecorder(sim);
-        sim.addSink(safety);
-        sim.invariant("one holder per lock within leases; fencing tokens grow", safety::check);
-        for (NodeId id : nodes) {
-            sim.add(id, env -> new LockNodeCore(env, config, Algorithms::create, LockSim::bully));
+        history = new ClientHistory(sim);
+        sim.addRequestListener(history);
+        for (NodeId id : nodes) sim.add(id, env -> new LockNodeCore(env, config, algorithms, LockSim::bully));
+        JudgedFromClients.register(this);
+    }
+
+    /**
+     * The verifier's judgement of what the clients saw, with the clock-rate bound the service assumes (its ρ):
+     * never two owners certainly holding a lock at once, tokens growing in grant order, no stale fenced write.
+     */
+    public void assertSafe() {
+        CheckResult r = verdict();
+        if (!r.isValid()) {
+            throw new AssertionError("lock safety, judged from the clients' side (seed " + sim.seed() + "): "
+                    + String.join("\n  ", r.violations()));
         }
+    }
+
+    /** The same judgement, returned instead of asserted (for tests of deliberately broken locks). */
+    public CheckResult verdict() {
+        JudgedFromClients.done(this);
+        return history.check(config.rho());
+    }
+
+    /** Acquires the clients saw granted. */
+    public long grants() {
+        return history.grants();
     }
 
     static Election bully(Env env, Consumer<Leadership> onElected) {

@@ -6,6 +6,7 @@ import dsys.lock.node.LockConfig;
 import dsys.lock.node.LockReplies.Granted;
 import dsys.lock.node.LockRequests;
 import dsys.lock.stats.StatsView;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,6 +23,7 @@ import static org.assertj.core.api.Assertions.within;
  * centralized 3 messages per entry/exit and 2 before entry; Ricart–Agrawala 2(n−1); token ring 1 per entry when
  * every node wants the lock, delay at most n−1 passes. Message delay is a fixed 5 ms (one "message time").
  */
+@ExtendWith(JudgedFromClients.class)
 class MessageTableTest {
 
     private static final Duration S = Duration.ofSeconds(5);

@@ -5,6 +5,7 @@ import dsys.lock.lease.Fencing;
 import dsys.lock.node.LockConfig;
 import dsys.lock.node.LockReplies.Granted;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 
@@ -14,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Notes §6.2: a crashed process never answers, and its silence reads as "no": everyone blocks. With failure
  * detection and membership (an epoch without the silent node) the others go on.
  */
+@ExtendWith(JudgedFromClients.class)
 class RicartSilenceTest {
 
     private static final Duration S = Duration.ofSeconds(5);

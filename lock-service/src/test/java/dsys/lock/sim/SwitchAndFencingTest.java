@@ -8,12 +8,14 @@ import dsys.lock.node.LockReplies.FencedResult;
 import dsys.lock.node.LockReplies.Granted;
 import dsys.lock.node.LockRequests;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Fencing tokens keep growing across algorithm switches, holds survive them, and stale tokens cannot write. */
+@ExtendWith(JudgedFromClients.class)
 class SwitchAndFencingTest {
 
     private static final Duration S = Duration.ofSeconds(5);

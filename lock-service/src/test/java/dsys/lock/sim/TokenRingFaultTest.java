@@ -6,12 +6,14 @@ import dsys.lock.lease.Fencing;
 import dsys.lock.node.LockConfig;
 import dsys.lock.node.LockReplies.Granted;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Notes §6.3's problems: a lost token (regenerated with a new generation) and a crashed process (skipped). */
+@ExtendWith(JudgedFromClients.class)
 class TokenRingFaultTest {
 
     private static final Duration S = Duration.ofSeconds(5);

@@ -8,6 +8,7 @@ import dsys.lock.node.LockConfig;
 import dsys.lock.node.LockReplies.AlgorithmSet;
 import dsys.lock.node.LockReplies.Granted;
 import dsys.lock.node.LockRequests;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * new generation, brings tokens back). Clients retry with waits shorter than {@code tokenLossMs}, as live clients
  * do ({@code waitMs} 1000 by default against {@code token-loss-ms} 3000; here 250 against 600).
  */
+@ExtendWith(JudgedFromClients.class)
 class WholeClusterRestartTest {
 
     private static final Duration S = Duration.ofSeconds(5);

@@ -70,7 +70,7 @@ final class NodeEnv implements Env {
 
     @Override
     public long nanoTime() {
-        return sim.now();
+        return node.monotonic.nanos();
     }
 
     @Override

@@ -23,6 +23,8 @@ public final class SimNode {
     final NodeId id;
     final Function<Env, Core> factory;
     final DriftingClock clock;
+    /** Env.nanoTime(): never adjusted, same oscillator (drift) as {@link #clock}; timers run on it. */
+    final DriftingClock monotonic;
     final LogicalClocks logical;
     final MemoryDurable disk = new MemoryDurable();
     final SplittableRandom random;
@@ -40,10 +42,12 @@ public final class SimNode {
     final LinkedHashMap<String, SimRequest> pending = new LinkedHashMap<>();
     final Set<String> armedCrashPoints = new HashSet<>();
 
-    SimNode(NodeId id, Function<Env, Core> factory, DriftingClock clock, SplittableRandom random) {
+    SimNode(NodeId id, Function<Env, Core> factory, DriftingClock clock, DriftingClock monotonic,
+            SplittableRandom random) {
         this.id = id;
         this.factory = factory;
         this.clock = clock;
+        this.monotonic = monotonic;
         this.logical = new LogicalClocks(id.value());
         this.random = random;
     }
@@ -72,6 +76,16 @@ public final class SimNode {
 
     public DriftingClock clock() {
         return clock;
+    }
+
+    /** The clock behind this node's {@code Env.nanoTime()}. */
+    public DriftingClock monotonic() {
+        return monotonic;
+    }
+
+    /** How much true time passes while this node's monotonic clock advances {@code localNanos} (a timer's delay). */
+    long trueNanos(long localNanos) {
+        return localNanos == 0 ? 0 : (long) Math.ceil(localNanos / (1 + monotonic.driftPpm() / 1e6));
     }
 
     public LogicalClocks logical() {

@@ -4,6 +4,8 @@ import dsys.core.env.Rejection;
 import dsys.core.env.RequestId;
 import dsys.core.node.NodeId;
 
+import java.util.function.Consumer;
+
 /**
  * A client request in the simulator, as a history recorder sees it: invoked at a virtual time, then either
  * answered ({@link #done()}) or cut off by a crash of its node ({@link #crashed()}). A crashed request whose core
@@ -15,17 +17,19 @@ public final class SimRequest {
     private final NodeId node;
     private final Object body;
     private final long invokedAt;
+    private final Consumer<SimRequest> onFinish;
     private boolean delivered;
     private boolean done;
     private boolean crashed;
     private Object result;
     private long completedAt = -1;
 
-    SimRequest(RequestId id, NodeId node, Object body, long invokedAt) {
+    SimRequest(RequestId id, NodeId node, Object body, long invokedAt, Consumer<SimRequest> onFinish) {
         this.id = id;
         this.node = node;
         this.body = body;
         this.invokedAt = invokedAt;
+        this.onFinish = onFinish;
     }
 
     /** The core replied. */
@@ -91,6 +95,7 @@ public final class SimRequest {
         done = true;
         result = value;
         completedAt = at;
+        onFinish.accept(this);
         return true;
     }
 
@@ -98,6 +103,7 @@ public final class SimRequest {
         if (finished()) return;
         crashed = true;
         completedAt = at;
+        onFinish.accept(this);
     }
 
     @Override

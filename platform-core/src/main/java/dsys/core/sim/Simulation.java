@@ -52,6 +52,8 @@ public final class Simulation {
     private final TreeMap<String, Long> counts = new TreeMap<>();
     private final List<Invariant> invariants = new ArrayList<>();
     private final List<EventSink> sinks = new ArrayList<>();
+    private final List<RequestListener> requestListeners = new ArrayList<>();
+    private ClockBounds clockBounds = ClockBounds.REALISTIC;
     private final Trace trace = new Trace(TRACE_LINES);
     private long now;
     private long sequence;
@@ -86,7 +88,10 @@ public final class Simulation {
         }
     }
 
-    /** A simulation whose network delays each message uniformly by 1..10 ms and loses or duplicates nothing. */
+    /**
+     * A simulation whose network delays each message uniformly by 1..10 ms and loses or duplicates nothing, and
+     * whose nodes get clocks within {@link ClockBounds#REALISTIC} (see {@link #clockBounds(ClockBounds)}).
+     */
     public Simulation(long seed) {
         this.seed = seed;
         this.networkRandom = new SplittableRandom(seed);
@@ -103,21 +108,47 @@ public final class Simulation {
 
     // ---------------------------------------------------------------- nodes
 
-    /** Adds a node with a perfect clock. Its core is built now; onStart runs through the queue, at the current time. */
-    public SimNode add(NodeId id, Function<Env, Core> factory) {
-        return add(id, factory, 0, 0);
+    /** The bounds the clocks of nodes added from now on are drawn within; tests may widen them to stress margins. */
+    public Simulation clockBounds(ClockBounds bounds) {
+        this.clockBounds = Objects.requireNonNull(bounds, "bounds");
+        return this;
+    }
+
+    public ClockBounds clockBounds() {
+        return clockBounds;
     }
 
     /**
-     * Adds a node whose clock reads virtual time + {@code clockOffsetNanos} and runs {@code driftPpm} fast.
-     * Env.members() of a node is every added node of the same service, so add a whole group before stepping.
+     * Adds a node whose clocks are drawn from the seed within {@link #clockBounds()}: an offset and a drift for its
+     * hardware clock, the same drift and an arbitrary origin for its monotonic clock (nanoTime, timers). Its core
+     * is built now; onStart runs through the queue, at the current time.
+     */
+    public SimNode add(NodeId id, Function<Env, Core> factory) {
+        SplittableRandom r = new SplittableRandom(nodeSeed(seed, id) ^ 0xC10CC10CL); // its own stream: env.random() unchanged
+        long maxOffset = clockBounds.maxOffset().toNanos();
+        double maxDrift = clockBounds.maxDriftPpm();
+        long offset = maxOffset == 0 ? 0 : r.nextLong(-maxOffset, maxOffset + 1);
+        double drift = maxDrift == 0 ? 0 : r.nextDouble(-maxDrift, maxDrift);
+        long origin = maxOffset == 0 ? 0 : r.nextLong(0, maxOffset + 1);
+        return add(id, factory, offset, drift, origin);
+    }
+
+    /**
+     * Adds a node whose hardware clock reads virtual time + {@code clockOffsetNanos} and runs {@code driftPpm} fast;
+     * its monotonic clock (nanoTime, timers) runs at the same rate from 0. Env.members() of a node is every added
+     * node of the same service, so add a whole group before stepping.
      */
     public SimNode add(NodeId id, Function<Env, Core> factory, long clockOffsetNanos, double driftPpm) {
+        return add(id, factory, clockOffsetNanos, driftPpm, 0);
+    }
+
+    private SimNode add(NodeId id, Function<Env, Core> factory, long clockOffsetNanos, double driftPpm, long origin) {
         Objects.requireNonNull(id, "node id");
         Objects.requireNonNull(factory, "factory");
         if (nodes.containsKey(id)) throw new IllegalArgumentException("node " + id + " was already added");
         DriftingClock clock = new DriftingClock(this::now, clockOffsetNanos, driftPpm, 0.5);
-        SimNode n = new SimNode(id, factory, clock, new SplittableRandom(nodeSeed(seed, id)));
+        DriftingClock monotonic = new DriftingClock(this::now, origin - now, driftPpm, 0.5);
+        SimNode n = new SimNode(id, factory, clock, monotonic, new SplittableRandom(nodeSeed(seed, id)));
         nodes.put(id, n);
         memberships.remove(id.service());
         n.up = true;
@@ -234,8 +265,10 @@ public final class Simulation {
     public SimRequest requestAt(Duration at, NodeId node, Object body) {
         long t = notInPast(at);
         SimNode n = node(node);
-        SimRequest r = new SimRequest(new RequestId("r" + ++requestIds), node, body, t);
+        SimRequest r = new SimRequest(new RequestId("r" + ++requestIds), node, body, t, this::finished);
         requests.put(r.id().value(), r);
+        if (t == now) invoked(r);
+        else schedule(t, null, () -> invoked(r));
         schedule(t, n, () -> r.crash(now), () -> {
             if (!n.up) {
                 r.crash(now);
@@ -331,6 +364,19 @@ public final class Simulation {
     /** Checked after every step; an AssertionError (or RuntimeException) fails the run naming it, the seed, the time. */
     public void invariant(String name, Runnable check) {
         invariants.add(new Invariant(Objects.requireNonNull(name), Objects.requireNonNull(check)));
+    }
+
+    /** Told of every client request's invocation and completion, in virtual time (e.g. a history recorder). */
+    public void addRequestListener(RequestListener listener) {
+        requestListeners.add(Objects.requireNonNull(listener));
+    }
+
+    private void invoked(SimRequest r) {
+        for (RequestListener l : requestListeners) l.invoked(r);
+    }
+
+    private void finished(SimRequest r) {
+        for (RequestListener l : requestListeners) l.finished(r);
     }
 
     /** Also send every emitted event to {@code sink} (e.g. a streaming checker). */
@@ -438,7 +484,7 @@ public final class Simulation {
 
     TimerId after(SimNode n, Duration delay, Object timer, boolean alive) {
         TimerId id = new TimerId(++timerIds);
-        long d = nanos(delay);
+        long d = n.trueNanos(nanos(delay)); // the delay runs on the node's (drifting) monotonic clock
         if (!alive) return id; // a dead process's timer never fires
         n.timers.put(id.value(), timer);
         schedule(now + d, n, () -> {

@@ -14,7 +14,7 @@ class PauseTest {
 
     @Test
     void aPausedNodeHandlesMessagesTimersAndRequestsOnlyWhenThePauseEndsInDueOrder() {
-        Simulation sim = new Simulation(5);
+        Simulation sim = new Simulation(5).clockBounds(ClockBounds.PERFECT); // exact due times, below
         sim.network().delay(Duration.ofMillis(1), Duration.ofMillis(1));
         sim.add(A, TestCores.Echo::new);
         sim.add(B, TestCores.Echo::new);

@@ -1,5 +1,6 @@
 package dsys.time.core;
 
+import dsys.core.gather.Gathers;
 import dsys.core.node.NodeId;
 
 import java.time.Duration;
@@ -46,6 +47,11 @@ public record TimeConfig(List<NodeId> references, NodeId berkeleyDaemon, Map<Nod
 
     public double rho() {
         return rhoPpm / 1e6;
+    }
+
+    /** Surveys wait {@code replyTimeout} and ask a silent node once more: one lost message must not make it look down. */
+    public Gathers.Patience patience() {
+        return new Gathers.Patience(replyTimeout, 2);
     }
 
     public TimeConfig withReferences(List<NodeId> refs, NodeId daemon) {

@@ -6,6 +6,7 @@ import dsys.core.env.Core;
 import dsys.core.env.Env;
 import dsys.core.env.Rejection;
 import dsys.core.env.RequestId;
+import dsys.core.gather.Gathers;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.time.averaging.AveragingBroadcast;
@@ -69,7 +70,7 @@ public final class TimeNodeCore implements Core {
     /** {@code published} is read by the UDP NTP server; {@code listener} sees every finished round (metrics). */
     public TimeNodeCore(Env env, TimeConfig config, NtpServerState published, Consumer<SyncResult> listener) {
         this.ctx = new NodeContext(env, config);
-        this.gathers = new Gathers(ctx);
+        this.gathers = new Gathers(env, ctx::send, ctx::now);
         this.cristianClient = new CristianClient(ctx);
         this.cristianServer = new CristianServer(ctx);
         this.berkeleyDaemon = new BerkeleyDaemon(ctx);
@@ -115,16 +116,16 @@ public final class TimeNodeCore implements Core {
         Consumer<Object> answer = r -> ctx.env().reply(id, r);
         if (body instanceof SyncCommand c) coordinator.start(c, answer);
         else if (body instanceof NodesQuery) gathers.ask(ctx.members().nodes(), g -> new StatusQuery(g, ""),
-                new StatusReply(null, "", status(), Map.of()), g -> answer.accept(ctx.members().nodes().stream()
-                        .map(n -> g.replies.get(n) instanceof StatusReply s ? s.status() : NodeStatus.unreachable(n.value()))
-                        .toList()));
+                new StatusReply(null, "", status(), Map.of()), ctx.config().patience(), g -> answer.accept(
+                        ctx.members().nodes().stream().map(n -> g.replies().containsKey(n) ? g.replies().get(n).status()
+                                : NodeStatus.unreachable(n.value())).toList()));
         else if (body instanceof SetClock s) setClock(id, s);
         else if (body instanceof ScheduleSet s) scheduler.set(s, answer);
         else if (body instanceof ScheduleStop) answer.accept(scheduler.stop());
         else if (body instanceof OrderedEventsQuery q) gathers.ask(ctx.members().nodes(), g -> new EventsQuery(g, q.limitPerNode()),
-                new EventsReply(null, recentEvents(q.limitPerNode())), g -> {
+                new EventsReply(null, recentEvents(q.limitPerNode())), ctx.config().patience(), g -> {
                     List<List<LoggedEvent>> lists = new ArrayList<>();
-                    g.replies.values().forEach(r -> lists.add(((EventsReply) r).events()));
+                    g.replies().values().forEach(r -> lists.add(r.events()));
                     answer.accept(EventLog.totalOrder(lists));
                 });
         else answer.accept(Rejection.badRequest("unknown request " + body.getClass().getSimpleName()));
@@ -211,7 +212,7 @@ public final class TimeNodeCore implements Core {
     @Override
     public void onTimer(Object timer) {
         if (timer instanceof Loopback l) onMessage(ctx.self(), l.message());
-        else if (timer instanceof Gathers.Timeout t) gathers.onTimeout(t);
+        else if (gathers.handlesTimer(timer)) gathers.onTimer(timer);
         else if (timer instanceof ClockSetTimeout t) {
             RequestId id = clockSets.remove(t.tag());
             if (id != null) ctx.env().reply(id, Rejection.unavailable("time node " + t.node() + " did not answer"));

@@ -3,7 +3,7 @@ package dsys.time.schedule;
 import dsys.core.env.Rejection;
 import dsys.core.env.TimerId;
 import dsys.core.node.NodeId;
-import dsys.time.core.Gathers;
+import dsys.core.gather.Gathers;
 import dsys.time.core.NodeContext;
 import dsys.time.core.NodeStatus;
 import dsys.time.core.StatusQuery;
@@ -52,8 +52,8 @@ public final class ResyncScheduler {
             return;
         }
         gathers.ask(ctx.members().nodes(), id -> new StatusQuery(id, "schedule"),
-                new StatusReply(null, "schedule", selfStatus.get(), Map.of()), g -> {
-                    double rho = maxDrift(g.replies.values().stream().map(r -> ((StatusReply) r).status()).toList());
+                new StatusReply(null, "schedule", selfStatus.get(), Map.of()), ctx.config().patience(), g -> {
+                    double rho = maxDrift(g.replies().values().stream().map(StatusReply::status).toList());
                     long min = ctx.config().minScheduleInterval().toNanos();
                     ResyncInterval iv = ResyncInterval.of(s.maxSkewNanos(), rho, 0, 0, min, MAX_INTERVAL);
                     if (iv.notesIntervalNanos() < min) {

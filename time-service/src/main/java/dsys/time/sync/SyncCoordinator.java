@@ -2,11 +2,12 @@ package dsys.time.sync;
 
 import dsys.core.env.Rejection;
 import dsys.core.env.TimerId;
+import dsys.core.gather.Gather;
+import dsys.core.gather.Gathers;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.time.averaging.AveragingStart;
 import dsys.time.berkeley.BerkeleyStart;
-import dsys.time.core.Gathers;
 import dsys.time.core.NodeContext;
 import dsys.time.core.NodeStatus;
 import dsys.time.core.StatusQuery;
@@ -48,7 +49,7 @@ public final class SyncCoordinator {
         Consumer<Object> answer;
         long startedAt;
         Map<NodeId, NodeStatus> before = new TreeMap<>();
-        Gathers.Gather survey;
+        Gather<StatusReply> survey;
         final Map<String, SyncDone> dones = new TreeMap<>();
         final Set<String> expected = new TreeSet<>();
         final Deque<NodeId> ntpQueue = new ArrayDeque<>();
@@ -103,15 +104,15 @@ public final class SyncCoordinator {
         survey(r, g -> onBefore(r, g));
     }
 
-    private void survey(Round r, Consumer<Gathers.Gather> then) {
+    private void survey(Round r, Consumer<Gather<StatusReply>> then) {
         r.control += 2L * (ctx.members().size() - 1);
         gathers.ask(ctx.members().nodes(), id -> new StatusQuery(id, r.id),
-                new StatusReply(null, r.id, selfStatus.get(), ctx.tally().of(r.id)), then);
+                new StatusReply(null, r.id, selfStatus.get(), ctx.tally().of(r.id)), ctx.config().patience(), then);
     }
 
-    private void onBefore(Round r, Gathers.Gather g) {
+    private void onBefore(Round r, Gather<StatusReply> g) {
         r.survey = g;
-        g.replies.forEach((n, rep) -> r.before.put(n, ((StatusReply) rep).status()));
+        g.replies().forEach((n, rep) -> r.before.put(n, rep.status()));
         List<NodeId> up = new ArrayList<>(r.before.keySet());
         Rejection problem = switch (r.command.algorithm()) {
             case CRISTIAN -> launchCristian(r, up);
@@ -152,14 +153,14 @@ public final class SyncCoordinator {
         return null;
     }
 
-    private Rejection launchAveraging(Round r, List<NodeId> up, Gathers.Gather g) {
+    private Rejection launchAveraging(Round r, List<NodeId> up, Gather<StatusReply> g) {
         long now = ctx.now();
         // The spread of the clocks, as the survey measured them: nodes behind begin their interval that much later.
         long lo = 0, hi = 0;
         for (NodeId n : up) {
             if (n.equals(ctx.self())) continue;
-            StatusReply rep = (StatusReply) g.replies.get(n);
-            long est = rep.status().correctedClockNanos() + g.rtt(n) / 2 - g.receivedAt.get(n);
+            StatusReply rep = g.replies().get(n);
+            long est = rep.status().correctedClockNanos() + g.rtt(n) / 2 - g.receivedAt(n);
             lo = Math.min(lo, est);
             hi = Math.max(hi, est);
         }
@@ -186,12 +187,12 @@ public final class SyncCoordinator {
     }
 
     /** Half the smallest round trip of the survey: the propagation delay the notes' variant corrects for. */
-    private long delayEstimate(List<NodeId> up, Gathers.Gather g) {
+    private long delayEstimate(List<NodeId> up, Gather<StatusReply> g) {
         return up.stream().filter(n -> !n.equals(ctx.self())).mapToLong(g::rtt).filter(x -> x >= 0).min()
                 .orElse(ctx.config().maxDelayNanos() * 2) / 2;
     }
 
-    private Rejection launchNtp(Round r, List<NodeId> up, Gathers.Gather g) {
+    private Rejection launchNtp(Round r, List<NodeId> up, Gather<StatusReply> g) {
         NodeId reference = up.stream().filter(n -> r.before.get(n).reference()).findFirst().orElse(null);
         long delay = delayEstimate(up, g);
         switch (r.mode) {
@@ -283,11 +284,10 @@ public final class SyncCoordinator {
         survey(r, g -> onAfter(r, g));
     }
 
-    private void onAfter(Round r, Gathers.Gather g) {
+    private void onAfter(Round r, Gather<StatusReply> g) {
         Map<String, Long> byType = new TreeMap<>();
         Map<NodeId, NodeStatus> after = new TreeMap<>();
-        g.replies.forEach((n, rep) -> {
-            StatusReply s = (StatusReply) rep;
+        g.replies().forEach((n, s) -> {
             after.put(n, s.status());
             s.sent().forEach((k, v) -> byType.merge(k, v, Long::sum));
         });

@@ -3,6 +3,7 @@ package dsys.time.sim;
 import dsys.core.clock.DriftingClock;
 import dsys.core.env.Rejection;
 import dsys.core.node.NodeId;
+import dsys.core.sim.ClockBounds;
 import dsys.core.sim.SimRequest;
 import dsys.core.sim.Simulation;
 import dsys.time.core.TimeConfig;
@@ -21,28 +22,31 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * A simulated time group: time-1 is the reference (perfect clock), the others get random offsets (±5 s) and drifts
- * (±500 ppm); the network has random, asymmetric delays and, when {@code faults}, loss, duplication and reordering.
- * Every clock is checked after every step never to run backwards (only a person may set a clock back).
+ * A simulated time group: time-1 is the reference (perfect clock), the others get the simulator's seeded offsets
+ * and drifts within {@link #CLOCKS} (±5 s, ±500 ppm, for the hardware clock and the monotonic one behind timers);
+ * the network has random, asymmetric delays and, when {@code faults}, loss, duplication and reordering. Every clock
+ * is checked after every step never to run backwards (only a person may set a clock back).
  */
 final class SimCluster {
 
     static final long MS = 1_000_000L;
     static final double MAX_DRIFT_PPM = 500;
+    static final ClockBounds CLOCKS = new ClockBounds(Duration.ofSeconds(5), MAX_DRIFT_PPM);
 
     final Simulation sim;
     final List<NodeId> ids = new ArrayList<>();
     final TimeConfig config;
     final long maxOneWayDelay;
-    final SplittableRandom rnd;
+    /** Probability that the network loses a message (5 % with faults). */
+    final double loss;
     private final Map<NodeId, Long> lastReading = new HashMap<>();
     private int eventsSeen;
     private final Map<NodeId, Integer> segment = new HashMap<>();
     private final List<ClockSample> samples = new ArrayList<>();
 
     SimCluster(long seed, int n, boolean faults, TimeConfig base) {
-        this.sim = new Simulation(seed);
-        this.rnd = new SplittableRandom(seed * 31 + 7);
+        this.sim = new Simulation(seed).clockBounds(CLOCKS);
+        SplittableRandom rnd = new SplittableRandom(seed * 31 + 7);
         for (int i = 1; i <= n; i++) ids.add(NodeId.of("time-" + i));
         long min = (1 + rnd.nextInt(3)) * MS;
         long max = min + rnd.nextInt(1, 20) * MS;
@@ -58,17 +62,16 @@ final class SimCluster {
             }
         }
         long reorderExtra = 0;
+        this.loss = faults ? 0.05 : 0;
         if (faults) {
             reorderExtra = 10 * MS;
-            sim.network().loss(0.05).duplicate(0.05).reorder(0.1, Duration.ofNanos(reorderExtra));
+            sim.network().loss(loss).duplicate(0.05).reorder(0.1, Duration.ofNanos(reorderExtra));
         }
         this.maxOneWayDelay = max + worstExtra + reorderExtra;
         this.config = base.withBounds(maxOneWayDelay, MAX_DRIFT_PPM, base.serverProcessing());
         for (NodeId id : ids) {
-            boolean reference = config.references().contains(id);
-            long offset = reference ? 0 : rnd.nextLong(-5_000 * MS, 5_000 * MS + 1);
-            double drift = reference ? 0 : rnd.nextDouble(-MAX_DRIFT_PPM, MAX_DRIFT_PPM);
-            sim.add(id, env -> new TimeNodeCore(env, config), offset, drift);
+            if (config.references().contains(id)) sim.add(id, env -> new TimeNodeCore(env, config), 0, 0); // true time
+            else sim.add(id, env -> new TimeNodeCore(env, config));
         }
         // Every step, every clock is sampled against true time; the verifier's clock checker then judges them.
         // Only a person may set a clock back (an admin request leaves a time.clock.set event): a new segment starts.
@@ -133,11 +136,11 @@ final class SimCluster {
         return (SyncResult) o;
     }
 
-    /** Like {@link #sync}, but under message loss a 503 (a needed node looked unreachable) is a fair answer: null. */
-    SyncResult syncOrUnavailable(NodeId at, SyncCommand cmd, boolean faults) {
+    /** Like {@link #sync}, but a 503 (a needed node looked unreachable) is null when {@code mayRefuse}; see {@link Refusals}. */
+    SyncResult syncOrUnavailable(NodeId at, SyncCommand cmd, boolean mayRefuse) {
         Object o = call(at, cmd);
         if (o instanceof Rejection rej) {
-            if (faults && rej.status() == 503) return null;
+            if (mayRefuse && rej.status() == 503) return null;
             throw new AssertionError("rejected: " + rej + "\n" + describe());
         }
         return (SyncResult) o;

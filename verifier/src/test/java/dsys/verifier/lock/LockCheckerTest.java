@@ -104,4 +104,98 @@ class LockCheckerTest {
         assertThat(new LockChecker().check(accepted).violations()).singleElement().asString().contains("stale token 3");
         assertThat(new LockChecker().check(parse(stale.formatted("fail"))).isValid()).isTrue();
     }
+
+    /** A timeline in ms of true time: at(t) moves the one clock all ops are stamped with. */
+    private static final class Timeline {
+        final long[] now = {0};
+        final HistoryRecorder rec = new HistoryRecorder(() -> now[0], null);
+
+        Timeline at(double ms) {
+            now[0] = (long) (ms * 1_000_000);
+            return this;
+        }
+
+        HistoryRecorder.Pending invoke(String process, String f, Object value) {
+            return rec.invoke(process, f, "l", value);
+        }
+    }
+
+    private static Map<String, Object> grant(String owner, long token) {
+        return Map.of("owner", owner, "token", token, "leaseMs", 100);
+    }
+
+    @Test
+    void aLeaseIsCertainForLOver1PlusRhoOfTrueTimeAfterTheAcquireWasInvoked() {
+        Timeline t = new Timeline();
+        t.invoke("a", "acquire", Map.of("owner", "a", "leaseMs", 100)).ok(grant("a", 1));   // at 0
+        var b = t.at(50).invoke("b", "acquire", Map.of("owner", "b", "leaseMs", 100));
+        t.at(99.95);
+        b.ok(grant("b", 2));
+        History h = t.rec.history();
+        assertThat(new LockChecker(Long.MAX_VALUE, 0).check(h).violations()).as("a holds until 100 ms with exact clocks")
+                .singleElement().asString().contains("a (granted at index 1, token 1)", "b (granted at index 3, token 2)");
+        assertThat(new LockChecker(Long.MAX_VALUE, 1e-3).check(h).isValid())
+                .as("a fast clock may end a's lease at 100/1.001 = 99.9 ms").isTrue();
+    }
+
+    @Test
+    void anOkRenewalExtendsTheHoldFromItsInvocationOnlyForItsOwnGrant() {
+        for (long renewedToken : new long[]{1, 7}) {
+            Timeline t = new Timeline();
+            t.invoke("a", "acquire", Map.of("owner", "a", "leaseMs", 100)).ok(grant("a", 1));
+            t.at(80).invoke("a2", "renew", Map.of("owner", "a", "token", renewedToken)).ok();
+            var b = t.at(90).invoke("b", "acquire", Map.of("owner", "b", "leaseMs", 100));
+            t.at(150);
+            b.ok(grant("b", 2));
+            CheckResult r = new LockChecker(Long.MAX_VALUE, 1e-3).check(t.rec.history());
+            if (renewedToken == 1) {
+                assertThat(r.violations()).as("renewed at 80: a holds until ~180 ms").singleElement().asString()
+                        .contains("both held it from index 5 until the end of the history");
+            } else {
+                assertThat(r.isValid()).as("a renewal of another grant (token 7) says nothing of token 1").isTrue();
+            }
+        }
+    }
+
+    @Test
+    void anOkThatArrivesAfterItsLeaseMayHaveEndedCertifiesNothing() {
+        for (double okAt : new double[]{160, 140}) {
+            Timeline t = new Timeline();
+            t.invoke("a", "acquire", Map.of("owner", "a", "leaseMs", 100)).ok(grant("a", 1));
+            var renew = t.at(50).invoke("a2", "renew", Map.of("owner", "a", "token", 1));
+            var b = t.at(110).invoke("b", "acquire", Map.of("owner", "b", "leaseMs", 100));
+            t.at(120);
+            b.ok(grant("b", 2));
+            t.at(okAt);
+            renew.ok();
+            CheckResult r = new LockChecker(Long.MAX_VALUE, 1e-3).check(t.rec.history());
+            if (okAt == 160) {
+                assertThat(r.isValid()).as("renewed until 50 + 99.9 ms, heard of at 160: a no longer counts on it").isTrue();
+            } else {
+                assertThat(r.violations()).as("heard of at 140: a counts on it until 149.9").singleElement().asString()
+                        .contains("both held it from index 5");
+            }
+        }
+    }
+
+    @Test
+    void aReleaseOfAnotherGrantDoesNotEndTheHold() {
+        Timeline t = new Timeline();
+        t.invoke("a", "acquire", "a").ok(grant("a", 5));
+        t.at(10).invoke("a2", "release", Map.of("owner", "a", "token", 4)).fail("stale-token");
+        var b = t.at(20).invoke("b", "acquire", "b");
+        b.ok(grant("b", 6));
+        assertThat(new LockChecker().check(t.rec.history()).isValid()).isFalse();
+    }
+
+    @Test
+    void aLockThatGrantsEveryoneAtOnceIsCaught() {
+        CheckResult r = new LockChecker(Long.MAX_VALUE, 1e-3).check(parse("""
+                a invoke acquire l {"owner":"a","leaseMs":1000}
+                b invoke acquire l {"owner":"b","leaseMs":1000}
+                a ok acquire l {"owner":"a","token":7,"leaseMs":1000}
+                b ok acquire l {"owner":"b","token":7,"leaseMs":1000}
+                """));
+        assertThat(r.violations()).anyMatch(v -> v.contains("both held it")).anyMatch(v -> v.contains("token 7 granted twice"));
+    }
 }

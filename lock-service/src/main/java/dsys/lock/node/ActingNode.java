@@ -1,0 +1,221 @@
+package dsys.lock.node;
+
+import dsys.core.env.Env;
+import dsys.core.env.Rejection;
+import dsys.core.env.RequestId;
+import dsys.lock.lease.Hold;
+import dsys.lock.lease.HoldTable;
+import dsys.lock.node.LockReplies.Granted;
+import dsys.lock.node.LockReplies.Messages;
+import dsys.lock.node.LockReplies.Released;
+import dsys.lock.node.LockReplies.Renewed;
+import dsys.lock.node.LockRequests.Acquire;
+import dsys.lock.quorum.EpochInfo;
+import dsys.lock.stats.LockStats;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The node acting for the clients that call it: it queues their acquires until the algorithm grants or their
+ * wait runs out, keeps their holds and leases (durably, before they hear "granted"), renews and releases them,
+ * and ends a lease that ran out. Lease times are this node's {@code Env.nanoTime()}.
+ */
+final class ActingNode {
+
+    record WaitDeadline(String name, long seq) {
+    }
+
+    record HoldExpiry(String name, long token) {
+    }
+
+    private final LockNodeCore node;
+    private final Env env;
+    private final LockConfig config;
+    private final HoldTable holds;
+    private final Waiters waiters;
+    private final LockStats stats;
+    private final String boot;
+    private long seq;
+
+    /** {@code boot} differs for every start of the node, so waiter keys never repeat across crashes. */
+    ActingNode(LockNodeCore node, Env env, LockConfig config, HoldTable holds, Waiters waiters, LockStats stats,
+               String boot) {
+        this.node = node;
+        this.env = env;
+        this.config = config;
+        this.holds = holds;
+        this.waiters = waiters;
+        this.stats = stats;
+        this.boot = boot;
+    }
+
+    // ---- acquire and wait -------------------------------------------------------------------------------------
+
+    void acquire(RequestId request, Acquire a) {
+        Rejection bad = Validation.acquire(a, config);
+        if (bad != null) {
+            env.reply(request, bad);
+            return;
+        }
+        if (holds.get(a.name()).filter(h -> h.owner().equals(a.owner())).isPresent()) {
+            env.reply(request, Rejection.conflict("already-held", "'" + a.owner() + "' already holds '" + a.name()
+                    + "' through " + env.self() + "; renew it or release it first"));
+            return;
+        }
+        long s = ++seq;
+        Waiter w = new Waiter(request, a.name(), a.owner(), a.leaseMs(), env.nanoTime(), s, boot,
+                env.after(Duration.ofMillis(a.waitMs()), new WaitDeadline(a.name(), s)));
+        waiters.add(w);
+        env.emit("lock.request", Map.of("name", a.name(), "owner", a.owner(), "leaseMs", a.leaseMs(),
+                "waitMs", a.waitMs(), "algorithm", node.algorithmName()));
+        node.algorithm().ifPresent(alg -> alg.onWaiter(w));
+    }
+
+    private void waitExpired(WaitDeadline d) {
+        Optional<Waiter> w = waiters.of(d.name()).stream().filter(x -> x.seq() == d.seq()).findFirst();
+        if (w.isEmpty()) return;
+        waiters.remove(w.get());
+        stats.denial(node.algorithmName());
+        env.emit("lock.deny", Map.of("name", d.name(), "owner", w.get().owner(), "algorithm", node.algorithmName(),
+                "epoch", node.epoch().number()));
+        env.reply(w.get().request(), Rejection.conflict("not-granted", "'" + d.name() + "' was not granted to '"
+                + w.get().owner() + "' within waitMs (" + node.whyNotGranted() + ")"));
+        node.algorithm().ifPresent(alg -> alg.onWaiterGone(w.get()));
+    }
+
+    /** See {@link LockContext#grant}. */
+    boolean grant(Waiter w, long token, long leaseStartNanos, double delayMessages, Map<String, Integer> cost) {
+        long now = env.nanoTime();
+        long expires = leaseStartNanos + w.leaseMs() * 1_000_000L;
+        if (!waiters.contains(w) || expires <= now) return false;
+        waiters.remove(w);
+        env.cancel(w.deadline());
+        EpochInfo e = node.epoch();
+        Hold h = new Hold(w.name(), w.owner(), token, w.leaseMs(), e.number(), e.algorithm(), now, expires, false);
+        holds.put(h);
+        armExpiry(h);
+        long waitedMs = (now - w.arrivedNanos()) / 1_000_000L;
+        Messages m = Messages.of(cost);
+        stats.entry(e.algorithm(), m.count() > 0, delayMessages, waitedMs);
+        env.emit("lock.grant", Map.of("name", w.name(), "owner", w.owner(), "token", token, "leaseMs", w.leaseMs(),
+                "algorithm", e.algorithm(), "epoch", e.number(), "waitedMs", waitedMs,
+                "delayMessages", delayMessages, "messages", m.count(), "remainingNanos", expires - now));
+        env.reply(w.request(), new Granted(w.name(), w.owner(), token, clockMs(expires - now), w.leaseMs(),
+                e.algorithm(), e.number(), env.self().value(), m, waitedMs, delayMessages));
+        return true;
+    }
+
+    // ---- renew and release at this node -----------------------------------------------------------------------
+
+    /** The hold of {@code name} if {@code owner} holds it with {@code token}, else why not. */
+    Object checkHolder(String name, String owner, long token) {
+        Optional<Hold> h = holds.get(name);
+        if (h.isEmpty()) {
+            return Rejection.conflict("not-holder", "'" + name + "' is not held through " + env.self()
+                    + " (released, expired, or never granted)");
+        }
+        if (h.get().token() != token) {
+            return Rejection.conflict("stale-token", "fencing token " + token + " is not the current grant of '"
+                    + name + "': the lock was granted again since");
+        }
+        if (!h.get().owner().equals(owner)) {
+            return Rejection.conflict("not-holder", "'" + name + "' is held by another owner, not '" + owner + "'");
+        }
+        return h.get();
+    }
+
+    void renew(RequestId request, String name, String owner, long token) {
+        Object c = checkHolder(name, owner, token);
+        Optional<MutexAlgorithm> algorithm = node.algorithm();
+        if (c instanceof Rejection r) {
+            answer(request, r);
+        } else if (((Hold) c).expiresNanos() <= env.nanoTime()) {
+            answer(request, Rejection.conflict("not-holder", "the lease on '" + name + "' has run out"));
+        } else if (((Hold) c).restored()) {
+            answer(request, Rejection.conflict("lease-unknown", env.self() + " restarted while '" + name
+                    + "' was held: its lease runs out and cannot be renewed; acquire it again"));
+        } else if (algorithm.isEmpty()) {
+            answer(request, Rejection.unavailable("an epoch change is in progress on " + env.self() + "; retry"));
+        } else {
+            algorithm.get().renew(request, (Hold) c);
+        }
+    }
+
+    /** See {@link LockContext#renewed}. */
+    void renewed(RequestId request, Hold h, long expiresNanos) {
+        Optional<Hold> now = holds.get(h.name())
+                .filter(x -> x.token() == h.token() && x.expiresNanos() > env.nanoTime());
+        if (now.isEmpty()) {
+            answer(request, Rejection.conflict("not-holder", "'" + h.name() + "' ended while renewing"));
+            return;
+        }
+        holds.extend(h.name(), expiresNanos);
+        stats.renewal(node.algorithmName());
+        env.emit("lock.renew", Map.of("name", h.name(), "owner", h.owner(), "token", h.token(),
+                "leaseMs", h.leaseMs(), "remainingNanos", expiresNanos - env.nanoTime()));
+        answer(request, new Renewed(h.name(), h.owner(), h.token(), clockMs(expiresNanos - env.nanoTime())));
+    }
+
+    /** Returns {@link Released} or a {@link Rejection}. */
+    Object release(String name, String owner, long token) {
+        Object c = checkHolder(name, owner, token);
+        if (c instanceof Rejection r) return r;
+        Hold h = (Hold) c;
+        holds.remove(name);
+        long heldMs = (env.nanoTime() - h.grantedNanos()) / 1_000_000L;
+        stats.exit(node.algorithmName(), heldMs, false);
+        // the release is recorded before the algorithm hands the lock on (which may grant it right here)
+        env.emit("lock.release", Map.of("name", name, "owner", owner, "token", token, "heldMs", heldMs,
+                "algorithm", node.algorithmName()));
+        Map<String, Integer> cost = node.algorithm().map(alg -> alg.onHoldEnded(h)).orElse(Map.of());
+        return new Released(name, owner, token, heldMs, Messages.of(cost));
+    }
+
+    /** Replies to a client, or to the node that relayed its renewal here. */
+    void answer(RequestId request, Object result) {
+        if (!node.relayed(request, result)) env.reply(request, result);
+    }
+
+    // ---- leases -----------------------------------------------------------------------------------------------
+
+    /** After a restart: the restored holds expire like any other. */
+    void armExpiries() {
+        holds.all().forEach(this::armExpiry);
+    }
+
+    private void armExpiry(Hold h) {
+        long delay = Math.max(0, h.expiresNanos() - env.nanoTime());
+        env.after(Duration.ofNanos(delay), new HoldExpiry(h.name(), h.token()));
+    }
+
+    private void holdExpired(HoldExpiry x) {
+        Optional<Hold> h = holds.get(x.name()).filter(y -> y.token() == x.token());
+        if (h.isEmpty()) return;
+        if (env.nanoTime() < h.get().expiresNanos()) {
+            armExpiry(h.get());
+            return;
+        }
+        holds.remove(x.name());
+        long heldMs = (env.nanoTime() - h.get().grantedNanos()) / 1_000_000L;
+        stats.exit(node.algorithmName(), heldMs, true);
+        env.emit("lock.expire", Map.of("name", x.name(), "owner", h.get().owner(), "token", x.token(),
+                "heldMs", heldMs));
+        node.algorithm().ifPresent(alg -> alg.onHoldEnded(h.get()));
+    }
+
+    boolean handlesTimer(Object t) {
+        return t instanceof WaitDeadline || t instanceof HoldExpiry;
+    }
+
+    void onTimer(Object t) {
+        if (t instanceof WaitDeadline d) waitExpired(d);
+        else if (t instanceof HoldExpiry x) holdExpired(x);
+    }
+
+    /** A time for people: this node's clock, {@code remainingNanos} from now, in ms. */
+    long clockMs(long remainingNanos) {
+        return env.clock().millis() + Math.max(0, remainingNanos) / 1_000_000L;
+    }
+}
