@@ -155,6 +155,10 @@ request "${ADMIN_ROUTE% *}" "$GW${ADMIN_ROUTE#* }" -H "Authorization: Bearer $(.
 if [[ $CODE == 2* ]]; then pass "admin route with the token: $CODE"
 else fail "admin route with the token" "got $CODE $(short "$BODY$ERR")"; fi
 
+# ---- every public route through the gateway with hostile inputs (launcher fuzz): no 5xx, no dead node
+if ./platform fuzz >"$TMP/fuzz.log" 2>&1; then pass "fuzz: $(grep -o '[0-9]* requests; by status: .*' "$TMP/fuzz.log"), no 5xx, every node answers"
+else fail "fuzz: no 5xx and every node answers" "$(grep -E '^fuzz: (5xx|no answer|[a-z])' "$TMP/fuzz.log" | head -n 5 | tr '\n' ' ')"; fi
+
 # ---- memory, measured while everything runs
 echo "# time to ready: ${READY_S} s in all; $(grep -o 'nodes healthy in .*' "$TMP/up.log" | head -1)"
 total=0
