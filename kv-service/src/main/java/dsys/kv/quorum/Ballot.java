@@ -32,6 +32,10 @@ public record Ballot(long counter, String node) implements Comparable<Ballot> {
         return compareTo(o) > 0;
     }
 
+    public boolean isBefore(Ballot o) {
+        return compareTo(o) < 0;
+    }
+
     public boolean isZero() {
         return equals(ZERO);
     }

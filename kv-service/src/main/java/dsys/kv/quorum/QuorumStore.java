@@ -154,4 +154,9 @@ public final class QuorumStore implements Core {
     public QuorumStats.View stats() {
         return stats.view();
     }
+
+    /** What a node's storage holds for {@code key} of {@code keyspace} (EMPTY when nothing): for tests and tools. */
+    public static AcceptorState stored(dsys.core.env.Durable disk, String keyspace, String key) {
+        return disk.get(new StorageCodec(keyspace).storageKey(key)).map(StorageCodec::decode).orElse(AcceptorState.EMPTY);
+    }
 }

@@ -11,6 +11,7 @@ import dsys.kv.quorum.KvReplies;
 import dsys.kv.quorum.QuorumSettings;
 import dsys.kv.quorum.QuorumStore;
 import dsys.kv.quorum.ReadLevel;
+import dsys.kv.quorum.WeightedVotingQuorum;
 
 import java.time.Duration;
 import java.util.List;
@@ -36,9 +37,19 @@ public final class KvSim {
 
     private final Map<String, Runnable> onReply = new java.util.HashMap<>();
 
-    private void replied(dsys.core.env.RequestId id) {
+    private void replied(dsys.core.env.RequestId id, Object result) {
+        if (result instanceof KvReplies.Written w) checkDurable(w);
         Runnable r = onReply.remove(id.value());
         if (r != null) r.run();
+    }
+
+    /** Acknowledged ⇒ durable: at the ack, the disks of replicas with V_w votes hold this write or a later one. */
+    private void checkDurable(KvReplies.Written w) {
+        List<NodeId> holders = config.replicas().stream().filter(n -> !QuorumStore.stored(sim.storage(n), config.name(),
+                w.key()).content().version().isBefore(w.version())).toList();
+        if (!new WeightedVotingQuorum(config).isWriteQuorum(holders)) {
+            throw new AssertionError("acknowledged " + w + " is on the disks of " + holders + " only");
+        }
     }
 
     /** Runs {@code then} as soon as {@code r} is answered, or, if its node crashes first, within 10 ms of that. */

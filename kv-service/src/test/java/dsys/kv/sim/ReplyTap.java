@@ -12,7 +12,7 @@ import dsys.core.node.NodeId;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -22,9 +22,9 @@ import java.util.random.RandomGenerator;
 final class ReplyTap implements Env {
 
     private final Env env;
-    private final Consumer<RequestId> replied;
+    private final BiConsumer<RequestId, Object> replied;
 
-    ReplyTap(Env env, Consumer<RequestId> replied) {
+    ReplyTap(Env env, BiConsumer<RequestId, Object> replied) {
         this.env = env;
         this.replied = replied;
     }
@@ -32,7 +32,7 @@ final class ReplyTap implements Env {
     @Override
     public void reply(RequestId request, Object result) {
         env.reply(request, result);
-        replied.accept(request);
+        replied.accept(request, result);
     }
 
     @Override
