@@ -139,6 +139,7 @@ final class Proposal extends Operation {
         phase = Phase.ACCEPT;
         accepts = new Gather<>();
         co.sendToReplicas(this, new Accept(id, key, ballot, proposed));
+        co.crashPoint(QuorumStore.CRASH_AFTER_ACCEPT_SENT);
     }
 
     private boolean isChosen(Ballot accepted) {
@@ -155,6 +156,7 @@ final class Proposal extends Operation {
         if (answer == Answer.WRITTEN && change.kind() == Change.Kind.DELETE && proposed.version().equals(written)) {
             co.emit("kv.tombstone", Map.of("key", key, "version", written.toString()));
         }
+        co.crashPoint(QuorumStore.CRASH_BEFORE_COMMIT);
         co.sendToReplicas(this, new Commit(key, ballot));
         co.finish(this, result());
     }

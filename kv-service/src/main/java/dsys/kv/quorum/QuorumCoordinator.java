@@ -162,6 +162,10 @@ final class QuorumCoordinator {
                 "votes", votes, "needed", needed));
     }
 
+    void crashPoint(String name) {
+        env.crashPoint(name);
+    }
+
     void emit(String kind, Map<String, Object> fields) {
         env.emit(kind, fields);
     }

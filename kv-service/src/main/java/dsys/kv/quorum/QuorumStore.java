@@ -30,6 +30,9 @@ public final class QuorumStore implements Core {
 
     public static final int MAX_KEY_BYTES = 1024;
     public static final int MAX_VALUE_BYTES = 1 << 20;
+    /** Crash points (chaos {@code POST /api/chaos/crash-points}): a proposer's accepts went out; its content is chosen. */
+    public static final String CRASH_AFTER_ACCEPT_SENT = "kv-after-accept-sent";
+    public static final String CRASH_BEFORE_COMMIT = "kv-before-commit";
 
     private final Env env;
     private final KeyspaceConfig config;

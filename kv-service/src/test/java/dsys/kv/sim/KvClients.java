@@ -39,7 +39,7 @@ public final class KvClients {
     private final long untilNanos;
     private final Mix mix;
     private final HistoryRecorder history;
-    private final Map<String, Ballot> maxAcknowledged = new HashMap<>();
+    private final Map<String, KvReplies.Written> lastAcknowledged = new HashMap<>();
     private final Map<String, Known> known = new HashMap<>();
     private final Map<String, Integer> outcomes = new java.util.TreeMap<>();
     private long values;
@@ -100,7 +100,7 @@ public final class KvClients {
         whenDone(r, () -> {
             if (r.done() && r.result() instanceof KvReplies.Written w) {
                 p.ok();
-                maxAcknowledged.merge(key, w.version(), Ballot::max);
+                lastAcknowledged.merge(key, w, (a, b) -> a.version().compareTo(b.version()) >= 0 ? a : b);
                 tally(f + " ok");
                 later(client, generation);
             } else if (r.done() && r.result() instanceof Rejection x && x.status() != 504) {
@@ -131,26 +131,27 @@ public final class KvClients {
         outcomes.merge(outcome, 1, Integer::sum);
     }
 
-    /** A linearizable read of every key by a fresh client, recorded too; returns the values' versions by key. */
-    public Map<String, Ballot> finalReads(Duration limit) {
-        Map<String, Ballot> versions = new HashMap<>();
+    /**
+     * A linearizable read of every key by a fresh client, recorded too; fails if it finds a key older than its
+     * latest acknowledged write (or absent, unless that write was a delete whose tombstone may have been collected).
+     */
+    public void finalReadsSeeEveryAcknowledgedWrite(Duration limit) {
         for (String key : keys) {
             NodeId node = kv.nodes.stream().filter(kv.sim::isUp).findFirst().orElseThrow();
             HistoryRecorder.Pending p = history.invoke("final-" + key, node.value(), "read", key, null);
             Object o = kv.await(kv.get(node, key, ReadLevel.LINEARIZABLE), limit);
             if (!(o instanceof KvReplies.Value v)) throw new AssertionError("final read of " + key + " failed: " + o);
             p.ok(v.value());
-            versions.put(key, v.version());
+            KvReplies.Written acked = lastAcknowledged.get(key);
+            boolean collected = acked != null && acked.deleted() && !v.found() && v.version().isZero();
+            if (acked != null && v.version().isBefore(acked.version()) && !collected) {
+                throw new AssertionError("acknowledged write lost: " + acked + ", but a linearizable read found " + v);
+            }
         }
-        return versions;
     }
 
     public History history() {
         return history.history();
-    }
-
-    public Map<String, Ballot> maxAcknowledged() {
-        return maxAcknowledged;
     }
 
     public Map<String, Integer> outcomes() {
