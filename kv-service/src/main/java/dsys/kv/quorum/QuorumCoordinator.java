@@ -106,7 +106,8 @@ final class QuorumCoordinator {
         switch (t.kind()) {
             case RETRY -> {
                 op.onRetry();
-                if (ops.get(t.op()) == op) env.after(Duration.ofMillis(settings.retryMs()), t);
+                // still open, possibly as the round that replaced a read: keep retrying under the same id
+                if (ops.containsKey(t.op())) env.after(Duration.ofMillis(settings.retryMs()), t);
             }
             case BACKOFF -> op.onBackoffEnd();
             case DEADLINE -> {
