@@ -3,7 +3,6 @@ package dsys.kv.sim;
 import dsys.core.node.NodeId;
 import dsys.core.sim.Seeds;
 import dsys.kv.quorum.AcceptorState;
-import dsys.kv.quorum.Ballot;
 import dsys.kv.quorum.KvReplies;
 import dsys.kv.quorum.QuorumSettings;
 import dsys.kv.quorum.ReadLevel;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.SplittableRandom;
 import java.util.TreeMap;

@@ -32,7 +32,7 @@ public final class KvSim {
         sim = new Simulation(seed);
         nodes = IntStream.rangeClosed(1, n).mapToObj(i -> NodeId.of("kv-" + i)).toList();
         this.config = config.apply(nodes);
-        for (NodeId id : nodes) sim.add(id, env -> new QuorumStore(new ReplyTap(env, this::replied), this.config, settings));
+        for (NodeId id : nodes) sim.add(id, env -> new QuorumStore(ReplyTap.around(env, this::replied), this.config, settings));
     }
 
     private final Map<String, Runnable> onReply = new java.util.HashMap<>();

@@ -1,7 +1,6 @@
 package dsys.kv.sim;
 
 import dsys.core.sim.Seeds;
-import dsys.kv.quorum.Ballot;
 import dsys.kv.quorum.QuorumSettings;
 import dsys.verifier.Verdict;
 import dsys.verifier.linear.LinearizabilityChecker;
@@ -37,12 +36,7 @@ class LinearizabilityTest {
     void linearizableUnderFaultsAndConvergedAfterHealing(Configurations config) {
         Map<String, Integer> totals = new TreeMap<>();
         long start = System.nanoTime();
-        Seeds.run(config + " under faults", SEEDS, seed -> {
-            long t0 = System.nanoTime();
-            run(config, seed).forEach((k, v) -> totals.merge(k, v, Integer::sum));
-            long ms = (System.nanoTime() - t0) / 1_000_000;
-            if (ms > 100) System.out.println("SLOW " + config + " seed " + seed + ": " + ms + " ms");
-        });
+        Seeds.run(config + " under faults", SEEDS, seed -> run(config, seed).forEach((k, v) -> totals.merge(k, v, Integer::sum)));
         System.out.printf("%s: %d ms, %s%n", config, (System.nanoTime() - start) / 1_000_000, totals);
         assertThat(totals.getOrDefault("write ok", 0)).as("writes succeeded").isPositive();
         assertThat(totals.getOrDefault("cas ok", 0)).as("compare-and-sets succeeded").isPositive();

@@ -4,10 +4,12 @@ import dsys.core.node.NodeId;
 import dsys.core.sim.JournalEntry;
 import dsys.core.sim.SimRequest;
 import dsys.kv.quorum.Ballot;
+import dsys.kv.quorum.KeyspaceConfig;
 import dsys.kv.quorum.QuorumSettings;
 import dsys.kv.quorum.QuorumStore;
 import dsys.kv.quorum.ReadLevel;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -87,36 +89,33 @@ class MessageCountTest {
         for (NodeId n : quorum) if (!n.equals(writer)) kv.sim.network().link(n, reader, 0, Duration.ofMillis(5));
     }
 
-    @Test
-    void threeReplicas() {
-        Map<String, Cost> t = table(Configurations.MAJORITY_3);
-        print("n=3, V_r=V_w=2", t);
-        assertThat(t.get("put")).isEqualTo(new Cost(15, 10, 4));
-        assertThat(t.get("cas (swaps)")).isEqualTo(new Cost(15, 10, 4));
-        assertThat(t.get("cas (412, version seen chosen)")).isEqualTo(new Cost(6, 4, 2));
-        assertThat(t.get("delete")).isEqualTo(new Cost(15, 10, 4));
-        assertThat(t.get("get linearizable (chosen)")).isEqualTo(new Cost(6, 4, 2));
-        assertThat(t.get("get quorum")).isEqualTo(new Cost(6, 4, 2));
-        assertThat(t.get("get one (coordinator holds a replica)")).isEqualTo(new Cost(0, 0, 0));
-        assertThat(t.get("get linearizable (with write-back)")).isEqualTo(new Cost(13, 8, 4));
+    /**
+     * With n replicas, every message goes to all n (one of them the coordinator itself): a write is prepare,
+     * promise, accept, accepted and commit, 5n messages, 5(n-1) over the network, in 4 message delays (the
+     * commit goes after the answer); a read or a refused compare-and-set that finds the version chosen is one
+     * round trip, 2n; a write-back adds accept and accepted to the n-1 replicas that lacked the value, and commits.
+     */
+    static Map<String, Cost> expected(int n) {
+        Map<String, Cost> t = new LinkedHashMap<>();
+        Cost write = new Cost(5L * n, 5L * (n - 1), 4), roundTrip = new Cost(2L * n, 2L * (n - 1), 2);
+        t.put("put", write);
+        t.put("cas (swaps)", write);
+        t.put("cas (412, version seen chosen)", roundTrip);
+        t.put("delete", write);
+        t.put("get linearizable (chosen)", roundTrip);
+        t.put("get quorum", roundTrip);
+        t.put("get one (coordinator holds a replica)", new Cost(0, 0, 0));
+        t.put("get linearizable (with write-back)", new Cost(5L * n - 2, 5L * n - 7, 4));
+        return t;
     }
 
-    @Test
-    void fiveReplicas() {
-        Map<String, Cost> t = table(Configurations.MAJORITY_5);
-        print("n=5, V_r=V_w=3", t);
-        assertThat(t.get("put")).isEqualTo(new Cost(25, 20, 4));
-        assertThat(t.get("get linearizable (chosen)")).isEqualTo(new Cost(10, 8, 2));
-        assertThat(t.get("get linearizable (with write-back)")).isEqualTo(new Cost(23, 18, 4));
-    }
-
-    @Test
-    void readOneWriteAll() {
-        Map<String, Cost> t = table(Configurations.ROWA_3);
-        print("ROWA n=3, V_r=1, V_w=3", t);
-        assertThat(t.get("put")).isEqualTo(new Cost(15, 10, 4));
-        assertThat(t.get("get linearizable (chosen)")).as("answers on the first reply: its own replica").isEqualTo(new Cost(6, 4, 2));
-        assertThat(t.get("get linearizable (with write-back)")).isEqualTo(new Cost(13, 8, 4));
+    @ParameterizedTest
+    @EnumSource(value = Configurations.class, names = {"MAJORITY_3", "MAJORITY_5", "ROWA_3"})
+    void messagesAndDelaysPerOperation(Configurations config) {
+        Map<String, Cost> t = table(config);
+        KeyspaceConfig c = config.config.apply(cluster(config).nodes);
+        print("n=" + config.nodes + ", V_r=" + c.readQuorum() + ", V_w=" + c.writeQuorum(), t);
+        assertThat(t).isEqualTo(expected(config.nodes));
     }
 
     private static void print(String title, Map<String, Cost> t) {
