@@ -81,7 +81,8 @@ final class AntiEntropy {
         List<EntrySummary> entries = new ArrayList<>();
         for (int b : differing) {
             for (Map.Entry<String, AcceptorState> e : replica.bucket(b)) {
-                entries.add(new EntrySummary(e.getKey(), e.getValue().accepted(), e.getValue().committed()));
+                AcceptorState st = e.getValue();
+                entries.add(new EntrySummary(e.getKey(), st.accepted(), st.committed(), st.content().tombstone()));
             }
         }
         long bytes = 4L * differing.size() + entries.stream().mapToLong(e -> e.key().length() + 33).sum();
@@ -103,7 +104,7 @@ final class AntiEntropy {
             EntrySummary t = theirs.get(key);
             Ballot ma = mine == null ? Ballot.ZERO : mine.accepted(), ta = t == null ? Ballot.ZERO : t.accepted();
             boolean mc = mine != null && mine.committed(), tc = t != null && t.committed();
-            if (ma.equals(ta) && mc == tc || mine == null && tc && ta.compareTo(replica.floor()) <= 0) {
+            if (ma.equals(ta) && mc == tc || mine == null && tc && replica.collected(key, ta, t.tombstone())) {
                 if (mine != null && TombstoneCollector.isChosenTombstone(mine)) tombstones.confirm(key, from, ma);
             } else if (t == null && TombstoneCollector.isChosenTombstone(mine) && ma.compareTo(diff.floor()) <= 0) {
                 tombstones.confirm(key, from, ma); // the peer collected it already

@@ -5,7 +5,7 @@ import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.HashMap;
 
 /**
  * One client request (or anti-entropy repair) that a node coordinates: it gathers quorums from the replicas,
@@ -19,7 +19,7 @@ abstract class Operation {
     final String key;
     final long deadlineNanos;
     /** Messages of this operation by type: the requests it sent and the answers it received. */
-    final Map<String, Integer> messages = new TreeMap<>();
+    final Map<String, Integer> messages = new HashMap<>();
 
     Operation(QuorumCoordinator co, String id, RequestId request, String key, long deadlineNanos) {
         this.co = co;

@@ -53,7 +53,7 @@ public final class QuorumMessages {
             implements Message {
     }
 
-    public record EntrySummary(String key, Ballot accepted, boolean committed) {
+    public record EntrySummary(String key, Ballot accepted, boolean committed, boolean tombstone) {
     }
 
     /** Send me your chosen states of these keys. */

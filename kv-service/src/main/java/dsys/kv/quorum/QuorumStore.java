@@ -162,4 +162,9 @@ public final class QuorumStore implements Core {
     public static AcceptorState stored(dsys.core.env.Durable disk, String keyspace, String key) {
         return disk.get(new StorageCodec(keyspace).storageKey(key)).map(StorageCodec::decode).orElse(AcceptorState.EMPTY);
     }
+
+    /** The highest promise of a tombstone the node's replica of {@code keyspace} collected (ZERO when none). */
+    public static Ballot storedFloor(dsys.core.env.Durable disk, String keyspace) {
+        return disk.get(new StorageCodec(keyspace).floorKey()).map(Ballot::parse).orElse(Ballot.ZERO);
+    }
 }

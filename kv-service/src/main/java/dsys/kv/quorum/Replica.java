@@ -97,7 +97,7 @@ final class Replica {
      */
     boolean learn(Chosen c) {
         AcceptorState s = state(c.key());
-        if (!states.containsKey(c.key()) && c.ballot().compareTo(floor) <= 0) return false; // collected already
+        if (collected(c.key(), c.ballot(), c.content().tombstone())) return false;
         if (c.ballot().isAfter(s.accepted())) {
             store(c.key(), s.learn(c.ballot(), c.content()));
             return true;
@@ -107,6 +107,16 @@ final class Replica {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Whether a chosen tombstone at {@code ballot} is one this replica collected: it holds nothing for the key and
+     * the floor covers the ballot. The floor is one number for all keys, so for a value (not a tombstone) it says
+     * nothing: this replica may simply have missed the key, and a chosen value is always safe to take (a
+     * tombstone is collected only once every replica holds it, so no replica can offer an older value).
+     */
+    boolean collected(String key, Ballot ballot, boolean tombstone) {
+        return tombstone && !BucketDigests.holdsData(states.get(key)) && ballot.compareTo(floor) <= 0;
     }
 
     /**

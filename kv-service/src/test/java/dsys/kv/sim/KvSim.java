@@ -43,10 +43,17 @@ public final class KvSim {
         if (r != null) r.run();
     }
 
-    /** Acknowledged ⇒ durable: at the ack, the disks of replicas with V_w votes hold this write or a later one. */
+    /**
+     * Acknowledged ⇒ durable: at the ack, the disks of replicas with V_w votes hold this write or a later one, or
+     * have accepted nothing for the key since a later delete's tombstone was collected (a retry that confirms its
+     * own earlier write can be answered after that; the floor then lies above the write).
+     */
     private void checkDurable(KvReplies.Written w) {
-        List<NodeId> holders = config.replicas().stream().filter(n -> !QuorumStore.stored(sim.storage(n), config.name(),
-                w.key()).content().version().isBefore(w.version())).toList();
+        List<NodeId> holders = config.replicas().stream().filter(n -> {
+            AcceptorState s = QuorumStore.stored(sim.storage(n), config.name(), w.key());
+            return !s.content().version().isBefore(w.version()) || s.accepted().isZero()
+                    && !QuorumStore.storedFloor(sim.storage(n), config.name()).isBefore(w.version());
+        }).toList();
         if (!new WeightedVotingQuorum(config).isWriteQuorum(holders)) {
             throw new AssertionError("acknowledged " + w + " is on the disks of " + holders + " only");
         }

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LinearizabilityTest {
 
     static final int SEEDS = 300;
-    private static final Duration RUN = Duration.ofMillis(1_500);
+    private static final Duration RUN = Duration.ofMillis(1_200);
     private static final LinearizabilityChecker CHECKER =
             new LinearizabilityChecker(RegisterModel.casRegister(), Duration.ofSeconds(20), 256L << 20);
 

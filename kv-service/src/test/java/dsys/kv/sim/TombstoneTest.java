@@ -51,6 +51,22 @@ class TombstoneTest {
     }
 
     @Test
+    void theFloorOfOneCollectedKeyDoesNotKeepAReplicaFromLearningAnother() {
+        Ballot old = new Ballot(1, "kv-1"); // below every floor to come
+        kv.written(kv.put(kv1, "a", "1"));
+        kv.written(kv.delete(kv1, "a"));
+        assertThat(kv.sim.runUntil(() -> kv.nodes.stream().noneMatch(n -> kv.store(n).replicaEntries().containsKey("a")),
+                Duration.ofSeconds(3))).isTrue();
+        // 'b' was chosen long ago on kv-1 and kv-2 (as anti-entropy would deliver it); kv-3 missed it
+        QuorumMessages.Learn learn = new QuorumMessages.Learn(0, List.of(
+                new QuorumMessages.Chosen("b", old, Versioned.ABSENT.next(old, "old", "kv-1:0:1"))));
+        kv.store(kv1).onMessage(kv2, learn);
+        kv.store(kv2).onMessage(kv1, learn);
+        assertThat(kv.sim.runUntil(kv::converged, Duration.ofSeconds(2))).as("%s", kv.replicaData()).isTrue();
+        assertThat(kv.store(kv3).replicaState("b").content().value()).isEqualTo("old");
+    }
+
+    @Test
     void aReplicaDownPastTheHorizonStillFindsTheTombstone() {
         kv.written(kv.put(kv1, "y", "1"));
         kv.sim.runFor(Duration.ofMillis(50));
