@@ -36,7 +36,7 @@ public record Ballot(long counter, String node) implements Comparable<Ballot> {
         return compareTo(o) < 0;
     }
 
-    public boolean isZero() {
+    public boolean zero() {
         return equals(ZERO);
     }
 

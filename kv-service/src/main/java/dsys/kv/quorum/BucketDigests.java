@@ -31,7 +31,7 @@ final class BucketDigests {
     }
 
     static boolean holdsData(AcceptorState s) {
-        return s != null && !s.accepted().isZero();
+        return s != null && !s.accepted().zero();
     }
 
     List<Long> snapshot() {

@@ -31,7 +31,7 @@ record Change(Kind kind, String value, Ballot ifMatch) {
     /** If-Match: absent for ZERO, else exactly this version of a present value; no precondition when null. */
     boolean holds(Versioned current) {
         if (ifMatch == null) return true;
-        return ifMatch.isZero() ? !current.present() : current.present() && current.version().equals(ifMatch);
+        return ifMatch.zero() ? !current.present() : current.present() && current.version().equals(ifMatch);
     }
 
     /** The register after this change at {@code ballot}, made by operation {@code op}. */

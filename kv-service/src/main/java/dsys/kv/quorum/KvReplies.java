@@ -28,7 +28,7 @@ public final class KvReplies {
     public static Rejection preconditionFailed(String key, Ballot expected, Versioned current) {
         return new Rejection(412, "precondition-failed", "Precondition failed", "'" + key + "' is "
                 + (current.present() ? "at version " + current.version() : "absent")
-                + ", the request expected " + (expected.isZero() ? "it absent" : "version " + expected));
+                + ", the request expected " + (expected.zero() ? "it absent" : "version " + expected));
     }
 
     /** No quorum in time, and nothing was proposed: certainly not applied; safe to retry. */

@@ -112,7 +112,7 @@ final class Proposal extends Operation {
             if (newest == null || p.accepted().isAfter(newest.accepted())) newest = p;
         }
         found = newest.content();
-        boolean alreadyChosen = newest.accepted().isZero() || isChosen(newest.accepted());
+        boolean alreadyChosen = newest.accepted().zero() || isChosen(newest.accepted());
         Versioned.Write ours = found.writeOf(id);
         if (ours != null) {
             proposed = found;           // an earlier round of ours is in what we found: make that chosen

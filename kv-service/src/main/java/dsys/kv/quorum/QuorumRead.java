@@ -73,7 +73,7 @@ final class QuorumRead extends Operation {
             if (newest == null || r.accepted().isAfter(newest.accepted())) newest = r;
         }
         co.gathered(this, "read", newest.accepted(), votes, level == ReadLevel.ONE ? 0 : co.config().readQuorum());
-        if (level != ReadLevel.LINEARIZABLE || newest.accepted().isZero()) {
+        if (level != ReadLevel.LINEARIZABLE || newest.accepted().zero()) {
             answer();
             return;
         }

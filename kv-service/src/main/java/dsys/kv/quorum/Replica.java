@@ -57,7 +57,7 @@ final class Replica {
 
     AcceptorState state(String key) {
         AcceptorState s = states.get(key);
-        return s != null ? s : floor.isZero() ? AcceptorState.EMPTY : AcceptorState.EMPTY.promise(floor);
+        return s != null ? s : floor.zero() ? AcceptorState.EMPTY : AcceptorState.EMPTY.promise(floor);
     }
 
     Promise onPrepare(Prepare p) {

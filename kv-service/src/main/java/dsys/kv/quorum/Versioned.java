@@ -54,7 +54,7 @@ public record Versioned(Ballot version, String value, List<Write> writes) {
     }
 
     public boolean tombstone() {
-        return value == null && !version.isZero();
+        return value == null && !version.zero();
     }
 
     @Override

@@ -146,7 +146,7 @@ public final class KvClients {
             if (!(o instanceof KvReplies.Value v)) throw new AssertionError("final read of " + key + " failed: " + o);
             p.ok(v.value());
             KvReplies.Written acked = lastAcknowledged.get(key);
-            boolean collected = deleted.contains(key) && !v.found() && v.version().isZero();
+            boolean collected = deleted.contains(key) && !v.found() && v.version().zero();
             if (acked != null && v.version().isBefore(acked.version()) && !collected) {
                 throw new AssertionError("acknowledged write lost: " + acked + ", but a linearizable read found " + v);
             }

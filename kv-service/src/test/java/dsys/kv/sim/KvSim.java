@@ -51,7 +51,7 @@ public final class KvSim {
     private void checkDurable(KvReplies.Written w) {
         List<NodeId> holders = config.replicas().stream().filter(n -> {
             AcceptorState s = QuorumStore.stored(sim.storage(n), config.name(), w.key());
-            return !s.content().version().isBefore(w.version()) || s.accepted().isZero()
+            return !s.content().version().isBefore(w.version()) || s.accepted().zero()
                     && !QuorumStore.storedFloor(sim.storage(n), config.name()).isBefore(w.version());
         }).toList();
         if (!new WeightedVotingQuorum(config).isWriteQuorum(holders)) {
@@ -141,7 +141,7 @@ public final class KvSim {
             if (!sim.isUp(n)) continue;
             for (Map.Entry<String, AcceptorState> e : store(n).replicaEntries().entrySet()) {
                 AcceptorState s = e.getValue();
-                if (!s.accepted().isZero()) data.put(e.getKey(), s.accepted() + (s.committed() ? " chosen " : " ") + s.content());
+                if (!s.accepted().zero()) data.put(e.getKey(), s.accepted() + (s.committed() ? " chosen " : " ") + s.content());
             }
             out.put(n, data);
         }
