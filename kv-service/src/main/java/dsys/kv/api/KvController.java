@@ -1,0 +1,108 @@
+package dsys.kv.api;
+
+import dsys.kv.quorum.Ballot;
+import dsys.kv.quorum.KvReplies;
+import dsys.kv.quorum.KvRequests;
+import dsys.kv.quorum.QuorumStats;
+import dsys.kv.quorum.ReadLevel;
+import dsys.platform.web.ProblemException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * /api/kv/{keyspace}/{key}: thin — turns HTTP (body and content type, ETag, If-Match, If-None-Match, ?read=) into
+ * the core's requests and its answers back; the core's rejections arrive as problem+json with their status
+ * (400, 412, 413, 503 quorum-unavailable, 504 outcome-unknown). A key is one path segment.
+ */
+@RestController
+@RequestMapping("/api/kv")
+public class KvController {
+
+    /** What a write answers: the new version (also the ETag) and the operation's messages by type. */
+    public record WrittenBody(String key, String version, boolean deleted, Map<String, Integer> messages) {
+        static WrittenBody of(KvReplies.Written w) {
+            return new WrittenBody(w.key(), w.version().toString(), w.deleted(), w.messages());
+        }
+    }
+
+    private final KvHost host;
+
+    public KvController(KvHost host) {
+        this.host = host;
+    }
+
+    @PutMapping("/{keyspace}/{key}")
+    public CompletableFuture<ResponseEntity<WrittenBody>> put(@PathVariable String keyspace, @PathVariable String key,
+            @RequestBody(required = false) byte[] body, @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String type,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+        if (body == null) throw ProblemException.badRequest("a PUT needs a body: the value to store (DELETE removes a key)");
+        String value = new StoredValue(type, body).encode();
+        return host.call(keyspace, new KvRequests.Put(key, value, ETags.precondition(ifMatch, ifNoneMatch)),
+                KvReplies.Written.class).thenApply(KvController::written);
+    }
+
+    @DeleteMapping("/{keyspace}/{key}")
+    public CompletableFuture<ResponseEntity<WrittenBody>> delete(@PathVariable String keyspace, @PathVariable String key,
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+        return host.call(keyspace, new KvRequests.Delete(key, ETags.precondition(ifMatch, null)), KvReplies.Written.class)
+                .thenApply(KvController::written);
+    }
+
+    @GetMapping("/{keyspace}/{key}")
+    public CompletableFuture<ResponseEntity<byte[]>> get(@PathVariable String keyspace, @PathVariable String key,
+            @RequestParam(value = "read", required = false) String read,
+            @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+        ReadLevel level;
+        try {
+            level = ReadLevel.parse(read);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest(e.getMessage());
+        }
+        return host.call(keyspace, new KvRequests.Get(key, level), KvReplies.Value.class).thenApply(v -> {
+            if (!v.found()) {
+                throw new ProblemException(404, "no-such-key", "No such key", "'" + key + "' is not in keyspace '"
+                        + keyspace + "'" + (v.version().zero() ? "" : " (deleted at version " + v.version() + ")"));
+            }
+            if (matches(ifNoneMatch, v.version())) {
+                return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(ETags.of(v.version())).build();
+            }
+            StoredValue s = StoredValue.decode(v.value());
+            return ResponseEntity.ok().eTag(ETags.of(v.version())).contentType(MediaType.parseMediaType(s.contentType()))
+                    .header("X-Dsys-Read", v.level()).header("X-Dsys-Messages", Integer.toString(
+                            v.messages().values().stream().mapToInt(Integer::intValue).sum())).body(s.body());
+        });
+    }
+
+    /** This node's counters per keyspace: messages by type, operations and what they cost, anti-entropy. */
+    @GetMapping("/stats")
+    public CompletableFuture<Map<String, QuorumStats.View>> stats() {
+        String ks = "default";
+        return host.call(ks, new KvRequests.Stats(), QuorumStats.View.class).thenApply(v -> Map.of(ks, v));
+    }
+
+    private static boolean matches(String ifNoneMatch, Ballot current) {
+        if (ifNoneMatch == null) return false;
+        if (ifNoneMatch.strip().equals("*")) return true;
+        return Arrays.stream(ifNoneMatch.split(",")).map(ETags::parse).anyMatch(current::equals);
+    }
+
+    private static ResponseEntity<WrittenBody> written(KvReplies.Written w) {
+        return ResponseEntity.ok().eTag(ETags.of(w.version())).body(WrittenBody.of(w));
+    }
+}

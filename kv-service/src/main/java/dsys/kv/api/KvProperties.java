@@ -1,0 +1,32 @@
+package dsys.kv.api;
+
+import dsys.kv.quorum.QuorumSettings;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/** {@code dsys.kv.*}: overrides of {@link QuorumSettings#live()} (milliseconds). */
+@ConfigurationProperties(prefix = "dsys.kv")
+public class KvProperties {
+
+    private final QuorumSettings d = QuorumSettings.live();
+    private long retryMs = d.retryMs();
+    private long backoffMs = d.backoffMs();
+    private long deadlineMs = d.deadlineMs();
+    private long antiEntropyMs = d.antiEntropyMs();
+    private long tombstoneHorizonMs = d.tombstoneHorizonMs();
+
+    public QuorumSettings toSettings() {
+        return new QuorumSettings(retryMs, backoffMs, deadlineMs, antiEntropyMs, tombstoneHorizonMs, d.buckets(),
+                d.ballotReserve());
+    }
+
+    public long getRetryMs() { return retryMs; }
+    public void setRetryMs(long v) { this.retryMs = v; }
+    public long getBackoffMs() { return backoffMs; }
+    public void setBackoffMs(long v) { this.backoffMs = v; }
+    public long getDeadlineMs() { return deadlineMs; }
+    public void setDeadlineMs(long v) { this.deadlineMs = v; }
+    public long getAntiEntropyMs() { return antiEntropyMs; }
+    public void setAntiEntropyMs(long v) { this.antiEntropyMs = v; }
+    public long getTombstoneHorizonMs() { return tombstoneHorizonMs; }
+    public void setTombstoneHorizonMs(long v) { this.tombstoneHorizonMs = v; }
+}

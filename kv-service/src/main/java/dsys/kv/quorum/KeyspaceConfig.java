@@ -1,0 +1,102 @@
+package dsys.kv.quorum;
+
+import dsys.core.node.NodeId;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A keyspace's replication by weighted voting (Gifford; notes §4.3.2.2.2): which nodes hold a replica, each
+ * replica's votes V_i (V = their sum), and the votes a read (V_r) and a write (V_w) must gather. The constructor
+ * refuses a configuration that breaks a rule and names the rule: V_r + V_w > V (every read quorum meets every
+ * write quorum, so a read sees the latest write) and V_w > V/2 (two write quorums meet, so writes are ordered).
+ */
+public record KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Integer> votes, int readQuorum,
+                             int writeQuorum) {
+
+    /** A broken quorum rule; {@link #rule()} is the rule as the notes write it. */
+    public static final class QuorumRuleViolation extends IllegalArgumentException {
+        private final String rule;
+
+        QuorumRuleViolation(String rule, String detail) {
+            super(rule + " is broken: " + detail);
+            this.rule = rule;
+        }
+
+        public String rule() {
+            return rule;
+        }
+    }
+
+    public KeyspaceConfig {
+        if (name == null || !name.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            throw new IllegalArgumentException("keyspace name must be 1-63 of a-z, 0-9 and '-', starting with a "
+                    + "letter or digit, got '" + name + "'");
+        }
+        if (replicas == null || replicas.isEmpty()) throw new IllegalArgumentException("a keyspace needs replicas");
+        replicas = List.copyOf(replicas);
+        if (new HashSet<>(replicas).size() != replicas.size()) {
+            throw new IllegalArgumentException("replicas named twice: " + replicas);
+        }
+        Map<NodeId, Integer> v = new LinkedHashMap<>();
+        for (NodeId r : replicas) {
+            int n = votes == null ? 1 : votes.getOrDefault(r, 1);
+            if (n < 0) throw new IllegalArgumentException("votes of " + r + " must not be negative, got " + n);
+            v.put(r, n);
+        }
+        if (votes != null) {
+            Set<NodeId> extra = new HashSet<>(votes.keySet());
+            extra.removeAll(v.keySet());
+            if (!extra.isEmpty()) throw new IllegalArgumentException("votes for nodes that hold no replica: " + extra);
+        }
+        votes = Map.copyOf(v);
+        int total = v.values().stream().mapToInt(Integer::intValue).sum();
+        if (total == 0) throw new IllegalArgumentException("the replicas have no votes at all");
+        if (readQuorum < 1 || readQuorum > total) {
+            throw new IllegalArgumentException("readQuorum V_r must be within 1..V = " + total + ", got " + readQuorum);
+        }
+        if (writeQuorum < 1 || writeQuorum > total) {
+            throw new IllegalArgumentException("writeQuorum V_w must be within 1..V = " + total + ", got " + writeQuorum);
+        }
+        if (readQuorum + writeQuorum <= total) {
+            throw new QuorumRuleViolation("V_r + V_w > V", readQuorum + " + " + writeQuorum + " = "
+                    + (readQuorum + writeQuorum) + " is not more than V = " + total
+                    + ": a read quorum could miss the latest write");
+        }
+        if (2 * writeQuorum <= total) {
+            throw new QuorumRuleViolation("V_w > V/2", writeQuorum + " is not more than " + total + "/2"
+                    + ": two writes could gather disjoint quorums");
+        }
+    }
+
+    /** One vote each, V_r = V_w = a majority: the default keyspace's N=3, R=2, W=2. */
+    public static KeyspaceConfig majority(String name, List<NodeId> replicas) {
+        int q = replicas.size() / 2 + 1;
+        return new KeyspaceConfig(name, replicas, null, q, q);
+    }
+
+    /** Read-one-write-all: V_r = 1, V_w = V (one vote each). */
+    public static KeyspaceConfig rowa(String name, List<NodeId> replicas) {
+        return new KeyspaceConfig(name, replicas, null, 1, replicas.size());
+    }
+
+    public int totalVotes() {
+        return votes.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    public int votesOf(NodeId n) {
+        return votes.getOrDefault(n, 0);
+    }
+
+    public boolean isReplica(NodeId n) {
+        return votes.containsKey(n);
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + votes + " V=" + totalVotes() + " V_r=" + readQuorum + " V_w=" + writeQuorum;
+    }
+}

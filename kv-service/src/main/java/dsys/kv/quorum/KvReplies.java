@@ -1,0 +1,44 @@
+package dsys.kv.quorum;
+
+import dsys.core.env.Rejection;
+
+import java.util.Map;
+
+/** Answers of the quorum store, and the rejections it gives. */
+public final class KvReplies {
+
+    private KvReplies() {
+    }
+
+    /** {@code value} null: absent (never written or deleted); {@code messages}: this operation's, by type. */
+    public record Value(String key, String value, Ballot version, String level, Map<String, Integer> messages) {
+        public boolean found() {
+            return value != null;
+        }
+    }
+
+    public record Written(String key, Ballot version, boolean deleted, Map<String, Integer> messages) {
+    }
+
+    /** A replica's state of one key, as {@link KvRequests.Inspect} shows it. */
+    public record ReplicaView(String node, String key, AcceptorState state) {
+    }
+
+    /** If-Match did not hold: certainly not applied. */
+    public static Rejection preconditionFailed(String key, Ballot expected, Versioned current) {
+        return new Rejection(412, "precondition-failed", "Precondition failed", "'" + key + "' is "
+                + (current.present() ? "at version " + current.version() : "absent")
+                + ", the request expected " + (expected.zero() ? "it absent" : "version " + expected));
+    }
+
+    /** No quorum in time, and nothing was proposed: certainly not applied; safe to retry. */
+    public static Rejection unavailable(String key, String detail) {
+        return new Rejection(503, "quorum-unavailable", "Quorum unavailable", "'" + key + "': " + detail);
+    }
+
+    /** A write was proposed but not confirmed in time: it may or may not take effect; read before retrying. */
+    public static Rejection outcomeUnknown(String key, String detail) {
+        return new Rejection(504, "outcome-unknown", "Outcome unknown", "'" + key + "': " + detail
+                + "; the write may still take effect: read the key before retrying");
+    }
+}

@@ -1,0 +1,30 @@
+package dsys.kv.quorum;
+
+/** Client requests to a node's quorum store; any node coordinates any of them. */
+public final class KvRequests {
+
+    private KvRequests() {
+    }
+
+    public record Get(String key, ReadLevel level) {
+    }
+
+    /**
+     * Writes {@code value}; {@code ifMatch} null writes unconditionally, a version writes only if that is the
+     * current version of a present value (compare-and-set), {@link Ballot#ZERO} only if the key is absent.
+     */
+    public record Put(String key, String value, Ballot ifMatch) {
+    }
+
+    /** Writes a death certificate; {@code ifMatch} as for {@link Put}. */
+    public record Delete(String key, Ballot ifMatch) {
+    }
+
+    /** What this node's replica holds for {@code key} (to show divergence); no messages. */
+    public record Inspect(String key) {
+    }
+
+    /** This node's counters. */
+    public record Stats() {
+    }
+}

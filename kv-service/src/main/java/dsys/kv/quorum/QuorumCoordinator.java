@@ -1,0 +1,201 @@
+package dsys.kv.quorum;
+
+import dsys.core.env.Env;
+import dsys.core.env.RequestId;
+import dsys.core.env.TimerId;
+import dsys.core.message.Message;
+import dsys.core.node.NodeId;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Coordinates client requests on this node (any node may, replica or not): starts each operation, routes the
+ * replicas' answers to it by operation id, drives its retry, backoff and deadline timers, issues ballots and
+ * answers the client exactly once.
+ */
+final class QuorumCoordinator {
+
+    /** A timer of operation {@code op}: RETRY (periodic), BACKOFF (one new round) or DEADLINE. */
+    record OpTimer(String op, Kind kind) {
+        enum Kind { RETRY, BACKOFF, DEADLINE }
+    }
+
+    private final Env env;
+    private final KeyspaceConfig config;
+    private final QuorumSettings settings;
+    private final WeightedVotingQuorum quorum;
+    private final Replica local;
+    private final QuorumStats stats;
+    private final Map<String, Operation> ops = new HashMap<>();
+    private final Map<String, TimerId> deadlines = new HashMap<>();
+    private final StorageCodec codec;
+    private long lastCounter;
+    private long reservedUpTo;
+    private long incarnation;
+    private long seq;
+
+    QuorumCoordinator(Env env, KeyspaceConfig config, QuorumSettings settings, Replica local, QuorumStats stats) {
+        this.env = env;
+        this.config = config;
+        this.settings = settings;
+        this.quorum = new WeightedVotingQuorum(config);
+        this.local = local;
+        this.stats = stats;
+        this.codec = new StorageCodec(config.name());
+    }
+
+    /**
+     * At start and after a crash: ballot counters up to the stored reserve may have been issued before, so
+     * continue above it; operation ids carry a durable incarnation number, so a late answer to an operation of
+     * an earlier incarnation (or content it wrote) is never taken for one of this incarnation's.
+     */
+    void init() {
+        reservedUpTo = env.storage().get(codec.ballotReserveKey()).map(Long::parseLong).orElse(0L);
+        lastCounter = reservedUpTo;
+        incarnation = env.storage().get(codec.incarnationKey()).map(Long::parseLong).orElse(0L) + 1;
+        env.storage().put(codec.incarnationKey(), Long.toString(incarnation));
+    }
+
+    void get(RequestId request, String key, ReadLevel level) {
+        if (level == ReadLevel.ONE && local != null) {
+            Versioned c = local.state(key).content();
+            stats.operation("read-one", Map.of());
+            env.reply(request, new KvReplies.Value(key, c.value(), c.version(), level.label(), Map.of()));
+            return;
+        }
+        begin(new QuorumRead(this, nextId(), request, key, deadline(), level));
+    }
+
+    void change(RequestId request, String key, Change change) {
+        begin(new Proposal(this, nextId(), request, key, deadline(), change));
+    }
+
+    /** Anti-entropy: a full round that makes the newest content chosen everywhere. */
+    void repair(String key) {
+        begin(new Proposal(this, nextId(), null, key, deadline(), Change.repair()));
+    }
+
+    private void begin(Operation op) {
+        ops.put(op.id, op);
+        deadlines.put(op.id, env.after(Duration.ofNanos(op.deadlineNanos - env.nanoTime()),
+                new OpTimer(op.id, OpTimer.Kind.DEADLINE)));
+        env.after(Duration.ofMillis(settings.retryMs()), new OpTimer(op.id, OpTimer.Kind.RETRY));
+        op.start();
+    }
+
+    /** A read's write-back met a higher ballot: the same request goes on as {@code next}. */
+    void replace(Operation old, Operation next) {
+        next.messages.putAll(old.messages);
+        ops.put(next.id, next);
+        next.start();
+    }
+
+    void onReply(NodeId from, String opId, Message m) {
+        Operation op = ops.get(opId);
+        if (op == null) return; // answered already: a late or duplicated reply
+        op.counted(m);
+        op.onReply(from, m);
+    }
+
+    void onTimer(OpTimer t) {
+        Operation op = ops.get(t.op());
+        if (op == null) return;
+        switch (t.kind()) {
+            case RETRY -> {
+                op.onRetry();
+                // still open, possibly as the round that replaced a read: keep retrying under the same id
+                if (ops.containsKey(t.op())) env.after(Duration.ofMillis(settings.retryMs()), t);
+            }
+            case BACKOFF -> op.onBackoffEnd();
+            case DEADLINE -> {
+                Object answer = op.timedOut();
+                emit("kv.timeout", Map.of("key", op.key, "op", op.id, "label", op.label(),
+                        "answer", answer instanceof dsys.core.env.Rejection r ? r.type() : "none"));
+                finish(op, answer);
+            }
+        }
+    }
+
+    void finish(Operation op, Object answer) {
+        if (ops.remove(op.id) == null) return;
+        TimerId d = deadlines.remove(op.id);
+        if (d != null) env.cancel(d);
+        stats.operation(op.label(), op.messages);
+        if (answer instanceof dsys.core.env.Rejection r) stats.count("rejected." + r.type());
+        if (op.request != null) env.reply(op.request, answer);
+    }
+
+    void armBackoff(Operation op) {
+        long ms = 1 + env.random().nextLong(settings.backoffMs());
+        env.after(Duration.ofMillis(ms), new OpTimer(op.id, OpTimer.Kind.BACKOFF));
+    }
+
+    /**
+     * A ballot above {@code above} and above every ballot this node issued: the larger of the clock (ms) and
+     * one more than those. Counters are reserved in blocks, durably, so a restarted node starts above them.
+     */
+    Ballot nextBallot(String key, Ballot above) {
+        if (local != null) above = Ballot.max(above, local.state(key).promised());
+        long counter = Math.max(env.clock().millis(), Math.max(lastCounter, above.counter()) + 1);
+        lastCounter = counter;
+        if (counter > reservedUpTo) {
+            reservedUpTo = counter + settings.ballotReserve();
+            env.storage().put(codec.ballotReserveKey(), Long.toString(reservedUpTo));
+        }
+        return new Ballot(counter, env.self().value());
+    }
+
+    void send(Operation op, NodeId to, Message m) {
+        op.counted(m);
+        stats.sent(m.type());
+        env.send(to, m);
+    }
+
+    void sendToReplicas(Operation op, Message m) {
+        for (NodeId r : config.replicas()) send(op, r, m);
+    }
+
+    void gathered(Operation op, String phase, Ballot ballot, int votes, int needed) {
+        emit("kv.gather", Map.of("key", op.key, "op", op.id, "phase", phase, "ballot", ballot.toString(),
+                "votes", votes, "needed", needed));
+    }
+
+    void crashPoint(String name) {
+        env.crashPoint(name);
+    }
+
+    void emit(String kind, Map<String, Object> fields) {
+        env.emit(kind, fields);
+    }
+
+    boolean busyWith(String key) {
+        return ops.values().stream().anyMatch(o -> o.key.equals(key) && o.request == null);
+    }
+
+    private long deadline() {
+        return env.nanoTime() + settings.deadlineMs() * 1_000_000L;
+    }
+
+    private String nextId() {
+        return env.self().value() + ":" + incarnation + ":" + (++seq);
+    }
+
+    List<NodeId> replicas() {
+        return config.replicas();
+    }
+
+    KeyspaceConfig config() {
+        return config;
+    }
+
+    QuorumSettings settings() {
+        return settings;
+    }
+
+    WeightedVotingQuorum quorum() {
+        return quorum;
+    }
+}

@@ -1,0 +1,69 @@
+package dsys.kv.quorum;
+
+import dsys.core.message.Message;
+
+import java.util.List;
+
+/**
+ * What coordinators, replicas and anti-entropy send each other. {@code op} names the coordinator's operation
+ * and {@code ballot} its round, so a late or duplicated answer to an earlier round is recognised and dropped.
+ */
+public final class QuorumMessages {
+
+    private QuorumMessages() {
+    }
+
+    /** Phase 1a: promise to ignore ballots below {@code ballot} for this key, and tell what you accepted. */
+    public record Prepare(String op, String key, Ballot ballot) implements Message {
+    }
+
+    /** Phase 1b; {@code ok} false is a refusal naming the higher {@code promised} ballot. */
+    public record Promise(String op, String key, Ballot ballot, boolean ok, Ballot promised, Ballot accepted,
+                          boolean committed, Versioned content) implements Message {
+    }
+
+    /** Phase 2a, and a linearizable read's write-back (the same ballot and content it found). */
+    public record Accept(String op, String key, Ballot ballot, Versioned content) implements Message {
+    }
+
+    /** Phase 2b; {@code ok} false names the higher {@code promised} ballot. */
+    public record Accepted(String op, String key, Ballot ballot, boolean ok, Ballot promised) implements Message {
+    }
+
+    /** The content accepted at {@code ballot} is chosen (sent after a write quorum accepted it; no answer). */
+    public record Commit(String key, Ballot ballot) implements Message {
+    }
+
+    /** A read's gather: what did you accept for this key? Changes nothing at the replica. */
+    public record Read(String op, String key) implements Message {
+    }
+
+    public record ReadReply(String op, String key, Ballot accepted, boolean committed, Versioned content)
+            implements Message {
+    }
+
+    // ------------------------------------------------------------------ anti-entropy
+
+    /** One hash per key range (bucket) of the sender's replica. */
+    public record DigestOffer(long round, List<Long> buckets) implements Message {
+    }
+
+    /** The receiver's entries in the buckets whose hashes differed, without values; its tombstone floor. */
+    public record DigestDiff(long round, List<Integer> differing, List<EntrySummary> entries, Ballot floor)
+            implements Message {
+    }
+
+    public record EntrySummary(String key, Ballot accepted, boolean committed, boolean tombstone) {
+    }
+
+    /** Send me your chosen states of these keys. */
+    public record Want(long round, List<String> keys) implements Message {
+    }
+
+    /** Chosen states, pushed to a replica that lacks them. */
+    public record Learn(long round, List<Chosen> states) implements Message {
+    }
+
+    public record Chosen(String key, Ballot ballot, Versioned content) {
+    }
+}

@@ -1,0 +1,48 @@
+package dsys.kv.quorum;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * This node's counters for the stats endpoint: messages it sent by type, and per kind of operation it
+ * coordinated how many there were and the messages they cost (requests sent plus answers received, as the
+ * coordinator saw them), beside anti-entropy rounds and bytes and any other named count.
+ */
+public final class QuorumStats {
+
+    /** Operations of one kind and their messages in total; {@link #perOperation()} is the mean. */
+    public record Cost(long operations, long messages) {
+        public double perOperation() {
+            return operations == 0 ? 0 : (double) messages / operations;
+        }
+    }
+
+    /** A copy of the counters. */
+    public record View(Map<String, Long> sent, Map<String, Cost> operations, Map<String, Long> counts) {
+    }
+
+    private final Map<String, Long> sent = new TreeMap<>();
+    private final Map<String, Cost> operations = new TreeMap<>();
+    private final Map<String, Long> counts = new TreeMap<>();
+
+    void sent(String type) {
+        sent.merge(type, 1L, Long::sum);
+    }
+
+    void operation(String label, Map<String, Integer> messages) {
+        long m = messages.values().stream().mapToLong(Integer::longValue).sum();
+        operations.merge(label, new Cost(1, m), (a, b) -> new Cost(a.operations + b.operations, a.messages + b.messages));
+    }
+
+    void count(String name) {
+        add(name, 1);
+    }
+
+    void add(String name, long n) {
+        counts.merge(name, n, Long::sum);
+    }
+
+    public View view() {
+        return new View(Map.copyOf(sent), Map.copyOf(operations), Map.copyOf(counts));
+    }
+}

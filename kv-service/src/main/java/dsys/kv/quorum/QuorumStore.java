@@ -1,0 +1,170 @@
+package dsys.kv.quorum;
+
+import dsys.core.env.Core;
+import dsys.core.env.Env;
+import dsys.core.env.Rejection;
+import dsys.core.env.RequestId;
+import dsys.core.message.Message;
+import dsys.core.node.NodeId;
+import dsys.kv.quorum.QuorumMessages.Accept;
+import dsys.kv.quorum.QuorumMessages.Accepted;
+import dsys.kv.quorum.QuorumMessages.Commit;
+import dsys.kv.quorum.QuorumMessages.DigestDiff;
+import dsys.kv.quorum.QuorumMessages.DigestOffer;
+import dsys.kv.quorum.QuorumMessages.Learn;
+import dsys.kv.quorum.QuorumMessages.Prepare;
+import dsys.kv.quorum.QuorumMessages.Promise;
+import dsys.kv.quorum.QuorumMessages.Read;
+import dsys.kv.quorum.QuorumMessages.ReadReply;
+import dsys.kv.quorum.QuorumMessages.Want;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One node's part of a quorum-replicated keyspace: its replica (when it holds one), the coordinator of the
+ * client requests it receives, and anti-entropy with the other replicas. Every write and linearizable read
+ * goes through the key's CASPaxos register, so plain puts, compare-and-set and deletes of a keyspace are
+ * linearizable together; quorums are weighted votes (V_r to prepare or read, V_w to accept).
+ */
+public final class QuorumStore implements Core {
+
+    public static final int MAX_KEY_BYTES = 1024;
+    public static final int MAX_VALUE_BYTES = 1 << 20;
+    /** Crash points (chaos {@code POST /api/chaos/crash-points}): a proposer's accepts went out; its content is chosen. */
+    public static final String CRASH_AFTER_ACCEPT_SENT = "kv-after-accept-sent";
+    public static final String CRASH_BEFORE_COMMIT = "kv-before-commit";
+
+    private final Env env;
+    private final KeyspaceConfig config;
+    private final Replica replica;
+    private final QuorumCoordinator coordinator;
+    private final AntiEntropy antiEntropy;
+    private final QuorumStats stats = new QuorumStats();
+
+    public QuorumStore(Env env, KeyspaceConfig config, QuorumSettings settings) {
+        this.env = env;
+        this.config = config;
+        this.replica = config.isReplica(env.self()) ? new Replica(env, config, settings) : null;
+        this.coordinator = new QuorumCoordinator(env, config, settings, replica, stats);
+        TombstoneCollector tombstones = replica == null ? null
+                : new TombstoneCollector(env, config, settings, replica, stats);
+        this.antiEntropy = replica == null ? null
+                : new AntiEntropy(env, config, settings, replica, coordinator, tombstones, stats, this::send);
+    }
+
+    @Override
+    public void onStart() {
+        if (replica != null) replica.load();
+        coordinator.init();
+        if (antiEntropy != null) antiEntropy.start();
+    }
+
+    /** Everything volatile is rebuilt from storage: the replica's states, its floor, the ballot reserve. */
+    @Override
+    public void onRecover() {
+        onStart();
+        env.emit("kv.recover", java.util.Map.of("keys", replica == null ? 0 : replica.entries().size()));
+    }
+
+    @Override
+    public void onRequest(RequestId request, Object body) {
+        Rejection bad = validate(body);
+        if (bad != null) {
+            env.reply(request, bad);
+            return;
+        }
+        if (body instanceof KvRequests.Get g) {
+            coordinator.get(request, g.key(), g.level() == null ? ReadLevel.LINEARIZABLE : g.level());
+        } else if (body instanceof KvRequests.Put p) {
+            coordinator.change(request, p.key(), Change.put(p.value(), p.ifMatch()));
+        } else if (body instanceof KvRequests.Delete d) {
+            coordinator.change(request, d.key(), Change.delete(d.ifMatch()));
+        } else if (body instanceof KvRequests.Inspect i) {
+            env.reply(request, new KvReplies.ReplicaView(env.self().value(), i.key(),
+                    replica == null ? null : replica.state(i.key())));
+        } else if (body instanceof KvRequests.Stats) {
+            env.reply(request, stats.view());
+        } else {
+            env.reply(request, Rejection.badRequest("unknown request " + body.getClass().getSimpleName()));
+        }
+    }
+
+    private static Rejection validate(Object body) {
+        String key;
+        if (body instanceof KvRequests.Get g) key = g.key();
+        else if (body instanceof KvRequests.Put p) key = p.key();
+        else if (body instanceof KvRequests.Delete d) key = d.key();
+        else if (body instanceof KvRequests.Inspect i) key = i.key();
+        else return null;
+        if (key == null || key.isEmpty()) return Rejection.badRequest("the key must not be empty");
+        if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
+            return Rejection.badRequest("the key is longer than " + MAX_KEY_BYTES + " bytes of UTF-8");
+        }
+        if (body instanceof KvRequests.Put p) {
+            if (p.value() == null) return Rejection.badRequest("a put needs a value (DELETE removes a key)");
+            if (p.value().getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
+                return new Rejection(413, "value-too-large", "Value too large",
+                        "the value is longer than " + MAX_VALUE_BYTES + " bytes");
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void onMessage(NodeId from, Message m) {
+        if (m instanceof Promise p) coordinator.onReply(from, p.op(), p);
+        else if (m instanceof Accepted a) coordinator.onReply(from, a.op(), a);
+        else if (m instanceof ReadReply r) coordinator.onReply(from, r.op(), r);
+        else if (replica != null) toReplica(from, m);
+    }
+
+    private void toReplica(NodeId from, Message m) {
+        if (m instanceof Prepare p) send(from, replica.onPrepare(p));
+        else if (m instanceof Accept a) send(from, replica.onAccept(a));
+        else if (m instanceof Read r) send(from, replica.onRead(r));
+        else if (m instanceof Commit c) replica.onCommit(c);
+        else if (m instanceof DigestOffer o) antiEntropy.onOffer(from, o);
+        else if (m instanceof DigestDiff d) antiEntropy.onDiff(from, d);
+        else if (m instanceof Want w) antiEntropy.onWant(from, w);
+        else if (m instanceof Learn l) antiEntropy.onLearn(from, l);
+    }
+
+    @Override
+    public void onTimer(Object timer) {
+        if (timer instanceof QuorumCoordinator.OpTimer t) coordinator.onTimer(t);
+        else if (timer instanceof AntiEntropy.Tick && antiEntropy != null) antiEntropy.onTick();
+    }
+
+    private void send(NodeId to, Message m) {
+        stats.sent(m.type());
+        env.send(to, m);
+    }
+
+    public KeyspaceConfig config() {
+        return config;
+    }
+
+    /** This node's replica state of {@code key} (null when it holds no replica), for tests and views. */
+    public AcceptorState replicaState(String key) {
+        return replica == null ? null : replica.state(key);
+    }
+
+    /** Every key this node's replica holds state for, in key order, with that state. */
+    public java.util.SortedMap<String, AcceptorState> replicaEntries() {
+        return replica == null ? java.util.Collections.emptySortedMap() : replica.entries();
+    }
+
+    public QuorumStats.View stats() {
+        return stats.view();
+    }
+
+    /** What a node's storage holds for {@code key} of {@code keyspace} (EMPTY when nothing): for tests and tools. */
+    public static AcceptorState stored(dsys.core.env.Durable disk, String keyspace, String key) {
+        return disk.get(new StorageCodec(keyspace).storageKey(key)).map(StorageCodec::decode).orElse(AcceptorState.EMPTY);
+    }
+
+    /** The highest promise of a tombstone the node's replica of {@code keyspace} collected (ZERO when none). */
+    public static Ballot storedFloor(dsys.core.env.Durable disk, String keyspace) {
+        return disk.get(new StorageCodec(keyspace).floorKey()).map(Ballot::parse).orElse(Ballot.ZERO);
+    }
+}

@@ -1,0 +1,179 @@
+package dsys.kv.quorum;
+
+import dsys.core.env.Durable;
+import dsys.core.env.Env;
+import dsys.kv.quorum.QuorumMessages.Accept;
+import dsys.kv.quorum.QuorumMessages.Accepted;
+import dsys.kv.quorum.QuorumMessages.Chosen;
+import dsys.kv.quorum.QuorumMessages.Commit;
+import dsys.kv.quorum.QuorumMessages.Prepare;
+import dsys.kv.quorum.QuorumMessages.Promise;
+import dsys.kv.quorum.QuorumMessages.Read;
+import dsys.kv.quorum.QuorumMessages.ReadReply;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One node's replica of a keyspace: a Paxos acceptor per key. Every change is put to {@link Env#storage()} in the
+ * step that makes it, so it is durable before the answer that reveals it leaves the node (the host flushes
+ * storage before a step's messages go out); a promise is never forgotten, an accepted value never lost.
+ * Keys that hold nothing (never written, or a collected tombstone) answer as if promised to the floor: the
+ * highest ballot this replica promised to a key whose death certificate it collected.
+ */
+final class Replica {
+
+    private final Durable disk;
+    private final StorageCodec codec;
+    private final TreeMap<String, AcceptorState> states = new TreeMap<>();
+    private final BucketDigests digests;
+    /** Keys whose accepted content is not known to be chosen (a lost commit, a proposer that died). */
+    private final TreeSet<String> unchosen = new TreeSet<>();
+    private Ballot floor = Ballot.ZERO;
+
+    Replica(Env env, KeyspaceConfig config, QuorumSettings settings) {
+        this.disk = env.storage();
+        this.codec = new StorageCodec(config.name());
+        this.digests = new BucketDigests(settings.buckets());
+    }
+
+    /** Rebuilds the replica from storage (at start, and after a crash). */
+    void load() {
+        states.clear();
+        unchosen.clear();
+        floor = disk.get(codec.floorKey()).map(Ballot::parse).orElse(Ballot.ZERO);
+        for (Map.Entry<String, String> e : disk.scan(codec.keysPrefix()).entrySet()) {
+            String key = codec.keyOf(e.getKey());
+            AcceptorState s = StorageCodec.decode(e.getValue());
+            states.put(key, s);
+            digests.update(key, null, s);
+            track(key, s);
+        }
+    }
+
+    AcceptorState state(String key) {
+        AcceptorState s = states.get(key);
+        return s != null ? s : floor.zero() ? AcceptorState.EMPTY : AcceptorState.EMPTY.promise(floor);
+    }
+
+    Promise onPrepare(Prepare p) {
+        AcceptorState s = state(p.key());
+        boolean ok = p.ballot().compareTo(s.promised()) >= 0;
+        if (ok && p.ballot().isAfter(s.promised())) s = store(p.key(), s.promise(p.ballot()));
+        return new Promise(p.op(), p.key(), p.ballot(), ok, s.promised(), s.accepted(), s.committed(), s.content());
+    }
+
+    Accepted onAccept(Accept a) {
+        AcceptorState s = state(a.key());
+        boolean ok = a.ballot().compareTo(s.promised()) >= 0;
+        if (ok && !(a.ballot().equals(s.accepted()) && a.content().equals(s.content()))) {
+            s = store(a.key(), s.accept(a.ballot(), a.content()));
+        }
+        return new Accepted(a.op(), a.key(), a.ballot(), ok, s.promised());
+    }
+
+    /** Marks the accepted content chosen; true when that changed something. */
+    boolean onCommit(Commit c) {
+        AcceptorState s = states.get(c.key());
+        if (s == null || s.committed() || !s.accepted().equals(c.ballot())) return false;
+        store(c.key(), s.commit());
+        return true;
+    }
+
+    ReadReply onRead(Read r) {
+        AcceptorState s = state(r.key());
+        return new ReadReply(r.op(), r.key(), s.accepted(), s.committed(), s.content());
+    }
+
+    /**
+     * Takes a chosen state that is newer than what this replica accepted. Safe even past a higher promise: any
+     * proposer whose promises came after the state was chosen saw it (or something newer) in every read
+     * quorum, so its proposal already builds on it; this replica now only reports what it would have reported
+     * had the accept reached it in time. Returns whether it changed anything.
+     */
+    boolean learn(Chosen c) {
+        AcceptorState s = state(c.key());
+        if (collected(c.key(), c.ballot(), c.content().tombstone())) return false;
+        if (c.ballot().isAfter(s.accepted())) {
+            store(c.key(), s.learn(c.ballot(), c.content()));
+            return true;
+        }
+        if (c.ballot().equals(s.accepted()) && !s.committed()) {
+            store(c.key(), s.commit());
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Whether a chosen tombstone at {@code ballot} is one this replica collected: it holds nothing for the key and
+     * the floor covers the ballot. The floor is one number for all keys, so for a value (not a tombstone) it says
+     * nothing: this replica may simply have missed the key, and a chosen value is always safe to take (a
+     * tombstone is collected only once every replica holds it, so no replica can offer an older value).
+     */
+    boolean collected(String key, Ballot ballot, boolean tombstone) {
+        return tombstone && !BucketDigests.holdsData(states.get(key)) && ballot.compareTo(floor) <= 0;
+    }
+
+    /**
+     * Drops a chosen death certificate (every replica holds it: the caller checked) and raises the floor to
+     * its promise, so no ballot it could have refused is accepted for the key once it holds nothing.
+     */
+    void collect(String key) {
+        AcceptorState s = states.get(key);
+        if (s == null || !s.committed() || !s.content().tombstone()) {
+            throw new IllegalStateException("only a chosen tombstone can be collected: " + key + " " + s);
+        }
+        if (s.promised().isAfter(floor)) {
+            floor = s.promised();
+            disk.put(codec.floorKey(), floor.toString());
+        }
+        states.remove(key);
+        disk.remove(codec.storageKey(key));
+        digests.update(key, s, null);
+    }
+
+    private AcceptorState store(String key, AcceptorState s) {
+        AcceptorState before = states.put(key, s);
+        disk.put(codec.storageKey(key), StorageCodec.encode(s));
+        digests.update(key, before, s);
+        track(key, s);
+        return s;
+    }
+
+    private void track(String key, AcceptorState s) {
+        if (BucketDigests.holdsData(s) && !s.committed()) unchosen.add(key);
+        else unchosen.remove(key);
+    }
+
+    /** Keys whose accepted content this replica does not know to be chosen, in key order (read-only). */
+    java.util.SortedSet<String> unchosen() {
+        return java.util.Collections.unmodifiableSortedSet(unchosen);
+    }
+
+    Ballot floor() {
+        return floor;
+    }
+
+    BucketDigests digests() {
+        return digests;
+    }
+
+    /** This replica's entries in {@code bucket} that hold data (not only a promise), in key order. */
+    List<Map.Entry<String, AcceptorState>> bucket(int bucket) {
+        List<Map.Entry<String, AcceptorState>> out = new ArrayList<>();
+        for (Map.Entry<String, AcceptorState> e : states.entrySet()) {
+            if (BucketDigests.holdsData(e.getValue()) && digests.bucketOf(e.getKey()) == bucket) out.add(e);
+        }
+        return out;
+    }
+
+    /** Every entry, in key order (read-only). */
+    NavigableMap<String, AcceptorState> entries() {
+        return java.util.Collections.unmodifiableNavigableMap(states);
+    }
+}

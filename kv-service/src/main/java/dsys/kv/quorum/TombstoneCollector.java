@@ -1,0 +1,74 @@
+package dsys.kv.quorum;
+
+import dsys.core.env.Env;
+import dsys.core.node.NodeId;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Drops death certificates, never values: a chosen tombstone goes once it is older than the horizon and every
+ * other replica is known (from anti-entropy) to hold the same chosen tombstone, or to have dropped it already.
+ * Until then a stale replica that still holds the old value cannot bring the key back: every read quorum
+ * contains a newer tombstone. What peers confirmed is kept in memory only; after a restart it is learned again.
+ */
+final class TombstoneCollector {
+
+    private final Env env;
+    private final KeyspaceConfig config;
+    private final QuorumSettings settings;
+    private final Replica replica;
+    private final QuorumStats stats;
+    /** key → peer → the accepted ballot of the chosen tombstone that peer was seen to hold. */
+    private final Map<String, Map<NodeId, Ballot>> confirmed = new HashMap<>();
+
+    TombstoneCollector(Env env, KeyspaceConfig config, QuorumSettings settings, Replica replica, QuorumStats stats) {
+        this.env = env;
+        this.config = config;
+        this.settings = settings;
+        this.replica = replica;
+        this.stats = stats;
+    }
+
+    void confirm(String key, NodeId peer, Ballot accepted) {
+        confirmed.computeIfAbsent(key, k -> new HashMap<>()).put(peer, accepted);
+    }
+
+    /** Equal bucket digests: {@code peer} holds what this replica holds in every bucket not listed. */
+    void confirmAllBut(NodeId peer, Set<Integer> differing) {
+        for (Map.Entry<String, AcceptorState> e : replica.entries().entrySet()) {
+            if (isChosenTombstone(e.getValue()) && !differing.contains(replica.digests().bucketOf(e.getKey()))) {
+                confirm(e.getKey(), peer, e.getValue().accepted());
+            }
+        }
+    }
+
+    static boolean isChosenTombstone(AcceptorState s) {
+        return s.committed() && s.content().tombstone();
+    }
+
+    /** Collects every tombstone that is old enough and held by all replicas. */
+    void sweep() {
+        long now = env.clock().millis();
+        List<String> due = new ArrayList<>();
+        for (Map.Entry<String, AcceptorState> e : replica.entries().entrySet()) {
+            AcceptorState s = e.getValue();
+            if (!isChosenTombstone(s) || now - s.accepted().counter() < settings.tombstoneHorizonMs()) continue;
+            Map<NodeId, Ballot> peers = confirmed.getOrDefault(e.getKey(), Map.of());
+            boolean everywhere = config.replicas().stream()
+                    .allMatch(r -> r.equals(env.self()) || s.accepted().equals(peers.get(r)));
+            if (everywhere) due.add(e.getKey());
+        }
+        for (String key : due) {
+            Versioned c = replica.state(key).content();
+            replica.collect(key);
+            confirmed.remove(key);
+            stats.count("tombstones.collected");
+            env.emit("kv.tombstone.collected", Map.of("key", key, "version", c.version().toString(),
+                    "floor", replica.floor().toString()));
+        }
+    }
+}

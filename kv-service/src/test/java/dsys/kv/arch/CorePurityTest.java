@@ -1,0 +1,14 @@
+package dsys.kv.arch;
+
+import dsys.arch.CoreRules;
+import org.junit.jupiter.api.Test;
+
+/** The quorum store's core is plain Java; the Spring application class and adapters live in dsys.kv and *.api. */
+class CorePurityTest {
+
+    @Test
+    void kvCoresArePlainJava() {
+        CoreRules.coresArePlainJava(new String[]{"dsys.kv.."}, "dsys.kv", "dsys.kv.api..")
+                .check(CoreRules.mainClasses("dsys.kv"));
+    }
+}

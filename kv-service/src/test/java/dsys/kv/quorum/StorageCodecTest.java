@@ -1,0 +1,58 @@
+package dsys.kv.quorum;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StorageCodecTest {
+
+    @Test
+    void anAcceptorStateSurvivesItsEncoding() {
+        Ballot b1 = new Ballot(17, "kv-1"), b2 = new Ballot(19, "kv-2");
+        Versioned content = Versioned.ABSENT.next(b1, "a", "kv-1:1:1").next(b2, "x\u001fy\u001e=z\n", "kv-2:3:4");
+        AcceptorState s = new AcceptorState(new Ballot(21, "kv-3"), b2, true, content);
+        assertThat(StorageCodec.decode(StorageCodec.encode(s))).isEqualTo(s);
+        AcceptorState tomb = new AcceptorState(b2, b2, false, content.next(b2, null, "kv-2:3:5"));
+        assertThat(StorageCodec.decode(StorageCodec.encode(tomb))).isEqualTo(tomb);
+        assertThat(StorageCodec.decode(StorageCodec.encode(AcceptorState.EMPTY))).isEqualTo(AcceptorState.EMPTY);
+    }
+
+    @Test
+    void keysAreHexOfTheirUtf8AndKeepTheirOrder() {
+        StorageCodec codec = new StorageCodec("default");
+        List<String> keys = List.of("", "a", "a/b", "ab", "b", "é", "✓", "\u0001");
+        for (String k : keys) assertThat(codec.keyOf(codec.storageKey(k))).isEqualTo(k);
+        TreeSet<String> byStorage = new TreeSet<>((x, y) -> codec.storageKey(x).compareTo(codec.storageKey(y)));
+        byStorage.addAll(keys);
+        TreeSet<String> byBytes = new TreeSet<>((x, y) -> java.util.Arrays.compareUnsigned(
+                x.getBytes(java.nio.charset.StandardCharsets.UTF_8), y.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        byBytes.addAll(keys);
+        assertThat(byStorage).containsExactlyElementsOf(byBytes);
+        assertThat(codec.storageKey("ab")).startsWith(codec.storageKey("a"));
+    }
+
+    @Test
+    void ballotsOrderByCounterThenNodeAndReadBack() {
+        assertThat(new Ballot(2, "kv-1")).isGreaterThan(new Ballot(1, "kv-9"));
+        assertThat(new Ballot(2, "kv-2")).isGreaterThan(new Ballot(2, "kv-1"));
+        assertThat(Ballot.parse("1712.kv-2")).isEqualTo(new Ballot(1712, "kv-2"));
+        assertThat(Ballot.parse(Ballot.ZERO.toString())).isEqualTo(Ballot.ZERO);
+        assertThatThrownBy(() -> Ballot.parse("kv-2")).hasMessageContaining("looks like 1712.kv-2");
+        assertThatThrownBy(() -> Ballot.parse("x.kv-2")).hasMessageContaining("looks like 1712.kv-2");
+    }
+
+    @Test
+    void theRegisterRemembersItsLastWritesOnly() {
+        Versioned v = Versioned.ABSENT;
+        for (int i = 1; i <= Versioned.RECENT + 2; i++) v = v.next(new Ballot(i, "kv-1"), "v" + i, "op" + i);
+        assertThat(v.writes()).hasSize(Versioned.RECENT);
+        assertThat(v.writeOf("op1")).isNull();
+        assertThat(v.writeOf("op10").version()).isEqualTo(new Ballot(10, "kv-1"));
+        assertThat(v.recentSince(new Ballot(3, "kv-1"))).as("writes 3..10 are all remembered").isFalse();
+        assertThat(v.recentSince(new Ballot(4, "kv-1"))).isTrue();
+    }
+}

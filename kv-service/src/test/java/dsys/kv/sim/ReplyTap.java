@@ -1,0 +1,31 @@
+package dsys.kv.sim;
+
+import dsys.core.env.Env;
+import dsys.core.env.RequestId;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.function.BiConsumer;
+
+/**
+ * A node's Env that tells the test harness when the core answers a client request, so simulated clients react
+ * at the instant of the reply instead of polling for it; every call goes to the simulator's Env unchanged.
+ */
+final class ReplyTap {
+
+    private ReplyTap() {
+    }
+
+    static Env around(Env env, BiConsumer<RequestId, Object> replied) {
+        return (Env) Proxy.newProxyInstance(Env.class.getClassLoader(), new Class<?>[]{Env.class}, (proxy, method, args) -> {
+            Object result;
+            try {
+                result = method.invoke(env, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause(); // e.g. the simulator's crash-point unwinding, which must pass through as it is
+            }
+            if (method.getName().equals("reply")) replied.accept((RequestId) args[0], args[1]);
+            return result;
+        });
+    }
+}
