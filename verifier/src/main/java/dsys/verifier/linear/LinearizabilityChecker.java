@@ -35,7 +35,7 @@ public final class LinearizabilityChecker {
 
     /**
      * @param timeBudget   for the whole history; past it the verdict is unknown
-     * @param memoryBudget approximate bytes of memo per key; past it that key is unknown
+     * @param memoryBudget bytes of memo per key (about 50 per configuration); past it that key is unknown
      */
     public LinearizabilityChecker(Model model, Duration timeBudget, long memoryBudget) {
         this.model = model;
@@ -47,6 +47,7 @@ public final class LinearizabilityChecker {
         long start = System.nanoTime();
         long deadline = start + timeBudget.toNanos();
         Map<String, Verdict> verdicts = new LinkedHashMap<>();
+        Map<String, SearchStats> stats = new LinkedHashMap<>();
         List<Counterexample> counterexamples = new ArrayList<>();
         Verdict overall = Verdict.VALID;
         Map<String, List<Call>> byKey = history.callsByKey();
@@ -54,10 +55,11 @@ public final class LinearizabilityChecker {
             List<WglSearch.LinOp> ops = prepare(e.getValue());
             WglSearch.Outcome outcome = new WglSearch(e.getKey(), model, ops, deadline, memoryBudget).run();
             verdicts.put(e.getKey(), outcome.verdict());
+            stats.put(e.getKey(), outcome.stats());
             if (outcome.verdict() == Verdict.INVALID) counterexamples.add(outcome.counterexample());
             overall = overall.and(outcome.verdict());
         }
-        return new LinearizabilityResult(model.name(), overall, verdicts, counterexamples,
+        return new LinearizabilityResult(model.name(), overall, verdicts, stats, counterexamples,
                 history.calls().size(), System.nanoTime() - start);
     }
 
@@ -66,7 +68,7 @@ public final class LinearizabilityChecker {
         for (Call c : calls) {
             if (c.isFail() || c.isUnknown() && model.omittable(c, calls)) continue;
             Model.Transition t = model.prepare(c);
-            if (t != null) ops.add(new WglSearch.LinOp(ops.size(), c, t));
+            if (t != null) ops.add(new WglSearch.LinOp(ops.size(), c, t, model.readOnly(c)));
         }
         return ops;
     }

@@ -33,6 +33,14 @@ public interface Model {
         return false;
     }
 
+    /**
+     * True when the call, wherever it can take effect, leaves the state as it was (a read).
+     * The search then takes it as soon as it fits instead of trying every order around it.
+     */
+    default boolean readOnly(Call call) {
+        return false;
+    }
+
     default String describe(Object state) {
         return String.valueOf(state);
     }

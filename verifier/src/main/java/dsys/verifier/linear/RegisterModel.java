@@ -61,6 +61,11 @@ public final class RegisterModel implements Model {
     private static final Object NOT_A_WRITE = new Object();
 
     @Override
+    public boolean readOnly(Call call) {
+        return call.f().equals("read");
+    }
+
+    @Override
     public Transition prepare(Call call) {
         switch (call.f()) {
             case "read": {
