@@ -52,8 +52,9 @@ public final class LinearizabilityChecker {
         Verdict overall = Verdict.VALID;
         Map<String, List<Call>> byKey = history.callsByKey();
         for (Map.Entry<String, List<Call>> e : byKey.entrySet()) {
-            List<WglSearch.LinOp> ops = prepare(e.getValue());
-            WglSearch.Outcome outcome = new WglSearch(e.getKey(), model, ops, deadline, memoryBudget).run();
+            Model keyModel = model.forKey(e.getValue());
+            List<WglSearch.LinOp> ops = prepare(keyModel, e.getValue());
+            WglSearch.Outcome outcome = new WglSearch(e.getKey(), keyModel, ops, deadline, memoryBudget).run();
             verdicts.put(e.getKey(), outcome.verdict());
             stats.put(e.getKey(), outcome.stats());
             if (outcome.verdict() == Verdict.INVALID) counterexamples.add(outcome.counterexample());
@@ -63,7 +64,7 @@ public final class LinearizabilityChecker {
                 history.calls().size(), System.nanoTime() - start);
     }
 
-    private List<WglSearch.LinOp> prepare(List<Call> calls) {
+    private static List<WglSearch.LinOp> prepare(Model model, List<Call> calls) {
         List<WglSearch.LinOp> ops = new ArrayList<>(calls.size());
         for (Call c : calls) {
             if (c.isFail() || c.isUnknown() && model.omittable(c, calls)) continue;

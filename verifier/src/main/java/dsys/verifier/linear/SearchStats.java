@@ -1,5 +1,7 @@
 package dsys.verifier.linear;
 
+import java.util.Locale;
+
 /**
  * What the search of one key did: {@code steps} (calls tried), {@code configurations}
  * (distinct (linearized set, state) pairs memoized), {@code deepest} (most ops linearized at
@@ -11,6 +13,6 @@ public record SearchStats(int ops, long steps, long configurations, int deepest,
 
     @Override
     public String toString() {
-        return String.format("%,d configurations, %,d steps, deepest %,d of %,d ops", configurations, steps, deepest, ops);
+        return String.format(Locale.ROOT, "%,d configurations, %,d steps, deepest %,d of %,d ops", configurations, steps, deepest, ops);
     }
 }

@@ -16,11 +16,19 @@ import java.util.Map;
  * seen before is never explored again: from equal configurations the rest of the search is
  * identical.
  *
- * <p>Read-only calls (reads) are linearized as soon as they can be, without trying the other
- * candidates first: a read that fits the state now fits it in any order that places it later
- * (it changes nothing), and moving it forward breaks no real-time edge, since every op still
- * open returns after it was invoked. Without this, concurrent reads multiply the
- * configurations by every subset of them, which is what exhausted the old search.
+ * <p>Some calls are taken at once, without trying the other candidates ("forced"; when such
+ * a level is exhausted, so is its parent). Moving a candidate forward breaks no real-time
+ * edge, since every op still open returns after it was invoked, and it loses no
+ * linearization when:
+ * <ul>
+ * <li>it is read-only and fits the state: it changes nothing, so any order that placed it
+ *     later still replays without it there;</li>
+ * <li>the state is one only blind writes can follow ({@link Model#blindWritesOnly}) and the
+ *     call keeps it: then the call is itself a blind write to that state, and wherever an
+ *     order placed it, a blind write (or nothing) came next and erased it.</li>
+ * </ul>
+ * Without this, concurrent reads, and concurrent writes nobody reads, multiply the
+ * configurations by every subset of them.
  */
 final class WglSearch {
 
@@ -71,17 +79,17 @@ final class WglSearch {
     Outcome run() {
         int finite = (int) ops.stream().filter(o -> o.call().returnPos() != Call.NEVER).count();
         if (finite == 0) return outcome(Verdict.VALID, null);
-        int entry = EntryList.HEAD;   // HEAD: a new level, which looks for a read to take first
+        int entry = EntryList.HEAD;   // HEAD: a new level, which first looks for a call to take at once
         while (true) {
             if ((steps++ & 1023) == 0 && System.nanoTime() - deadlineNanos > 0) {
                 return outcome(Verdict.UNKNOWN, SearchStats.Exhausted.TIME);
             }
             boolean linearized;
             if (entry == EntryList.HEAD) {
-                int read = readyReadOnly();
-                entry = read < 0 ? list.first() : read;
-                if (read < 0) continue;
-                linearized = linearize(read, state, true);
+                int eager = eager();
+                entry = eager < 0 ? list.first() : eager;
+                if (eager < 0) continue;
+                linearized = linearize(eager, state, true);
             } else if (list.isCall(entry)) {
                 LinOp op = ops.get(list.op(entry));
                 Object next = op.readOnly() ? null : op.transition().apply(states.get(state));
@@ -112,12 +120,18 @@ final class WglSearch {
         }
     }
 
-    /** A read-only call among the candidates that fits the state, or -1. */
-    private int readyReadOnly() {
+    /**
+     * A candidate to take at once, or -1: a read that fits, or, in a state only blind writes
+     * can follow, a call that keeps the state as it is.
+     */
+    private int eager() {
         Object s = states.get(state);
+        boolean blind = model.blindWritesOnly(s);
         for (int e = list.first(); list.isCall(e); e = list.next(e)) {
             LinOp op = ops.get(list.op(e));
-            if (op.readOnly() && op.transition().apply(s) != null) return e;
+            if (!op.readOnly() && !blind) continue;
+            Object next = op.transition().apply(s);
+            if (next != null && (op.readOnly() || next.equals(s))) return e;
         }
         return -1;
     }
