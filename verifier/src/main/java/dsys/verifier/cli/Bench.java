@@ -1,21 +1,25 @@
 package dsys.verifier.cli;
 
+import dsys.verifier.Verdict;
 import dsys.verifier.gen.Mutations;
 import dsys.verifier.gen.RandomHistories;
 import dsys.verifier.history.History;
 import dsys.verifier.linear.LinearizabilityChecker;
 import dsys.verifier.linear.LinearizabilityResult;
 import dsys.verifier.linear.Models;
+import dsys.verifier.linear.SearchStats;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
  * {@code bench}: generates a history of a real register under random concurrency (valid by
  * construction; with {@code --stale-read} one read is made certainly stale, so invalid) and
- * times the linearizability check. Each repeat checks the same history; the first run
- * includes JIT warm-up.
+ * times the linearizability check: verdict, time, and the size of the search (configurations
+ * memoized, calls tried). Each repeat checks the same history; the first run includes JIT
+ * warm-up. An unknown verdict prints which budget ran out and how far the search got.
  */
 final class Bench {
     private Bench() {
@@ -43,12 +47,17 @@ final class Bench {
                 h.calls().size(), h.size(), keys, processes, crash, seed, a.has("--stale-read") ? ", one stale read" : "",
                 (System.nanoTime() - t0) / 1_000_000);
         LinearizabilityChecker checker = new LinearizabilityChecker(Models.byName(model),
-                Duration.ofMillis(a.number("--budget-ms", 60_000)), LinearizabilityChecker.DEFAULT_MEMORY);
+                Duration.ofMillis(a.number("--budget-ms", LinearizabilityChecker.DEFAULT_TIME.toMillis())), LinearizabilityChecker.DEFAULT_MEMORY);
         int exit = 0;
         for (int i = 1; i <= repeat; i++) {
             long start = System.nanoTime();
             LinearizabilityResult r = checker.check(h);
-            out.printf("run %d: %s in %d ms%n", i, r.verdict().label(), (System.nanoTime() - start) / 1_000_000);
+            long steps = r.stats().values().stream().mapToLong(SearchStats::steps).sum();
+            out.printf(Locale.ROOT, "run %d: %s in %d ms (%,d ops, %d key%s, %,d configurations, %,d steps)%n", i,
+                    r.verdict().label(), (System.nanoTime() - start) / 1_000_000, r.calls(), r.keys().size(),
+                    r.keys().size() == 1 ? "" : "s",
+                    r.configurations(), steps);
+            if (r.verdict() == Verdict.UNKNOWN) out.println(r);
             exit = r.verdict().exitCode();
         }
         return exit;

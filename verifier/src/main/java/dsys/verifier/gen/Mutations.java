@@ -5,6 +5,8 @@ import dsys.verifier.history.History;
 import dsys.verifier.history.Op;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,31 +26,68 @@ public final class Mutations {
      * explain it, so the result is never linearizable. Empty when no read qualifies.
      */
     public static Optional<History> staleRead(History h, SplittableRandom rnd) {
+        Map<String, KeyWrites> writesByKey = new HashMap<>();
+        for (Call w : h.calls()) {
+            if (w.isOk() && written(w) != null) writesByKey.computeIfAbsent(w.key(), k -> new KeyWrites()).writes.add(w);
+        }
+        writesByKey.values().forEach(KeyWrites::index);
         List<Call> reads = new ArrayList<>();
-        List<Object> stale = new ArrayList<>();
-        Map<String, List<Call>> writesByKey = new HashMap<>();
-        for (Call w : h.calls()) if (w.isOk() && written(w) != null) writesByKey.computeIfAbsent(w.key(), k -> new ArrayList<>()).add(w);
+        List<Integer> overwritten = new ArrayList<>();
         for (Call r : h.calls()) {
-            if (!r.isOk() || !r.f().equals("read")) continue;
-            List<Call> writes = writesByKey.getOrDefault(r.key(), List.of());
-            // Latest invocation of an ok write that finished before r began: anything that
-            // finished before it was certainly overwritten before r.
-            int latest = -1;
-            for (Call w : writes) if (w.precedes(r)) latest = Math.max(latest, w.invokePos());
-            if (latest < 0) continue;
-            List<Object> candidates = new ArrayList<>();
-            if (r.output() != null) candidates.add(null);
-            for (Call older : writes) {
-                if (older.returnPos() < latest && !Objects.equals(written(older), r.output())) candidates.add(written(older));
-            }
-            if (!candidates.isEmpty()) {
+            if (!r.isOk() || !r.f().equals("read") || !writesByKey.containsKey(r.key())) continue;
+            int older = writesByKey.get(r.key()).overwrittenBefore(r);
+            if (older >= 0 && !staleValues(writesByKey.get(r.key()), older, r, true).isEmpty()) {
                 reads.add(r);
-                stale.add(candidates.get(rnd.nextInt(candidates.size())));
+                overwritten.add(older);
             }
         }
         if (reads.isEmpty()) return Optional.empty();
         int i = rnd.nextInt(reads.size());
-        return Optional.of(withReadValue(h, reads.get(i), stale.get(i)));
+        List<Object> candidates = staleValues(writesByKey.get(reads.get(i).key()), overwritten.get(i), reads.get(i), false);
+        return Optional.of(withReadValue(h, reads.get(i), candidates.get(rnd.nextInt(candidates.size()))));
+    }
+
+    /** The ok writes of one key by return position, and the latest invocation among each prefix. */
+    private static final class KeyWrites {
+        final List<Call> writes = new ArrayList<>();
+        int[] returns;
+        int[] latestInvoke;
+
+        void index() {
+            writes.sort(Comparator.comparingInt(Call::returnPos));
+            returns = writes.stream().mapToInt(Call::returnPos).toArray();
+            latestInvoke = new int[writes.size()];
+            for (int j = 0; j < writes.size(); j++) {
+                latestInvoke[j] = Math.max(j == 0 ? -1 : latestInvoke[j - 1], writes.get(j).invokePos());
+            }
+        }
+
+        /**
+         * How many writes (a prefix of {@link #writes}) were certainly overwritten before
+         * {@code r} began; -1 when no write had even finished (then null is not stale either).
+         */
+        int overwrittenBefore(Call r) {
+            int before = returnedBefore(r.invokePos());
+            // The latest invocation of an ok write that finished before r began: anything that
+            // finished before it was certainly overwritten before r.
+            return before == 0 ? -1 : returnedBefore(latestInvoke[before - 1]);
+        }
+
+        private int returnedBefore(int pos) {
+            int at = Arrays.binarySearch(returns, pos);
+            return at >= 0 ? at : -at - 1;   // return positions are distinct lines
+        }
+    }
+
+    /** Values r could not have read: null (if it read a value), those of the first {@code older} writes. */
+    private static List<Object> staleValues(KeyWrites k, int older, Call r, boolean firstOnly) {
+        List<Object> values = new ArrayList<>();
+        if (r.output() != null) values.add(null);
+        for (int j = 0; j < older && !(firstOnly && !values.isEmpty()); j++) {
+            Object v = written(k.writes.get(j));
+            if (!Objects.equals(v, r.output())) values.add(v);
+        }
+        return values;
     }
 
     /** One ok read returns a random value written to its key, or null: may or may not be linearizable. */

@@ -35,7 +35,7 @@ public final class LinearizabilityChecker {
 
     /**
      * @param timeBudget   for the whole history; past it the verdict is unknown
-     * @param memoryBudget approximate bytes of memo per key; past it that key is unknown
+     * @param memoryBudget bytes of memo per key (about 50 per configuration); past it that key is unknown
      */
     public LinearizabilityChecker(Model model, Duration timeBudget, long memoryBudget) {
         this.model = model;
@@ -47,26 +47,29 @@ public final class LinearizabilityChecker {
         long start = System.nanoTime();
         long deadline = start + timeBudget.toNanos();
         Map<String, Verdict> verdicts = new LinkedHashMap<>();
+        Map<String, SearchStats> stats = new LinkedHashMap<>();
         List<Counterexample> counterexamples = new ArrayList<>();
         Verdict overall = Verdict.VALID;
         Map<String, List<Call>> byKey = history.callsByKey();
         for (Map.Entry<String, List<Call>> e : byKey.entrySet()) {
-            List<WglSearch.LinOp> ops = prepare(e.getValue());
-            WglSearch.Outcome outcome = new WglSearch(e.getKey(), model, ops, deadline, memoryBudget).run();
+            Model keyModel = model.forKey(e.getValue());
+            List<WglSearch.LinOp> ops = prepare(keyModel, e.getValue());
+            WglSearch.Outcome outcome = new WglSearch(e.getKey(), keyModel, ops, deadline, memoryBudget).run();
             verdicts.put(e.getKey(), outcome.verdict());
+            stats.put(e.getKey(), outcome.stats());
             if (outcome.verdict() == Verdict.INVALID) counterexamples.add(outcome.counterexample());
             overall = overall.and(outcome.verdict());
         }
-        return new LinearizabilityResult(model.name(), overall, verdicts, counterexamples,
+        return new LinearizabilityResult(model.name(), overall, verdicts, stats, counterexamples,
                 history.calls().size(), System.nanoTime() - start);
     }
 
-    private List<WglSearch.LinOp> prepare(List<Call> calls) {
+    private static List<WglSearch.LinOp> prepare(Model model, List<Call> calls) {
         List<WglSearch.LinOp> ops = new ArrayList<>(calls.size());
         for (Call c : calls) {
             if (c.isFail() || c.isUnknown() && model.omittable(c, calls)) continue;
             Model.Transition t = model.prepare(c);
-            if (t != null) ops.add(new WglSearch.LinOp(ops.size(), c, t));
+            if (t != null) ops.add(new WglSearch.LinOp(ops.size(), c, t, model.readOnly(c)));
         }
         return ops;
     }

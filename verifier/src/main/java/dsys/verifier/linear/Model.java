@@ -33,6 +33,31 @@ public interface Model {
         return false;
     }
 
+    /**
+     * This model specialised to one key's calls (for instance knowing which values anyone
+     * ever observes). The checker calls it once per key, before {@link #prepare}.
+     */
+    default Model forKey(List<Call> keyCalls) {
+        return this;
+    }
+
+    /**
+     * True when the call, wherever it can take effect, leaves the state as it was (a read).
+     * The search then takes it as soon as it fits instead of trying every order around it.
+     */
+    default boolean readOnly(Call call) {
+        return false;
+    }
+
+    /**
+     * True when every call that can take effect in this state sets the state regardless of
+     * what it was (a blind write): nothing can observe the state. A call that keeps such a
+     * state as it is can then be taken at once, like a read.
+     */
+    default boolean blindWritesOnly(Object state) {
+        return false;
+    }
+
     default String describe(Object state) {
         return String.valueOf(state);
     }

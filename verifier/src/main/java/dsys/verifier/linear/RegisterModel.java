@@ -2,30 +2,42 @@ package dsys.verifier.linear;
 
 import dsys.verifier.history.Call;
 
+import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
+import java.util.Set;
 
 /**
  * A read/write register, optionally with compare-and-set. Initial value null.
  * read: ok value = the value read. write: value = the value written.
  * cas: value = [expected, new]; ok means it swapped, fail means it did not.
+ *
+ * <p>Specialised to a key ({@link #forKey}), a write of a value that no read returns and no
+ * cas expects leads to the one state {@link Unseen#UNSEEN}: which such value the register
+ * holds cannot matter, since only another write can follow. Concurrent unobserved writes
+ * then reach the same configurations in whatever order they are taken.
  */
 public final class RegisterModel implements Model {
     /** Stands for the value null, since states may not be null. */
     enum Nil { NIL; @Override public String toString() { return "null"; } }
 
-    private final boolean cas;
+    /** Any value nobody observes. */
+    enum Unseen { UNSEEN; @Override public String toString() { return "a value no read returns"; } }
 
-    private RegisterModel(boolean cas) {
+    private final boolean cas;
+    /** Values some read returned or some cas expected (wrapped); null when not specialised to a key. */
+    private final Set<Object> observed;
+
+    private RegisterModel(boolean cas, Set<Object> observed) {
         this.cas = cas;
+        this.observed = observed;
     }
 
     public static RegisterModel register() {
-        return new RegisterModel(false);
+        return new RegisterModel(false, null);
     }
 
     public static RegisterModel casRegister() {
-        return new RegisterModel(true);
+        return new RegisterModel(true, null);
     }
 
     @Override
@@ -42,23 +54,44 @@ public final class RegisterModel implements Model {
         return v == null ? Nil.NIL : v;
     }
 
+    @Override
+    public RegisterModel forKey(List<Call> keyCalls) {
+        return new RegisterModel(cas, observed(keyCalls));
+    }
+
+    private static Set<Object> observed(List<Call> keyCalls) {
+        Set<Object> seen = new HashSet<>();
+        for (Call c : keyCalls) {
+            if (c.f().equals("read") && c.isOk()) seen.add(wrap(c.output()));
+            if (c.f().equals("cas") && !c.isFail() && c.input() instanceof List<?> l && l.size() == 2) seen.add(wrap(l.get(0)));
+        }
+        return seen;
+    }
+
     /** An unknown write (or cas) of a value no read returned and no cas expected can only have hidden itself. */
     @Override
     public boolean omittable(Call unknown, List<Call> keyCalls) {
-        Object written = unknown.f().equals("write") ? unknown.input()
-                : unknown.f().equals("cas") && unknown.input() instanceof List<?> l && l.size() == 2 ? l.get(1) : NOT_A_WRITE;
-        if (written == NOT_A_WRITE) return false;
-        for (Call c : keyCalls) {
-            if (c.f().equals("read") && c.isOk() && Objects.equals(c.output(), written)) return false;
-            if (c.f().equals("cas") && !c.isFail() && c.input() instanceof List<?> l && l.size() == 2
-                    && Objects.equals(l.get(0), written)) {
-                return false;
-            }
-        }
-        return true;
+        Object written = written(unknown);
+        return written != null && !(observed != null ? observed : observed(keyCalls)).contains(written);
     }
 
-    private static final Object NOT_A_WRITE = new Object();
+    /** The value a write or cas puts in the register, wrapped; null for other calls. */
+    private static Object written(Call c) {
+        if (c.f().equals("write")) return wrap(c.input());
+        if (c.f().equals("cas") && c.input() instanceof List<?> l && l.size() == 2) return wrap(l.get(1));
+        return null;
+    }
+
+    @Override
+    public boolean readOnly(Call call) {
+        return call.f().equals("read");
+    }
+
+    @Override
+    public boolean blindWritesOnly(Object state) {
+        // Reads and cas need a value someone observed; UNSEEN is none.
+        return state == Unseen.UNSEEN;
+    }
 
     @Override
     public Transition prepare(Call call) {
@@ -69,7 +102,7 @@ public final class RegisterModel implements Model {
                 return s -> s.equals(read) ? s : null;
             }
             case "write": {
-                Object written = wrap(call.input());
+                Object written = stored(wrap(call.input()));
                 return s -> written;
             }
             case "cas": {
@@ -78,7 +111,7 @@ public final class RegisterModel implements Model {
                     throw new ModelException(call, false, "value", "cas expects [expected, new], got " + call.input());
                 }
                 Object expected = wrap(l.get(0));
-                Object next = wrap(l.get(1));
+                Object next = stored(wrap(l.get(1)));
                 // An unknown cas that finds a mismatch changes nothing: same as leaving it out.
                 return s -> s.equals(expected) ? next : null;
             }
@@ -87,5 +120,9 @@ public final class RegisterModel implements Model {
         }
         throw new ModelException(call, false, "f", name() + " expects " + (cas ? "read, write or cas" : "read or write")
                 + ", got \"" + call.f() + "\"");
+    }
+
+    private Object stored(Object value) {
+        return observed == null || observed.contains(value) ? value : Unseen.UNSEEN;
     }
 }

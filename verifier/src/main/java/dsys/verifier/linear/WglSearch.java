@@ -4,62 +4,60 @@ import dsys.verifier.Verdict;
 import dsys.verifier.history.Call;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Map;
 
 /**
- * Wing–Gong search with Lowe's memoization, over one key. The history is a linked list of
- * call and return entries in real-time order. Scanning from the head, a call may be
- * linearized if the model accepts it; linearizing lifts both its entries out of the list.
- * Reaching a return means the op it belongs to can no longer be postponed, so the search
- * backtracks. A (linearized set, state) pair seen before is never explored again: from
- * equal configurations the remaining search is identical. Calls with unknown outcome have
- * no return entry: they may take effect anywhere after their call, or never.
+ * Wing–Gong search with Lowe's just-in-time linearization and memo, over one key, as a loop
+ * (no recursion: 10,000 ops deep is fine). Scanning the {@link EntryList} from its head, a
+ * call may be linearized if the model accepts it; reaching a return entry means that op can
+ * no longer be postponed, so the search backtracks. A (linearized set, state) configuration
+ * seen before is never explored again: from equal configurations the rest of the search is
+ * identical.
+ *
+ * <p>Some calls are taken at once, without trying the other candidates ("forced"; when such
+ * a level is exhausted, so is its parent). Moving a candidate forward breaks no real-time
+ * edge, since every op still open returns after it was invoked, and it loses no
+ * linearization when:
+ * <ul>
+ * <li>it is read-only and fits the state: it changes nothing, so any order that placed it
+ *     later still replays without it there;</li>
+ * <li>the state is one only blind writes can follow ({@link Model#blindWritesOnly}) and the
+ *     call keeps it: then the call is itself a blind write to that state, and wherever an
+ *     order placed it, a blind write (or nothing) came next and erased it.</li>
+ * </ul>
+ * Without this, concurrent reads, and concurrent writes nobody reads, multiply the
+ * configurations by every subset of them.
  */
 final class WglSearch {
 
-    record LinOp(int id, Call call, Model.Transition transition) {
+    /** A call of this key; {@code id} is its rank in invocation order. */
+    record LinOp(int id, Call call, Model.Transition transition, boolean readOnly) {
     }
 
-    record Outcome(Verdict verdict, Counterexample counterexample, long steps, int memoized) {
+    record Outcome(Verdict verdict, Counterexample counterexample, SearchStats stats) {
     }
 
-    private static final class Entry {
-        final LinOp op;
-        final boolean isCall;
-        Entry match;
-        Entry prev;
-        Entry next;
-
-        Entry(LinOp op, boolean isCall) {
-            this.op = op;
-            this.isCall = isCall;
-        }
-    }
-
-    /** Memo key; {@code hash} is a Zobrist hash of {@code bits}, kept incrementally. */
-    private record Config(long[] bits, long hash, Object state) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Config c && c.hash == hash && c.state.equals(state) && Arrays.equals(c.bits, bits);
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode(hash) * 31 + state.hashCode();
-        }
-    }
-
-    private static final int TAIL = 4;
+    private static final int TAIL_SHOWN = 4;
 
     private final String key;
     private final Model model;
     private final List<LinOp> ops;
     private final long deadlineNanos;
     private final long maxBytes;
+    private final EntryList list;
+    private final LinearizedSet set;
+    private final Memo memo;
+    private final Map<Object, Integer> stateIds = new HashMap<>();
+    private final List<Object> states = new ArrayList<>();
+    private final int[] stackEntry;
+    private final int[] stackState;
+    private final boolean[] stackForced;
+    private int depth;
+    private int state;
+    private int linearizedFinite;
+    private long steps;
     private Counterexample best;
     private int bestDepth = -1;
 
@@ -69,128 +67,125 @@ final class WglSearch {
         this.ops = ops;
         this.deadlineNanos = deadlineNanos;
         this.maxBytes = maxBytes;
+        list = new EntryList(ops);
+        set = new LinearizedSet(ops.size());
+        memo = new Memo(set.words.length);
+        stackEntry = new int[ops.size()];
+        stackState = new int[ops.size()];
+        stackForced = new boolean[ops.size()];
+        state = stateId(model.init());
     }
 
     Outcome run() {
-        int n = ops.size();
-        Entry head = link();
-        int finite = 0;
-        for (LinOp op : ops) if (op.call().returnPos() != Call.NEVER) finite++;
-        if (finite == 0) return new Outcome(Verdict.VALID, null, 0, 0);
-
-        long[] zobrist = new SplittableRandom(n).longs(n).toArray();
-        long[] bits = new long[(n + 63) >>> 6];
-        long hash = 0;
-        long bytesPerEntry = bits.length * 8L + 96;
-        HashSet<Config> memo = new HashSet<>();
-        Entry[] stackEntry = new Entry[n];
-        Object[] stackState = new Object[n];
-        int depth = 0;
-        int linearizedFinite = 0;
-        Object state = model.init();
-        Entry entry = head.next;
-        long steps = 0;
-
+        int finite = (int) ops.stream().filter(o -> o.call().returnPos() != Call.NEVER).count();
+        if (finite == 0) return outcome(Verdict.VALID, null);
+        int entry = EntryList.HEAD;   // HEAD: a new level, which first looks for a call to take at once
         while (true) {
-            if ((++steps & 1023) == 0
-                    && (System.nanoTime() - deadlineNanos > 0 || memo.size() * bytesPerEntry > maxBytes)) {
-                return new Outcome(Verdict.UNKNOWN, best, steps, memo.size());
+            if ((steps++ & 1023) == 0 && System.nanoTime() - deadlineNanos > 0) {
+                return outcome(Verdict.UNKNOWN, SearchStats.Exhausted.TIME);
             }
-            if (entry != null && entry.isCall) {
-                Object next = entry.op.transition().apply(state);
-                if (next != null) {
-                    int id = entry.op.id();
-                    bits[id >>> 6] ^= 1L << id;
-                    hash ^= zobrist[id];
-                    if (memo.add(new Config(bits.clone(), hash, next))) {
-                        stackEntry[depth] = entry;
-                        stackState[depth++] = state;
-                        state = next;
-                        lift(entry);
-                        if (entry.match != null && ++linearizedFinite == finite) {
-                            return new Outcome(Verdict.VALID, null, steps, memo.size());
-                        }
-                        entry = head.next;
-                        continue;
-                    }
-                    bits[id >>> 6] ^= 1L << id;
-                    hash ^= zobrist[id];
+            boolean linearized;
+            if (entry == EntryList.HEAD) {
+                int eager = eager();
+                entry = eager < 0 ? list.first() : eager;
+                if (eager < 0) continue;
+                linearized = linearize(eager, state, true);
+            } else if (list.isCall(entry)) {
+                LinOp op = ops.get(list.op(entry));
+                Object next = op.readOnly() ? null : op.transition().apply(states.get(state));
+                if (next == null || !linearize(entry, stateId(next), false)) {
+                    entry = list.next(entry);
+                    continue;
                 }
-                entry = entry.next;
+                linearized = true;
             } else {
-                if (depth > bestDepth) record(head, entry, state, stackEntry, depth);
-                if (depth == 0) return new Outcome(Verdict.INVALID, best, steps, memo.size());
-                entry = stackEntry[--depth];
-                state = stackState[depth];
-                stackState[depth] = null;
-                int id = entry.op.id();
-                bits[id >>> 6] ^= 1L << id;
-                hash ^= zobrist[id];
-                unlift(entry);
-                if (entry.match != null) linearizedFinite--;
-                entry = entry.next;
+                // A return entry (the tail cannot come first: an open finite op's return precedes it).
+                if (depth > bestDepth) record(entry);
+                linearized = false;
             }
-        }
-    }
-
-    private Entry link() {
-        List<Entry> entries = new ArrayList<>(ops.size() * 2);
-        List<Integer> positions = new ArrayList<>(ops.size() * 2);
-        for (LinOp op : ops) {
-            Entry call = new Entry(op, true);
-            entries.add(call);
-            positions.add(op.call().invokePos());
-            if (op.call().returnPos() != Call.NEVER) {
-                Entry ret = new Entry(op, false);
-                call.match = ret;
-                ret.match = call;
-                entries.add(ret);
-                positions.add(op.call().returnPos());
+            if (linearized) {
+                if (memo.bytes() > maxBytes || memo.full()) return outcome(Verdict.UNKNOWN, SearchStats.Exhausted.MEMORY);
+                if (linearizedFinite == finite) return outcome(Verdict.VALID, null);
+                entry = EntryList.HEAD;
+                continue;
             }
-        }
-        Integer[] order = new Integer[entries.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        Arrays.sort(order, Comparator.comparingInt(positions::get));
-        Entry head = new Entry(null, false);
-        Entry last = head;
-        for (Integer i : order) {
-            Entry e = entries.get(i);
-            last.next = e;
-            e.prev = last;
-            last = e;
-        }
-        return head;
-    }
-
-    private static void lift(Entry call) {
-        call.prev.next = call.next;
-        if (call.next != null) call.next.prev = call.prev;
-        Entry ret = call.match;
-        if (ret != null) {
-            ret.prev.next = ret.next;
-            if (ret.next != null) ret.next.prev = ret.prev;
+            // This level is exhausted: undo to the latest level that still has candidates to try.
+            boolean forced;
+            do {
+                if (depth == 0) return outcome(Verdict.INVALID, null);
+                forced = stackForced[depth - 1];
+                entry = undo();
+            } while (forced);
+            entry = list.next(entry);
         }
     }
 
-    private static void unlift(Entry call) {
-        Entry ret = call.match;
-        if (ret != null) {
-            ret.prev.next = ret;
-            if (ret.next != null) ret.next.prev = ret;
+    /**
+     * A candidate to take at once, or -1: a read that fits, or, in a state only blind writes
+     * can follow, a call that keeps the state as it is.
+     */
+    private int eager() {
+        Object s = states.get(state);
+        boolean blind = model.blindWritesOnly(s);
+        for (int e = list.first(); list.isCall(e); e = list.next(e)) {
+            LinOp op = ops.get(list.op(e));
+            if (!op.readOnly() && !blind) continue;
+            Object next = op.transition().apply(s);
+            if (next != null && (op.readOnly() || next.equals(s))) return e;
         }
-        call.prev.next = call;
-        if (call.next != null) call.next.prev = call;
+        return -1;
     }
 
-    private void record(Entry head, Entry blockedAt, Object state, Entry[] stack, int depth) {
+    /** Linearizes the call unless the configuration it leads to was explored already. */
+    private boolean linearize(int entry, int next, boolean forced) {
+        int id = list.op(entry);
+        set.add(id);
+        if (!memo.add(set, next)) {
+            set.remove(id);
+            return false;
+        }
+        stackEntry[depth] = entry;
+        stackState[depth] = state;
+        stackForced[depth++] = forced;
+        state = next;
+        list.lift(entry);
+        if (list.hasReturn(entry)) linearizedFinite++;
+        return true;
+    }
+
+    /** Undoes the last linearization; returns its call entry, back in the list. */
+    private int undo() {
+        int entry = stackEntry[--depth];
+        state = stackState[depth];
+        set.remove(list.op(entry));
+        list.unlift(entry);
+        if (list.hasReturn(entry)) linearizedFinite--;
+        return entry;
+    }
+
+    private int stateId(Object s) {
+        Integer id = stateIds.get(s);
+        if (id != null) return id;
+        stateIds.put(s, states.size());
+        states.add(s);
+        return states.size() - 1;
+    }
+
+    private Outcome outcome(Verdict verdict, SearchStats.Exhausted exhausted) {
+        SearchStats stats = new SearchStats(ops.size(), steps, memo.size(), Math.max(bestDepth, depth), exhausted);
+        return new Outcome(verdict, verdict == Verdict.VALID ? null : best, stats);
+    }
+
+    /** Where the search got deepest: the last ops linearized, the state, and the calls that could not go next. */
+    private void record(int blockedAt) {
         bestDepth = depth;
         List<Call> candidates = new ArrayList<>();
-        for (Entry e = head.next; e != blockedAt; e = e.next) {
-            if (e.isCall) candidates.add(e.op.call());
+        for (int e = list.first(); e != blockedAt; e = list.next(e)) {
+            if (list.isCall(e)) candidates.add(ops.get(list.op(e)).call());
         }
         List<Call> tail = new ArrayList<>();
-        for (int i = Math.max(0, depth - TAIL); i < depth; i++) tail.add(stack[i].op.call());
-        Call blocking = blockedAt == null ? null : blockedAt.op.call();
-        best = new Counterexample(key, model.describe(state), depth, tail, blocking, candidates);
+        for (int i = Math.max(0, depth - TAIL_SHOWN); i < depth; i++) tail.add(ops.get(list.op(stackEntry[i])).call());
+        Call blocking = blockedAt == EntryList.TAIL ? null : ops.get(list.op(blockedAt)).call();
+        best = new Counterexample(key, model.describe(states.get(state)), depth, tail, blocking, candidates);
     }
 }

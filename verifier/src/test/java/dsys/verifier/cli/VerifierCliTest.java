@@ -143,6 +143,6 @@ class VerifierCliTest {
         assertThat(run("help")).isZero();
         assertThat(out).contains("check MODEL FILE");
         assertThat(run("bench", "--ops", "200", "--keys", "2", "--processes", "3")).isZero();
-        assertThat(out).contains("generated 200 ops", "run 1: valid");
+        assertThat(out).contains("generated 200 ops", "run 1: valid in", "(200 ops, 2 keys, ", " configurations, ");
     }
 }

@@ -282,8 +282,10 @@ class LinearizabilityCheckerTest {
         History h = RandomHistories.register(7, 4000, 1, 30, 0.0);
         LinearizabilityResult r = new LinearizabilityChecker(RegisterModel.register(), Duration.ZERO, 1L << 30).check(h);
         assertThat(r.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(r.toString()).contains("key k0: unknown, time budget exhausted after", "configurations", "of 4,000 ops");
         LinearizabilityResult small = new LinearizabilityChecker(RegisterModel.register(), Duration.ofMinutes(1), 0).check(h);
         assertThat(small.verdict()).as("memory budget").isEqualTo(Verdict.UNKNOWN);
+        assertThat(small.toString()).contains("memory budget exhausted");
     }
 
     @Test
