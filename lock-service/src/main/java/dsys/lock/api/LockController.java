@@ -79,13 +79,16 @@ public class LockController {
         return host.call(new LockRequests.SwitchAlgorithm(b.algorithm()), Duration.ofSeconds(10), AlgorithmSet.class);
     }
 
-    /** This node's own view: epoch, algorithm, coordinator, members, grace left, its holds and tallies. */
-    @GetMapping("/status")
+    /**
+     * This node's own view: epoch, algorithm, coordinator, members, grace left, its holds and tallies. Fixed routes
+     * live under the reserved "_" prefix so that no lock name is shadowed (a lock may be called "status").
+     */
+    @GetMapping("/_status")
     public dsys.lock.node.LockNodeCore.NodeView status() {
         return host.view();
     }
 
-    @GetMapping("/stats")
+    @GetMapping("/_stats")
     public CompletableFuture<StatsView> stats() {
         return host.call(new LockRequests.Stats(), QUICK, StatsView.class);
     }

@@ -44,7 +44,7 @@ final class ClusterView {
     // ---- a lock's state -----------------------------------------------------------------------------------------
 
     void inspect(RequestId request, String name) {
-        Rejection bad = Validation.name("lock name", name);
+        Rejection bad = Validation.lockName(name);
         if (bad != null) {
             env.reply(request, bad);
             return;

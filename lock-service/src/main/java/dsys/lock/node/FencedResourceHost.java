@@ -39,7 +39,7 @@ final class FencedResourceHost {
     }
 
     void write(RequestId request, LockRequests.FencedWrite f) {
-        Rejection bad = Validation.name("lock name", f.name());
+        Rejection bad = Validation.lockName(f.name());
         if (bad == null && f.value() == null) bad = Rejection.badRequest("value is required");
         if (bad != null) env.reply(request, bad);
         else if (host().equals(env.self())) env.reply(request, write(f.name(), f.fencingToken(), f.value()));

@@ -100,8 +100,19 @@ class LiveClusterTest {
                 .isEqualTo(401);
         assertThat(cluster.admin(n, "PUT", "/api/locks/algorithm", Map.of("algorithm", "paxos")).status())
                 .isEqualTo(400);
-        JsonNode stats = cluster.get(n, "/api/locks/stats").body();
+        JsonNode stats = cluster.get(n, "/api/locks/_stats").body();
         assertThat(stats.get("algorithms").size()).isEqualTo(3);
+        assertThat(cluster.get(n, "/api/locks/_status").body().get("node").asText()).isEqualTo(n);
+        // no lock name is shadowed by a fixed route: "stats" and "status" are locks like any other
+        for (String name : List.of("stats", "status")) {
+            LiveCluster.Reply held = cluster.post(n, "/api/locks/" + name + "/acquire", Map.of("owner", "bob", "leaseMs", 2000));
+            assertThat(held.status()).as(held.body().toString()).isEqualTo(200);
+            assertThat(cluster.get(n, "/api/locks/" + name).body().get("holder").asText()).isEqualTo("bob");
+            assertThat(cluster.post(n, "/api/locks/" + name + "/release", Map.of("owner", "bob",
+                    "fencingToken", held.body().get("fencingToken").asLong())).status()).isEqualTo(200);
+        }
+        assertThat(cluster.post(n, "/api/locks/_mine/acquire", Map.of("owner", "bob", "leaseMs", 100)).status())
+                .isEqualTo(400);
         assertThat(stats.get("algorithms").get(0).get("notes").get("messagesPerEntryExit").asText()).isEqualTo("3");
     }
 
