@@ -20,6 +20,7 @@ import dsys.lock.quorum.EpochInfo;
 import dsys.lock.quorum.EpochManager;
 import dsys.lock.quorum.QuorumMessages.Commit;
 import dsys.lock.stats.LockStats;
+import dsys.lock.stats.StatsStore;
 
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +49,9 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     record Tick() {
     }
 
+    /** Tallies are saved every this many heartbeats (1 s live), when they changed: see {@link StatsStore}. */
+    static final int STATS_SAVE_TICKS = 5;
+
     private final Env env;
     private final LockConfig config;
     private final AlgorithmFactory algorithms;
@@ -57,6 +61,8 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     private HoldTable holds;
     private Waiters waiters;
     private final LockStats stats = new LockStats();
+    private StatsStore statsStore;
+    private long ticks;
     private Election election;
     private MutexAlgorithm algorithm;
     private Supervisor supervisor;
@@ -93,6 +99,9 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
         holds = new HoldTable(env.storage());
         holds.restore(now);
         waiters = new Waiters();
+        // a crash loses at most the ticks since the last save, plus the tick that was due
+        statsStore = new StatsStore(env.storage(), (STATS_SAVE_TICKS + 1) * config.heartbeatMs());
+        statsStore.load(stats, env.clock().millis());
         acting = new ActingNode(this, env, config, holds, waiters, stats, boot);
         epochs = new EpochManager(env, this, connectivity, config.graceMs(), config.collectMs(),
                 config.proposeTimeoutMs(), config.rho());
@@ -187,6 +196,9 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
             else supervisor.switchTo(request, s.algorithm());
         } else if (body instanceof LockRequests.Stats) {
             cluster.stats(request);
+        } else if (body instanceof LockRequests.SaveStats) {
+            statsStore.save(stats, true);
+            env.reply(request, "saved");
         } else if (body instanceof LockRequests.FencedWrite f) {
             fencedHost.write(request, f);
         } else if (body instanceof LockRequests.FencedRead f) {
@@ -244,6 +256,7 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     public void onTimer(Object timer) {
         if (timer instanceof Tick) {
             holds.flush();
+            if (++ticks % STATS_SAVE_TICKS == 0) statsStore.saveIfChanged(stats);
             epochs.heartbeat();
             supervisor.tick();
             if (algorithm != null) algorithm.tick();
@@ -311,7 +324,7 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
 
     /** Resets this node's tallies (benchmarks and table tests measure from a clean slate). */
     public void resetStats() {
-        stats.reset();
+        stats.reset(env.clock().millis());
     }
 
     public record NodeView(String node, long epoch, String algorithm, String coordinator, List<String> members,

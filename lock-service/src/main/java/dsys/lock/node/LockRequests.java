@@ -24,6 +24,10 @@ public final class LockRequests {
     public record Stats() {
     }
 
+    /** Before a graceful stop: the tallies are saved, marked complete. */
+    public record SaveStats() {
+    }
+
     public record FencedWrite(String name, long fencingToken, String value) {
     }
 

@@ -8,6 +8,7 @@ import dsys.lock.node.LockReplies.Released;
 import dsys.lock.node.LockReplies.Renewed;
 import dsys.lock.node.LockReplies.Waiting;
 import dsys.lock.stats.Counters;
+import dsys.lock.stats.Counting;
 
 import java.util.List;
 import java.util.Map;
@@ -38,7 +39,8 @@ public final class NodeMessages {
     public record StatsQuery(String qid) implements Message {
     }
 
-    public record StatsReport(String qid, Map<String, Counters> counters, long background) implements Message {
+    public record StatsReport(String qid, Map<String, Counters> counters, long background, Counting counting)
+            implements Message {
     }
 
     public record FencedWriteCall(String qid, String name, long token, String value) implements Message {
