@@ -3,6 +3,7 @@ package dsys.lock.node;
 import dsys.core.env.Env;
 import dsys.core.env.Rejection;
 import dsys.core.env.RequestId;
+import dsys.lock.fenced.IssuedTokens;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldTable;
 import dsys.lock.node.LockReplies.Granted;
@@ -34,18 +35,20 @@ final class ActingNode {
     private final Env env;
     private final LockConfig config;
     private final HoldTable holds;
+    private final IssuedTokens issued;
     private final Waiters waiters;
     private final LockStats stats;
     private final String boot;
     private long seq;
 
     /** {@code boot} differs for every start of the node, so waiter keys never repeat across crashes. */
-    ActingNode(LockNodeCore node, Env env, LockConfig config, HoldTable holds, Waiters waiters, LockStats stats,
-               String boot) {
+    ActingNode(LockNodeCore node, Env env, LockConfig config, HoldTable holds, IssuedTokens issued, Waiters waiters,
+               LockStats stats, String boot) {
         this.node = node;
         this.env = env;
         this.config = config;
         this.holds = holds;
+        this.issued = issued;
         this.waiters = waiters;
         this.stats = stats;
         this.boot = boot;
@@ -95,6 +98,7 @@ final class ActingNode {
         EpochInfo e = node.epoch();
         Hold h = new Hold(w.name(), w.owner(), token, w.leaseMs(), e.number(), e.algorithm(), now, expires, false);
         holds.put(h);
+        issued.granted(h.name(), token);   // same step, same fsync: what the fenced resource verifies tokens by
         armExpiry(h);
         long waitedMs = (now - w.arrivedNanos()) / 1_000_000L;
         Messages m = Messages.of(cost);

@@ -10,6 +10,7 @@ import dsys.core.node.NodeId;
 import dsys.lock.election.Election;
 import dsys.lock.election.Leadership;
 import dsys.lock.fenced.FencedResource;
+import dsys.lock.fenced.IssuedTokens;
 import dsys.lock.lease.Fencing;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldInfo;
@@ -70,7 +71,7 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     private Gathers gathers;
     private HolderRouting routing;
     private ClusterView cluster;
-    private FencedResourceHost fencedHost;
+    private FencedQuorum fenced;
     private AlgorithmContext context;
     private boolean recovered;
 
@@ -102,7 +103,8 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
         // a crash loses at most the ticks since the last save, plus the tick that was due
         statsStore = new StatsStore(env.storage(), (STATS_SAVE_TICKS + 1) * config.heartbeatMs());
         statsStore.load(stats, env.clock().millis());
-        acting = new ActingNode(this, env, config, holds, waiters, stats, boot);
+        IssuedTokens issued = new IssuedTokens(env.storage());
+        acting = new ActingNode(this, env, config, holds, issued, waiters, stats, boot);
         epochs = new EpochManager(env, this, connectivity, config.graceMs(), config.collectMs(),
                 config.proposeTimeoutMs(), config.rho());
         epochs.load(config.defaultAlgorithm());
@@ -116,7 +118,7 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
         Gathers.Patience oneNode = new Gathers.Patience(Duration.ofMillis(2 * config.gatherTimeoutMs()), 1);
         routing = new HolderRouting(env, acting, this, gathers, oneNode);
         cluster = new ClusterView(env, this, gathers, patience);
-        fencedHost = new FencedResourceHost(env, this, new FencedResource(env.storage()), gathers, oneNode);
+        fenced = new FencedQuorum(env, this, new FencedResource(env.storage()), issued, gathers, oneNode);
         algorithm = null;
         if (!epochs.inLimbo()) startAlgorithm(epochs.lastCommit());
         env.emit("lock.boot", Map.of("epoch", epochs.current().number(), "recovered", recovered,
@@ -200,9 +202,9 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
             statsStore.save(stats, true);
             env.reply(request, "saved");
         } else if (body instanceof LockRequests.FencedWrite f) {
-            fencedHost.write(request, f);
+            fenced.write(request, f);
         } else if (body instanceof LockRequests.FencedRead f) {
-            fencedHost.read(request, f.name());
+            fenced.read(request, f.name());
         } else {
             env.reply(request, Rejection.badRequest("unknown request " + body));
         }
@@ -245,8 +247,8 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
             routing.onMessage(from, m);
         } else if (cluster.handles(m)) {
             cluster.onMessage(from, m);
-        } else if (fencedHost.handles(m)) {
-            fencedHost.onMessage(from, m);
+        } else if (fenced.handles(m)) {
+            fenced.onMessage(from, m);
         } else if (algorithm != null && algorithm.handles(m)) {
             algorithm.onMessage(from, m);
         }

@@ -107,6 +107,11 @@ public final class LiveCluster implements AutoCloseable {
         }
     }
 
+    /** Stops {@code node}'s process for good, as a kill would (its port stops answering). */
+    public void kill(String node) {
+        contexts.get(nodes.indexOf(node)).close();
+    }
+
     /** Every node applies chaos calls that concern it, as the gateway's fan-out would. */
     public void chaosEverywhere(String method, String path, Object body) {
         for (String n : nodes) send(n, method, path, body, true);

@@ -196,4 +196,41 @@ class LiveClusterTest {
                 .forEach(dropped::addAll); // never released: it ended by its lease
         return ops.stream().filter(o -> !dropped.contains(o)).toList();
     }
+
+    /**
+     * The fenced resource survives the loss of its old host (lock-1, once its only copy): writes and reads go on
+     * through the other nodes, stale tokens are still refused and a forged one never gets in. Last: lock-1 stays down.
+     */
+    @Test
+    @Order(9)
+    void fencedResourceSurvivesTheLossOfItsOldHost() throws Exception {
+        LiveCluster.Reply first = cluster.post("lock-2", "/api/locks/fenced-doc/acquire",
+                Map.of("owner", "alice", "leaseMs", 2000, "waitMs", 5000));
+        assertThat(first.status()).as(first.body().toString()).isEqualTo(200);
+        long t1 = first.body().get("fencingToken").asLong();
+        assertThat(cluster.post("lock-1", "/api/locks/fenced-doc/fenced-write", Map.of("token", t1, "value", "v1"))
+                .status()).isEqualTo(200);
+        assertThat(cluster.post("lock-2", "/api/locks/fenced-doc/release", Map.of("owner", "alice", "fencingToken", t1))
+                .status()).isEqualTo(200);
+        cluster.kill("lock-1");
+        assertThat(cluster.get("lock-3", "/api/locks/fenced-doc/fenced").body().get("value").asText()).isEqualTo("v1");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        LiveCluster.Reply second;
+        do {   // the survivors agree on an epoch without lock-1 first (grace period included)
+            second = cluster.post("lock-2", "/api/locks/fenced-doc/acquire",
+                    Map.of("owner", "bob", "leaseMs", 2000, "waitMs", 5000));
+        } while (second.status() != 200 && System.nanoTime() < deadline);
+        assertThat(second.status()).as(second.body().toString()).isEqualTo(200);
+        long t2 = second.body().get("fencingToken").asLong();
+        LiveCluster.Reply w = cluster.post("lock-3", "/api/locks/fenced-doc/fenced-write", Map.of("token", t2, "value", "v2"));
+        assertThat(w.status()).as(w.body().toString()).isEqualTo(200);
+        LiveCluster.Reply stale = cluster.post("lock-3", "/api/locks/fenced-doc/fenced-write", Map.of("token", t1, "value", "late"));
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.body().get("type").asText()).endsWith("/stale-token");
+        LiveCluster.Reply forged = cluster.post("lock-2", "/api/locks/fenced-doc/fenced-write",
+                Map.of("token", Long.MAX_VALUE, "value", "mine forever"));
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.body().get("type").asText()).endsWith("/token-not-issued");
+        assertThat(cluster.get("lock-2", "/api/locks/fenced-doc/fenced").body().get("value").asText()).isEqualTo("v2");
+    }
 }
