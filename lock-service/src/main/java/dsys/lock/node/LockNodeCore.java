@@ -186,6 +186,11 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     public void onRequest(RequestId request, Object body) {
         if (body instanceof Acquire a) {
             acting.acquire(request, a);
+        } else if (body instanceof LockRequests.Withdraw w) {
+            LockReplies.Withdrawn done = acting.withdraw(w.name(), w.waiter());
+            env.reply(request, done != null ? done : new Rejection(404, "not-waiting", "Not waiting",
+                    "no acquire of '" + w.name() + "' with waiter id '" + w.waiter() + "' waits or was just granted at "
+                            + env.self()));
         } else if (body instanceof LockRequests.Renew r) {
             routing.route(request, r.name(), r.owner(), r.fencingToken(), true);
         } else if (body instanceof LockRequests.Release r) {
