@@ -90,8 +90,7 @@ final class FencedQuorum {
         } else if (g.replies().size() < majority()) {
             env.reply(request, tooFew(g.replies().size(), "answered"));
         } else {
-            Entry newest = newest(g.replies().values().stream()
-                    .map(s -> new Entry(s.token(), s.sub(), s.value())).toList());
+            Entry newest = newestState(g);
             if (newest.token() > token) {
                 env.reply(request, stale(f.name(), token, "token " + newest.token() + " already wrote"));
                 return;
@@ -147,8 +146,7 @@ final class FencedQuorum {
                         env.reply(request, tooFew(g.replies().size(), "answered"));
                         return;
                     }
-                    Entry e = newest(g.replies().values().stream()
-                            .map(s -> new Entry(s.token(), s.sub(), s.value())).toList());
+                    Entry e = newestState(g);
                     env.reply(request, new FencedResult(name, e.value() != null, 0, e.token(), e.value()));
                 });
     }
@@ -180,6 +178,10 @@ final class FencedQuorum {
     }
 
     // ---- answers ------------------------------------------------------------------------------------------------
+
+    private static Entry newestState(Gather<FencedState> g) {
+        return newest(g.replies().values().stream().map(s -> new Entry(s.token(), s.sub(), s.value())).toList());
+    }
 
     private static Entry newest(Iterable<Entry> entries) {
         Entry best = Entry.NONE;

@@ -118,7 +118,7 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
         Gathers.Patience oneNode = new Gathers.Patience(Duration.ofMillis(2 * config.gatherTimeoutMs()), 1);
         routing = new HolderRouting(env, acting, this, gathers, oneNode);
         cluster = new ClusterView(env, this, gathers, patience);
-        fenced = new FencedQuorum(env, this, new FencedResource(env.storage()), issued, gathers, oneNode);
+        fenced = new FencedQuorum(env, this, new FencedResource(env.storage()), issued, gathers, patience);
         algorithm = null;
         if (!epochs.inLimbo()) startAlgorithm(epochs.lastCommit());
         env.emit("lock.boot", Map.of("epoch", epochs.current().number(), "recovered", recovered,
