@@ -12,7 +12,7 @@ INSTANCES=(time-1 time-2 time-3 lock-1 lock-2 lock-3 kv-1 kv-2 kv-3 txn-1)
 # One request per service through the gateway: "name|METHOD|path|JSON body|text the answer must contain".
 ENDPOINTS=(
   'time-service|GET|/api/time/now||"clockMs"'
-  'lock-service|GET|/api/locks/stats||'
+  'lock-service|GET|/api/locks/_stats||'
   'kv-service|GET|/api/kv/node||"service":"kv-service"'
   'txn-coordinator|GET|/api/txn/node||"node":"txn-1"'
   'events from Kafka|GET|/api/events?limit=5||"source":"kafka"'

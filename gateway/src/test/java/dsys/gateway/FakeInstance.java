@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -17,13 +18,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A downstream instance on a random loopback port that answers with what it received and who it
- * is. Paths ending in {@code /slow} hang until {@link #close()}; {@code /boom} answers 500.
+ * is. Paths ending in {@code /slow} or with a {@code /slow/} segment hang until {@link #close()}; {@code /boom}
+ * answers 500. {@link #received} lists every request's method, path and its X-Dsys-Waiter and Authorization.
  */
 final class FakeInstance implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   final String node;
   final AtomicInteger boomHits = new AtomicInteger();
+  final java.util.concurrent.BlockingQueue<List<String>> received = new java.util.concurrent.LinkedBlockingQueue<>();
   private final HttpServer server;
   private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "fake-instance");
@@ -54,7 +57,9 @@ final class FakeInstance implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     int status = 200;
-    if (path.endsWith("/slow")) {
+    received.add(java.util.Arrays.asList(exchange.getRequestMethod(), path,
+        exchange.getRequestHeaders().getFirst("X-Dsys-Waiter"), exchange.getRequestHeaders().getFirst("Authorization")));
+    if (path.endsWith("/slow") || path.contains("/slow/")) {
       awaitRelease();
     } else if (path.endsWith("/boom")) {
       boomHits.incrementAndGet();

@@ -3,6 +3,7 @@ package dsys.lock.node;
 import dsys.core.env.Env;
 import dsys.core.env.Rejection;
 import dsys.core.env.RequestId;
+import dsys.lock.fenced.IssuedTokens;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldTable;
 import dsys.lock.node.LockReplies.Granted;
@@ -14,6 +15,8 @@ import dsys.lock.quorum.EpochInfo;
 import dsys.lock.stats.LockStats;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -34,18 +37,30 @@ final class ActingNode {
     private final Env env;
     private final LockConfig config;
     private final HoldTable holds;
+    private final IssuedTokens issued;
     private final Waiters waiters;
     private final LockStats stats;
     private final String boot;
     private long seq;
+    /** Waits a client's side may withdraw (see {@link #withdraw}), by their waiter id. */
+    private final Map<String, Waiter> withdrawable = new HashMap<>();
+    private final Map<Waiter, String> waiterIds = new HashMap<>();
+    /** Grants to withdrawable waits, lately: a withdrawal that races the grant releases it. */
+    private final Map<String, Long> grantedTo = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 1024;
+        }
+    };
 
     /** {@code boot} differs for every start of the node, so waiter keys never repeat across crashes. */
-    ActingNode(LockNodeCore node, Env env, LockConfig config, HoldTable holds, Waiters waiters, LockStats stats,
-               String boot) {
+    ActingNode(LockNodeCore node, Env env, LockConfig config, HoldTable holds, IssuedTokens issued, Waiters waiters,
+               LockStats stats, String boot) {
         this.node = node;
         this.env = env;
         this.config = config;
         this.holds = holds;
+        this.issued = issued;
         this.waiters = waiters;
         this.stats = stats;
         this.boot = boot;
@@ -68,6 +83,10 @@ final class ActingNode {
         Waiter w = new Waiter(request, a.name(), a.owner(), a.leaseMs(), env.nanoTime(), s, boot,
                 env.after(Duration.ofMillis(a.waitMs()), new WaitDeadline(a.name(), s)));
         waiters.add(w);
+        if (a.waiter() != null && !withdrawable.containsKey(a.waiter())) {
+            withdrawable.put(a.waiter(), w);
+            waiterIds.put(w, a.waiter());
+        }
         env.emit("lock.request", Map.of("name", a.name(), "owner", a.owner(), "leaseMs", a.leaseMs(),
                 "waitMs", a.waitMs(), "algorithm", node.algorithmName()));
         node.algorithm().ifPresent(alg -> alg.onWaiter(w));
@@ -76,13 +95,39 @@ final class ActingNode {
     private void waitExpired(WaitDeadline d) {
         Optional<Waiter> w = waiters.of(d.name()).stream().filter(x -> x.seq() == d.seq()).findFirst();
         if (w.isEmpty()) return;
-        waiters.remove(w.get());
         stats.denial(node.algorithmName());
         env.emit("lock.deny", Map.of("name", d.name(), "owner", w.get().owner(), "algorithm", node.algorithmName(),
                 "epoch", node.epoch().number()));
-        env.reply(w.get().request(), Rejection.conflict("not-granted", "'" + d.name() + "' was not granted to '"
+        giveUp(w.get(), Rejection.conflict("not-granted", "'" + d.name() + "' was not granted to '"
                 + w.get().owner() + "' within waitMs (" + node.whyNotGranted() + ")"));
-        node.algorithm().ifPresent(alg -> alg.onWaiterGone(w.get()));
+    }
+
+    private void giveUp(Waiter w, Rejection why) {
+        waiters.remove(w);
+        String id = waiterIds.remove(w);
+        if (id != null) withdrawable.remove(id);
+        env.cancel(w.deadline());
+        env.reply(w.request(), why);
+        node.algorithm().ifPresent(alg -> alg.onWaiterGone(w));
+    }
+
+    /**
+     * The client of a queued acquire has gone (the gateway saw it disconnect, or timed it out): the wait is
+     * withdrawn, so the lock goes to the next waiter instead of to nobody for a whole lease; if the grant came
+     * first, the hold is released at once. Null when there is nothing (left) to withdraw.
+     */
+    LockReplies.Withdrawn withdraw(String name, String waiter) {
+        Waiter w = withdrawable.get(waiter);
+        if (w != null && w.name().equals(name)) {
+            env.emit("lock.withdraw", Map.of("name", name, "owner", w.owner(), "algorithm", node.algorithmName()));
+            giveUp(w, Rejection.conflict("withdrawn", "the client of this acquire has gone; it was withdrawn"));
+            return new LockReplies.Withdrawn(name, waiter, "withdrawn");
+        }
+        Long token = grantedTo.remove(waiter);
+        Optional<Hold> h = holds.get(name).filter(x -> token != null && x.token() == token);
+        if (h.isEmpty()) return null;
+        release(name, h.get().owner(), token);
+        return new LockReplies.Withdrawn(name, waiter, "released");
     }
 
     /** See {@link LockContext#grant}. */
@@ -92,9 +137,15 @@ final class ActingNode {
         if (!waiters.contains(w) || expires <= now) return false;
         waiters.remove(w);
         env.cancel(w.deadline());
+        String id = waiterIds.remove(w);
+        if (id != null) {
+            withdrawable.remove(id);
+            grantedTo.put(id, token);
+        }
         EpochInfo e = node.epoch();
         Hold h = new Hold(w.name(), w.owner(), token, w.leaseMs(), e.number(), e.algorithm(), now, expires, false);
         holds.put(h);
+        issued.granted(h.name(), token);   // same step, same fsync: what the fenced resource verifies tokens by
         armExpiry(h);
         long waitedMs = (now - w.arrivedNanos()) / 1_000_000L;
         Messages m = Messages.of(cost);

@@ -16,6 +16,7 @@ import dsys.lock.node.NodeMessages.StatsQuery;
 import dsys.lock.node.NodeMessages.StatsReport;
 import dsys.lock.quorum.EpochInfo;
 import dsys.lock.stats.Counters;
+import dsys.lock.stats.Counting;
 import dsys.lock.stats.StatsView;
 
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ final class ClusterView {
     // ---- a lock's state -----------------------------------------------------------------------------------------
 
     void inspect(RequestId request, String name) {
-        Rejection bad = Validation.name("lock name", name);
+        Rejection bad = Validation.lockName(name);
         if (bad != null) {
             env.reply(request, bad);
             return;
@@ -91,17 +92,19 @@ final class ClusterView {
     }
 
     private StatsReport localStats(String qid) {
-        return new StatsReport(qid, node.stats().snapshot(), node.stats().backgroundMessages());
+        return new StatsReport(qid, node.stats().snapshot(), node.stats().backgroundMessages(), node.stats().counting());
     }
 
     private StatsView statsView(Gather<StatsReport> g) {
         Map<String, Counters> sum = new TreeMap<>();
+        Map<String, Counting> counting = new TreeMap<>();
         long background = 0;
-        for (StatsReport r : g.replies().values()) {
-            r.counters().forEach((k, v) -> sum.merge(k, v, Counters::plus));
-            background += r.background();
+        for (var e : g.replies().entrySet()) {
+            e.getValue().counters().forEach((k, v) -> sum.merge(k, v, Counters::plus));
+            background += e.getValue().background();
+            counting.put(e.getKey().value(), e.getValue().counting());
         }
-        return StatsView.of(sum, env.members().size(), g.replies().size(), background, node.algorithmName());
+        return StatsView.of(sum, env.members().size(), counting, background, node.algorithmName());
     }
 
     // ---- messages -----------------------------------------------------------------------------------------------

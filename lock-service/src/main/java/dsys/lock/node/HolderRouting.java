@@ -42,7 +42,7 @@ final class HolderRouting {
     }
 
     void route(RequestId request, String name, String owner, long token, boolean renew) {
-        Rejection bad = Validation.name("lock name", name);
+        Rejection bad = Validation.lockName(name);
         if (bad == null) bad = Validation.name("owner", owner);
         if (bad != null) {
             env.reply(request, bad);

@@ -10,6 +10,7 @@ import dsys.core.node.NodeId;
 import dsys.lock.election.Election;
 import dsys.lock.election.Leadership;
 import dsys.lock.fenced.FencedResource;
+import dsys.lock.fenced.IssuedTokens;
 import dsys.lock.lease.Fencing;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldInfo;
@@ -20,6 +21,7 @@ import dsys.lock.quorum.EpochInfo;
 import dsys.lock.quorum.EpochManager;
 import dsys.lock.quorum.QuorumMessages.Commit;
 import dsys.lock.stats.LockStats;
+import dsys.lock.stats.StatsStore;
 
 import java.time.Duration;
 import java.util.List;
@@ -48,6 +50,9 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     record Tick() {
     }
 
+    /** Tallies are saved every this many heartbeats (1 s live), when they changed: see {@link StatsStore}. */
+    static final int STATS_SAVE_TICKS = 5;
+
     private final Env env;
     private final LockConfig config;
     private final AlgorithmFactory algorithms;
@@ -57,6 +62,8 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     private HoldTable holds;
     private Waiters waiters;
     private final LockStats stats = new LockStats();
+    private StatsStore statsStore;
+    private long ticks;
     private Election election;
     private MutexAlgorithm algorithm;
     private Supervisor supervisor;
@@ -64,7 +71,7 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     private Gathers gathers;
     private HolderRouting routing;
     private ClusterView cluster;
-    private FencedResourceHost fencedHost;
+    private FencedQuorum fenced;
     private AlgorithmContext context;
     private boolean recovered;
 
@@ -93,7 +100,11 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
         holds = new HoldTable(env.storage());
         holds.restore(now);
         waiters = new Waiters();
-        acting = new ActingNode(this, env, config, holds, waiters, stats, boot);
+        // a crash loses at most the ticks since the last save, plus the tick that was due
+        statsStore = new StatsStore(env.storage(), (STATS_SAVE_TICKS + 1) * config.heartbeatMs());
+        statsStore.load(stats, env.clock().millis());
+        IssuedTokens issued = new IssuedTokens(env.storage());
+        acting = new ActingNode(this, env, config, holds, issued, waiters, stats, boot);
         epochs = new EpochManager(env, this, connectivity, config.graceMs(), config.collectMs(),
                 config.proposeTimeoutMs(), config.rho());
         epochs.load(config.defaultAlgorithm());
@@ -107,7 +118,7 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
         Gathers.Patience oneNode = new Gathers.Patience(Duration.ofMillis(2 * config.gatherTimeoutMs()), 1);
         routing = new HolderRouting(env, acting, this, gathers, oneNode);
         cluster = new ClusterView(env, this, gathers, patience);
-        fencedHost = new FencedResourceHost(env, this, new FencedResource(env.storage()), gathers, oneNode);
+        fenced = new FencedQuorum(env, this, new FencedResource(env.storage()), issued, gathers, patience);
         algorithm = null;
         if (!epochs.inLimbo()) startAlgorithm(epochs.lastCommit());
         env.emit("lock.boot", Map.of("epoch", epochs.current().number(), "recovered", recovered,
@@ -175,6 +186,11 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     public void onRequest(RequestId request, Object body) {
         if (body instanceof Acquire a) {
             acting.acquire(request, a);
+        } else if (body instanceof LockRequests.Withdraw w) {
+            LockReplies.Withdrawn done = acting.withdraw(w.name(), w.waiter());
+            env.reply(request, done != null ? done : new Rejection(404, "not-waiting", "Not waiting",
+                    "no acquire of '" + w.name() + "' with waiter id '" + w.waiter() + "' waits or was just granted at "
+                            + env.self()));
         } else if (body instanceof LockRequests.Renew r) {
             routing.route(request, r.name(), r.owner(), r.fencingToken(), true);
         } else if (body instanceof LockRequests.Release r) {
@@ -187,10 +203,13 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
             else supervisor.switchTo(request, s.algorithm());
         } else if (body instanceof LockRequests.Stats) {
             cluster.stats(request);
+        } else if (body instanceof LockRequests.SaveStats) {
+            statsStore.save(stats, true);
+            env.reply(request, "saved");
         } else if (body instanceof LockRequests.FencedWrite f) {
-            fencedHost.write(request, f);
+            fenced.write(request, f);
         } else if (body instanceof LockRequests.FencedRead f) {
-            fencedHost.read(request, f.name());
+            fenced.read(request, f.name());
         } else {
             env.reply(request, Rejection.badRequest("unknown request " + body));
         }
@@ -233,8 +252,8 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
             routing.onMessage(from, m);
         } else if (cluster.handles(m)) {
             cluster.onMessage(from, m);
-        } else if (fencedHost.handles(m)) {
-            fencedHost.onMessage(from, m);
+        } else if (fenced.handles(m)) {
+            fenced.onMessage(from, m);
         } else if (algorithm != null && algorithm.handles(m)) {
             algorithm.onMessage(from, m);
         }
@@ -244,6 +263,7 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     public void onTimer(Object timer) {
         if (timer instanceof Tick) {
             holds.flush();
+            if (++ticks % STATS_SAVE_TICKS == 0) statsStore.saveIfChanged(stats);
             epochs.heartbeat();
             supervisor.tick();
             if (algorithm != null) algorithm.tick();
@@ -311,7 +331,7 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
 
     /** Resets this node's tallies (benchmarks and table tests measure from a clean slate). */
     public void resetStats() {
-        stats.reset();
+        stats.reset(env.clock().millis());
     }
 
     public record NodeView(String node, long epoch, String algorithm, String coordinator, List<String> members,

@@ -37,6 +37,10 @@ public final class LockReplies {
     public record AlgorithmSet(String algorithm, long epoch, String coordinator, List<String> members) {
     }
 
+    /** {@code outcome}: "withdrawn" (it was waiting) or "released" (it had just been granted). */
+    public record Withdrawn(String name, String waiter, String outcome) {
+    }
+
     public record FencedResult(String name, boolean accepted, long fencingToken, long highestToken, String value) {
     }
 }

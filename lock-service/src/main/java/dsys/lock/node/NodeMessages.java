@@ -3,11 +3,11 @@ package dsys.lock.node;
 import dsys.core.env.Rejection;
 import dsys.core.message.Message;
 import dsys.lock.lease.HoldInfo;
-import dsys.lock.node.LockReplies.FencedResult;
 import dsys.lock.node.LockReplies.Released;
 import dsys.lock.node.LockReplies.Renewed;
 import dsys.lock.node.LockReplies.Waiting;
 import dsys.lock.stats.Counters;
+import dsys.lock.stats.Counting;
 
 import java.util.List;
 import java.util.Map;
@@ -38,15 +38,22 @@ public final class NodeMessages {
     public record StatsQuery(String qid) implements Message {
     }
 
-    public record StatsReport(String qid, Map<String, Counters> counters, long background) implements Message {
+    public record StatsReport(String qid, Map<String, Counters> counters, long background, Counting counting)
+            implements Message {
     }
 
-    public record FencedWriteCall(String qid, String name, long token, String value) implements Message {
+    /** A replica's register for {@code name}; {@code token} ≠ 0 also asks its granting node to confirm it. */
+    public record FencedQuery(String qid, String name, long token) implements Message {
     }
 
-    public record FencedReadCall(String qid, String name) implements Message {
+    /** {@code lastIssued}: only from the token's granting node, its last grant of the name (-1: none); else null. */
+    public record FencedState(String qid, long token, long sub, String value, Long lastIssued) implements Message {
     }
 
-    public record FencedReply(String qid, Rejection rejection, FencedResult result) implements Message {
+    public record FencedStore(String qid, String name, long token, long sub, String value) implements Message {
+    }
+
+    /** What the replica holds after the store: the version sent when it accepted, a newer one when it refused. */
+    public record FencedStored(String qid, long token, long sub, String value) implements Message {
     }
 }

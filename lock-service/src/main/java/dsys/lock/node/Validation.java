@@ -17,8 +17,21 @@ public final class Validation {
         return null;
     }
 
+    /** Names starting with this are the service's own routes ({@code /api/locks/_stats}), never a lock's. */
+    public static final String RESERVED_PREFIX = "_";
+
+    /** A lock name: every such name is reachable at {@code /api/locks/{name}}; "_…" is kept for fixed routes. */
+    public static Rejection lockName(String value) {
+        Rejection r = name("lock name", value);
+        if (r == null && value.startsWith(RESERVED_PREFIX)) {
+            r = Rejection.badRequest("lock names starting with '" + RESERVED_PREFIX + "' are reserved for the "
+                    + "service's own routes (/api/locks/_stats, /api/locks/_status); got '" + value + "'");
+        }
+        return r;
+    }
+
     public static Rejection acquire(LockRequests.Acquire a, LockConfig c) {
-        Rejection r = name("lock name", a.name());
+        Rejection r = lockName(a.name());
         if (r == null) r = name("owner", a.owner());
         if (r != null) return r;
         if (a.leaseMs() <= 0 || a.leaseMs() > c.maxLeaseMs()) {

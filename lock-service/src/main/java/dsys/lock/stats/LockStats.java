@@ -4,7 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Mutable per-algorithm tallies of one node; {@link #snapshot()} gives plain records. */
+/**
+ * Mutable per-algorithm tallies of one node; {@link #snapshot()} gives plain records. They outlive restarts through
+ * {@link StatsStore}; {@link #counting()} says since when they count and how much a crash may have lost.
+ */
 public final class LockStats {
 
     private static final class Acc {
@@ -15,8 +18,12 @@ public final class LockStats {
 
     private final Map<String, Acc> byAlgorithm = new HashMap<>();
     private long background;
+    private Counting counting = new Counting(0, 0, 0);
+    private long changes;
+    private long savedChanges;
 
     private Acc acc(String algorithm) {
+        changes++;
         return byAlgorithm.computeIfAbsent(algorithm, k -> new Acc());
     }
 
@@ -25,7 +32,7 @@ public final class LockStats {
     }
 
     public void background() {
-        background++;
+        background++;   // not a change worth a save by itself: heartbeats never stop
     }
 
     public void entry(String algorithm, boolean remote, double delayMessages, long waitMs) {
@@ -62,8 +69,45 @@ public final class LockStats {
         return out;
     }
 
-    public void reset() {
+    /** Starts counting afresh at {@code nowMs} (this node's clock). */
+    public void reset(long nowMs) {
         byAlgorithm.clear();
         background = 0;
+        counting = new Counting(nowMs, 0, 0);
+        changes++;
+    }
+
+    public Counting counting() {
+        return counting;
+    }
+
+    // ---- for StatsStore -------------------------------------------------------------------------------------------
+
+    boolean unsaved() {
+        return changes != savedChanges;
+    }
+
+    void saved() {
+        savedChanges = changes;
+    }
+
+    void restore(Map<String, Counters> counters, long background, Counting counting) {
+        byAlgorithm.clear();
+        counters.forEach((alg, c) -> {
+            Acc a = acc(alg);
+            a.entries = c.entries();
+            a.remoteEntries = c.remoteEntries();
+            a.exits = c.exits();
+            a.delay = c.delaySum();
+            a.waitMs = c.waitMsSum();
+            a.holdMs = c.holdMsSum();
+            a.denials = c.denials();
+            a.expiries = c.expiries();
+            a.renewals = c.renewals();
+            a.messages.putAll(c.messages());
+        });
+        this.background = background;
+        this.counting = counting;
+        changes++;
     }
 }

@@ -10,7 +10,7 @@ import java.util.Map;
  * wake-ups, retransmissions) divided by entries; heartbeats and epoch changes are counted apart.
  */
 public record StatsView(int n, int nodesAnswered, String currentAlgorithm, List<Row> algorithms,
-                        long backgroundMessages, String note) {
+                        long backgroundMessages, Map<String, Counting> counting, String note) {
 
     public record Row(String algorithm, long entries, long exits, Double messagesPerEntryExit,
                       Double messagesPerRemoteEntryExit, Double delayBeforeEntry, Double delayPerRemoteEntry,
@@ -18,7 +18,9 @@ public record StatsView(int n, int nodesAnswered, String currentAlgorithm, List<
                       long denials, long expiries, long renewals, Double meanWaitMs, Double meanHoldMs) {
     }
 
-    public static StatsView of(Map<String, Counters> sum, int n, int answered, long background, String current) {
+    /** {@code counting}: per node that answered, since when its tallies count (they survive restarts). */
+    public static StatsView of(Map<String, Counters> sum, int n, Map<String, Counting> counting, long background,
+                               String current) {
         List<Row> rows = new ArrayList<>();
         for (String alg : List.of("centralized", "ricart-agrawala", "token-ring")) {
             Counters c = sum.getOrDefault(alg, Counters.ZERO);
@@ -28,12 +30,14 @@ public record StatsView(int n, int nodesAnswered, String currentAlgorithm, List<
                     forN(alg, n), c.messages(), c.denials(), c.expiries(), c.renewals(),
                     div(c.waitMsSum(), c.entries()), div(c.holdMsSum(), c.exits())));
         }
-        return new StatsView(n, answered, current, rows, background,
+        return new StatsView(n, counting.size(), current, rows, background, counting,
                 "delay is counted in messages on the critical path before entry (waiting for other holders excluded); "
                         + "Ricart–Agrawala multicasts its n-1 requests at once, so its measured delay is one round "
                         + "trip (2) where the notes count 2(n-1) sequential messages; token-ring delay is estimated "
                         + "from the token's hop rate; 'remote' entries are those that cost messages (centralized: "
-                        + "not requested at the coordinator itself)");
+                        + "not requested at the coordinator itself); each node's tallies survive its restarts "
+                        + "(saved every second and on a graceful stop): 'counting' says since when, and how much of a "
+                        + "crash's last second may be missing");
     }
 
     static NotesTable.Row forN(String alg, int n) {

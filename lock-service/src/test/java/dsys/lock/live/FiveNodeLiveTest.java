@@ -102,7 +102,7 @@ class FiveNodeLiveTest {
     }
 
     private static JsonNode row(String algorithm) {
-        JsonNode stats = cluster.get("lock-1", "/api/locks/stats").body();
+        JsonNode stats = cluster.get("lock-1", "/api/locks/_stats").body();
         assertThat(stats.get("nodesAnswered").asInt()).isEqualTo(5);
         for (JsonNode r : stats.get("algorithms")) if (r.get("algorithm").asText().equals(algorithm)) return r;
         throw new AssertionError("no row for " + algorithm + ": " + stats);

@@ -66,9 +66,14 @@ public final class LiveCluster implements AutoCloseable {
     }
 
     public Reply send(String node, String method, String path, Object body, boolean admin) {
+        return send(node, method, path, body, admin, Map.of());
+    }
+
+    public Reply send(String node, String method, String path, Object body, boolean admin, Map<String, String> headers) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(node) + path)).timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json");
+            headers.forEach(b::header);
             if (admin) b.header("Authorization", "Bearer " + TOKEN);
             b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
@@ -105,6 +110,11 @@ public final class LiveCluster implements AutoCloseable {
             if (System.nanoTime() > deadline) throw new AssertionError("no common epoch of " + algorithm + ": " + views);
             Thread.sleep(100);
         }
+    }
+
+    /** Stops {@code node}'s process for good, as a kill would (its port stops answering). */
+    public void kill(String node) {
+        contexts.get(nodes.indexOf(node)).close();
     }
 
     /** Every node applies chaos calls that concern it, as the gateway's fan-out would. */

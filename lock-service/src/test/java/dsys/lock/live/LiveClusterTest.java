@@ -100,8 +100,19 @@ class LiveClusterTest {
                 .isEqualTo(401);
         assertThat(cluster.admin(n, "PUT", "/api/locks/algorithm", Map.of("algorithm", "paxos")).status())
                 .isEqualTo(400);
-        JsonNode stats = cluster.get(n, "/api/locks/stats").body();
+        JsonNode stats = cluster.get(n, "/api/locks/_stats").body();
         assertThat(stats.get("algorithms").size()).isEqualTo(3);
+        assertThat(cluster.get(n, "/api/locks/_status").body().get("node").asText()).isEqualTo(n);
+        // no lock name is shadowed by a fixed route: "stats" and "status" are locks like any other
+        for (String name : List.of("stats", "status")) {
+            LiveCluster.Reply held = cluster.post(n, "/api/locks/" + name + "/acquire", Map.of("owner", "bob", "leaseMs", 2000));
+            assertThat(held.status()).as(held.body().toString()).isEqualTo(200);
+            assertThat(cluster.get(n, "/api/locks/" + name).body().get("holder").asText()).isEqualTo("bob");
+            assertThat(cluster.post(n, "/api/locks/" + name + "/release", Map.of("owner", "bob",
+                    "fencingToken", held.body().get("fencingToken").asLong())).status()).isEqualTo(200);
+        }
+        assertThat(cluster.post(n, "/api/locks/_mine/acquire", Map.of("owner", "bob", "leaseMs", 100)).status())
+                .isEqualTo(400);
         assertThat(stats.get("algorithms").get(0).get("notes").get("messagesPerEntryExit").asText()).isEqualTo("3");
     }
 
@@ -184,5 +195,93 @@ class LiveClusterTest {
         open.values().stream().filter(h -> h.stream().anyMatch(o -> "acquire".equals(o.f()) && o.type() == OpType.OK))
                 .forEach(dropped::addAll); // never released: it ended by its lease
         return ops.stream().filter(o -> !dropped.contains(o)).toList();
+    }
+
+    /**
+     * A queued acquire whose client went away is withdrawn when the gateway says so (DELETE …/waiters/{id}, the id it
+     * sent as X-Dsys-Waiter), and the next waiter gets the lock at the release instead of a lease later; a withdrawal
+     * that comes after the grant releases it at once.
+     */
+    @Test
+    @Order(4)
+    void aWaiterWhoseClientHasGoneIsNotGranted() throws Exception {
+        String n = "lock-2";
+        LiveCluster.Reply held = cluster.post(n, "/api/locks/gone/acquire", Map.of("owner", "alice", "leaseMs", 2000));
+        assertThat(held.status()).isEqualTo(200);
+        try (java.net.Socket bob = new java.net.Socket("127.0.0.1", java.net.URI.create(cluster.url(n)).getPort())) {
+            String body = "{\"owner\":\"bob\",\"leaseMs\":2000,\"waitMs\":20000}";
+            bob.getOutputStream().write(("POST /api/locks/gone/acquire HTTP/1.1\r\nHost: x\r\nX-Dsys-Waiter: w-bob\r\n"
+                    + "Content-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes());
+            bob.getOutputStream().flush();
+            awaitQueued("gone", "bob");
+        }   // bob hangs up while queued
+        var carol = java.util.concurrent.CompletableFuture.supplyAsync(() -> cluster.post(n, "/api/locks/gone/acquire",
+                Map.of("owner", "carol", "leaseMs", 2000, "waitMs", 20000)));
+        awaitQueued("gone", "carol");
+        LiveCluster.Reply withdrawn = cluster.admin(n, "DELETE", "/api/locks/gone/waiters/w-bob", null);
+        assertThat(withdrawn.status()).as(withdrawn.body().toString()).isEqualTo(200);
+        assertThat(withdrawn.body().get("outcome").asText()).isEqualTo("withdrawn");
+        assertThat(cluster.send(n, "DELETE", "/api/locks/gone/waiters/w-bob", null, false).status()).isEqualTo(401);
+        assertThat(cluster.admin(n, "DELETE", "/api/locks/gone/waiters/w-bob", null).status()).isEqualTo(404);
+        long released = System.nanoTime();
+        cluster.post(n, "/api/locks/gone/release", Map.of("owner", "alice",
+                "fencingToken", held.body().get("fencingToken").asLong()));
+        LiveCluster.Reply c = carol.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(c.status()).as(c.body().toString()).isEqualTo(200);
+        assertThat(Duration.ofNanos(System.nanoTime() - released)).as("carol waited for bob's lease")
+                .isLessThan(Duration.ofMillis(1500));
+        // the grant wins the race: a withdrawal right after it releases the lock
+        cluster.post(n, "/api/locks/gone/release", Map.of("owner", "carol", "fencingToken", c.body().get("fencingToken").asLong()));
+        LiveCluster.Reply dave = cluster.send(n, "POST", "/api/locks/gone/acquire",
+                Map.of("owner", "dave", "leaseMs", 2000), false, Map.of("X-Dsys-Waiter", "w-dave"));
+        assertThat(dave.status()).isEqualTo(200);
+        LiveCluster.Reply late = cluster.admin(n, "DELETE", "/api/locks/gone/waiters/w-dave", null);
+        assertThat(late.body().get("outcome").asText()).isEqualTo("released");
+        assertThat(cluster.get(n, "/api/locks/gone").body().hasNonNull("holder")).isFalse();
+    }
+
+    private static void awaitQueued(String lock, String owner) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!cluster.get("lock-2", "/api/locks/" + lock).body().get("queue").toString().contains(owner)) {
+            if (System.nanoTime() > deadline) throw new AssertionError(owner + " never queued for " + lock);
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * The fenced resource survives the loss of its old host (lock-1, once its only copy): writes and reads go on
+     * through the other nodes, stale tokens are still refused and a forged one never gets in. Last: lock-1 stays down.
+     */
+    @Test
+    @Order(9)
+    void fencedResourceSurvivesTheLossOfItsOldHost() throws Exception {
+        LiveCluster.Reply first = cluster.post("lock-2", "/api/locks/fenced-doc/acquire",
+                Map.of("owner", "alice", "leaseMs", 2000, "waitMs", 5000));
+        assertThat(first.status()).as(first.body().toString()).isEqualTo(200);
+        long t1 = first.body().get("fencingToken").asLong();
+        assertThat(cluster.post("lock-1", "/api/locks/fenced-doc/fenced-write", Map.of("token", t1, "value", "v1"))
+                .status()).isEqualTo(200);
+        assertThat(cluster.post("lock-2", "/api/locks/fenced-doc/release", Map.of("owner", "alice", "fencingToken", t1))
+                .status()).isEqualTo(200);
+        cluster.kill("lock-1");
+        assertThat(cluster.get("lock-3", "/api/locks/fenced-doc/fenced").body().get("value").asText()).isEqualTo("v1");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        LiveCluster.Reply second;
+        do {   // the survivors agree on an epoch without lock-1 first (grace period included)
+            second = cluster.post("lock-2", "/api/locks/fenced-doc/acquire",
+                    Map.of("owner", "bob", "leaseMs", 2000, "waitMs", 5000));
+        } while (second.status() != 200 && System.nanoTime() < deadline);
+        assertThat(second.status()).as(second.body().toString()).isEqualTo(200);
+        long t2 = second.body().get("fencingToken").asLong();
+        LiveCluster.Reply w = cluster.post("lock-3", "/api/locks/fenced-doc/fenced-write", Map.of("token", t2, "value", "v2"));
+        assertThat(w.status()).as(w.body().toString()).isEqualTo(200);
+        LiveCluster.Reply stale = cluster.post("lock-3", "/api/locks/fenced-doc/fenced-write", Map.of("token", t1, "value", "late"));
+        assertThat(stale.status()).isEqualTo(409);
+        assertThat(stale.body().get("type").asText()).endsWith("/stale-token");
+        LiveCluster.Reply forged = cluster.post("lock-2", "/api/locks/fenced-doc/fenced-write",
+                Map.of("token", Long.MAX_VALUE, "value", "mine forever"));
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.body().get("type").asText()).endsWith("/token-not-issued");
+        assertThat(cluster.get("lock-2", "/api/locks/fenced-doc/fenced").body().get("value").asText()).isEqualTo("v2");
     }
 }

@@ -34,6 +34,10 @@ class BadInputTest {
         assertThat(ask(ls, new LockRequests.Acquire("x", "o", 100, -1)).status()).isEqualTo(400);
         assertThat(ask(ls, new LockRequests.Acquire(" ", "o", 100, 1)).status()).isEqualTo(400);
         assertThat(ask(ls, new LockRequests.Acquire("x", "bad\nowner", 100, 1)).status()).isEqualTo(400);
+        Rejection reserved = ask(ls, new LockRequests.Acquire("_stats", "o", 100, 1));
+        assertThat(reserved.status()).isEqualTo(400);
+        assertThat(reserved.detail()).contains("reserved");
+        assertThat(ask(ls, new LockRequests.FencedWrite("_x", 1, "v")).status()).isEqualTo(400);
         Rejection alg = ask(ls, new LockRequests.SwitchAlgorithm("paxos"));
         assertThat(alg.status()).isEqualTo(400);
         assertThat(alg.detail()).contains("ricart-agrawala");

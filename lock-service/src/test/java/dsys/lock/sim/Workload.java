@@ -2,7 +2,10 @@ package dsys.lock.sim;
 
 import dsys.core.node.NodeId;
 import dsys.core.sim.SimRequest;
+import dsys.core.env.Rejection;
+import dsys.lock.lease.Fencing;
 import dsys.lock.node.LockReplies.Granted;
+import dsys.lock.node.LockRequests;
 
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +24,9 @@ public final class Workload {
     private final long maxLeaseMs;
     private int finishedOps;
     private int grants;
+    private boolean fencedWrites;
+    private int fencedAccepted;
+    private int forgedAccepted;
 
     public Workload(LockSim ls, SplittableRandom rnd, List<String> locks, Duration until, long maxLeaseMs) {
         this.ls = ls;
@@ -35,6 +41,24 @@ public final class Workload {
             String owner = "c" + c;
             ls.sim.at(Duration.ofMillis(rnd.nextInt(20)), () -> next(owner));
         }
+    }
+
+    /**
+     * Holders also write to the fenced resource with their token (through any node: on grant, and again when done,
+     * perhaps past the lease), and now and then a client writes with a token the service never issued.
+     */
+    public Workload withFencedWrites() {
+        fencedWrites = true;
+        return this;
+    }
+
+    public int fencedAccepted() {
+        return fencedAccepted;
+    }
+
+    /** Writes with forged tokens that were accepted: must stay 0. */
+    public int forgedAccepted() {
+        return forgedAccepted;
     }
 
     public int grants() {
@@ -62,7 +86,8 @@ public final class Workload {
             finishedOps++;
             if (r.done() && r.result() instanceof Granted g) {
                 grants++;
-                hold(owner, g, 0);
+                if (fencedWrites) write(g, g.fencingToken(), false, () -> hold(owner, g, 0));
+                else hold(owner, g, 0);
             } else {
                 later(1 + rnd.nextInt(30), () -> next(owner));
             }
@@ -81,8 +106,33 @@ public final class Workload {
                 });
                 return;
             }
-            SimRequest r = ls.release(anyNode(), g);
-            poll(r, () -> later(1 + rnd.nextInt(30), () -> next(owner)));
+            Runnable release = () -> {
+                SimRequest r = ls.release(anyNode(), g);
+                poll(r, () -> later(1 + rnd.nextInt(30), () -> next(owner)));
+            };
+            if (!fencedWrites) release.run();
+            else if (rnd.nextInt(6) == 0) write(g, forged(g), true, release);
+            else write(g, g.fencingToken(), false, release);
+        });
+    }
+
+    /** Tokens no grant ever carried: beyond any epoch this run reaches, or from a node index nobody has. */
+    private long forged(Granted g) {
+        return switch (rnd.nextInt(3)) {
+            case 0 -> Long.MAX_VALUE;
+            case 1 -> Fencing.token(Fencing.MAX_EPOCH, Fencing.seq(g.fencingToken()), Fencing.node(g.fencingToken()));
+            default -> g.fencingToken() + (1L << 40);   // a later sequence number at the same node and epoch
+        };
+    }
+
+    private void write(Granted g, long token, boolean forged, Runnable then) {
+        SimRequest w = ls.sim.request(anyNode(), new LockRequests.FencedWrite(g.name(), token, g.owner()));
+        poll(w, () -> {
+            if (w.done() && !(w.result() instanceof Rejection)) {
+                if (forged) forgedAccepted++;
+                else fencedAccepted++;
+            }
+            then.run();
         });
     }
 

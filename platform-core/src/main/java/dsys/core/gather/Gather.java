@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * One question put to several nodes and what came back: at most one reply per node, the first (a duplicated
@@ -30,6 +31,7 @@ public final class Gather<R> {
     final Function<String, Message> query;
     final Consumer<Gather<R>> then;
     final Duration timeout;
+    Predicate<Gather<R>> enough = g -> false;
     int attemptsLeft;
     TimerId timer;
 
@@ -73,7 +75,7 @@ public final class Gather<R> {
     }
 
     boolean complete() {
-        return waiting.isEmpty();
+        return waiting.isEmpty() || enough.test(this);
     }
 
     void await(NodeId n) {

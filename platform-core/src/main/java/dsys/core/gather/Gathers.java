@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.LongSupplier;
 
 /**
@@ -61,8 +62,18 @@ public final class Gathers {
      */
     public <R> Gather<R> ask(Collection<NodeId> targets, Function<String, Message> query, R selfReply,
                              Patience patience, Consumer<Gather<R>> then) {
+        return ask(targets, query, selfReply, patience, g -> false, then);
+    }
+
+    /**
+     * As above, but {@code then} runs as soon as {@code enough} holds of the replies so far (a quorum: a dead node
+     * then costs no timeout); later replies are dropped.
+     */
+    public <R> Gather<R> ask(Collection<NodeId> targets, Function<String, Message> query, R selfReply,
+                             Patience patience, Predicate<Gather<R>> enough, Consumer<Gather<R>> then) {
         String id = env.self().value() + "#" + boot + "." + ++counter;
         Gather<R> g = new Gather<>(id, clock.getAsLong(), query, patience, then);
+        g.enough = enough;
         for (NodeId n : targets) {
             if (!n.equals(env.self())) {
                 g.await(n);

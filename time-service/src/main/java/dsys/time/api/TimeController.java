@@ -99,6 +99,8 @@ public class TimeController {
         return Views.SyncView.of(r);
     }
 
+    /** Admin: a schedule keeps the nodes' clocks busy (and their messages flowing) until an admin stops it. */
+    @AdminOnly
     @PutMapping("/sync/schedule")
     public Views.ScheduleView schedule(@RequestBody(required = false) Views.ScheduleRequest req) {
         Algorithm a = algorithm(req == null ? null : req.algorithm());
@@ -114,6 +116,7 @@ public class TimeController {
         return Views.ScheduleView.of(host.read(c -> ((TimeNodeCore) c).schedule()));
     }
 
+    @AdminOnly
     @DeleteMapping("/sync/schedule")
     public Views.ScheduleView stopSchedule() {
         return Views.ScheduleView.of((ScheduleInfo) host.call(new ScheduleStop(), QUERY_TIMEOUT));

@@ -200,7 +200,9 @@ class TimeClusterLiveTest {
         assertThat(noToken.statusCode()).isEqualTo(401);
         assertThat(cluster.call(0, "PUT", "/api/time/nodes/time-9/clock", "{\"offsetMs\": 5}", true).statusCode()).isEqualTo(404);
         assertThat(cluster.call(0, "POST", "/api/time/sync", "{\"algorithm\":\"ntp\",\"mode\":\"carrier-pigeon\"}", false).statusCode()).isEqualTo(400);
-        assertThat(cluster.call(0, "PUT", "/api/time/sync/schedule", "{\"algorithm\":\"ntp\",\"maxSkewMs\":-1}", false).statusCode()).isEqualTo(400);
+        assertThat(cluster.call(0, "PUT", "/api/time/sync/schedule", "{\"algorithm\":\"ntp\",\"maxSkewMs\":-1}", true).statusCode()).isEqualTo(400);
+        assertThat(cluster.call(0, "PUT", "/api/time/sync/schedule", "{\"algorithm\":\"ntp\",\"maxSkewMs\":5}", false).statusCode()).isEqualTo(401);
+        assertThat(cluster.call(0, "DELETE", "/api/time/sync/schedule", null, false).statusCode()).isEqualTo(401);
         assertThat(cluster.call(0, "POST", "/api/time/logical/compare", "{\"a\":{\"time-1\":-1},\"b\":{}}", false).statusCode()).isEqualTo(400);
     }
 
