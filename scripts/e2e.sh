@@ -189,17 +189,19 @@ if ./platform start "$KILL_NODE" >"$TMP/start.log" 2>&1; then pass "platform sta
 else fail "platform start $KILL_NODE after kill" "$(tail -n 5 "$TMP/start.log" | tr '\n' ' ')"; fi
 
 # ---- acknowledged means durable: grants and fenced writes survive kill -9 of every lock node at once.
-# Each lock is granted and its token written to the fenced resource; then all three nodes die together and
-# come back from their logs. The resource must still refuse the token just below each acknowledged one, and
-# a new grant of each lock must carry a higher token than the one acknowledged before the crash.
+# Each lock is granted twice (the first hold released) and the second token written to the fenced resource; then
+# all three nodes die together and come back from their logs. The resource must still refuse the first, older
+# token (409: issued, then superseded), refuse a token never issued (403), and a new grant of each lock must carry
+# a higher token than the one acknowledged before the crash.
 DURABLE_LOCKS=12
-declare -A granted=()
+declare -A granted=() older=()
 acked=0
 for i in $(seq "$DURABLE_LOCKS"); do
   lock="e2e-durable-$$-$i"
-  if acquire "$lock" && OUT=$(curl -fsS --max-time 20 -H 'Content-Type: application/json' \
+  if acquire "$lock" && first=$TOKEN && release "$lock" "$first" && acquire "$lock" &&
+     OUT=$(curl -fsS --max-time 20 -H 'Content-Type: application/json' \
       --data "{\"token\":$TOKEN,\"value\":\"before-crash\"}" "$GW/api/locks/$lock/fenced-write" 2>&1); then
-    granted[$lock]=$TOKEN; acked=$((acked + 1))
+    granted[$lock]=$TOKEN; older[$lock]=$first; acked=$((acked + 1))
   fi
 done
 if ((acked == DURABLE_LOCKS)); then pass "durability: $acked locks granted and fenced before the crash"
@@ -207,17 +209,19 @@ else fail "durability: $DURABLE_LOCKS locks granted and fenced before the crash"
 for n in lock-1 lock-2 lock-3; do ./platform kill "$n" >/dev/null; done
 if ./platform up lock-1 lock-2 lock-3 >"$TMP/restart.log" 2>&1; then pass "durability: lock-1..3 restarted after kill -9 of all three"
 else fail "durability: lock-1..3 restarted after kill -9 of all three" "$(tail -n 5 "$TMP/restart.log" | tr '\n' ' ')"; fi
-stale=0 higher=0 why=
+stale=0 forged=0 higher=0 why=
 for lock in "${!granted[@]}"; do
   t=${granted[$lock]}
-  request POST "$GW/api/locks/$lock/fenced-write" -H 'Content-Type: application/json' --data "{\"token\":$((t - 1)),\"value\":\"stale\"}"
-  if [[ $CODE == 409 ]]; then stale=$((stale + 1)); else why="stale token on $lock: $CODE $(short "$BODY$ERR")"; fi
+  request POST "$GW/api/locks/$lock/fenced-write" -H 'Content-Type: application/json' --data "{\"token\":${older[$lock]},\"value\":\"stale\"}"
+  if [[ $CODE == 409 ]]; then stale=$((stale + 1)); else why="older token on $lock: $CODE $(short "$BODY$ERR")"; fi
+  request POST "$GW/api/locks/$lock/fenced-write" -H 'Content-Type: application/json' --data "{\"token\":$((t + 1000000)),\"value\":\"forged\"}"
+  if [[ $CODE == 403 ]]; then forged=$((forged + 1)); else why="forged token on $lock: $CODE $(short "$BODY$ERR")"; fi
   if acquire "$lock" && ((TOKEN > t)); then higher=$((higher + 1)); else why="re-acquire of $lock: ${TOKEN:-} after $t $(short "$OUT")"; fi
 done
-if ((stale == acked && higher == acked)); then
-  pass "durability: after the restart all $acked fenced resources refuse older tokens and every new grant's token is higher"
+if ((stale == acked && forged == acked && higher == acked)); then
+  pass "durability: after the restart all $acked fenced resources refuse older (409) and forged (403) tokens, and every new grant's token is higher"
 else
-  fail "durability: every acknowledged grant still fences after kill -9 of all lock nodes" "$stale/$acked refused, $higher/$acked higher; $why"
+  fail "durability: every acknowledged grant still fences after kill -9 of all lock nodes" "$stale/$acked older refused, $forged/$acked forged refused, $higher/$acked higher; $why"
 fi
 
 # ---- the quorum KV store through the gateway: put, get with its ETag, a refused compare-and-set, durability
