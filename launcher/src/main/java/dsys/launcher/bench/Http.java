@@ -18,21 +18,20 @@ final class Http {
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     JsonNode post(String url, String json, String bearer) throws IOException, InterruptedException {
+        return send(url, "POST", json, bearer);
+    }
+
+    JsonNode put(String url, String json, String bearer) throws IOException, InterruptedException {
+        return send(url, "PUT", json, bearer);
+    }
+
+    private JsonNode send(String url, String method, String json, String bearer) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
         if (bearer != null) b.header("Authorization", "Bearer " + bearer);
         HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) throw new IOException(r.statusCode() + " from " + url + ": " + abbreviate(r.body()));
         return r.body().isEmpty() ? JSON.nullNode() : JSON.readTree(r.body());
-    }
-
-    JsonNode put(String url, String json, String bearer) throws IOException, InterruptedException {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + bearer)
-                .PUT(HttpRequest.BodyPublishers.ofString(json)).build();
-        HttpResponse<String> res = client.send(r, HttpResponse.BodyHandlers.ofString());
-        if (res.statusCode() / 100 != 2) throw new IOException(res.statusCode() + " from " + url + ": " + abbreviate(res.body()));
-        return JSON.readTree(res.body());
     }
 
     private static String abbreviate(String s) {

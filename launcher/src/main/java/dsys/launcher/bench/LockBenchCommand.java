@@ -1,5 +1,7 @@
 package dsys.launcher.bench;
 
+import dsys.launcher.Options;
+
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +23,7 @@ public final class LockBenchCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Map<String, String> o = options(args);
+        Map<String, String> o = Options.parse(args);
         String gateway = o.getOrDefault("gateway", "http://127.0.0.1:8080");
         List<String> etcd = List.of(o.getOrDefault("etcd", "http://127.0.0.1:23791").split(","));
         int[] clients = Arrays.stream(o.getOrDefault("clients", "1,8,64").split(",")).mapToInt(Integer::parseInt).toArray();
@@ -111,14 +113,5 @@ public final class LockBenchCommand {
 
     private static void switchTo(Http http, String gateway, String algorithm, String token) throws Exception {
         http.put(gateway + "/api/locks/algorithm", "{\"algorithm\":\"" + algorithm + "\"}", token);
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (String a : args) {
-            if (!a.startsWith("--") || !a.contains("=")) throw new IllegalArgumentException("options are --name=value, not " + a);
-            o.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-        }
-        return o;
     }
 }

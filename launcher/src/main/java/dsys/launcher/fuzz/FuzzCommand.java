@@ -2,19 +2,23 @@ package dsys.launcher.fuzz;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dsys.launcher.Options;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 
 /**
  * {@code fuzz}: every public route of every service, found in the OpenAPI documents the gateway serves, called
@@ -39,8 +43,7 @@ public final class FuzzCommand {
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (String a : args) o.put(a.replaceFirst("^--", "").split("=", 2)[0], a.contains("=") ? a.split("=", 2)[1] : "");
+        Map<String, String> o = Options.parse(args);
         FuzzCommand f = new FuzzCommand(o.getOrDefault("gateway", "http://127.0.0.1:8080"), o.get("token"));
         return f.fuzz(out, err);
     }
@@ -55,7 +58,7 @@ public final class FuzzCommand {
         for (Route r : routes) {
             int before = sent, errorsBefore = serverErrors.size();
             for (String segment : r.path().contains("{") ? Inputs.SEGMENTS : List.<String>of()) {
-                String path = r.path().replaceAll("\\{[^}]+}", java.util.regex.Matcher.quoteReplacement(segment));
+                String path = r.path().replaceAll("\\{[^}]+}", Matcher.quoteReplacement(segment));
                 send(r, path, r.hasBody() ? "application/json" : null, r.hasBody() ? "{}".getBytes() : null, false,
                         "segment " + abbreviate(segment));
             }
@@ -91,14 +94,14 @@ public final class FuzzCommand {
         String answer;
         try {
             // The body is read only to report a server error: an event stream's never ends.
-            HttpResponse<java.io.InputStream> res = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> res = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
             status = res.statusCode();
-            try (java.io.InputStream in = res.body()) {
-                answer = status >= 500 ? new String(in.readNBytes(8192), java.nio.charset.StandardCharsets.UTF_8) : "";
+            try (InputStream in = res.body()) {
+                answer = status >= 500 ? new String(in.readNBytes(8192), StandardCharsets.UTF_8) : "";
             }
         } catch (IllegalArgumentException e) {
             return; // the client itself refuses to send it (an illegal URI): nothing reached the platform
-        } catch (java.net.http.HttpTimeoutException e) {
+        } catch (HttpTimeoutException e) {
             if (stream) return; // an event stream that has nothing to say yet
             status = 599;
             answer = e.toString();

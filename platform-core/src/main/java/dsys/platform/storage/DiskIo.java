@@ -31,8 +31,6 @@ public interface DiskIo {
 
     boolean exists(Path file);
 
-    void truncate(Path file, long size) throws IOException;
-
     /** Replaces {@code to} with {@code from} in one step: a reader sees the old file or the new, never a mix. */
     void replace(Path from, Path to) throws IOException;
 

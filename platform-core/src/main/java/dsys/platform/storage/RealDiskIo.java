@@ -33,14 +33,6 @@ final class RealDiskIo implements DiskIo {
     }
 
     @Override
-    public void truncate(Path file, long size) throws IOException {
-        try (FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            c.truncate(size);
-            c.force(true);
-        }
-    }
-
-    @Override
     public void replace(Path from, Path to) throws IOException {
         Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -31,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Only members are heard ({@link PeerAuth}): a stranger is refused before anything is read, a batch whose
  * signature does not check out ends its stream, and nothing of it is delivered. A line is at most {@link #MAX_LINE}
- * bytes; logical times out of bounds are refused ({@link ClockBounds}). Every refusal is a problem answer, counted
+ * bytes; logical times out of bounds are refused ({@link LamportBounds}). Every refusal is a problem answer, counted
  * and logged ({@link Rejections}).
  */
 public class MessageServlet extends HttpServlet {
@@ -45,7 +45,7 @@ public class MessageServlet extends HttpServlet {
     private final transient ObjectMapper json;
     private final transient PeerAuth auth;
     private final transient Rejections rejections;
-    private final transient ClockBounds clocks = new ClockBounds();
+    private final transient LamportBounds clocks = new LamportBounds();
     private final transient Set<Stream> streams = ConcurrentHashMap.newKeySet();
 
     public MessageServlet(NodeRuntime node, ObjectMapper json, PeerAuth auth, Rejections rejections) {

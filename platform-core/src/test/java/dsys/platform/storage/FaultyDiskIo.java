@@ -4,8 +4,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Storage fault injector: real files underneath, with the failures disks have. A refused fsync, a disk that
@@ -20,8 +23,8 @@ public final class FaultyDiskIo implements DiskIo {
     private volatile long spaceLeft = Long.MAX_VALUE;
     private volatile int tearNextWriteAfter = -1;
     private volatile int forces;
-    private volatile java.util.concurrent.CountDownLatch gate;
-    private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile CountDownLatch gate;
+    private final AtomicInteger waiting = new AtomicInteger();
 
     /** Every later fsync fails with EIO, as Linux reports a write-back error. */
     public FaultyDiskIo failForces() {
@@ -42,7 +45,7 @@ public final class FaultyDiskIo implements DiskIo {
     }
 
     /** Later fsyncs wait for {@code gate} (an fsync in flight, to line writers up behind it). */
-    public FaultyDiskIo holdForces(java.util.concurrent.CountDownLatch gate) {
+    public FaultyDiskIo holdForces(CountDownLatch gate) {
         this.gate = gate;
         return this;
     }
@@ -63,7 +66,7 @@ public final class FaultyDiskIo implements DiskIo {
             for (Path f : (Iterable<Path>) files::iterator) {
                 long keep = forced.getOrDefault(f, Files.size(f)); // files this io never wrote were on disk already
                 byte[] bytes = Files.readAllBytes(f);
-                Files.write(target.resolve(f.getFileName()), java.util.Arrays.copyOf(bytes, (int) Math.min(keep, bytes.length)));
+                Files.write(target.resolve(f.getFileName()), Arrays.copyOf(bytes, (int) Math.min(keep, bytes.length)));
             }
         }
     }
@@ -92,11 +95,6 @@ public final class FaultyDiskIo implements DiskIo {
     @Override
     public boolean exists(Path file) {
         return REAL.exists(file);
-    }
-
-    @Override
-    public void truncate(Path file, long size) throws IOException {
-        REAL.truncate(file, size);
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ClockBoundsTest {
+class LamportBoundsTest {
 
     record Note() implements Message {
     }
@@ -24,31 +24,31 @@ class ClockBoundsTest {
 
     @Test
     void honestTimesPassAndTheHorizonMovesWithWhatWasAccepted() throws PeerRefusal {
-        ClockBounds bounds = new ClockBounds();
-        List<MessageBatch.Received> early = batch(ClockBounds.MAX_AHEAD, Map.of("n-1", 5L));
+        LamportBounds bounds = new LamportBounds();
+        List<MessageBatch.Received> early = batch(LamportBounds.MAX_AHEAD, Map.of("n-1", 5L));
         bounds.check(early);
         bounds.accepted(early);
-        List<MessageBatch.Received> later = batch(2 * ClockBounds.MAX_AHEAD, Map.of("n-1", 6L, "n-2", 3L));
+        List<MessageBatch.Received> later = batch(2 * LamportBounds.MAX_AHEAD, Map.of("n-1", 6L, "n-2", 3L));
         assertThatCode(() -> bounds.check(later)).doesNotThrowAnyException();
     }
 
     @Test
     void negativeAbsurdlyAheadOrInconsistentTimesAreRefused() {
-        ClockBounds bounds = new ClockBounds();
+        LamportBounds bounds = new LamportBounds();
         assertThatThrownBy(() -> bounds.check(batch(-1, Map.of()))).hasMessageContaining("Lamport time -1");
-        assertThatThrownBy(() -> bounds.check(batch(ClockBounds.MAX_AHEAD + 1, Map.of()))).isInstanceOf(PeerRefusal.class);
+        assertThatThrownBy(() -> bounds.check(batch(LamportBounds.MAX_AHEAD + 1, Map.of()))).isInstanceOf(PeerRefusal.class);
         assertThatThrownBy(() -> bounds.check(batch(Long.MAX_VALUE, Map.of()))).isInstanceOf(PeerRefusal.class);
         assertThatThrownBy(() -> bounds.check(batch(10, Map.of("n-2", 11L)))).hasMessageContaining("vector entry n-2=11");
     }
 
     @Test
     void nothingPassesBeyondTwoToThe53() throws PeerRefusal {
-        ClockBounds bounds = new ClockBounds();
-        for (long l = ClockBounds.MAX_AHEAD; l < ClockBounds.MAX; l += ClockBounds.MAX_AHEAD) {
+        LamportBounds bounds = new LamportBounds();
+        for (long l = LamportBounds.MAX_AHEAD; l < LamportBounds.MAX; l += LamportBounds.MAX_AHEAD) {
             List<MessageBatch.Received> b = batch(l, Map.of());
             bounds.check(b);
             bounds.accepted(b);
         }
-        assertThatThrownBy(() -> bounds.check(batch(ClockBounds.MAX + 1, Map.of()))).isInstanceOf(PeerRefusal.class);
+        assertThatThrownBy(() -> bounds.check(batch(LamportBounds.MAX + 1, Map.of()))).isInstanceOf(PeerRefusal.class);
     }
 }

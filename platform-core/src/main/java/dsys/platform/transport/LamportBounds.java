@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * entry (events of one node in the causal past) never exceeds the length of the longest chain there.</li>
  * </ul>
  */
-final class ClockBounds {
+final class LamportBounds {
 
     static final long MAX = 1L << 53;
     static final long MAX_AHEAD = 1L << 40;
