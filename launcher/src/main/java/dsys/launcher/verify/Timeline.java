@@ -20,7 +20,7 @@ import java.util.TreeMap;
  */
 final class Timeline {
 
-    private static final int W = 1000, LANE = 26, LEFT = 70, MAX_CALLS = 80;
+    private static final int W = 1000, LANE = 26, LEFT = 110, MAX_CALLS = 80;
 
     private Timeline() {
     }
@@ -58,7 +58,9 @@ final class Timeline {
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">", W, height));
         sb.append(Charts.text(LEFT, 14, String.format("key %s, %.3f s to %.3f s of the run (red: the calls the finding names; dashed: outcome unknown)",
                 f.key(), Charts.sec(from, t0), Charts.sec(to, t0)), "start"));
-        lanes.forEach((p, lane) -> sb.append(Charts.text(LEFT - 6, 40 + lane * LANE + 4, "p" + p, "end"))
+        Map<String, String> nodeOf = new TreeMap<>();
+        shown.forEach(c -> nodeOf.putIfAbsent(c.process(), c.invoke().node() == null ? "" : " " + c.invoke().node()));
+        lanes.forEach((p, lane) -> sb.append(Charts.text(LEFT - 6, 40 + lane * LANE + 4, "p" + p + nodeOf.get(p), "end"))
                 .append(Charts.line(LEFT, 40 + lane * LANE, W, 40 + lane * LANE, "#f0f0f0")));
         for (Call c : shown) {
             int y = 40 + lanes.get(c.process()) * LANE;
@@ -74,8 +76,10 @@ final class Timeline {
         return sb.append("</svg>").toString();
     }
 
+    /** Calls that began before the window or end after it are cut at its edges. */
     private static double x(long t, long from, long to) {
-        return LEFT + (W - LEFT - 4) * (double) (t - from) / Math.max(1, to - from);
+        double f = Math.min(1, Math.max(0, (double) (t - from) / Math.max(1, to - from)));
+        return LEFT + (W - LEFT - 4) * f;
     }
 
     static String label(Call c) {
