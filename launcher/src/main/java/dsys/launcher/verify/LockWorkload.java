@@ -90,6 +90,7 @@ final class LockWorkload implements Workload {
     private static boolean end(HistoryRecorder.Pending p, Gateway.Reply r) {
         if (r.certainlyNotApplied()) {
             p.fail(r.describe());
+            if (r.status() >= 500 || r.status() == 0) KvWorkload.backOff();
             return true;
         }
         p.info(r.describe());

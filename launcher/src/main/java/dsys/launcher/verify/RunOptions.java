@@ -34,7 +34,7 @@ record RunOptions(String workload, int timeS, int concurrency, List<Nemesis.Faul
         Path root = Path.of(o.getOrDefault("root", "."));
         RunOptions r = new RunOptions(w, num(o, "time", 60), num(o, "concurrency", 10), faults, read,
                 num(o, "keys", w.equals("lock") ? 1 : 3), num(o, "fault-s", 8) * 1000L, num(o, "quiet-s", 5) * 1000L,
-                num(o, "lease-ms", 2000), num(o, "wait-ms", 1000), Duration.ofSeconds(num(o, "budget-s", 300)),
+                num(o, "lease-ms", 5000), num(o, "wait-ms", 1000), Duration.ofSeconds(num(o, "budget-s", 300)),
                 o.getOrDefault("gateway", "http://127.0.0.1:8080"), o.get("token"), root,
                 Path.of(o.getOrDefault("out", root.resolve(".platform/verify").toString())),
                 Long.parseLong(o.getOrDefault("seed", Long.toString(System.nanoTime()))));

@@ -126,7 +126,7 @@ public final class VerifyCommand {
     static void usage(PrintStream out) {
         out.println("""
                 usage: verify WORKLOAD [--time 60] [--concurrency 10] [--nemesis partition,kill,pause,skew] [--read linearizable]
-                              [--keys 3] [--fault-s 8] [--quiet-s 5] [--lease-ms 2000] [--wait-ms 1000] [--budget-s 300] [--seed N]
+                              [--keys 3] [--fault-s 8] [--quiet-s 5] [--lease-ms 5000] [--wait-ms 1000] [--budget-s 300] [--seed N]
                   WORKLOAD: register  reads and writes of unique values on --keys kv keys (model: register)
                             cas       reads, writes and compare-and-set on versions (model: cas-register)
                             lock      acquire with a lease, fenced write, release on --keys locks (LockChecker)
