@@ -70,7 +70,7 @@ final class Gateway {
         /**
          * Only answers that say so count: the request never left (connection refused), the service decided
          * nothing was written (kv's 503 quorum-unavailable, a crashed node's 503), or the gateway never forwarded it
-         * (breaker open, no instance, pinned node absent, refused connection). A timeout, a reset, a 504 or any
+         * (breaker open, no instance, pinned node not registered, refused connection). A timeout, a reset, a 504 or any
          * other 5xx may have taken effect.
          */
         boolean certainlyNotApplied() {
@@ -79,21 +79,24 @@ final class Gateway {
             if (status != 503) return false;
             String p = problem();
             if (p == null) return false;
+            String d = detail();
+            boolean refused = d.contains("ConnectException") || d.contains("Connection refused");
             return switch (p) {
-                case "quorum-unavailable", "node-crashed", "node-unavailable" -> true;
-                case "service-unavailable" -> {
-                    String d = detail();
-                    yield d.contains("circuit breaker is open") || d.contains("no instance is registered")
-                            || d.contains("ConnectException") || d.contains("Connection refused");
-                }
+                case "quorum-unavailable", "node-crashed" -> true;
+                // The gateway also answers node-unavailable when the pinned node broke off after the request went
+                // out ("registered but did not answer (PrematureCloseException ...)"): only "not registered" and a
+                // refused connection are certain.
+                case "node-unavailable" -> d.startsWith("No ") || refused;
+                case "service-unavailable" -> d.contains("circuit breaker is open") || d.contains("no instance is registered") || refused;
                 default -> false;
             };
         }
 
+        /** For the history's {@code error}: status, problem type and the start of the detail. */
         String describe() {
             if (status == 0) return error;
-            String p = problem();
-            return status + (p == null ? "" : " " + p);
+            String p = problem(), d = detail();
+            return status + (p == null ? "" : " " + p) + (d.isEmpty() ? "" : ": " + (d.length() > 160 ? d.substring(0, 160) + "…" : d));
         }
     }
 

@@ -48,6 +48,10 @@ class VerifyPiecesTest {
         assertThat(reply(503, problem("service-unavailable", "the call failed (PrematureCloseException: Connection prematurely closed)")).certainlyNotApplied())
                 .as("a connection that broke after the request went out may have been served").isFalse();
         assertThat(reply(504, problem("outcome-unknown", "")).certainlyNotApplied()).isFalse();
+        assertThat(reply(503, problem("node-unavailable", "No kv-service instance with node 'kv-2' is registered (X-Dsys-Node); registered: kv-1.")).certainlyNotApplied()).isTrue();
+        assertThat(reply(503, problem("node-unavailable", "Node 'kv-2' of kv-service is registered but did not answer (AnnotatedConnectException: Connection refused).")).certainlyNotApplied()).isTrue();
+        assertThat(reply(503, problem("node-unavailable", "Node 'kv-2' of kv-service is registered but did not answer (PrematureCloseException: Connection prematurely closed BEFORE response).")).certainlyNotApplied())
+                .as("seen live: a put to kv-2 killed mid-request took effect although the gateway said 503").isFalse();
         assertThat(reply(504, problem("gateway-timeout", "")).certainlyNotApplied()).isFalse();
         assertThat(new Gateway.Reply(0, "", Map.of(), "timeout", true).certainlyNotApplied()).isFalse();
         assertThat(new Gateway.Reply(0, "", Map.of(), "connection refused", false).certainlyNotApplied()).isTrue();
