@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test of the local platform: `./platform up`, requests through the gateway to every
-# service, error shapes, a killed node, `./platform down`. Prints `ok - NAME` / `not ok - NAME: WHY`
+# service, error shapes, a killed node, Jepsen-style verify runs, `./platform down`. Prints `ok - NAME` / `not ok - NAME: WHY`
 # per check and closes with `e2e: N passed, M failed`. Stops the platform however it ends.
 set -uo pipefail   # no -e: a failing check is counted, the run goes on
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -251,6 +251,18 @@ if ./platform up kv-1 kv-2 kv-3 >"$TMP/kv-restart.log" 2>&1; then
 else
   fail "kv: kv-1..3 restarted after kill -9 of all three" "$(tail -n 5 "$TMP/kv-restart.log" | tr '\n' ' ')"
 fi
+
+# ---- Jepsen-style (./platform verify): 10 clients on 3 kv keys through the gateway with a partition and a kill -9;
+# the verifier must find the history linearizable (exit 0). Then the control: reads at level one under a partition
+# must be found not linearizable (exit 1), so the first check is not vacuous.
+./platform verify register --time 20 --concurrency 10 --nemesis partition,kill --fault-s 5 --quiet-s 3 >"$TMP/verify.log" 2>&1
+rc=$?
+if ((rc == 0)); then pass "verify register (partition, kill -9): $(grep -o 'valid (register.*' "$TMP/verify.log" | head -n 1)"
+else fail "verify register under partition and kill -9 is linearizable" "exit $rc: $(grep -vE '^ +[0-9]+ s:' "$TMP/verify.log" | tail -n 8 | tr '\n' ' ')"; fi
+./platform verify register --time 15 --concurrency 10 --nemesis partition --fault-s 8 --quiet-s 3 --read one >"$TMP/verify-one.log" 2>&1
+rc=$?
+if ((rc == 1)); then pass "verify register --read one under a partition: the checker finds it not linearizable"
+else fail "verify --read one under a partition must be invalid (exit 1)" "exit $rc: $(grep -vE '^ +[0-9]+ s:' "$TMP/verify-one.log" | tail -n 8 | tr '\n' ' ')"; fi
 
 # ---- down leaves nothing behind
 mapfile -t pids < <(cat .platform/pids/*.pid 2>/dev/null)

@@ -10,6 +10,7 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code kafka [--port 9092] [--controller-port 9093] [--data-dir DIR] [--partitions 3]} — a single-node
  *       KRaft broker on 127.0.0.1 that runs until SIGTERM ({@link KafkaBroker});</li>
+ *   <li>{@code verify WORKLOAD ...} — a Jepsen-style run against the platform ({@link dsys.launcher.verify.VerifyCommand});</li>
  *   <li>{@code check}, {@code classify}, {@code diagram}, {@code bench}, {@code help} and anything else — handed
  *       to {@link VerifierCli} unchanged, exit code included.</li>
  * </ul>
@@ -51,6 +52,14 @@ public final class Main {
                 return 1;
             }
         }
+        if (args[0].equals("verify")) {
+            try {
+                return dsys.launcher.verify.VerifyCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+            } catch (Exception e) {
+                err.println("verify: " + e);
+                return 2;
+            }
+        }
         if (args[0].equals("lockbench")) {
             try {
                 return dsys.launcher.bench.LockBenchCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
@@ -73,6 +82,8 @@ public final class Main {
                          the same closed-loop lock client against dsys and etcd, interleaved (./platform bench lock)
                        java -jar launcher.jar fuzz [--gateway=URL] [--token=ADMIN]
                          every public route (from the OpenAPI documents) with hostile inputs; exit 1 on any 5xx or dead node
+                       java -jar launcher.jar verify WORKLOAD --token=ADMIN --root=DIR [--time=60] [--concurrency=10] [--nemesis=...]
+                         a Jepsen-style run through the gateway, judged by the verifier (./platform verify; exit 0/1/2)
                        java -jar launcher.jar VERIFIER-COMMAND ...   (below)""");
     }
 }

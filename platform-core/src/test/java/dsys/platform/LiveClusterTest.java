@@ -113,6 +113,22 @@ class LiveClusterTest {
     }
 
     @Test
+    void aClockSkewMovesOnlyTheNamedNodesClockAndIsUndoneByOffsetZero() throws Exception {
+        assertThat(JSON.readTree(call(0, "POST", "/api/chaos/nodes/ping-2/clock", "{\"offsetMs\":5000}", true).body())
+                .get("applied").asBoolean()).isFalse();
+        HttpResponse<String> r = call(1, "POST", "/api/chaos/nodes/ping-2/clock", "{\"offsetMs\":5000}", true);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        try {
+            assertThat(JSON.readTree(call(1, "GET", "/api/chaos", null, true).body()).get("clockOffsetMs").asDouble()).isBetween(4990.0, 5010.0);
+            assertThat(JSON.readTree(call(0, "GET", "/api/chaos", null, true).body()).get("clockOffsetMs").asDouble()).isBetween(-10.0, 10.0);
+            assertThat(call(1, "POST", "/api/chaos/nodes/ping-2/clock", "{}", true).statusCode()).isEqualTo(400);
+        } finally {
+            call(1, "POST", "/api/chaos/nodes/ping-2/clock", "{\"offsetMs\":0}", true);
+        }
+        assertThat(JSON.readTree(call(1, "GET", "/api/chaos", null, true).body()).get("clockOffsetMs").asDouble()).isBetween(-10.0, 10.0);
+    }
+
+    @Test
     void unknownRouteIsA404Problem() throws Exception {
         HttpResponse<String> r = call(1, "GET", "/api/nothing-here", null, false);
         assertThat(r.statusCode()).isEqualTo(404);

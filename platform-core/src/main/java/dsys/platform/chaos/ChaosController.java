@@ -1,5 +1,6 @@
 package dsys.platform.chaos;
 
+import dsys.core.clock.DriftingClock;
 import dsys.core.fault.LinkFault;
 import dsys.platform.host.NodeRuntime;
 import dsys.platform.web.AdminOnly;
@@ -43,12 +44,20 @@ public class ChaosController {
     public record CrashPoint(String node, String point) {
     }
 
+    public record Clock(Double offsetMs, Double driftPpm) {
+    }
+
+    /** A day: more is a typo, not a fault worth injecting. */
+    static final double MAX_OFFSET_MS = 86_400_000;
+
     @GetMapping
     public Map<String, Object> faults() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", node.identity().self().value());
         m.put("crashed", node.crashed());
         m.put("paused", node.paused());
+        m.put("clockOffsetMs", node.clock().offsetNanos() / 1e6);
+        m.put("clockDriftPpm", node.clock().driftPpm());
         m.putAll(node.faults().describe());
         return m;
     }
@@ -99,6 +108,29 @@ public class ChaosController {
         if (!isMe(target)) return applied(false, "not this node");
         node.pause(p.ms());
         return applied(true, target + " paused for " + p.ms() + " ms");
+    }
+
+    /**
+     * Skews this node's physical clock (what its core reads as {@code env.clock()}: hybrid-logical ballots,
+     * timestamps), never its monotonic timers. Heal leaves clocks alone (the time service's algorithms own them):
+     * undo a skew with {@code offsetMs: 0, driftPpm: 0}.
+     */
+    @PostMapping("/nodes/{target}/clock")
+    public Map<String, Object> clock(@PathVariable String target, @RequestBody(required = false) Clock c) {
+        if (c == null || (c.offsetMs() == null && c.driftPpm() == null)) {
+            throw ProblemException.badRequest("a clock fault needs offsetMs and/or driftPpm, e.g. {\"offsetMs\": 5000}");
+        }
+        if (c.offsetMs() != null && !(Math.abs(c.offsetMs()) <= MAX_OFFSET_MS)) {
+            throw ProblemException.badRequest("offsetMs must be within ±" + (long) MAX_OFFSET_MS + ", was " + c.offsetMs());
+        }
+        if (c.driftPpm() != null && !(Math.abs(c.driftPpm()) <= DriftingClock.MAX_DRIFT_PPM)) {
+            throw ProblemException.badRequest("driftPpm must be within ±" + (long) DriftingClock.MAX_DRIFT_PPM + ", was " + c.driftPpm());
+        }
+        if (!isMe(target)) return applied(false, "not this node");
+        if (c.offsetMs() != null) node.clock().setOffsetNanos(Math.round(c.offsetMs() * 1e6));
+        if (c.driftPpm() != null) node.clock().setDriftPpm(c.driftPpm());
+        return applied(true, target + "'s clock is now " + node.clock().offsetNanos() / 1e6 + " ms off at "
+                + node.clock().driftPpm() + " ppm");
     }
 
     @PostMapping("/crash-points")
