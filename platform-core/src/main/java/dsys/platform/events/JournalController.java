@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code GET /api/journal?after=&limit=}: this node's recent sends and receives (the console's space-time diagram;
- * the gateway merges every node's at {@code /api/console/messages}). Reading it turns recording on for two minutes.
+ * {@code GET /api/journal?after=&limit=}: this node's sends and receives after seq {@code after} (without it, the
+ * newest), for the console's space-time diagram (the gateway merges every node's at {@code /api/console/messages}).
+ * Reading it turns recording on for two minutes.
  */
 @RestController
 public class JournalController {
@@ -25,7 +26,7 @@ public class JournalController {
     }
 
     @GetMapping("/api/journal")
-    public Map<String, Object> journal(@RequestParam(defaultValue = "-1") long after,
+    public Map<String, Object> journal(@RequestParam(required = false) Long after,
                                        @RequestParam(defaultValue = "1000") int limit) {
         if (limit < 1 || limit > MessageJournal.CAPACITY) {
             throw ProblemException.badRequest("limit must be within 1.." + MessageJournal.CAPACITY + ", was " + limit);
@@ -33,7 +34,9 @@ public class JournalController {
         MessageJournal journal = node.journal();
         boolean wasRecording = journal.recording();
         journal.watch();
-        List<MessageJournal.Numbered> entries = journal.after(after, limit);
+        // Without 'after': the newest entries (a reader that just arrived wants the present, not the oldest kept).
+        long from = after != null ? after : journal.next() - limit - 1;
+        List<MessageJournal.Numbered> entries = journal.after(from, limit);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("node", node.identity().self().value());
         m.put("next", journal.next());
