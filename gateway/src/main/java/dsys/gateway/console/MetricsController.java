@@ -2,7 +2,9 @@ package dsys.gateway.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dsys.gateway.problem.ProblemException;
+import java.net.URI;
 import java.time.Instant;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -28,6 +30,17 @@ class MetricsController {
   MetricsController(WebClient.Builder clients, ConsoleProperties console) {
     this.client = clients.build();
     this.console = console;
+  }
+
+  /** Whether Prometheus answers: asked once by the console, so a platform without it shows a note, not errors. */
+  @GetMapping("/api/console/metrics/status")
+  Mono<Map<String, Object>> status() {
+    URI ready = UriComponentsBuilder.fromUri(console.prometheus()).path("/-/ready").build().toUri();
+    return client.get().uri(ready).retrieve().toBodilessEntity()
+        .timeout(console.timeout())
+        .map(r -> Map.<String, Object>of("prometheus", console.prometheus().toString(), "up", true))
+        .onErrorResume(e -> Mono.just(Map.of("prometheus", console.prometheus().toString(), "up", false,
+            "detail", "not answering (" + e.getClass().getSimpleName() + "); ./platform up starts it when Debian's prometheus is installed")));
   }
 
   @GetMapping("/api/console/metrics")
