@@ -71,7 +71,7 @@ class MessagesController {
         .onErrorResume(e -> Mono.just(new NodeJournal(node, null)));
   }
 
-  private static Map<String, Object> merge(List<NodeJournal> journals, Map<String, Long> previous) {
+  static Map<String, Object> merge(List<NodeJournal> journals, Map<String, Long> previous) {
     Map<String, Long> cursor = new TreeMap<>(previous);
     List<String> silent = new ArrayList<>();
     List<JsonNode> entries = new ArrayList<>();
@@ -96,7 +96,7 @@ class MessagesController {
     return m;
   }
 
-  private static Map<String, Long> parse(String after) {
+  static Map<String, Long> parse(String after) {
     Map<String, Long> cursor = new TreeMap<>();
     if (after.isEmpty()) {
       return cursor;
