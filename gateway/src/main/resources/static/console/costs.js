@@ -35,5 +35,5 @@ async function refresh() {
 }
 
 export function start() {
-  every(5000, refresh);
+  every(10_000, refresh);
 }

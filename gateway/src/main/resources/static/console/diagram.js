@@ -3,7 +3,7 @@
 // event stream). Hover shows Lamport and vector time. Pause freezes the picture; the slider then scrubs back.
 import { get } from './api.js';
 import { algorithmNodes } from './cluster.js';
-import { svg } from './dom.js';
+import { every, svg } from './dom.js';
 import { log } from './log.js';
 
 const KEEP_MS = 5 * 60_000;    // how far back one can scrub
@@ -88,7 +88,8 @@ function render() {
   const w = el.clientWidth || 900, h = TOP + lanes.length * LANE + 8;
   const x = (t) => LEFT + ((t - start) / width) * (w - LEFT - RIGHT);
   const y = (node) => TOP + lanes.indexOf(node) * LANE + LANE / 2;
-  const shown = (text) => !filter || text.toLowerCase().includes(filter);
+  const hideBeats = document.getElementById('diagram-beats').checked;
+  const shown = (text) => (!filter || text.toLowerCase().includes(filter)) && !(hideBeats && /heartbeat/i.test(text));
   const detail = (text) => () => { document.getElementById('diagram-detail').textContent = text; };
 
   const parts = [svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
@@ -148,7 +149,7 @@ export function start() {
   document.getElementById('diagram-window').addEventListener('change', render);
   document.getElementById('diagram-filter').addEventListener('input', render);
   listen();
-  setInterval(poll, 700);
+  document.getElementById('diagram-beats').addEventListener('change', render);
+  every(700, poll);
   setInterval(() => { if (!paused) render(); }, 500);
-  poll();
 }

@@ -28,4 +28,10 @@ export function table(target, rows) {
     el('tr', {}, cells.map((c) => el(i === 0 ? 'th' : 'td', {}, c)))));
 }
 
-export const every = (ms, fn) => { fn(); return setInterval(fn, ms); };
+/** Runs fn now and again ms after each run has finished: a slow answer never piles up requests behind it. */
+export function every(ms, fn) {
+  const run = async () => {
+    try { await fn(); } finally { setTimeout(run, ms); }
+  };
+  run();
+}

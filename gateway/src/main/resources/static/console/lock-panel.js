@@ -54,5 +54,5 @@ async function refresh() {
 export function start() {
   form().addEventListener('submit', (e) => { e.preventDefault(); acquire(); });
   form().release.addEventListener('click', release);
-  every(1000, refresh);
+  every(2000, refresh);
 }

@@ -57,5 +57,5 @@ export function start() {
     const select = skewForm.node;
     if (select.options.length !== nodes.length) select.replaceChildren(...nodes.map((n) => el('option', {}, n)));
   });
-  every(1000, refreshNodes);
+  every(2000, refreshNodes);
 }

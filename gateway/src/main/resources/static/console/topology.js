@@ -1,6 +1,6 @@
 // Topology: one card per instance, coloured by health; crash, restart and pause buttons (admin) on service nodes.
 import { post } from './api.js';
-import { cluster, onChange, partitionOf, refresh } from './cluster.js';
+import { algorithmNodes, cluster, onChange, partitionOf, refresh } from './cluster.js';
 import { el } from './dom.js';
 import { attempt, log } from './log.js';
 
@@ -33,7 +33,8 @@ function card(instance) {
     el('span', { class: 'dot' }),
     el('b', {}, instance.node),
     roles.map((r) => el('span', { class: 'role' }, r)),
-    group ? el('span', { class: 'chip-mark', title: `partitioned: reaches only ${group.join(', ')}` }, `⧉ ${group.join(',')}`) : '',
+    group ? el('span', { class: 'chip-mark', title: `partitioned: reaches only ${group.join(', ')}` },
+      `cut off from ${algorithmNodes().filter((n) => !group.includes(n)).join(', ')}`) : '',
     el('span', { class: 'state' }, state),
     isServiceNode ? el('span', { class: 'actions' },
       el('button', { class: 'crash', onclick: () => chaos(instance.node, 'crash') }, 'crash'),
