@@ -78,60 +78,86 @@ function windowEnd(width) {
 
 const clocks = (e) => `Lamport ${e.lamport}, vector ${JSON.stringify(e.vector)}`;
 
+/**
+ * Where each point goes along the x axis. "time": true time (the nodes' host clock, in ms, so a fast message is
+ * nearly vertical). "order": one slot per send, receive or step, in (time, Lamport) order, which keeps every send
+ * left of its receive (equal milliseconds are ordered by Lamport time, which a receive always exceeds) and spreads
+ * out what happened within the same millisecond.
+ */
+function axis(mode, points, start, width, plot) {
+  if (mode === 'time') return (p) => LEFT + ((p.t - start) / width) * plot;
+  const sorted = [...points].sort((a, b) => a.t - b.t || a.lamport - b.lamport);
+  const slot = new Map(sorted.map((p, i) => [p, i]));
+  return (p) => LEFT + ((slot.get(p) + 0.5) / Math.max(sorted.length, 1)) * plot;
+}
+
 function render() {
   const el = document.getElementById('diagram-svg');
   const width = Number(document.getElementById('diagram-window').value);
+  const mode = document.getElementById('diagram-axis').value;
   const filter = document.getElementById('diagram-filter').value.trim().toLowerCase();
+  const hideBeats = document.getElementById('diagram-beats').checked;
   const end = windowEnd(width), start = end - width;
   const seen = new Set([...messages.values()].flatMap((m) => [m.from, m.to]).concat(steps.map((s) => s.node)));
   const lanes = [...new Set([...algorithmNodes(), ...seen])].filter(Boolean).sort();
-  const w = el.clientWidth || 900, h = TOP + lanes.length * LANE + 8;
-  const x = (t) => LEFT + ((t - start) / width) * (w - LEFT - RIGHT);
+  const w = el.clientWidth || 900, h = TOP + lanes.length * LANE + 8, plot = w - LEFT - RIGHT;
   const y = (node) => TOP + lanes.indexOf(node) * LANE + LANE / 2;
-  const hideBeats = document.getElementById('diagram-beats').checked;
   const shown = (text) => (!filter || text.toLowerCase().includes(filter)) && !(hideBeats && /heartbeat/i.test(text));
   const detail = (text) => () => { document.getElementById('diagram-detail').textContent = text; };
 
-  const parts = [svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
-    svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: 'context-stroke' })))];
-  for (let i = 0; i <= 5; i++) {
-    const t = start + (width * i) / 5;
-    parts.push(svg('line', { class: 'tick', x1: x(t), x2: x(t), y1: TOP - 6, y2: h }),
-      svg('text', { class: 'tick-label', x: x(t), y: 12 }, `${((t - end) / 1000).toFixed(1)} s`));
-  }
-  for (const node of lanes) {
-    parts.push(svg('line', { class: 'lane', x1: LEFT, x2: w - RIGHT, y1: y(node), y2: y(node) }),
-      svg('text', { class: 'lane-label', x: 4, y: y(node) + 4 }, node));
-  }
-  let drawn = 0;
+  // What is in view: messages (a send point and a receive point, or a lost send) and steps.
+  const arrows = [], dots = [];
   for (const m of messages.values()) {
     const sent = m.send ? ms(m.send) : null, got = m.receive ? ms(m.receive) : null;
     const t0 = sent ?? got, t1 = got ?? sent;
     if (t1 < start || t0 > end || !shown(m.type) || !lanes.includes(m.from) || !lanes.includes(m.to)) continue;
     const lost = sent != null && got == null && end - sent > LOST_AFTER_MS;
     if (sent != null && got == null && !lost) continue; // in flight: drawn once it lands (or is lost)
-    const x1 = sent != null ? x(sent) : LEFT, y1 = y(m.from);
-    const x2 = got != null ? x(got) : x1 + 24, y2 = got != null ? y(m.to) : y1 + (y(m.to) - y1) * 0.4;
+    arrows.push({ m, lost, sent, from: m.send && { t: sent, lamport: m.send.lamport }, to: m.receive && { t: got, lamport: m.receive.lamport } });
+  }
+  for (const s of steps) {
+    if (s.trueTimeMs < start || s.trueTimeMs > end || !shown(s.kind) || !lanes.includes(s.node)) continue;
+    dots.push({ s, at: { t: s.trueTimeMs, lamport: s.lamport } });
+  }
+  const x = axis(mode, [...arrows.flatMap((a) => [a.from, a.to]), ...dots.map((d) => d.at)].filter(Boolean), start, width, plot);
+
+  const parts = [svg('defs', {}, svg('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+    svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: 'context-stroke' })))];
+  if (mode === 'time') {
+    for (let i = 0; i <= 5; i++) {
+      const t = start + (width * i) / 5, tx = x({ t });
+      parts.push(svg('line', { class: 'tick', x1: tx, x2: tx, y1: TOP - 6, y2: h }),
+        svg('text', { class: 'tick-label', x: tx, y: 12 }, `${((t - end) / 1000).toFixed(1)} s`));
+    }
+  } else {
+    parts.push(svg('text', { class: 'tick-label', x: LEFT, y: 12 }, 'earlier → later (order of sends, receives and steps; hover for Lamport and vector time)'));
+  }
+  for (const node of lanes) {
+    parts.push(svg('line', { class: 'lane', x1: LEFT, x2: w - RIGHT, y1: y(node), y2: y(node) }),
+      svg('text', { class: 'lane-label', x: 4, y: y(node) + 4 }, node));
+  }
+  const labelled = arrows.length <= 40; // a label per arrow while they still fit
+  for (const { m, lost, sent, from, to } of arrows) {
+    const x1 = from ? x(from) : LEFT, y1 = y(m.from);
+    const x2 = to ? x(to) : x1 + 24, y2 = to ? y(m.to) : y1 + (y(m.to) - y1) * 0.4;
     const text = `${m.type} ${m.from} → ${m.to} (${m.id})`
       + (m.send ? `\nsend: ${clocks(m.send)}` : '') + (m.receive ? `\nreceive: ${clocks(m.receive)}` : '\nnever received (lost, partitioned or crashed)');
-    const line = svg('line', { class: lost ? 'msg lost' : 'msg', x1, y1, x2, y2, stroke: `hsl(${hue(m.type)} 65% 42%)`,
+    const colour = `hsl(${hue(m.type)} 65% 42%)`;
+    const line = svg('line', { class: lost ? 'msg lost' : 'msg', x1, y1, x2, y2, stroke: colour,
       'marker-end': lost ? '' : 'url(#arrow)', dataset: { type: m.type, from: m.from, to: m.to, sent: sent ?? '' } }, svg('title', {}, text));
     line.addEventListener('mouseenter', detail(text));
     parts.push(line);
-    drawn++;
+    if (labelled) parts.push(svg('text', { class: 'msg-label', x: (x1 + x2) / 2 + 3, y: (y1 + y2) / 2, fill: colour }, m.type));
   }
-  let dots = 0;
-  for (const s of steps) {
-    if (s.trueTimeMs < start || s.trueTimeMs > end || !shown(s.kind) || !lanes.includes(s.node)) continue;
+  for (const { s, at } of dots) {
     const text = `${s.kind} on ${s.node}: ${clocks(s)}\n${JSON.stringify(s.fields)}`;
-    const dot = svg('circle', { class: 'step', cx: x(s.trueTimeMs), cy: y(s.node), r: 3.5, dataset: { kind: s.kind } }, svg('title', {}, text));
+    const dot = svg('circle', { class: 'step', cx: x(at), cy: y(s.node), r: 3.5, dataset: { kind: s.kind } }, svg('title', {}, text));
     dot.addEventListener('mouseenter', detail(text));
     parts.push(dot);
-    dots++;
   }
   el.setAttribute('height', h);
   el.replaceChildren(...parts);
-  document.getElementById('diagram-count').textContent = `${drawn} messages, ${dots} steps in view`;
+  document.getElementById('diagram-count').textContent = `${arrows.length} messages, ${dots.length} steps in view`;
 }
 
 export function start() {
@@ -147,6 +173,7 @@ export function start() {
   });
   scrub.addEventListener('input', render);
   document.getElementById('diagram-window').addEventListener('change', render);
+  document.getElementById('diagram-axis').addEventListener('change', render);
   document.getElementById('diagram-filter').addEventListener('input', render);
   listen();
   document.getElementById('diagram-beats').addEventListener('change', render);

@@ -139,6 +139,8 @@ class ConsoleBrowserTest {
   void theDiagramDrawsTheMessagesOfALockAcquire() {
     // The journals record only while watched: the page reads them from the start, so these acquires are recorded.
     // A lock whose acting node is the coordinator is granted without a message: try names until one is not.
+    // A minute of history in view: on a loaded machine the journals arrive seconds late.
+    new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("diagram-window"))).selectByValue("60000");
     WebElement form = driver.findElement(By.id("lock-form"));
     for (int attempt = 0; attempt < 8; attempt++) {
       String lock = "console-" + System.nanoTime();
@@ -183,11 +185,11 @@ class ConsoleBrowserTest {
   @Order(3)
   void crashingANodeTurnsItRedAndRestartingItGreen() {
     String victim = "time-3";
-    driver.findElement(node(victim)).findElement(By.cssSelector("button.crash")).click();
+    click(victim + "'s crash button", () -> driver.findElement(node(victim)).findElement(By.cssSelector("button.crash")));
     waitFor(victim + " shown crashed", () -> "down".equals(driver.findElement(node(victim)).getDomAttribute("data-state")));
     assertThat(driver.findElement(node(victim)).getCssValue("border-left-color")).isEqualTo(RED);
     screenshot("crashed-" + victim);
-    driver.findElement(node(victim)).findElement(By.cssSelector("button.restart")).click();
+    click(victim + "'s restart button", () -> driver.findElement(node(victim)).findElement(By.cssSelector("button.restart")));
     waitFor(victim + " shown up again", () -> "up".equals(driver.findElement(node(victim)).getDomAttribute("data-state")));
     assertThat(driver.findElement(node(victim)).getCssValue("border-left-color")).isEqualTo(GREEN);
     screenshot("restarted-" + victim);
@@ -244,6 +246,14 @@ class ConsoleBrowserTest {
       }
     }
     return "";
+  }
+
+  /** Clicks what {@code find} finds, again if the page redrew it in between (cards are redrawn when they change). */
+  private static void click(String what, java.util.function.Supplier<WebElement> find) {
+    waitFor(what + " clicked", () -> {
+      find.get().click();
+      return true;
+    });
   }
 
   private static By node(String node) {
