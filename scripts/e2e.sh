@@ -117,6 +117,21 @@ kill "$stream_pid" 2>/dev/null; wait "$stream_pid" 2>/dev/null
 if ((seen)); then pass "event stream through the gateway: lock.grant of $lock ($(grep -c '^data:' "$TMP/stream") events)"
 else fail "event stream through the gateway shows lock.grant of $lock" "$(short "$(head -c 300 "$TMP/stream")")"; fi
 
+# ---- the web console in a real browser: Selenium drives Debian's headless chromium against this platform
+# (gateway/src/test/java/dsys/gateway/console/ConsoleBrowserTest.java); screenshots: gateway/target/console-screenshots.
+if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+  if ./mvnw -q -B -pl gateway -am test -Dtest=ConsoleBrowserTest -Dsurefire.failIfNoSpecifiedTests=false \
+      -Ddsys.console.url="$GW" -Ddsys.admin-token="$(./platform token)" >"$TMP/console.log" 2>&1; then
+    pass "console in chromium: loads without console errors, lists every instance, crash red/restart green, lock acquire drawn, dragged partition in /api/chaos, stale read=one shown ($(grep -c '^console screenshot' "$TMP/console.log") screenshots in gateway/target/console-screenshots)"
+  else
+    fail "console in chromium" "$(grep -E 'Tests run|FAIL|expected|Expecting|waiting for|Exception' "$TMP/console.log" | head -n 6 | tr '\n' ' ')"
+  fi
+elif [[ -n ${DSYS_REQUIRE_BROWSER:-} ]]; then
+  fail "console in chromium" "/usr/bin/chromium or /usr/bin/chromedriver is missing (.ci/run installs chromium chromium-driver)"
+else
+  echo "# !!!!! SKIPPED the console's browser test: /usr/bin/chromium or /usr/bin/chromedriver is missing (apt-get install chromium chromium-driver)"
+fi
+
 # ---- X-Dsys-Node pins a request to one instance
 for n in kv-1 kv-2 kv-3; do
   if out=$(curl -fsS --max-time 10 -H "X-Dsys-Node: $n" "$GW/api/kv/node" 2>&1) && [[ $out == *"\"node\":\"$n\""* ]]; then

@@ -8,6 +8,7 @@ import dsys.platform.chaos.CrashedNodeFilter;
 import dsys.platform.events.EventPublisher;
 import dsys.platform.events.EventReader;
 import dsys.platform.events.EventsController;
+import dsys.platform.events.JournalController;
 import dsys.platform.host.CoreHosts;
 import dsys.platform.host.NodeRuntime;
 import dsys.platform.node.DsysProperties;
@@ -59,7 +60,8 @@ import java.util.concurrent.TimeUnit;
 @AutoConfiguration
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @EnableConfigurationProperties(DsysProperties.class)
-@Import({ProblemHandler.class, NodeInfoController.class, ChaosController.class, EventsController.class})
+@Import({ProblemHandler.class, NodeInfoController.class, ChaosController.class, EventsController.class,
+        JournalController.class})
 public class DsysAutoConfiguration {
 
     @Bean

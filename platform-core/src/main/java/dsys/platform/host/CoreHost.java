@@ -141,6 +141,7 @@ public final class CoreHost {
 
     void onEnvelope(Envelope e) {
         node.logical.receive(e.lamport(), e.vector());
+        if (node.journal.recording()) node.journal.received(e, node.logical.lamport(), node.logical.vector());
         received.computeIfAbsent(e.type(), k -> new LongAdder()).increment();
         core.onMessage(e.from(), e.payload());
     }

@@ -43,6 +43,7 @@ final class LiveEnv implements Env {
         String id = self().value() + "-" + node.messageSeq.incrementAndGet();
         Envelope e = new Envelope(id, self(), to, m.type(), node.logical.lamport(), node.logical.vector(), m);
         host.countSent(m.type());
+        node.journal.sent(e);
         if (to.equals(self())) {
             node.output(() -> node.run(() -> host.onEnvelope(e))); // to itself: never crosses the network
         } else {

@@ -7,6 +7,7 @@ import dsys.core.event.EventSink;
 import dsys.core.fault.FaultState;
 import dsys.core.message.Envelope;
 import dsys.core.transport.Transport;
+import dsys.platform.events.MessageJournal;
 import dsys.platform.node.NodeIdentity;
 import dsys.platform.storage.FileDurable;
 import dsys.platform.storage.StorageFailedException;
@@ -56,6 +57,7 @@ public final class NodeRuntime implements AutoCloseable {
     final EventSink events;
     final RandomGenerator random = new SplittableRandom();
     final AtomicLong messageSeq = new AtomicLong();
+    final MessageJournal journal = new MessageJournal();
     private final Map<String, CoreHost> hosts = new ConcurrentHashMap<>();
     private volatile Transport transport;
     private volatile boolean crashed;
@@ -89,6 +91,7 @@ public final class NodeRuntime implements AutoCloseable {
     public FaultState faults() { return faults; }
     public DriftingClock clock() { return clock; }
     public boolean crashed() { return crashed; }
+    public MessageJournal journal() { return journal; }
 
     /** The Lamport time now, read inside the serial section (the clocks are not thread-safe). */
     public long lamportNow() {
