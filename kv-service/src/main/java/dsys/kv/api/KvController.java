@@ -15,12 +15,12 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,12 +50,14 @@ public class KvController {
 
     @PutMapping("/{keyspace}/{key}")
     public CompletableFuture<ResponseEntity<WrittenBody>> put(@PathVariable String keyspace, @PathVariable String key,
-            @RequestBody(required = false) byte[] body, @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String type,
+            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String type,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
-            HttpServletRequest request) {
+            HttpServletRequest request) throws IOException {
         Keys.check(key, request.getRequestURI());
-        if (body == null) throw ProblemException.badRequest("a PUT needs a body: the value to store (DELETE removes a key)");
+        // read as bytes here, not by @RequestBody: Spring would parse the Content-Type first and answer a wildcard 400
+        byte[] body = request.getInputStream().readAllBytes();
+        if (body.length == 0) throw ProblemException.badRequest("a PUT needs a body: the value to store (DELETE removes a key)");
         Values.check(type, body);
         String value = new StoredValue(type, body).encode();
         return host.call(keyspace, new KvRequests.Put(key, value, ETags.precondition(ifMatch, ifNoneMatch)),

@@ -27,7 +27,7 @@ class KeyspacesAndReplicasLiveTest {
 
     @BeforeAll
     static void start() throws IOException {
-        cluster = new KvLiveCluster(3, "dsys.kv.anti-entropy-ms=600000");
+        cluster = new KvLiveCluster(3, "dsys.kv.anti-entropy-ms=600000", "dsys.kv.catalog-refresh-ms=200");
     }
 
     @AfterAll

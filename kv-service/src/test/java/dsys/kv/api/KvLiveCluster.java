@@ -32,8 +32,8 @@ final class KvLiveCluster implements AutoCloseable {
         data = Files.createTempDirectory("dsys-kv-live");
         ports = TestNodes.ports("kv", n);
         Map<String, String> settings = new LinkedHashMap<>();
-        for (String a : List.of("dsys.kv.deadline-ms=800", "dsys.kv.retry-ms=100", "dsys.kv.anti-entropy-ms=300",
-                "dsys.kv.catalog-refresh-ms=200")) settings.put(a.substring(0, a.indexOf('=')), a);
+        for (String a : List.of("dsys.kv.deadline-ms=800", "dsys.kv.retry-ms=100", "dsys.kv.anti-entropy-ms=300"))
+            settings.put(a.substring(0, a.indexOf('=')), a);
         // a setting given twice on the command line would bind as "a,b": extra replaces the default instead
         for (String a : extra) settings.put(a.substring(0, a.indexOf('=')), a);
         this.extra = settings.values().toArray(String[]::new);
