@@ -1,18 +1,14 @@
 package dsys.kv.api;
 
-import dsys.kv.quorum.KeyspaceConfig;
-import dsys.kv.quorum.QuorumSettings;
-import dsys.kv.quorum.QuorumStore;
 import dsys.platform.host.CoreHosts;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.util.Map;
-
 /**
- * Starts the keyspaces on this node, one core group each ({@code kv-<keyspace>}): for now the {@code default}
- * keyspace, quorum-replicated on every member with one vote each and V_r = V_w = a majority.
+ * Starts the keyspaces on this node ({@link KvHost}): the system keyspace that holds the keyspace table, the
+ * built-in {@code default} (quorum-replicated on every member, one vote each, V_r = V_w = a majority), and the
+ * keyspaces of the table.
  */
 @Configuration
 @EnableConfigurationProperties(KvProperties.class)
@@ -20,9 +16,6 @@ public class KvConfiguration {
 
     @Bean
     KvHost kvHost(CoreHosts hosts, KvProperties props) {
-        QuorumSettings settings = props.toSettings();
-        KeyspaceConfig dflt = KeyspaceConfig.majority("default", hosts.identity().members().nodes());
-        return new KvHost(Map.of(dflt.name(),
-                hosts.start("kv-" + dflt.name(), env -> new QuorumStore(env, dflt, settings))), settings);
+        return new KvHost(hosts, props.toSettings(), props.getCatalogRefreshMs());
     }
 }

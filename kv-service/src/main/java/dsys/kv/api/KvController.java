@@ -6,6 +6,7 @@ import dsys.kv.quorum.KvRequests;
 import dsys.kv.quorum.QuorumStats;
 import dsys.kv.quorum.ReadLevel;
 import dsys.platform.web.ProblemException;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -14,12 +15,12 @@ import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PutMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,7 +28,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * /api/kv/{keyspace}/{key}: thin — turns HTTP (body and content type, ETag, If-Match, If-None-Match, ?read=) into
  * the core's requests and its answers back; the core's rejections arrive as problem+json with their status
- * (400, 412, 413, 503 quorum-unavailable, 504 outcome-unknown). A key is one path segment.
+ * (400, 412, 413, 503 quorum-unavailable, 504 outcome-unknown). A key is one path segment ({@link Keys}); keys,
+ * bodies and preconditions are checked before anything is sent, so a refused request changes nothing.
  */
 @RestController
 @RequestMapping("/api/kv")
@@ -48,10 +50,15 @@ public class KvController {
 
     @PutMapping("/{keyspace}/{key}")
     public CompletableFuture<ResponseEntity<WrittenBody>> put(@PathVariable String keyspace, @PathVariable String key,
-            @RequestBody(required = false) byte[] body, @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String type,
+            @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String type,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
-            @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
-        if (body == null) throw ProblemException.badRequest("a PUT needs a body: the value to store (DELETE removes a key)");
+            @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+            HttpServletRequest request) throws IOException {
+        Keys.check(key, request.getRequestURI());
+        // read as bytes here, not by @RequestBody: Spring would parse the Content-Type first and answer a wildcard 400
+        byte[] body = request.getInputStream().readAllBytes();
+        if (body.length == 0) throw ProblemException.badRequest("a PUT needs a body: the value to store (DELETE removes a key)");
+        Values.check(type, body);
         String value = new StoredValue(type, body).encode();
         return host.call(keyspace, new KvRequests.Put(key, value, ETags.precondition(ifMatch, ifNoneMatch)),
                 KvReplies.Written.class).thenApply(KvController::written);
@@ -59,15 +66,30 @@ public class KvController {
 
     @DeleteMapping("/{keyspace}/{key}")
     public CompletableFuture<ResponseEntity<WrittenBody>> delete(@PathVariable String keyspace, @PathVariable String key,
-            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch) {
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch, HttpServletRequest request) {
+        Keys.check(key, request.getRequestURI());
         return host.call(keyspace, new KvRequests.Delete(key, ETags.precondition(ifMatch, null)), KvReplies.Written.class)
                 .thenApply(KvController::written);
+    }
+
+    /**
+     * What every replica of the keyspace holds for the key, each as it answered within the deadline (no quorum,
+     * no write-back, no repair): to see divergence.
+     */
+    @GetMapping("/{keyspace}/{key}/replicas")
+    public CompletableFuture<ReplicasBody> replicas(@PathVariable String keyspace, @PathVariable String key,
+            HttpServletRequest request) {
+        Keys.check(key, request.getRequestURI());
+        return host.call(keyspace, new KvRequests.Replicas(key), KvReplies.Replicas.class)
+                .thenApply(r -> ReplicasBody.of(keyspace, r));
     }
 
     @GetMapping("/{keyspace}/{key}")
     public CompletableFuture<ResponseEntity<byte[]>> get(@PathVariable String keyspace, @PathVariable String key,
             @RequestParam(value = "read", required = false) String read,
-            @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch) {
+            @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+            HttpServletRequest request) {
+        Keys.check(key, request.getRequestURI());
         ReadLevel level;
         try {
             level = ReadLevel.parse(read);
@@ -89,11 +111,13 @@ public class KvController {
         });
     }
 
-    /** This node's counters per keyspace: messages by type, operations and what they cost, anti-entropy. */
+    /**
+     * This node's counters per keyspace it runs (the system keyspace's are the keyspace table's reads and
+     * creations): messages by type, operations and what they cost, anti-entropy.
+     */
     @GetMapping("/stats")
     public CompletableFuture<Map<String, QuorumStats.View>> stats() {
-        String ks = "default";
-        return host.call(ks, new KvRequests.Stats(), QuorumStats.View.class).thenApply(v -> Map.of(ks, v));
+        return host.stats();
     }
 
     private static boolean matches(String ifNoneMatch, Ballot current) {

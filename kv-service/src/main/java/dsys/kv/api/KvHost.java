@@ -1,43 +1,183 @@
 package dsys.kv.api;
 
+import dsys.kv.quorum.KeyspaceConfig;
+import dsys.kv.quorum.KvRequests;
+import dsys.kv.quorum.QuorumStats;
 import dsys.kv.quorum.QuorumSettings;
+import dsys.kv.quorum.QuorumStore;
 import dsys.platform.host.CoreHost;
+import dsys.platform.host.CoreHosts;
 import dsys.platform.web.ProblemException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The controller's handle on this node's keyspace cores. */
-public final class KvHost {
+/**
+ * The controller's handle on this node's keyspace cores, one core group {@code kv-<keyspace>} each: the built-in
+ * {@code default}, and those of the agreed keyspace table ({@link KeyspaceCatalog}). Every node runs a core for
+ * every keyspace (a node coordinates requests of keyspaces it holds no replica of). A node learns new keyspaces
+ * from its own replica's chosen table at start, by reading the table every {@code catalogRefreshMs} (so replicas
+ * start answering for a keyspace created through another node), and at once when asked for a keyspace it does
+ * not know; only if the agreed table lacks it too is that a 404.
+ */
+public final class KvHost implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(KvHost.class);
     /** On top of the core's own deadline, after which it answers 503/504 itself. */
     private static final Duration SLACK = Duration.ofSeconds(2);
+    /** Each keyspace is a core with timers on every node: the table is bounded. */
+    static final int MAX_KEYSPACES = 64;
 
-    private final Map<String, CoreHost> keyspaces;
+    private final CoreHosts hosts;
+    private final QuorumSettings settings;
     private final Duration timeout;
+    private final Map<String, CoreHost> keyspaces = new ConcurrentHashMap<>();
+    private final Map<String, KeyspaceConfig> configs = new ConcurrentHashMap<>();
+    private final CoreHost system;
+    private final KeyspaceCatalog catalog;
+    private final ScheduledExecutorService refresher;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
 
-    KvHost(Map<String, CoreHost> keyspaces, QuorumSettings settings) {
-        this.keyspaces = Map.copyOf(keyspaces);
+    KvHost(CoreHosts hosts, QuorumSettings settings, long catalogRefreshMs) {
+        this.hosts = hosts;
+        this.settings = settings;
         this.timeout = Duration.ofMillis(settings.deadlineMs()).plus(SLACK);
+        List<dsys.core.node.NodeId> members = hosts.identity().members().nodes();
+        KeyspaceConfig sys = KeyspaceConfig.majority(KeyspaceCatalog.SYSTEM, members);
+        this.system = hosts.start("kv-" + sys.name(), env -> new QuorumStore(env, sys, settings));
+        this.catalog = new KeyspaceCatalog(system, timeout);
+        start(KeyspaceConfig.majority("default", members));
+        startAll(catalog.local());
+        this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dsys-kv-keyspaces-" + hosts.identity().self());
+            t.setDaemon(true);
+            return t;
+        });
+        refresher.scheduleWithFixedDelay(this::refreshQuietly, catalogRefreshMs, catalogRefreshMs, TimeUnit.MILLISECONDS);
     }
 
     /** Asks the keyspace's core; a Rejection arrives as a failed future with a ProblemException of its status. */
     public <T> CompletableFuture<T> call(String keyspace, Object request, Class<T> type) {
-        return host(keyspace).callAsync(request, timeout).thenApply(type::cast);
+        return resolve(keyspace).thenCompose(h -> h.callAsync(request, timeout)).thenApply(type::cast);
     }
 
-    private CoreHost host(String keyspace) {
+    /** The keyspace's configuration (404 if neither this node nor the agreed table knows it). */
+    public CompletableFuture<KeyspaceConfig> config(String keyspace) {
+        return resolve(keyspace).thenApply(h -> configs.get(keyspace));
+    }
+
+    private CompletableFuture<CoreHost> resolve(String keyspace) {
         CoreHost h = keyspaces.get(keyspace);
-        if (h == null) {
-            throw new ProblemException(404, "no-such-keyspace", "No such keyspace", "keyspace '" + keyspace
-                    + "' does not exist; this node serves " + new TreeSet<>(keyspaces.keySet()));
+        if (h != null) return CompletableFuture.completedFuture(h);
+        if (!KeyspaceConfig.validName(keyspace)) return CompletableFuture.failedFuture(unknown(keyspace));
+        return refresh().handle((x, t) -> {
+            CoreHost found = keyspaces.get(keyspace);
+            if (found != null) return found;
+            if (t == null) throw unknown(keyspace);
+            Throwable e = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+            throw new ProblemException(503, "keyspace-table-unavailable", "Keyspace table unavailable", "keyspace '"
+                    + keyspace + "' is not known on " + hosts.identity().self() + " and the agreed keyspace table could "
+                    + "not be read (" + e.getMessage() + "); retry");
+        });
+    }
+
+    /** Adds a keyspace to the agreed table and starts it here; other nodes start it when they next read the table. */
+    CompletableFuture<KeyspaceCatalog.Added> create(KeyspaceConfig c) {
+        if (c.name().equals("default")) {
+            return CompletableFuture.failedFuture(new ProblemException(409, "keyspace-exists", "Keyspace exists",
+                    "'default' is built in: " + configs.get("default")));
         }
-        return h;
+        if (!keyspaces.containsKey(c.name()) && keyspaces.size() - 1 >= MAX_KEYSPACES) {
+            return CompletableFuture.failedFuture(new ProblemException(409, "too-many-keyspaces", "Too many keyspaces",
+                    "a cluster holds at most " + MAX_KEYSPACES + " created keyspaces"));
+        }
+        return catalog.add(c).thenApply(a -> {
+            start(a.config());
+            return a;
+        });
+    }
+
+    /**
+     * Every keyspace, by name: the agreed table read now, or, when no quorum answers, what this node knows
+     * ({@code agreed} false).
+     */
+    CompletableFuture<Listing> list() {
+        return refresh().thenApply(x -> new Listing(true, known()))
+                .exceptionally(t -> new Listing(false, known()));
+    }
+
+    record Listing(boolean agreed, List<KeyspaceConfig> keyspaces) {
+    }
+
+    private List<KeyspaceConfig> known() {
+        return configs.values().stream().sorted(Comparator.comparing(KeyspaceConfig::name)).toList();
+    }
+
+    /** Every keyspace core's counters on this node, the system keyspace's included, by keyspace name. */
+    CompletableFuture<Map<String, QuorumStats.View>> stats() {
+        Map<String, CoreHost> all = new java.util.TreeMap<>(keyspaces);
+        all.put(KeyspaceCatalog.SYSTEM, system);
+        Map<String, QuorumStats.View> views = new java.util.concurrent.ConcurrentSkipListMap<>();
+        return CompletableFuture.allOf(all.entrySet().stream().map(e -> e.getValue()
+                        .callAsync(new KvRequests.Stats(), timeout).thenAccept(v -> views.put(e.getKey(), (QuorumStats.View) v)))
+                .toArray(CompletableFuture[]::new)).thenApply(x -> views);
+    }
+
+    List<dsys.core.node.NodeId> members() {
+        return hosts.identity().members().nodes();
     }
 
     public java.util.Set<String> keyspaces() {
         return new TreeSet<>(keyspaces.keySet());
+    }
+
+    private CompletableFuture<Void> refresh() {
+        return catalog.read().thenAccept(this::startAll);
+    }
+
+    private void refreshQuietly() {
+        if (!refreshing.compareAndSet(false, true)) return; // one at a time while a quorum is slow or away
+        try {
+            refresh().whenComplete((x, t) -> {
+                refreshing.set(false);
+                if (t != null) log.debug("keyspace table not read: {}", t.getMessage());
+            });
+        } catch (RuntimeException e) {
+            refreshing.set(false);
+            log.debug("keyspace table not read: {}", e.getMessage());
+        }
+    }
+
+    private void startAll(KeyspaceTable table) {
+        table.configs().forEach(this::start);
+    }
+
+    private synchronized void start(KeyspaceConfig c) {
+        if (keyspaces.containsKey(c.name())) return;
+        configs.put(c.name(), c);
+        keyspaces.put(c.name(), hosts.start("kv-" + c.name(), env -> new QuorumStore(env, c, settings)));
+        log.info("keyspace {} started on {}", c, hosts.identity().self());
+    }
+
+    private ProblemException unknown(String keyspace) {
+        return new ProblemException(404, "no-such-keyspace", "No such keyspace", "keyspace '" + keyspace
+                + "' does not exist; there are " + keyspaces() + " (GET /api/kv/keyspaces; an admin creates one with "
+                + "POST /api/kv/keyspaces)");
+    }
+
+    @Override
+    public void close() {
+        refresher.shutdownNow();
     }
 }

@@ -13,6 +13,8 @@ public class KvProperties {
     private long deadlineMs = d.deadlineMs();
     private long antiEntropyMs = d.antiEntropyMs();
     private long tombstoneHorizonMs = d.tombstoneHorizonMs();
+    /** How often a node reads the agreed keyspace table, so it starts keyspaces created through other nodes. */
+    private long catalogRefreshMs = 1_000;
 
     public QuorumSettings toSettings() {
         return new QuorumSettings(retryMs, backoffMs, deadlineMs, antiEntropyMs, tombstoneHorizonMs, d.buckets(),
@@ -29,4 +31,9 @@ public class KvProperties {
     public void setAntiEntropyMs(long v) { this.antiEntropyMs = v; }
     public long getTombstoneHorizonMs() { return tombstoneHorizonMs; }
     public void setTombstoneHorizonMs(long v) { this.tombstoneHorizonMs = v; }
+    public long getCatalogRefreshMs() { return catalogRefreshMs; }
+    public void setCatalogRefreshMs(long v) {
+        if (v < 1) throw new IllegalArgumentException("dsys.kv.catalog-refresh-ms must be positive, got " + v);
+        this.catalogRefreshMs = v;
+    }
 }

@@ -9,6 +9,8 @@ import java.util.Base64;
 /**
  * A request body as the core stores it (a string): its content type, then the body, as text when it is valid
  * UTF-8 (readable in storage and in replica views) and in base64 otherwise, so any body comes back as it was.
+ * Text that JSON would escape heavily (quotes, backslashes, control characters) is stored in base64 too: values
+ * travel between nodes inside JSON messages, and base64 bounds a value's size there at 4/3 of the body.
  */
 record StoredValue(String contentType, byte[] body) {
 
@@ -19,10 +21,28 @@ record StoredValue(String contentType, byte[] body) {
         try {
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
-            return "t " + type + "\n" + text;
+            if (jsonEscapes(text) * 3L <= body.length) return "t " + type + "\n" + text;
         } catch (CharacterCodingException binary) {
-            return "b " + type + "\n" + Base64.getEncoder().encodeToString(body);
+            // stored in base64 below
         }
+        return "b " + type + "\n" + Base64.getEncoder().encodeToString(body);
+    }
+
+    /** Bytes JSON escaping adds to {@code text}: one per quote or backslash, five per other control character. */
+    private static long jsonEscapes(String text) {
+        long extra = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f') extra++;
+            else if (c < 0x20) extra += 5;
+        }
+        return extra;
+    }
+
+    /** The body as text when it is stored as text (for replica views), else null. */
+    static String text(String stored) {
+        int nl = stored.indexOf('\n');
+        return nl >= 2 && stored.charAt(0) == 't' ? stored.substring(nl + 1) : null;
     }
 
     static StoredValue decode(String stored) {

@@ -32,7 +32,7 @@ public record KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Int
     }
 
     public KeyspaceConfig {
-        if (name == null || !name.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+        if (!validName(name)) {
             throw new IllegalArgumentException("keyspace name must be 1-63 of a-z, 0-9 and '-', starting with a "
                     + "letter or digit, got '" + name + "'");
         }
@@ -70,6 +70,11 @@ public record KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Int
             throw new QuorumRuleViolation("V_w > V/2", writeQuorum + " is not more than " + total + "/2"
                     + ": two writes could gather disjoint quorums");
         }
+    }
+
+    /** Keyspace names: 1-63 of a-z, 0-9 and '-', starting with a letter or digit (safe in a path and a group name). */
+    public static boolean validName(String name) {
+        return name != null && name.matches("[a-z0-9][a-z0-9-]{0,62}");
     }
 
     /** One vote each, V_r = V_w = a majority: the default keyspace's N=3, R=2, W=2. */

@@ -24,6 +24,18 @@ public final class KvReplies {
     public record ReplicaView(String node, String key, AcceptorState state) {
     }
 
+    /**
+     * One replica's state of a key as a {@link KvRequests.Replicas} survey found it; {@code answered} false: it did
+     * not answer by the deadline (down, partitioned), and the rest is null.
+     */
+    public record ReplicaReport(String node, int votes, boolean answered, Ballot accepted, boolean chosen,
+                                Versioned content) {
+    }
+
+    /** Every replica of the keyspace, in configuration order; {@code messages}: the survey's, by type. */
+    public record Replicas(String key, java.util.List<ReplicaReport> replicas, Map<String, Integer> messages) {
+    }
+
     /** If-Match did not hold: certainly not applied. */
     public static Rejection preconditionFailed(String key, Ballot expected, Versioned current) {
         return new Rejection(412, "precondition-failed", "Precondition failed", "'" + key + "' is "

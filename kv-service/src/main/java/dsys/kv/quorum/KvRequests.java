@@ -24,6 +24,10 @@ public final class KvRequests {
     public record Inspect(String key) {
     }
 
+    /** What every replica of the keyspace holds for {@code key}, asked over the network ({@link ReplicaSurvey}). */
+    public record Replicas(String key) {
+    }
+
     /** This node's counters. */
     public record Stats() {
     }

@@ -29,7 +29,8 @@ import java.nio.charset.StandardCharsets;
 public final class QuorumStore implements Core {
 
     public static final int MAX_KEY_BYTES = 1024;
-    public static final int MAX_VALUE_BYTES = 1 << 20;
+    /** A value as stored: room for the REST limit of 1 MiB of body in base64 (4/3) with its content type. */
+    public static final int MAX_VALUE_BYTES = 3 << 19;
     /** Crash points (chaos {@code POST /api/chaos/crash-points}): a proposer's accepts went out; its content is chosen. */
     public static final String CRASH_AFTER_ACCEPT_SENT = "kv-after-accept-sent";
     public static final String CRASH_BEFORE_COMMIT = "kv-before-commit";
@@ -39,6 +40,7 @@ public final class QuorumStore implements Core {
     private final Replica replica;
     private final QuorumCoordinator coordinator;
     private final AntiEntropy antiEntropy;
+    private final ReplicaSurvey survey;
     private final QuorumStats stats = new QuorumStats();
 
     public QuorumStore(Env env, KeyspaceConfig config, QuorumSettings settings) {
@@ -50,6 +52,7 @@ public final class QuorumStore implements Core {
                 : new TombstoneCollector(env, config, settings, replica, stats);
         this.antiEntropy = replica == null ? null
                 : new AntiEntropy(env, config, settings, replica, coordinator, tombstones, stats, this::send);
+        this.survey = new ReplicaSurvey(env, config, settings, replica, this::send);
     }
 
     @Override
@@ -82,6 +85,8 @@ public final class QuorumStore implements Core {
         } else if (body instanceof KvRequests.Inspect i) {
             env.reply(request, new KvReplies.ReplicaView(env.self().value(), i.key(),
                     replica == null ? null : replica.state(i.key())));
+        } else if (body instanceof KvRequests.Replicas r) {
+            survey.start(request, r.key());
         } else if (body instanceof KvRequests.Stats) {
             env.reply(request, stats.view());
         } else {
@@ -95,6 +100,7 @@ public final class QuorumStore implements Core {
         else if (body instanceof KvRequests.Put p) key = p.key();
         else if (body instanceof KvRequests.Delete d) key = d.key();
         else if (body instanceof KvRequests.Inspect i) key = i.key();
+        else if (body instanceof KvRequests.Replicas r) key = r.key();
         else return null;
         if (key == null || key.isEmpty()) return Rejection.badRequest("the key must not be empty");
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
@@ -114,6 +120,7 @@ public final class QuorumStore implements Core {
     public void onMessage(NodeId from, Message m) {
         if (m instanceof Promise p) coordinator.onReply(from, p.op(), p);
         else if (m instanceof Accepted a) coordinator.onReply(from, a.op(), a);
+        else if (m instanceof ReadReply r && ReplicaSurvey.owns(r.op())) survey.onReply(from, r);
         else if (m instanceof ReadReply r) coordinator.onReply(from, r.op(), r);
         else if (replica != null) toReplica(from, m);
     }
@@ -133,6 +140,7 @@ public final class QuorumStore implements Core {
     public void onTimer(Object timer) {
         if (timer instanceof QuorumCoordinator.OpTimer t) coordinator.onTimer(t);
         else if (timer instanceof AntiEntropy.Tick && antiEntropy != null) antiEntropy.onTick();
+        else if (timer instanceof ReplicaSurvey.Tick t) survey.onTimer(t);
     }
 
     private void send(NodeId to, Message m) {

@@ -20,7 +20,8 @@ class KvApiLiveTest {
 
     @BeforeAll
     static void start() throws IOException {
-        cluster = new KvLiveCluster(3);
+        // the live default deadline: a 1 MiB value is ~1.4 MB of JSON per message, slow on a loaded shared machine
+        cluster = new KvLiveCluster(3, "dsys.kv.deadline-ms=3000", "dsys.kv.retry-ms=250");
     }
 
     @AfterAll
@@ -116,5 +117,53 @@ class KvApiLiveTest {
         assertThat(new String(after.body(), StandardCharsets.UTF_8)).isIn("1", "2");
         JsonNode stats = json(cluster.call("kv-1", "GET", "/api/kv/stats", null));
         assertThat(stats.path("default").path("operations").path("put").path("operations").asLong()).isPositive();
+    }
+
+    @Test
+    void keysThatAreNotOnePathSegmentAreRefusedBeforeAnythingIsWritten() throws IOException {
+        assertProblem(cluster.call("kv-1", "PUT", "/api/kv/default/semi;colon", utf8("x")), 400, "bad-key");
+        assertProblem(cluster.call("kv-1", "GET", "/api/kv/default/semi", null), 404, "no-such-key"); // not cut to 'semi'
+        assertProblem(cluster.call("kv-1", "PUT", "/api/kv/default/line%0Abreak", utf8("x")), 400, "bad-key");
+        // Tomcat refuses an encoded '/' or '\\' before any route (Keys refuses them too, should that change)
+        assertProblem(cluster.call("kv-1", "PUT", "/api/kv/default/back%5Cslash", utf8("x")), 400, "bad-request");
+        assertProblem(cluster.call("kv-1", "PUT", "/api/kv/default/a%2Fb", utf8("x")), 400, "bad-request");
+        assertProblem(cluster.call("kv-1", "PUT", "/api/kv/default/%2E%2E", utf8("x")), 400, "bad-key");
+        assertProblem(cluster.call("kv-1", "PUT", "/api/kv/default/" + "k".repeat(1025), utf8("x")), 400, "bad-key");
+        assertThat(cluster.call("kv-1", "PUT", "/api/kv/default/" + "k".repeat(1024), utf8("x")).statusCode()).isEqualTo(200);
+        // anything else is a key once percent-encoded: spaces, '?', '%', non-ASCII
+        String encoded = "/api/kv/default/gr%C3%BC%C3%9Fe%20%3F%25";
+        assertThat(cluster.call("kv-2", "PUT", encoded, utf8("hi")).statusCode()).isEqualTo(200);
+        assertThat(new String(cluster.call("kv-3", "GET", encoded, null).body(), StandardCharsets.UTF_8)).isEqualTo("hi");
+    }
+
+    @Test
+    void valuesUpTo1MiBOfAnyConcreteTypeComeBackAsStored() throws IOException {
+        byte[] max = new byte[1 << 20];
+        new java.util.Random(1).nextBytes(max);
+        HttpResponse<byte[]> big = cluster.call("kv-1", "PUT", "/api/kv/default/big", max, "Content-Type", "image/png");
+        assertThat(big.statusCode()).as(new String(big.body(), StandardCharsets.UTF_8)).isEqualTo(200);
+        HttpResponse<byte[]> back = cluster.call("kv-2", "GET", "/api/kv/default/big", null);
+        assertThat(back.body()).isEqualTo(max);
+        assertThat(back.headers().firstValue("Content-Type")).hasValue("image/png");
+
+        byte[] over = new byte[(1 << 20) + 1];
+        assertProblem(cluster.call("kv-1", "PUT", "/api/kv/default/over", over), 413, "value-too-large");
+        assertProblem(cluster.call("kv-1", "GET", "/api/kv/default/over", null), 404, "no-such-key");
+        assertProblem(cluster.call("kv-1", "PUT", "/api/kv/default/big", over, "If-Match", etag(big)), 413, "value-too-large");
+        assertThat(etag(cluster.call("kv-1", "GET", "/api/kv/default/big", null))).isEqualTo(etag(big));
+
+        assertProblem(cluster.call("kv-1", "PUT", "/api/kv/default/wild", utf8("x"), "Content-Type", "text/*"), 415, "unsupported-media-type");
+        assertProblem(cluster.call("kv-1", "PUT", "/api/kv/default/wild", utf8("x"), "Content-Type", "not a type"), 415, "unsupported-media-type");
+        assertProblem(cluster.call("kv-1", "GET", "/api/kv/default/wild", null), 404, "no-such-key");
+
+        String doc = "{\"quote\":\"\\\"\",\"n\":1}";
+        cluster.call("kv-1", "PUT", "/api/kv/default/doc", utf8(doc), "Content-Type", "application/json");
+        HttpResponse<byte[]> json = cluster.call("kv-3", "GET", "/api/kv/default/doc", null, "Accept", "application/json");
+        assertThat(new String(json.body(), StandardCharsets.UTF_8)).isEqualTo(doc);
+        assertThat(json.headers().firstValue("Content-Type")).hasValue("application/json");
+        cluster.call("kv-1", "PUT", "/api/kv/default/latin", new byte[]{(byte) 0xe9}, "Content-Type", "text/plain; charset=ISO-8859-1");
+        HttpResponse<byte[]> latin = cluster.call("kv-2", "GET", "/api/kv/default/latin", null);
+        assertThat(latin.body()).containsExactly((byte) 0xe9);
+        assertThat(latin.headers().firstValue("Content-Type")).hasValue("text/plain;charset=ISO-8859-1");
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,18 +23,34 @@ final class KvLiveCluster implements AutoCloseable {
 
     static final String TOKEN = TestNodes.ADMIN_TOKEN;
     private final Map<String, Integer> ports;
-    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private final Map<String, ConfigurableApplicationContext> contexts = new LinkedHashMap<>();
+    private final Path data;
+    private final String[] extra;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    KvLiveCluster(int n) throws IOException {
-        Path data = Files.createTempDirectory("dsys-kv-live");
+    KvLiveCluster(int n, String... extra) throws IOException {
+        data = Files.createTempDirectory("dsys-kv-live");
         ports = TestNodes.ports("kv", n);
-        for (String node : ports.keySet()) {
-            String[] args = TestNodes.arguments(node, ports, data,
-                    "dsys.kv.deadline-ms=800", "dsys.kv.retry-ms=100", "dsys.kv.anti-entropy-ms=300");
-            // one after the other: concurrent Spring Boot starts race on the JVM-wide logging system
-            contexts.add(new SpringApplicationBuilder(KvServiceApplication.class).run(args));
-        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String a : List.of("dsys.kv.deadline-ms=800", "dsys.kv.retry-ms=100", "dsys.kv.anti-entropy-ms=300"))
+            settings.put(a.substring(0, a.indexOf('=')), a);
+        // a setting given twice on the command line would bind as "a,b": extra replaces the default instead
+        for (String a : extra) settings.put(a.substring(0, a.indexOf('=')), a);
+        this.extra = settings.values().toArray(String[]::new);
+        // one after the other: concurrent Spring Boot starts race on the JVM-wide logging system
+        for (String node : ports.keySet()) start(node);
+    }
+
+    /** Starts (again) the JVM-side node on its port and data directory: what it knows comes from its disk. */
+    void start(String node) {
+        contexts.put(node, new SpringApplicationBuilder(KvServiceApplication.class)
+                .run(TestNodes.arguments(node, ports, data, extra)));
+    }
+
+    /** Stops the node as a process stop would: its Spring context and cores are gone, its disk stays. */
+    void stop(String node) {
+        ConfigurableApplicationContext c = contexts.remove(node);
+        if (c != null) c.close();
     }
 
     /** A request to {@code node}; {@code headers} are name, value pairs. */
@@ -56,8 +73,14 @@ final class KvLiveCluster implements AutoCloseable {
         return call(node, "POST", path, null, "Authorization", "Bearer " + TOKEN);
     }
 
+    /** An admin POST of a JSON body. */
+    HttpResponse<byte[]> admin(String node, String path, String json) {
+        return call(node, "POST", path, json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "Authorization", "Bearer " + TOKEN, "Content-Type", "application/json");
+    }
+
     @Override
     public void close() {
-        contexts.forEach(ConfigurableApplicationContext::close);
+        contexts.values().forEach(ConfigurableApplicationContext::close);
     }
 }

@@ -1,0 +1,60 @@
+package dsys.kv.api;
+
+import dsys.core.node.NodeId;
+import dsys.kv.quorum.KeyspaceConfig;
+import dsys.platform.web.AdminOnly;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/** /api/kv/keyspaces: create a keyspace (admin), list them. The table itself is agreed ({@link KeyspaceCatalog}). */
+@RestController
+@RequestMapping("/api/kv/keyspaces")
+public class KeyspaceController {
+
+    /** A keyspace as the API shows it; {@code created}: only in a creation's answer. */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record KeyspaceBody(String name, String mode, List<String> replicas, Map<String, Integer> votes,
+                               int totalVotes, int readQuorum, int writeQuorum, Boolean created) {
+        static KeyspaceBody of(KeyspaceConfig c, Boolean created) {
+            Map<String, Integer> v = new LinkedHashMap<>();
+            c.replicas().forEach(r -> v.put(r.value(), c.votesOf(r)));
+            return new KeyspaceBody(c.name(), "quorum", c.replicas().stream().map(NodeId::value).toList(), v,
+                    c.totalVotes(), c.readQuorum(), c.writeQuorum(), created);
+        }
+    }
+
+    /** {@code agreed} false: no quorum answered, and this is what the answering node knows. */
+    public record ListBody(boolean agreed, List<KeyspaceBody> keyspaces) {
+    }
+
+    private final KvHost host;
+
+    public KeyspaceController(KvHost host) {
+        this.host = host;
+    }
+
+    /** 201 when this call added it, 200 when it already existed with exactly this configuration. */
+    @AdminOnly
+    @PostMapping
+    public CompletableFuture<ResponseEntity<KeyspaceBody>> create(@RequestBody KeyspaceSpec spec) {
+        KeyspaceConfig c = spec.toConfig(host.members());
+        return host.create(c).thenApply(a -> ResponseEntity.status(a.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .body(KeyspaceBody.of(a.config(), a.created())));
+    }
+
+    @GetMapping
+    public CompletableFuture<ListBody> list() {
+        return host.list().thenApply(l -> new ListBody(l.agreed(),
+                l.keyspaces().stream().map(c -> KeyspaceBody.of(c, null)).toList()));
+    }
+}
