@@ -2,14 +2,17 @@
 """Runs every Grafana panel's queries against a live Prometheus and fails naming each panel without data.
 
    scripts/check-dashboards.py [--prometheus URL] [--eureka URL] [--wait SECONDS]
+   scripts/check-dashboards.py --await-scrape     # returns once every target was scraped after it started
 
 Run after a workload (scripts/e2e.sh does). Dashboard variables are set to "All" (their allValue, .*), as a
 viewer opening the dashboard sees them; each variable's own query must list at least one value. Also checks
 that Prometheus scrapes every instance Eureka lists as UP, plus the registry, and that every target is up.
-Queries that are still empty are asked again until --wait runs out: a rate() needs two scrapes (5 s apart)
-of a counter that a workload has just created.
+Queries that are still empty are asked again until --wait runs out: a rate() needs two scrapes (5 s apart).
+A counter is born with its first increment, and rate() never sees that one; so the workload runs twice with
+--await-scrape between, and its second round is what the rate and latency panels show.
 """
 import argparse
+import datetime
 import glob
 import json
 import math
@@ -88,13 +91,32 @@ def check_targets(prom, eureka):
     return len(targets), fails
 
 
+def await_scrape(prom, timeout):
+    """Blocks until every active target has a scrape that started after this call (or timeout: exit 1)."""
+    start = datetime.datetime.now(datetime.timezone.utc)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        targets = get(f"{prom}/api/v1/targets?state=active")["data"]["activeTargets"]
+        # lastScrape is RFC 3339 with nanoseconds; seconds are precise enough against a 5 s interval.
+        last = [datetime.datetime.fromisoformat(t["lastScrape"][:19]).replace(tzinfo=datetime.timezone.utc)
+                for t in targets]
+        if targets and all(l > start for l in last):
+            return 0
+        time.sleep(1)
+    print(f"not every target was scraped within {timeout} s", file=sys.stderr)
+    return 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--prometheus", default="http://127.0.0.1:9090")
     ap.add_argument("--eureka", default="http://127.0.0.1:8761/eureka")
     ap.add_argument("--dashboards", default=os.path.join(ROOT, "grafana", "dashboards"))
     ap.add_argument("--wait", type=float, default=45, help="seconds to keep asking empty queries again")
+    ap.add_argument("--await-scrape", action="store_true", help="only wait until every target was scraped anew")
     args = ap.parse_args()
+    if args.await_scrape:
+        return await_scrape(args.prometheus, args.wait)
 
     todo = checks(args.dashboards)
     total, t0 = len(todo), time.monotonic()
