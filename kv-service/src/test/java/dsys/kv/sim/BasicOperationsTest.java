@@ -96,7 +96,7 @@ class BasicOperationsTest {
                 .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.status()).isEqualTo(400));
         assertThat(kv.await(kv.put(a, "k".repeat(1025), "1"), Duration.ofSeconds(1)))
                 .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.status()).isEqualTo(400));
-        assertThat(kv.await(kv.put(a, "k", "v".repeat((1 << 20) + 1)), Duration.ofSeconds(1)))
+        assertThat(kv.await(kv.put(a, "k", "v".repeat(dsys.kv.quorum.QuorumStore.MAX_VALUE_BYTES + 1)), Duration.ofSeconds(1)))
                 .isInstanceOfSatisfying(Rejection.class, r -> assertThat(r.status()).isEqualTo(413));
     }
 }
