@@ -274,7 +274,7 @@ fi
 rc=$?
 if ((rc == 0)); then pass "verify register (partition, kill -9): $(grep -o 'valid (register.*' "$TMP/verify.log" | head -n 1)"
 else fail "verify register under partition and kill -9 is linearizable" "exit $rc: $(grep -vE '^ +[0-9]+ s:' "$TMP/verify.log" | tail -n 8 | tr '\n' ' ')"; fi
-./platform verify register --time 15 --concurrency 10 --nemesis partition --fault-s 8 --quiet-s 3 --read one >"$TMP/verify-one.log" 2>&1
+./platform verify register --time 20 --concurrency 10 --nemesis partition --fault-s 8 --quiet-s 3 --read one >"$TMP/verify-one.log" 2>&1
 rc=$?
 if ((rc == 1)); then pass "verify register --read one under a partition: the checker finds it not linearizable"
 else fail "verify --read one under a partition must be invalid (exit 1)" "exit $rc: $(grep -vE '^ +[0-9]+ s:' "$TMP/verify-one.log" | tail -n 8 | tr '\n' ' ')"; fi
