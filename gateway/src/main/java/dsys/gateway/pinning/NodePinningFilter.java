@@ -2,6 +2,7 @@ package dsys.gateway.pinning;
 
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
+import dsys.gateway.problem.Delivery;
 import java.util.stream.Collectors;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
@@ -48,6 +49,7 @@ public class NodePinningFilter implements GlobalFilter, Ordered {
             : Mono.error(PinnedNodeUnavailableException.notRegistered(
                 node, service, nodes.stream().sorted().collect(Collectors.joining(", ")))))
         .onErrorMap(e -> !(e instanceof PinnedNodeUnavailableException),
-            e -> PinnedNodeUnavailableException.failed(node, service, e));
+            e -> Delivery.neverSent(e) ? PinnedNodeUnavailableException.failed(node, service, e)
+                : PinnedNodeUnavailableException.brokeOff(node, service, e));
   }
 }

@@ -4,6 +4,7 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.C
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR;
 
 import dsys.gateway.DsysGatewayProperties;
+import dsys.gateway.problem.Delivery;
 import dsys.gateway.problem.ProblemException;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.swagger.v3.oas.annotations.Hidden;
@@ -51,6 +52,8 @@ class FallbackController {
       why = "its circuit breaker is open after repeated failures; the gateway tries again in a few seconds";
     } else if (cause instanceof NotFoundException) {
       why = "no instance is registered in Eureka";
+    } else if (cause != null && !Delivery.neverSent(cause)) {
+      return Delivery.outcomeUnknown(service, cause);
     } else if (cause != null) {
       why = "the call failed (" + cause.getClass().getSimpleName()
           + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) + ")";
