@@ -14,7 +14,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * etcd's KV through its JSON gateway (v3: {@code /v3/kv/put}, {@code /v3/kv/range}; a range is linearizable
  * unless it asks to be serializable). Client i talks to member i mod n, so load spreads over the cluster as the
  * gateway spreads dsys's. Cost: the members' WAL fsyncs ({@code etcd_disk_wal_fsync_duration_seconds_count}) and
- * its backend's commits ({@code etcd_disk_backend_commit_duration_seconds_count}, batched, each one more fsync); not
+ * its backend's commits ({@code etcd_disk_backend_commit_duration_seconds_count}, batched, each one more fsync) and the members' CPU time
+ * ({@code process_cpu_seconds_total}); not
  * the raft messages they sent ({@code etcd_network_peer_sent_bytes_total} counts bytes, not messages, so no
  * message count).
  */
@@ -43,13 +44,14 @@ final class EtcdKv implements KvTarget {
 
     @Override
     public Map<String, Double> counters() throws Exception {
-        double fsyncs = 0, commits = 0;
+        double fsyncs = 0, commits = 0, cpu = 0;
         for (String m : members) {
             String prom = http.get(m + "/metrics");
             fsyncs += Http.metric(prom, "etcd_disk_wal_fsync_duration_seconds_count");
             commits += Http.metric(prom, "etcd_disk_backend_commit_duration_seconds_count");
+            cpu += Http.metric(prom, "process_cpu_seconds_total");
         }
-        return Map.of("fsyncs", fsyncs, "backend-commits", commits);
+        return Map.of("fsyncs", fsyncs, "backend-commits", commits, "cpu-ms", cpu * 1000);
     }
 
     private String member(int client) {

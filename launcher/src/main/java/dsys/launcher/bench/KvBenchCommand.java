@@ -51,8 +51,9 @@ public final class KvBenchCommand {
         }
         Http http = new Http();
         Map<String, KvTarget> systems = new LinkedHashMap<>();
-        systems.put("dsys", new DsysKv(http, gateway, kvNodes));
-        systems.put("etcd", new EtcdKv(http, etcd));
+        List<String> only = List.of(o.getOrDefault("systems", "dsys,etcd").split(","));
+        if (only.contains("dsys")) systems.put("dsys", new DsysKv(http, gateway, kvNodes));
+        if (only.contains("etcd")) systems.put("etcd", new EtcdKv(http, etcd));
         String run = "kvbench-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         if (ops.contains("get")) {
             out.printf("preload: %d keys of %d bytes in each system (gets read them)%n", keys, value.length);
@@ -67,29 +68,30 @@ public final class KvBenchCommand {
             }
         }
         Map<String, List<Cell>> cells = new HashMap<>();
-        out.println("| round | system | op | clients | ops/s | p50 ms | p99 ms | errors | messages/op | fsyncs/op | storage writes/op |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        out.println("| round | system | op | clients | ops/s | p50 ms | p99 ms | errors | CPU ms/op | messages/op | fsyncs/op | storage writes/op |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (int r = 1; r <= rounds; r++) {
             for (String op : ops) {
                 for (int c : clients) {
                     List<String> order = r % 2 == 1 ? List.of("dsys", "etcd") : List.of("etcd", "dsys");
                     for (String system : order) {
                         KvTarget t = systems.get(system);
+                        if (t == null) continue; // --systems left it out (profiling one side)
                         Map<String, Double> before = t.counters();
                         ClosedLoop.Result res = ClosedLoop.run(c, seconds, op(t, op, run, run + "-" + r + "-" + c, keys, value));
                         Map<String, Double> perOp = new HashMap<>();
                         t.counters().forEach((k, v) -> perOp.put(k, res.ops() == 0 ? Double.NaN : (v - before.get(k)) / res.ops()));
                         Cell cell = new Cell(res, perOp);
                         cells.computeIfAbsent(system + "|" + op + "|" + c, k -> new ArrayList<>()).add(cell);
-                        out.printf(Locale.ROOT, "| %d | %s | %s | %d | %.1f | %.2f | %.2f | %d%s | %s | %s | %s |%n", r, system, op, c,
+                        out.printf(Locale.ROOT, "| %d | %s | %s | %d | %.1f | %.2f | %.2f | %d%s | %s | %s | %s | %s |%n", r, system, op, c,
                                 res.opsPerSecond(), res.p50Ms(), res.p99Ms(), res.errors(),
                                 res.firstError() == null ? "" : " (" + res.firstError() + ")",
-                                cost(perOp, "messages"), cost(perOp, "fsyncs"), cost(perOp, system.equals("etcd") ? "backend-commits" : "storage-writes"));
+                                cost(perOp, "cpu-ms"), cost(perOp, "messages"), cost(perOp, "fsyncs"), cost(perOp, system.equals("etcd") ? "backend-commits" : "storage-writes"));
                     }
                 }
             }
         }
-        summary(out, cells, ops, clients);
+        if (systems.size() == 2) summary(out, cells, ops, clients);
         return 0;
     }
 
@@ -110,17 +112,19 @@ public final class KvBenchCommand {
 
     private static void summary(PrintStream out, Map<String, List<Cell>> cells, List<String> ops, int[] clients) {
         out.println();
-        out.println("medians over the rounds; ratio = dsys/etcd ops/s (from the same run); cost per op from each system's counters:");
-        out.println("| op | clients | etcd ops/s (p50, p99 ms) | dsys ops/s (p50, p99 ms) | dsys/etcd | dsys messages/op | dsys fsyncs/op | dsys storage writes/op | etcd WAL fsyncs/op | etcd backend commits/op |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|");
+        out.println("medians over the rounds; ratio = dsys/etcd ops/s (from the same run); cost per op from each system's counters"
+                + " (CPU: dsys = kv nodes + gateway, etcd = its members):");
+        out.println("| op | clients | etcd ops/s (p50, p99 ms) | dsys ops/s (p50, p99 ms) | dsys/etcd | CPU ms/op etcd, dsys | dsys messages/op | dsys fsyncs/op | dsys storage writes/op | etcd WAL fsyncs/op | etcd backend commits/op |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (String op : ops) {
             for (int c : clients) {
                 List<Cell> e = cells.get("etcd|" + op + "|" + c);
                 List<Cell> d = cells.get("dsys|" + op + "|" + c);
                 double eo = med(e, x -> x.result().opsPerSecond()), dop = med(d, x -> x.result().opsPerSecond());
-                out.printf(Locale.ROOT, "| %s | %d | %.0f (%.1f, %.1f) | %.0f (%.1f, %.1f) | **%.2f×** | %.1f | %.2f | %.2f | %.2f | %.2f |%n",
+                out.printf(Locale.ROOT, "| %s | %d | %.0f (%.1f, %.1f) | %.0f (%.1f, %.1f) | **%.2f×** | %.2f, %.2f | %.1f | %.2f | %.2f | %.2f | %.2f |%n",
                         op, c, eo, med(e, x -> x.result().p50Ms()), med(e, x -> x.result().p99Ms()),
                         dop, med(d, x -> x.result().p50Ms()), med(d, x -> x.result().p99Ms()), eo > 0 ? dop / eo : Double.NaN,
+                        med(e, x -> x.perOp().get("cpu-ms")), med(d, x -> x.perOp().get("cpu-ms")),
                         med(d, x -> x.perOp().get("messages")), med(d, x -> x.perOp().get("fsyncs")),
                         med(d, x -> x.perOp().get("storage-writes")), med(e, x -> x.perOp().get("fsyncs")),
                         med(e, x -> x.perOp().get("backend-commits")));
