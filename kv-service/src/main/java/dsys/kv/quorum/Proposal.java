@@ -39,6 +39,8 @@ final class Proposal extends Operation {
     private Ballot written;
     /** The ballot of this operation's first round that sent its new content: from then on, failing is "unknown". */
     private Ballot firstAttempt;
+    /** Whether this round went to phase 2 on a lease (counted when refused: the fallback is then exercised). */
+    private boolean fast;
     /** The ballot the accepts of this round also ask to be promised (ZERO: none). */
     private Ballot next = Ballot.ZERO;
 
@@ -74,6 +76,7 @@ final class Proposal extends Operation {
         written = ballot;
         answer = Answer.WRITTEN;
         firstAttempt = ballot;
+        fast = true;
         co.stats().count("fast-path");
         accept();
     }
@@ -108,6 +111,8 @@ final class Proposal extends Operation {
         co.emit("kv.retry", Map.of("key", key, "op", id, "ballot", ballot.toString(), "phase", phase.name().toLowerCase(),
                 "higher", highestSeen.toString()));
         phase = Phase.BACKOFF;
+        if (fast) co.stats().count("fast-path.refused");
+        fast = false;
         co.armBackoff(this);
     }
 
