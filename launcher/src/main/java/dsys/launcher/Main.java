@@ -10,6 +10,7 @@ import java.util.Arrays;
  * <ul>
  *   <li>{@code kafka [--port 9092] [--controller-port 9093] [--data-dir DIR] [--partitions 3]} — a single-node
  *       KRaft broker on 127.0.0.1 that runs until SIGTERM ({@link KafkaBroker});</li>
+ *   <li>{@code lockbench}, {@code kvbench}: dsys beside etcd ({@code dsys.launcher.bench}); {@code fuzz};</li>
  *   <li>{@code verify WORKLOAD ...} — a Jepsen-style run against the platform ({@link dsys.launcher.verify.VerifyCommand});</li>
  *   <li>{@code check}, {@code classify}, {@code diagram}, {@code bench}, {@code help} and anything else — handed
  *       to {@link VerifierCli} unchanged, exit code included.</li>
@@ -68,6 +69,14 @@ public final class Main {
                 return 1;
             }
         }
+        if (args[0].equals("kvbench")) {
+            try {
+                return dsys.launcher.bench.KvBenchCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+            } catch (Exception e) {
+                err.println("kvbench: " + e.getMessage());
+                return 1;
+            }
+        }
         // The verifier owns its commands (check, classify, diagram, bench) and reports unknown ones.
         return VerifierCli.run(args, out, err);
     }
@@ -80,6 +89,10 @@ public final class Main {
                        java -jar launcher.jar lockbench --token=ADMIN [--gateway=URL] [--etcd=URL,URL,URL] [--clients=1,8,64]
                                   [--modes=distinct,one] [--algorithms=...] [--seconds=10] [--rounds=2] [--warmup=40]
                          the same closed-loop lock client against dsys and etcd, interleaved (./platform bench lock)
+                       java -jar launcher.jar kvbench [--gateway=URL] [--etcd=URL,URL,URL] [--kv=URL,URL,URL] [--clients=1,16,64]
+                                  [--ops=put,get] [--seconds=10] [--rounds=2] [--warmup=30] [--keys=1000] [--value-bytes=100] [--systems=dsys,etcd]
+                         puts and linearizable gets, the same closed-loop client against dsys's quorum store and etcd,
+                         interleaved, with messages and fsyncs per op from the systems' counters (./platform bench kv)
                        java -jar launcher.jar fuzz [--gateway=URL] [--token=ADMIN]
                          every public route (from the OpenAPI documents) with hostile inputs; exit 1 on any 5xx or dead node
                        java -jar launcher.jar verify WORKLOAD --token=ADMIN --root=DIR [--time=60] [--concurrency=10] [--nemesis=...]

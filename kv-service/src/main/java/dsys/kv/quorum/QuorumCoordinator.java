@@ -18,6 +18,17 @@ import java.util.Map;
  */
 final class QuorumCoordinator {
 
+    /**
+     * A key this node wrote last: its write at {@code chosen} is chosen, and replicas with at least V_r votes
+     * promised {@code next} with their accept. Until someone promises higher, nothing but this node's round at
+     * {@code next} can be chosen on the key, and what was chosen at {@code chosen} is its newest state.
+     */
+    record Lease(Ballot chosen, Ballot next) {
+    }
+
+    /** Keys this node holds a {@link Lease} on, least recently used first; a bound keeps the map small. */
+    static final int MAX_LEASES = 65_536;
+
     /** A timer of operation {@code op}: RETRY (periodic), BACKOFF (one new round) or DEADLINE. */
     record OpTimer(String op, Kind kind) {
         enum Kind { RETRY, BACKOFF, DEADLINE }
@@ -31,6 +42,12 @@ final class QuorumCoordinator {
     private final QuorumStats stats;
     private final Map<String, Operation> ops = new HashMap<>();
     private final Map<String, TimerId> deadlines = new HashMap<>();
+    private final Map<String, Lease> leases = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Lease> eldest) {
+            return size() > MAX_LEASES;
+        }
+    };
     private final StorageCodec codec;
     private long lastCounter;
     private long reservedUpTo;
@@ -148,6 +165,36 @@ final class QuorumCoordinator {
         return new Ballot(counter, env.self().value());
     }
 
+    /**
+     * The ballot to promise with the accept of {@code ballot} (the next round's phase 1a, CASPaxos's one-round-trip
+     * optimisation), or ZERO. Only a node with a replica asks: the fast path reads the state it builds on from
+     * the local replica (the coordinator keeps no values).
+     */
+    Ballot nextPromise(String key, Ballot ballot) {
+        return local == null ? Ballot.ZERO : nextBallot(key, ballot);
+    }
+
+    void lease(String key, Ballot chosen, Ballot next) {
+        leases.put(key, new Lease(chosen, next));
+    }
+
+    /**
+     * The newest state of {@code key} with a ballot to write over it in phase 2 alone, if this node holds a lease
+     * on the key that still stands: its own replica accepted the leased write and has promised nothing higher
+     * (if anyone had prepared higher since, a write quorum would refuse the accept anyway; this only avoids
+     * trying). The lease is used up either way: one ballot, one round.
+     */
+    Lease takeLease(String key) {
+        Lease l = leases.remove(key);
+        if (l == null || local == null) return null;
+        AcceptorState s = local.state(key);
+        return s.accepted().equals(l.chosen()) && s.promised().equals(l.next()) ? l : null;
+    }
+
+    AcceptorState localState(String key) {
+        return local.state(key);
+    }
+
     void send(Operation op, NodeId to, Message m) {
         op.counted(m);
         stats.sent(m.type());
@@ -197,5 +244,9 @@ final class QuorumCoordinator {
 
     WeightedVotingQuorum quorum() {
         return quorum;
+    }
+
+    QuorumStats stats() {
+        return stats;
     }
 }

@@ -22,11 +22,16 @@ public final class QuorumMessages {
                           boolean committed, Versioned content) implements Message {
     }
 
-    /** Phase 2a, and a linearizable read's write-back (the same ballot and content it found). */
-    public record Accept(String op, String key, Ballot ballot, Versioned content) implements Message {
+    /**
+     * Phase 2a, and a linearizable read's write-back (the same ballot and content it found). {@code next} above
+     * ZERO is also phase 1a of the proposer's next round on the key (CASPaxos's one-round-trip optimisation): an
+     * acceptor that accepts promises {@code next} in the same step, so the proposer's next write to the key can
+     * go straight to phase 2 at {@code next} if no one promised higher meanwhile.
+     */
+    public record Accept(String op, String key, Ballot ballot, Versioned content, Ballot next) implements Message {
     }
 
-    /** Phase 2b; {@code ok} false names the higher {@code promised} ballot. */
+    /** Phase 2b; {@code ok} false names the higher {@code promised} ballot; {@code promised == next}: promised it. */
     public record Accepted(String op, String key, Ballot ballot, boolean ok, Ballot promised) implements Message {
     }
 

@@ -95,7 +95,7 @@ final class QuorumRead extends Operation {
     }
 
     private Accept writeBack() {
-        return new Accept(id, key, newest.accepted(), newest.content());
+        return new Accept(id, key, newest.accepted(), newest.content(), Ballot.ZERO);
     }
 
     /** A higher ballot is promised somewhere: a full round decides what is chosen now. */

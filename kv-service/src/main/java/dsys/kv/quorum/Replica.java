@@ -67,11 +67,20 @@ final class Replica {
         return new Promise(p.op(), p.key(), p.ballot(), ok, s.promised(), s.accepted(), s.committed(), s.content());
     }
 
+    /**
+     * Accepts, and promises the proposer's next ballot with it when the accept carries one (one write, one fsync).
+     * An accept of exactly what this replica holds as accepted is confirmed even below its promise: it did accept
+     * that ballot, which is all the proposer counts, and nothing changes. (A read's write-back of a write whose
+     * accepts promised the writer's next ballot would otherwise be refused by the very replicas that hold it.)
+     */
     Accepted onAccept(Accept a) {
         AcceptorState s = state(a.key());
-        boolean ok = a.ballot().compareTo(s.promised()) >= 0;
-        if (ok && !(a.ballot().equals(s.accepted()) && a.content().equals(s.content()))) {
-            s = store(a.key(), s.accept(a.ballot(), a.content()));
+        boolean holds = a.ballot().equals(s.accepted()) && a.content().equals(s.content());
+        boolean ok = holds || a.ballot().compareTo(s.promised()) >= 0;
+        if (ok) {
+            AcceptorState n = holds ? s : s.accept(a.ballot(), a.content());
+            if (a.next().isAfter(n.promised())) n = n.promise(a.next());
+            if (n != s) s = store(a.key(), n);
         }
         return new Accepted(a.op(), a.key(), a.ballot(), ok, s.promised());
     }

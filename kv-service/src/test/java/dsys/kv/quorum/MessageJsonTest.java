@@ -37,7 +37,7 @@ class MessageJsonTest {
         List<Message> all = List.of(new Prepare("kv-1:1:2", "k", b),
                 new Promise("kv-1:1:2", "k", b, true, b, Ballot.ZERO, false, Versioned.ABSENT),
                 new Promise("kv-1:1:2", "k", b, false, new Ballot(1900, "kv-3"), b, true, v),
-                new Accept("kv-1:1:2", "k/é", b, tomb), new Accepted("kv-1:1:2", "k", b, true, b),
+                new Accept("kv-1:1:2", "k/é", b, tomb, new Ballot(1713, "kv-1")), new Accepted("kv-1:1:2", "k", b, true, b),
                 new Commit("k", b), new Read("kv-1:1:3", "k"), new ReadReply("kv-1:1:3", "k", b, true, v),
                 new DigestOffer(4, List.of(0L, -1L, Long.MAX_VALUE)),
                 new DigestDiff(4, List.of(1), List.of(new EntrySummary("k", b, false, true)), Ballot.ZERO),

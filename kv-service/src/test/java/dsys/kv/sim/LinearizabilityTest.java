@@ -40,6 +40,9 @@ class LinearizabilityTest {
         System.out.printf("%s: %d ms, %s%n", config, (System.nanoTime() - start) / 1_000_000, totals);
         assertThat(totals.getOrDefault("write ok", 0)).as("writes succeeded").isPositive();
         assertThat(totals.getOrDefault("cas ok", 0)).as("compare-and-sets succeeded").isPositive();
+        // The one-round-trip path (a lease) and its fall back into full rounds both ran under these faults.
+        assertThat(totals.getOrDefault("fast-path", 0)).as("writes on a lease").isPositive();
+        assertThat(totals.getOrDefault("fast-path.refused", 0)).as("leased writes refused").isPositive();
     }
 
     static Map<String, Integer> run(Configurations config, long seed) {
@@ -62,6 +65,9 @@ class LinearizabilityTest {
         boolean converged = kv.sim.runUntil(kv::converged, Duration.ofSeconds(10));
         assertThat(converged).as("replicas did not converge: %s", kv.replicaData()).isTrue();
         Map<String, Integer> out = new TreeMap<>(clients.outcomes());
+        for (String c : List.of("fast-path", "fast-path.refused")) {
+            out.put(c, kv.nodes.stream().mapToInt(n -> kv.store(n).stats().counts().getOrDefault(c, 0L).intValue()).sum());
+        }
         out.put("crashes", nemesis.crashes());
         out.put("partitions", nemesis.partitions());
         out.put("tombstones collected", (int) kv.sim.events().stream().filter(e -> e.kind().equals("kv.tombstone.collected")).count());

@@ -41,7 +41,7 @@ class TombstoneTest {
         assertThat(kv.value(kv.get(kv2, "x", ReadLevel.LINEARIZABLE)).version()).isEqualTo(Ballot.ZERO);
 
         // A stale accept of the old value, delayed past the collection, is refused: the floor covers its ballot.
-        kv.store(kv1).onMessage(kv2, new QuorumMessages.Accept("late", "x", first, Versioned.ABSENT.next(first, "1", "late")));
+        kv.store(kv1).onMessage(kv2, new QuorumMessages.Accept("late", "x", first, Versioned.ABSENT.next(first, "1", "late"), Ballot.ZERO));
         assertThat(kv.store(kv1).replicaState("x").accepted()).isEqualTo(Ballot.ZERO);
         assertThat(kv.store(kv1).replicaState("x").promised()).isGreaterThanOrEqualTo(deleted);
 

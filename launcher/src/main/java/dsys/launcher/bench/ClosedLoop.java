@@ -8,17 +8,34 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 
 /**
- * The client of every cell: N threads, each looping acquire → release with no think time (closed loop), on its own
- * lock or all on one. One op is the pair. Latencies go into an HdrHistogram; errors are counted and the first kept.
+ * The client of every cell of every benchmark: N threads, each calling its op in a loop with no think time (closed
+ * loop). Latencies go into an HdrHistogram; errors are counted and the first kept.
  */
 final class ClosedLoop {
+
+    /** One operation of client {@code client}, its {@code n}-th (from 0): a lock's acquire + release, a put, a get. */
+    @FunctionalInterface
+    interface ClientOp {
+        void call(int client, long n) throws Exception;
+    }
 
     record Result(double opsPerSecond, double p50Ms, double p99Ms, long ops, long errors, String firstError) {
     }
 
-    static Result run(LockTarget target, int clients, boolean oneLock, Duration length, String tag) throws InterruptedException {
+    /** The median over a cell's rounds of one figure of its results. */
+    static <T> double median(List<T> results, ToDoubleFunction<T> figure) {
+        double[] v = results.stream().mapToDouble(figure).sorted().toArray();
+        if (v.length == 0) return Double.NaN;
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private ClosedLoop() {
+    }
+
+    static Result run(int clients, Duration length, ClientOp op) throws InterruptedException {
         Recorder recorder = new Recorder(3);
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
@@ -27,13 +44,11 @@ final class ClosedLoop {
         long start = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             int client = c;
-            String name = oneLock ? tag : tag + "-" + c;
             Thread t = new Thread(() -> {
-                while (System.nanoTime() < end) {
+                for (long n = 0; System.nanoTime() < end; n++) {
                     long t0 = System.nanoTime();
                     try {
-                        String hold = target.acquire(client, name);
-                        target.release(client, name, hold);
+                        op.call(client, n);
                         recorder.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
                     } catch (Exception e) {
                         errors.incrementAndGet();

@@ -50,10 +50,10 @@ public final class LockBenchCommand {
             Duration share = warmup.dividedBy(algorithms.size() + 1);
             for (String a : algorithms) {
                 switchTo(http, gateway, a, token);
-                ClosedLoop.run(new DsysLocks(http, gateway), 8, false, share, "warm-" + run + "-" + a);
+                locks(new DsysLocks(http, gateway), 8, false, share, "warm-" + run + "-" + a);
             }
             EtcdLocks e = new EtcdLocks(http, etcd);
-            ClosedLoop.run(e, 8, false, share, "warm-" + run);
+            locks(e, 8, false, share, "warm-" + run);
             e.close();
         }
         Map<String, List<ClosedLoop.Result>> cells = new LinkedHashMap<>();
@@ -70,7 +70,7 @@ public final class LockBenchCommand {
                             String key = system.equals("etcd") ? "etcd|" + mode + "|" + c : "dsys " + a + "|" + mode + "|" + c;
                             LockTarget target = system.equals("etcd") ? new EtcdLocks(http, etcd) : new DsysLocks(http, gateway);
                             String tag = "bench-" + run + "-" + r + "-" + a + "-" + mode + "-" + c;
-                            ClosedLoop.Result res = ClosedLoop.run(target, c, mode.equals("one"), seconds, tag);
+                            ClosedLoop.Result res = locks(target, c, mode.equals("one"), seconds, tag);
                             target.close();
                             cells.computeIfAbsent(key, k -> new ArrayList<>()).add(res);
                             out.printf(Locale.ROOT, "| %d | %s | %s | %d | %.1f | %.2f | %.2f | %d%s |%n", r,
@@ -94,21 +94,27 @@ public final class LockBenchCommand {
         for (String mode : modes) {
             for (int c : clients) {
                 List<ClosedLoop.Result> e = cells.get("etcd|" + mode + "|" + c);
-                double etcd = median(e, true);
-                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d | %.0f (%.1f) |", mode, c, etcd, median(e, false)));
+                double etcd = ClosedLoop.median(e, ClosedLoop.Result::opsPerSecond);
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d | %.0f (%.1f) |", mode, c, etcd,
+                        ClosedLoop.median(e, ClosedLoop.Result::p99Ms)));
                 for (String a : algorithms) {
                     List<ClosedLoop.Result> d = cells.get("dsys " + a + "|" + mode + "|" + c);
-                    double ops = median(d, true);
-                    row.append(String.format(Locale.ROOT, " %.0f (%.1f) **%.2f×** |", ops, median(d, false), etcd > 0 ? ops / etcd : Double.NaN));
+                    double ops = ClosedLoop.median(d, ClosedLoop.Result::opsPerSecond);
+                    row.append(String.format(Locale.ROOT, " %.0f (%.1f) **%.2f×** |", ops,
+                            ClosedLoop.median(d, ClosedLoop.Result::p99Ms), etcd > 0 ? ops / etcd : Double.NaN));
                 }
                 out.println(row);
             }
         }
     }
 
-    private static double median(List<ClosedLoop.Result> results, boolean ops) {
-        double[] v = results.stream().mapToDouble(r -> ops ? r.opsPerSecond() : r.p99Ms()).sorted().toArray();
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    /** One op = acquire + release, each client on its own lock ({@code tag-i}) or all on {@code tag}. */
+    private static ClosedLoop.Result locks(LockTarget target, int clients, boolean oneLock, Duration length, String tag)
+            throws InterruptedException {
+        return ClosedLoop.run(clients, length, (client, n) -> {
+            String name = oneLock ? tag : tag + "-" + client;
+            target.release(client, name, target.acquire(client, name));
+        });
     }
 
     private static void switchTo(Http http, String gateway, String algorithm, String token) throws Exception {

@@ -1,0 +1,59 @@
+package dsys.launcher.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URLEncoder;
+import java.util.List;
+import java.util.Map;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * dsys's quorum store through the gateway ({@code /api/kv/default/{key}}: a put, a linearizable get); the cost
+ * counters straight from each kv node: messages sent ({@code /api/kv/stats}) and the write-ahead log's appends and
+ * fsyncs ({@code dsys_storage_*} on {@code /actuator/prometheus}), and the CPU time of the kv nodes and the gateway
+ * ({@code process_cpu_time_ns_total}), which the shared host's noise changes far less than ops/s.
+ */
+final class DsysKv implements KvTarget {
+
+    private final Http http;
+    private final String gateway;
+    private final String base;
+    private final List<String> nodes;
+
+    DsysKv(Http http, String gateway, List<String> nodes) {
+        this.http = http;
+        this.gateway = gateway;
+        this.base = gateway + "/api/kv/default/";
+        this.nodes = nodes;
+    }
+
+    @Override
+    public void put(int client, String key, byte[] value) throws Exception {
+        http.send(base + enc(key), "PUT", "application/octet-stream", value, null);
+    }
+
+    @Override
+    public void get(int client, String key) throws Exception {
+        http.get(base + enc(key)); // 404 if absent: an exception
+    }
+
+    @Override
+    public Map<String, Double> counters() throws Exception {
+        double messages = 0, fsyncs = 0, writes = 0;
+        double cpuNs = Http.metric(http.get(gateway + "/actuator/prometheus"), "process_cpu_time_ns_total");
+        for (String n : nodes) {
+            JsonNode stats = Http.JSON.readTree(http.get(n + "/api/kv/stats"));
+            for (JsonNode keyspace : stats) for (JsonNode sent : keyspace.path("sent")) messages += sent.asDouble();
+            String prom = http.get(n + "/actuator/prometheus");
+            fsyncs += Http.metric(prom, "dsys_storage_fsyncs_total");
+            writes += Http.metric(prom, "dsys_storage_operations_total");
+            cpuNs += Http.metric(prom, "process_cpu_time_ns_total");
+        }
+        return Map.of("messages", messages, "fsyncs", fsyncs, "storage-writes", writes, "cpu-ms", cpuNs / 1e6);
+    }
+
+    private static String enc(String key) {
+        return URLEncoder.encode(key, UTF_8);
+    }
+}

@@ -1,0 +1,172 @@
+package dsys.launcher.bench;
+
+import dsys.launcher.Options;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * {@code kvbench}: the same closed-loop client against dsys's quorum store (through the gateway) and etcd, put of
+ * small values and linearizable get, cell by cell in interleaved rounds, so both share the host's good and bad
+ * minutes. Beside the figures, what each op cost the system: messages (dsys) and fsyncs, as deltas of the
+ * systems' own counters over the cell. Started by {@code ./platform bench kv}, which runs etcd beside the platform.
+ */
+public final class KvBenchCommand {
+
+    /** A cell's figures and its cost per op (counter name → delta / ops). */
+    private record Cell(ClosedLoop.Result result, Map<String, Double> perOp) {
+    }
+
+    private KvBenchCommand() {
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Map<String, String> o = Options.parse(args);
+        String gateway = o.getOrDefault("gateway", "http://127.0.0.1:8080");
+        List<String> etcd = List.of(o.getOrDefault("etcd", "http://127.0.0.1:23791").split(","));
+        List<String> kvNodes = List.of(o.getOrDefault("kv", "http://127.0.0.1:8301,http://127.0.0.1:8302,http://127.0.0.1:8303").split(","));
+        int[] clients = Arrays.stream(o.getOrDefault("clients", "1,16,64").split(",")).mapToInt(Integer::parseInt).toArray();
+        List<String> ops = List.of(o.getOrDefault("ops", "put,get").split(","));
+        Duration seconds = Duration.ofSeconds(Long.parseLong(o.getOrDefault("seconds", "10")));
+        Duration warmup = Duration.ofSeconds(Long.parseLong(o.getOrDefault("warmup", "30")));
+        int rounds = Integer.parseInt(o.getOrDefault("rounds", "2"));
+        int keys = Integer.parseInt(o.getOrDefault("keys", "1000"));
+        byte[] value = new byte[Integer.parseInt(o.getOrDefault("value-bytes", "100"))];
+        Arrays.fill(value, (byte) 'v');
+        for (String op : ops) {
+            if (!op.equals("put") && !op.equals("get")) {
+                err.println("kvbench: --ops takes put and/or get, not " + op);
+                return 2;
+            }
+        }
+        Http http = new Http();
+        Map<String, KvTarget> systems = new LinkedHashMap<>();
+        List<String> only = List.of(o.getOrDefault("systems", "dsys,etcd").split(","));
+        if (only.contains("dsys")) systems.put("dsys", new DsysKv(http, gateway, kvNodes));
+        if (only.contains("etcd")) systems.put("etcd", new EtcdKv(http, etcd));
+        String run = "kvbench-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        if (ops.contains("get")) {
+            out.printf("preload: %d keys of %d bytes in each system (gets read them)%n", keys, value.length);
+            for (KvTarget t : systems.values()) preload(t, run, keys, value);
+        }
+        if (!warmup.isZero()) {
+            out.printf("warm-up: %d s of 16 clients, puts and gets, each system%n", warmup.toSeconds());
+            Duration share = warmup.dividedBy(2L * systems.size());
+            for (KvTarget t : systems.values()) {
+                ClosedLoop.run(16, share, op(t, "put", run, run + "-warm", keys, value));
+                if (ops.contains("get")) ClosedLoop.run(16, share, op(t, "get", run, run, keys, value));
+            }
+        }
+        Map<String, List<Cell>> cells = new HashMap<>();
+        out.println("| round | system | op | clients | ops/s | p50 ms | p99 ms | errors | CPU ms/op | messages/op | fsyncs/op | storage writes/op |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (int r = 1; r <= rounds; r++) {
+            for (String op : ops) {
+                for (int c : clients) {
+                    List<String> order = r % 2 == 1 ? List.of("dsys", "etcd") : List.of("etcd", "dsys");
+                    for (String system : order) {
+                        KvTarget t = systems.get(system);
+                        if (t == null) continue; // --systems left it out (profiling one side)
+                        Map<String, Double> before = t.counters();
+                        ClosedLoop.Result res = ClosedLoop.run(c, seconds, op(t, op, run, run + "-" + r + "-" + c, keys, value));
+                        Map<String, Double> perOp = new HashMap<>();
+                        t.counters().forEach((k, v) -> perOp.put(k, res.ops() == 0 ? Double.NaN : (v - before.get(k)) / res.ops()));
+                        Cell cell = new Cell(res, perOp);
+                        cells.computeIfAbsent(system + "|" + op + "|" + c, k -> new ArrayList<>()).add(cell);
+                        out.printf(Locale.ROOT, "| %d | %s | %s | %d | %.1f | %.2f | %.2f | %d%s | %s | %s | %s | %s |%n", r, system, op, c,
+                                res.opsPerSecond(), res.p50Ms(), res.p99Ms(), res.errors(),
+                                res.firstError() == null ? "" : " (" + res.firstError() + ")",
+                                cost(perOp, "cpu-ms"), cost(perOp, "messages"), cost(perOp, "fsyncs"), cost(perOp, system.equals("etcd") ? "backend-commits" : "storage-writes"));
+                    }
+                }
+            }
+        }
+        if (systems.size() == 2) summary(out, cells, ops, clients);
+        return 0;
+    }
+
+    /**
+     * A put writes distinct keys per client ({@code keys} of them, cycled: {@code cell-p-client-i}); a get reads
+     * the run's preloaded keys, each client from its own offset, so clients do not read the same key in step.
+     */
+    private static ClosedLoop.ClientOp op(KvTarget t, String op, String run, String cell, int keys, byte[] value) {
+        return op.equals("put")
+                ? (client, n) -> t.put(client, cell + "-p-" + client + "-" + (n % keys), value)
+                : (client, n) -> t.get(client, getKey(run, (int) ((client * 7919L + n) % keys)));
+    }
+
+    private static String cost(Map<String, Double> perOp, String name) {
+        Double v = perOp.get(name);
+        return v == null ? "–" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static void summary(PrintStream out, Map<String, List<Cell>> cells, List<String> ops, int[] clients) {
+        out.println();
+        out.println("medians over the rounds; ratio = dsys/etcd ops/s (from the same run); cost per op from each system's counters"
+                + " (CPU: dsys = kv nodes + gateway, etcd = its members):");
+        out.println("| op | clients | etcd ops/s (p50, p99 ms) | dsys ops/s (p50, p99 ms) | dsys/etcd | CPU ms/op etcd, dsys | dsys messages/op | dsys fsyncs/op | dsys storage writes/op | etcd WAL fsyncs/op | etcd backend commits/op |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (String op : ops) {
+            for (int c : clients) {
+                List<Cell> e = cells.get("etcd|" + op + "|" + c);
+                List<Cell> d = cells.get("dsys|" + op + "|" + c);
+                double eo = med(e, x -> x.result().opsPerSecond()), dop = med(d, x -> x.result().opsPerSecond());
+                out.printf(Locale.ROOT, "| %s | %d | %.0f (%.1f, %.1f) | %.0f (%.1f, %.1f) | **%.2f×** | %.2f, %.2f | %.1f | %.2f | %.2f | %.2f | %.2f |%n",
+                        op, c, eo, med(e, x -> x.result().p50Ms()), med(e, x -> x.result().p99Ms()),
+                        dop, med(d, x -> x.result().p50Ms()), med(d, x -> x.result().p99Ms()), eo > 0 ? dop / eo : Double.NaN,
+                        med(e, x -> x.perOp().get("cpu-ms")), med(d, x -> x.perOp().get("cpu-ms")),
+                        med(d, x -> x.perOp().get("messages")), med(d, x -> x.perOp().get("fsyncs")),
+                        med(d, x -> x.perOp().get("storage-writes")), med(e, x -> x.perOp().get("fsyncs")),
+                        med(e, x -> x.perOp().get("backend-commits")));
+            }
+        }
+    }
+
+    private static double med(List<Cell> cells, ToDoubleFunction<Cell> figure) {
+        return ClosedLoop.median(cells, figure);
+    }
+
+    /** Writes the keys gets read ({@code run-g-i}), 16 writers at a time; a key that fails 5 times stops the benchmark. */
+    private static void preload(KvTarget t, String run, int keys, byte[] value) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        List<Thread> writers = new ArrayList<>();
+        for (int w = 0; w < 16; w++) {
+            int client = w;
+            Thread writer = new Thread(() -> {
+                for (int i; (i = next.getAndIncrement()) < keys && failed.get() == null; ) {
+                    for (int attempt = 1; ; attempt++) {
+                        try {
+                            t.put(client, getKey(run, i), value);
+                            break;
+                        } catch (Exception e) {
+                            // a cold cluster on a busy host may time a write out (504): writing it again is harmless
+                            if (attempt == 5 || e instanceof InterruptedException) {
+                                failed.compareAndSet(null, e);
+                                break;
+                            }
+                        }
+                    }
+                }
+            }, "bench-preload-" + w);
+            writer.start();
+            writers.add(writer);
+        }
+        for (Thread w : writers) w.join();
+        if (failed.get() != null) throw new IllegalStateException("preload failed: " + failed.get(), failed.get());
+    }
+
+    private static String getKey(String run, int i) {
+        return run + "-g-" + i;
+    }
+}

@@ -1,0 +1,18 @@
+package dsys.launcher.bench;
+
+import java.util.Map;
+
+/** A key-value store the benchmark drives: one implementation per system, the same client loop for both. */
+interface KvTarget {
+
+    void put(int client, String key, byte[] value) throws Exception;
+
+    /** A linearizable read of a key that exists (a missing key is an error: the cell preloaded it). */
+    void get(int client, String key) throws Exception;
+
+    /**
+     * The system's own cumulative counters, summed over its members ({@code messages}, {@code fsyncs},
+     * {@code storage-writes}: whichever it exposes); the command takes their deltas over a cell.
+     */
+    Map<String, Double> counters() throws Exception;
+}
