@@ -42,19 +42,26 @@ function card(instance) {
       el('button', { class: 'pause', onclick: () => chaos(instance.node, 'pause', { ms: PAUSE_MS }) }, `pause ${PAUSE_MS / 1000} s`)) : '');
 }
 
-let shown = '';
+const cards = new Map(); // node -> {key, element}: a card is rebuilt only when its own data changed
+
+/** The card of an instance, reused while nothing it shows changed (a redrawn card would swallow a click). */
+function cardOf(instance) {
+  const key = JSON.stringify([instance, cluster.faults[instance.node], cluster.roles[instance.node],
+    partitionOf(instance.node), algorithmNodes()]);
+  const known = cards.get(instance.node);
+  if (known?.key === key) return known.element;
+  const element = card(instance);
+  cards.set(instance.node, { key, element });
+  return element;
+}
 
 function render() {
-  // Only when something changed: a card replaced every second would swallow clicks on its buttons.
-  const key = JSON.stringify([cluster.instances, cluster.faults, cluster.roles, cluster.error]);
-  if (key === shown) return;
-  shown = key;
   const target = document.getElementById('instances');
-  const byService = Map.groupBy ? Map.groupBy(cluster.instances, (i) => i.service)
-    : cluster.instances.reduce((m, i) => m.set(i.service, [...(m.get(i.service) || []), i]), new Map());
+  const byService = new Map();
+  for (const i of cluster.instances) byService.set(i.service, [...(byService.get(i.service) || []), i]);
   target.replaceChildren(
     ...[...byService].map(([service, instances]) => el('div', { class: 'service' },
-      el('h3', {}, service), instances.map(card))),
+      el('h3', {}, service), instances.map(cardOf))),
     cluster.error ? el('p', { class: 'error' }, cluster.error) : '');
 }
 
