@@ -83,9 +83,8 @@ final class Gateway {
             boolean refused = d.contains("ConnectException") || d.contains("Connection refused");
             return switch (p) {
                 case "quorum-unavailable", "node-crashed" -> true;
-                // The gateway also answers node-unavailable when the pinned node broke off after the request went
-                // out ("registered but did not answer (PrematureCloseException ...)"): only "not registered" and a
-                // refused connection are certain.
+                // The gateway answers a node that broke off after the request went out with a 504 outcome-unknown;
+                // the oracle does not rely on that: only "not registered" and a refused connection are certain.
                 case "node-unavailable" -> d.startsWith("No ") || refused;
                 case "service-unavailable" -> d.contains("circuit breaker is open") || d.contains("no instance is registered") || refused;
                 default -> false;
