@@ -8,8 +8,11 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Per-service load balancer configuration (see {@code @LoadBalancerClients} on the application):
- * discovery, cached for {@code spring.cloud.loadbalancer.cache.ttl}, then key affinity
- * ({@code dsys.gateway.affinity}), then the pin. Deliberately
+ * discovery, then health checks (Spring Cloud LoadBalancer's own: each instance's {@code /actuator/health} every
+ * {@code spring.cloud.loadbalancer.health-check.interval}; an instance that answers DOWN, refuses, or does not answer
+ * within the interval — killed, paused, storage broken — leaves the list until it answers UP again, long before
+ * Eureka would expire it; the list is re-read from discovery every {@code refetch-instances-interval}, and replayed
+ * between checks, so no cache is needed), then key affinity ({@code dsys.gateway.affinity}), then the pin. Deliberately
  * not a {@code @Configuration}: component scanning must not pull it into the main context.
  */
 public class PinningLoadBalancerConfig {
@@ -17,7 +20,7 @@ public class PinningLoadBalancerConfig {
   ServiceInstanceListSupplier pinningServiceInstanceListSupplier(ConfigurableApplicationContext context) {
     return ServiceInstanceListSupplier.builder()
         .withDiscoveryClient()
-        .withCaching()
+        .withHealthChecks()
         .with((ctx, delegate) -> new KeyAffinityInstanceListSupplier(delegate,
             ctx.getBean(DsysGatewayProperties.class).affinity()))
         .with((ctx, delegate) -> new PinnedInstanceListSupplier(delegate))

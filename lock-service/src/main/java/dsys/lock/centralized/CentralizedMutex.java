@@ -221,8 +221,8 @@ public final class CentralizedMutex extends EpochScopedMutex implements Coordina
     // ---- coordinator output -----------------------------------------------------------------------------------
 
     @Override
-    public boolean mayGrant() {
-        return ctx.mayGrant();
+    public boolean mayGrant(String name) {
+        return ctx.mayGrant(name);
     }
 
     @Override

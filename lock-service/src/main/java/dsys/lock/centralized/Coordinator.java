@@ -26,7 +26,7 @@ final class Coordinator {
     interface Out {
         long now();
 
-        boolean mayGrant();
+        boolean mayGrant(String name);
 
         void granted(Entry e, long token, long queuedNanos);
 
@@ -74,7 +74,7 @@ final class Coordinator {
 
     void tryGrant(String name) {
         Deque<Entry> q = queues.get(name);
-        if (table.containsKey(name) || q == null || q.isEmpty() || !out.mayGrant()) return;
+        if (table.containsKey(name) || q == null || q.isEmpty() || !out.mayGrant(name)) return;
         Entry e = q.pollFirst();
         if (q.isEmpty()) queues.remove(name);
         long now = out.now();

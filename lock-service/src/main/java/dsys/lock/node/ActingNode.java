@@ -5,6 +5,7 @@ import dsys.core.env.Rejection;
 import dsys.core.env.RequestId;
 import dsys.lock.fenced.IssuedTokens;
 import dsys.lock.lease.Hold;
+import dsys.lock.lease.HoldInfo;
 import dsys.lock.lease.HoldTable;
 import dsys.lock.node.LockReplies.Granted;
 import dsys.lock.node.LockReplies.Messages;
@@ -23,7 +24,8 @@ import java.util.Optional;
 /**
  * The node acting for the clients that call it: it queues their acquires until the algorithm grants or their
  * wait runs out, keeps their holds and leases (durably, before they hear "granted"), renews and releases them,
- * and ends a lease that ran out. Lease times are this node's {@code Env.nanoTime()}.
+ * and ends a lease that ran out. Lease times are this node's {@code Env.nanoTime()}. A grant or renewal is answered
+ * once a majority recorded it ({@link HoldReplication}).
  */
 final class ActingNode {
 
@@ -41,6 +43,7 @@ final class ActingNode {
     private final Waiters waiters;
     private final LockStats stats;
     private final String boot;
+    private HoldReplication replication;
     private long seq;
     /** Waits a client's side may withdraw (see {@link #withdraw}), by their waiter id. */
     private final Map<String, Waiter> withdrawable = new HashMap<>();
@@ -64,6 +67,15 @@ final class ActingNode {
         this.waiters = waiters;
         this.stats = stats;
         this.boot = boot;
+    }
+
+    void replication(HoldReplication replication) {
+        this.replication = replication;
+    }
+
+    /** Answers to the client wait at most this long for the majority's records. */
+    private long recordDeadline(long now, long expires) {
+        return Math.min(expires, now + config.gatherTimeoutMs() * 1_000_000L);
     }
 
     // ---- acquire and wait -------------------------------------------------------------------------------------
@@ -99,7 +111,7 @@ final class ActingNode {
         env.emit("lock.deny", Map.of("name", d.name(), "owner", w.get().owner(), "algorithm", node.algorithmName(),
                 "epoch", node.epoch().number()));
         giveUp(w.get(), Rejection.conflict("not-granted", "'" + d.name() + "' was not granted to '"
-                + w.get().owner() + "' within waitMs (" + node.whyNotGranted() + ")"));
+                + w.get().owner() + "' within waitMs (" + node.whyNotGranted(d.name()) + ")"));
     }
 
     private void giveUp(Waiter w, Rejection why) {
@@ -153,8 +165,25 @@ final class ActingNode {
         env.emit("lock.grant", Map.of("name", w.name(), "owner", w.owner(), "token", token, "leaseMs", w.leaseMs(),
                 "algorithm", e.algorithm(), "epoch", e.number(), "waitedMs", waitedMs,
                 "delayMessages", delayMessages, "messages", m.count(), "remainingNanos", expires - now));
-        env.reply(w.request(), new Granted(w.name(), w.owner(), token, clockMs(expires - now), w.leaseMs(),
-                e.algorithm(), e.number(), env.self().value(), m, waitedMs, delayMessages));
+        replication.replicate(new HoldInfo(h.name(), h.owner(), token, h.leaseMs(), h.leaseMs()),
+                recordDeadline(now, expires), () -> {
+                    long at = env.nanoTime();
+                    Optional<Hold> still = holds.get(h.name()).filter(x -> x.token() == token && x.expiresNanos() > at);
+                    if (still.isEmpty()) {
+                        env.reply(w.request(), Rejection.conflict("not-granted", "'" + h.name()
+                                + "' ended before a majority recorded its grant"));
+                        return;
+                    }
+                    env.reply(w.request(), new Granted(w.name(), w.owner(), token, clockMs(expires - at),
+                            w.leaseMs(), e.algorithm(), e.number(), env.self().value(), m, waitedMs, delayMessages));
+                }, () -> {
+                    // the client never heard of it: give the lock back rather than leave it idle for a lease
+                    if (holds.get(h.name()).filter(x -> x.token() == token).isPresent()) {
+                        release(h.name(), h.owner(), token);
+                    }
+                    env.reply(w.request(), Rejection.conflict("not-granted", "'" + h.name() + "' was granted at "
+                            + env.self() + " but no majority recorded it in time (" + node.whyNotGranted(h.name()) + ")"));
+                });
         return true;
     }
 
@@ -202,11 +231,18 @@ final class ActingNode {
             answer(request, Rejection.conflict("not-holder", "'" + h.name() + "' ended while renewing"));
             return;
         }
+        // extended here at once (longer at its own node is safe); the client hears of it once a majority recorded it
+        long before = now.get().expiresNanos();
         holds.extend(h.name(), expiresNanos);
         stats.renewal(node.algorithmName());
         env.emit("lock.renew", Map.of("name", h.name(), "owner", h.owner(), "token", h.token(),
                 "leaseMs", h.leaseMs(), "remainingNanos", expiresNanos - env.nanoTime()));
-        answer(request, new Renewed(h.name(), h.owner(), h.token(), clockMs(expiresNanos - env.nanoTime())));
+        replication.replicate(new HoldInfo(h.name(), h.owner(), h.token(), h.leaseMs(), h.leaseMs()),
+                recordDeadline(env.nanoTime(), before),
+                () -> answer(request, new Renewed(h.name(), h.owner(), h.token(),
+                        clockMs(expiresNanos - env.nanoTime()))),
+                () -> answer(request, Rejection.conflict("not-holder", "the renewal of '" + h.name()
+                        + "' was not recorded by a majority in time; the lease runs out as before")));
     }
 
     /** Returns {@link Released} or a {@link Rejection}. */
@@ -215,6 +251,7 @@ final class ActingNode {
         if (c instanceof Rejection r) return r;
         Hold h = (Hold) c;
         holds.remove(name);
+        replication.ended(token);
         long heldMs = (env.nanoTime() - h.grantedNanos()) / 1_000_000L;
         stats.exit(node.algorithmName(), heldMs, false);
         // the release is recorded before the algorithm hands the lock on (which may grant it right here)
@@ -249,6 +286,7 @@ final class ActingNode {
             return;
         }
         holds.remove(x.name());
+        replication.ended(x.token());
         long heldMs = (env.nanoTime() - h.get().grantedNanos()) / 1_000_000L;
         stats.exit(node.algorithmName(), heldMs, true);
         env.emit("lock.expire", Map.of("name", x.name(), "owner", h.get().owner(), "token", x.token(),

@@ -89,7 +89,12 @@ final class AlgorithmContext implements LockContext {
     }
 
     @Override
-    public boolean mayGrant() {
+    public boolean mayGrant(String name) {
+        return epochs.mayGrant(name, env.nanoTime());
+    }
+
+    /** Any name not withheld may be granted (for the node's status). */
+    boolean mayGrantAny() {
         long now = env.nanoTime();
         return epochs.mayAct(now) && !epochs.inGrace(now);
     }

@@ -31,10 +31,16 @@ public record LockConfig(String defaultAlgorithm, long heartbeatMs, long suspect
         if (rho < 0 || rho >= 0.1) throw new IllegalArgumentException("rho must be in [0, 0.1)");
     }
 
-    /** Defaults for a live cluster over HTTP. */
+    /**
+     * Defaults for a live cluster over HTTP. Detection bound: a crashed or paused peer is suspected at most
+     * {@code suspectMs + heartbeatMs} (0.7 s) after its last heartbeat; a membership change is proposed
+     * {@code stableMs} later (on the next tick), an election answers within 150 ms, and an epoch commits
+     * {@code collectMs} after a majority promised — about 1.1 s from the fault to a new epoch, under the 2 s
+     * fail-over target with room for the gateway to move the dead node's names.
+     */
     public static LockConfig live() {
-        return new LockConfig("centralized", 200, 1_000, 800, 30_000, 30_000, 1e-3, 400, 150, 2_000,
-                500, 3_000, 300, 3_000, true);
+        return new LockConfig("centralized", 100, 600, 500, 30_000, 30_000, 1e-3, 400, 150, 2_000,
+                200, 3_000, 300, 3_000, true);
     }
 
     /** Defaults for the simulator (message delays of a few milliseconds). */

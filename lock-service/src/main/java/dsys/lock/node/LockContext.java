@@ -21,8 +21,11 @@ public interface LockContext {
 
     EpochInfo epoch();
 
-    /** Connected to a majority in this epoch, a member of it, and past its grace period. */
-    boolean mayGrant();
+    /**
+     * {@code name} may be granted: connected to a majority in this epoch, a member of it, past its grace period,
+     * and no node outside the epoch may still hold {@code name}.
+     */
+    boolean mayGrant(String name);
 
     /** Connected to a majority in this epoch and a member of it (renewals may run during a grace period). */
     boolean mayAct();

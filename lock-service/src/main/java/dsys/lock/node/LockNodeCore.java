@@ -14,6 +14,7 @@ import dsys.lock.fenced.IssuedTokens;
 import dsys.lock.lease.Fencing;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldInfo;
+import dsys.lock.lease.HoldRecords;
 import dsys.lock.lease.HoldTable;
 import dsys.lock.node.LockRequests.Acquire;
 import dsys.lock.quorum.Connectivity;
@@ -60,6 +61,8 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     private Connectivity connectivity;
     private EpochManager epochs;
     private HoldTable holds;
+    private HoldRecords records;
+    private HoldReplication replication;
     private Waiters waiters;
     private final LockStats stats = new LockStats();
     private StatsStore statsStore;
@@ -99,15 +102,18 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
         connectivity.start(now);
         holds = new HoldTable(env.storage());
         holds.restore(now);
+        records = new HoldRecords(env.storage(), config.rho());
+        records.restore(now);
         waiters = new Waiters();
         // a crash loses at most the ticks since the last save, plus the tick that was due
         statsStore = new StatsStore(env.storage(), (STATS_SAVE_TICKS + 1) * config.heartbeatMs());
         statsStore.load(stats, env.clock().millis());
         IssuedTokens issued = new IssuedTokens(env.storage());
         acting = new ActingNode(this, env, config, holds, issued, waiters, stats, boot);
-        epochs = new EpochManager(env, this, connectivity, config.graceMs(), config.collectMs(),
-                config.proposeTimeoutMs(), config.rho());
+        epochs = new EpochManager(env, this, connectivity, config.collectMs(), config.proposeTimeoutMs(), config.rho());
         epochs.load(config.defaultAlgorithm());
+        replication = new HoldReplication(env, config, epochs, records, this);
+        acting.replication(replication);
         recovered = recover || epochs.loadedFromStorage();
         acting.armExpiries();
         election = electionFactory == null ? null : electionFactory.create(env, this::onElected);
@@ -148,6 +154,11 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     }
 
     @Override
+    public List<HoldInfo> knownHolds() {
+        return records.report(env.nanoTime());
+    }
+
+    @Override
     public void promised(long number) {
         if (algorithm != null) algorithm.stop();
         algorithm = null;
@@ -159,8 +170,9 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     }
 
     /**
-     * Holds are never dropped here, only released or expired: a hold the new epoch was not told about is covered
-     * by its grace period now, and reported in this node's next promise.
+     * Holds are never dropped here, only released or expired: a hold the new epoch was not told about (granted
+     * here and not yet recorded by a majority: its client has not heard of it) is reported in this node's next
+     * promise.
      */
     @Override
     public void adopted(Commit c) {
@@ -248,6 +260,8 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
             epochs.onMessage(from, m);
         } else if (election != null && election.handles(m)) {
             election.onMessage(from, m);
+        } else if (replication.handles(m)) {
+            replication.onMessage(from, m);
         } else if (routing.handles(m)) {
             routing.onMessage(from, m);
         } else if (cluster.handles(m)) {
@@ -268,6 +282,8 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
             supervisor.tick();
             if (algorithm != null) algorithm.tick();
             env.after(Duration.ofMillis(config.heartbeatMs()), new Tick());
+        } else if (replication.handlesTimer(timer)) {
+            replication.onTimer(timer);
         } else if (acting.handlesTimer(timer)) {
             acting.onTimer(timer);
         } else if (epochs.handlesTimer(timer)) {
@@ -306,8 +322,8 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
     }
 
     /** Why a client still waits, for its 409. */
-    String whyNotGranted() {
-        return supervisor.describe();
+    String whyNotGranted(String name) {
+        return supervisor.describe(name);
     }
 
     /** True when {@code request} was a renewal relayed from another node, now answered there. */
@@ -324,7 +340,7 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
         EpochInfo e = epochs.current();
         long now = env.nanoTime();
         return new NodeView(env.self().value(), e.number(), e.algorithm(), e.owner() == null ? null : e.owner().value(),
-                e.members().stream().map(NodeId::value).toList(), epochs.inLimbo(), context.mayGrant(),
+                e.members().stream().map(NodeId::value).toList(), epochs.inLimbo(), context.mayGrantAny(),
                 connectivity.connected(now), epochs.graceRemainingMs(now), holds.report(now), waiters.all().size(),
                 stats.snapshot(), stats.backgroundMessages());
     }

@@ -56,4 +56,19 @@ public final class NodeMessages {
     /** What the replica holds after the store: the version sent when it accepted, a newer one when it refused. */
     public record FencedStored(String qid, long token, long sub, String value) implements Message {
     }
+
+    /**
+     * "Record this hold before I answer its client": a grant or renewal at the sender, in the sender's epoch
+     * {@code epoch}; {@code hold.leaseMs()} runs from now at the latest (see {@code HoldReplication}).
+     */
+    public record RecordHold(long epoch, long seq, HoldInfo hold) implements Message {
+    }
+
+    /** The recorder is in that epoch with no newer promise and stored the record (durably) before answering. */
+    public record HoldRecorded(long seq, long token) implements Message {
+    }
+
+    /** The hold with this token ended at its acting node: recorders may forget it. */
+    public record HoldEnded(long token) implements Message {
+    }
 }

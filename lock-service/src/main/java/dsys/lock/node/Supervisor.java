@@ -184,6 +184,13 @@ final class Supervisor {
         }
     }
 
+    /** One line for "why was {@code name} not granted" answers. */
+    String describe(String name) {
+        long withheld = epochs.withheldMs(name, env.nanoTime());
+        return describe() + (withheld > 0 ? ", '" + name + "' may still be held through a node outside this epoch ("
+                + withheld + " ms left)" : "");
+    }
+
     /** One line for "why was I not granted" answers. */
     String describe() {
         long now = env.nanoTime();

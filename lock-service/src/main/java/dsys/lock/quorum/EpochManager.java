@@ -28,15 +28,20 @@ import java.util.Set;
  * majority, commit). Every change of who may grant — coordinator fail-over, token regeneration, membership
  * change, algorithm switch — is one epoch change, so one argument covers them all:
  * a majority promised the new epoch, so the old one can no longer pass {@link Connectivity#connected} after
- * {@code freshMs}; holds the promisers reported are carried over; holds nobody reported (a node that did not
- * promise) have ended once the grace period {@code (maxLease + fresh)·(1+ρ)} has passed — or, once every such node
- * adopted the epoch and reported its holds ({@link QuorumMessages.HoldsReport}), when the last reported one ends.
+ * {@code freshMs}; holds the promisers reported are carried over. Holds acknowledged through a node that did not
+ * promise are known too: every grant and renewal was recorded at a majority in its epoch before its client heard of
+ * it ({@code dsys.lock.node.HoldReplication}), a recorder refuses once it promised a newer epoch, and any two
+ * majorities meet, so some promiser reports each such hold ({@link Promise#known()}). The new epoch withholds exactly
+ * those names until their records end ({@link #mayGrant}); every other name is grantable at once.
  */
 public final class EpochManager {
 
     /** What the epoch machinery needs from the node. */
     public interface Listener {
         List<HoldInfo> holdsReport();
+
+        /** Holds of other nodes recorded here (with the latest they can end, on this node's clock). */
+        List<HoldInfo> knownHolds();
 
         /** Every holder the coordinator of the current epoch granted, or null when this node cannot tell. */
         List<HoldInfo> coordinatorTable();
@@ -62,13 +67,14 @@ public final class EpochManager {
     private final Durable storage;
     private final Listener listener;
     private final Connectivity connectivity;
-    private final long graceMs;
     private final long collectMs;
     private final long proposeTimeoutMs;
     private long promised;
     private NodeId promisedTo;
     private Commit commit;
     private long graceUntil;
+    /** Names that nodes outside the current epoch may still hold, and until when (nanoTime) at the latest. */
+    private final Map<String, Long> heldOutside = new HashMap<>();
     private long highestSeen;
     private long limboSince;
     private Proposal proposal;
@@ -97,14 +103,13 @@ public final class EpochManager {
         }
     }
 
-    public EpochManager(Env env, Listener listener, Connectivity connectivity, long graceMs, long collectMs,
+    public EpochManager(Env env, Listener listener, Connectivity connectivity, long collectMs,
                         long proposeTimeoutMs, double rho) {
         this.rho = rho;
         this.env = env;
         this.storage = env.storage();
         this.listener = listener;
         this.connectivity = connectivity;
-        this.graceMs = graceMs;
         this.collectMs = collectMs;
         this.proposeTimeoutMs = proposeTimeoutMs;
     }
@@ -113,12 +118,14 @@ public final class EpochManager {
     public void load(String defaultAlgorithm) {
         fromStorage = storage.get(COMMIT).isPresent();
         commit = storage.get(COMMIT).map(Codec::commit).orElseGet(() ->
-                new Commit(new EpochInfo(0, defaultAlgorithm, null, env.members().nodes()), List.of(), 0));
+                new Commit(new EpochInfo(0, defaultAlgorithm, null, env.members().nodes()), List.of(), 0, List.of()));
         Optional<String> p = storage.get(PROMISED);
         promised = p.map(s -> Long.parseLong(s.split(",")[0])).orElse(commit.epoch().number());
         promisedTo = p.filter(s -> s.contains(",")).map(s -> NodeId.of(s.split(",", 2)[1])).orElse(null);
         highestSeen = Math.max(promised, commit.epoch().number());
         graceUntil = env.nanoTime() + commit.graceMs() * 1_000_000L;
+        heldOutside.clear();
+        withholdOutside(commit);
         limboSince = env.nanoTime();
         proposal = null;
         awaitReports();
@@ -161,6 +168,25 @@ public final class EpochManager {
 
     public long graceRemainingMs(long now) {
         return Math.max(0, (graceUntil - now) / 1_000_000L);
+    }
+
+    /**
+     * May {@code name} be granted now: the node may act, no epoch-wide grace period runs, and no node outside the
+     * epoch may still hold it (by the records the promisers reported).
+     */
+    public boolean mayGrant(String name, long now) {
+        if (!mayAct(now) || inGrace(now)) return false;
+        Long until = heldOutside.get(name);
+        if (until == null) return true;
+        if (now < until) return false;
+        heldOutside.remove(name);
+        return true;
+    }
+
+    /** How long {@code name} stays withheld for a hold outside the epoch (0: not withheld). */
+    public long withheldMs(String name, long now) {
+        Long until = heldOutside.get(name);
+        return until == null ? 0 : Math.max(0, (until - now) / 1_000_000L);
     }
 
     /** May this node grant or renew right now? */
@@ -255,7 +281,8 @@ public final class EpochManager {
             long before = promised;
             EpochInfo e = commit.epoch();
             // the report comes before the promise stops the algorithm (the coordinator's table goes with it)
-            lastPromise = new Promise(p.number(), listener.holdsReport(), listener.coordinatorTable(), e.number(),
+            lastPromise = new Promise(p.number(), listener.holdsReport(), listener.knownHolds(),
+                    listener.coordinatorTable(), e.number(),
                     e.algorithm(), e.owner() == null ? null : e.owner().value(), before,
                     graceRemainingMs(env.nanoTime()));
             if (!inLimbo()) limboSince = env.nanoTime();
@@ -339,31 +366,47 @@ public final class EpochManager {
             }
         }
         boolean everyone = p.promises.size() == env.members().size();
-        long grace = everyone ? 0 : Math.max(unknownHoldsGrace(p), p.promises.values().stream()
-                .mapToLong(Promise::graceLeftMs).max().orElse(0));
+        // an epoch-wide grace only survives from a stored epoch of an older version (graceLeftMs > 0)
+        long grace = everyone ? 0 : p.promises.values().stream().mapToLong(Promise::graceLeftMs).max().orElse(0);
         List<NodeId> members = new ArrayList<>(p.promises.keySet());
         Commit c = new Commit(new EpochInfo(p.number, p.algorithm, p.owner, members),
-                List.copyOf(carried.values()), grace);
+                List.copyOf(carried.values()), grace, outside(p, members));
         for (NodeId peer : env.members().others(env.self())) listener.transmit(peer, c);
         adopt(c);
     }
 
     /**
-     * A node that did not promise may hold leases nobody reported — unless the latest epoch was centralized and
-     * its coordinator reported its whole table (every grant of that epoch, and every hold carried into it), or
-     * nothing was ever granted (the first epoch, centralized, before any coordinator).
+     * Holds acknowledged through nodes that did not promise, as the promisers know them (their records, the holds
+     * carried into their epoch, a coordinator's table): the longest remaining time per token.
      */
-    private long unknownHoldsGrace(Proposal p) {
-        Promise latest = p.promises.values().stream().max(java.util.Comparator.comparingLong(Promise::current))
-                .orElseThrow();
-        if (!"centralized".equals(latest.currentAlgorithm())) return graceMs;
-        if (latest.currentOwner() == null) {
-            boolean neverChanged = p.promises.values().stream().allMatch(x -> x.current() == 0 && x.promisedBefore() == 0);
-            return neverChanged ? 0 : graceMs;
+    private static List<HoldInfo> outside(Proposal p, List<NodeId> members) {
+        Set<Integer> inside = new HashSet<>();
+        for (NodeId m : members) inside.add(m.index());
+        Map<Long, HoldInfo> out = new HashMap<>();
+        for (Promise promise : p.promises.values()) {
+            for (List<HoldInfo> holds : java.util.Arrays.asList(promise.known(), promise.holds(),
+                    promise.coordinatorTable())) {
+                if (holds == null) continue;
+                for (HoldInfo h : holds) {
+                    if (!inside.contains(h.node())) {
+                        out.merge(h.token(), h, (a, b) -> a.remainingMs() >= b.remainingMs() ? a : b);
+                    }
+                }
+            }
         }
-        Promise owner = p.promises.get(NodeId.of(latest.currentOwner()));
-        boolean tableKnown = owner != null && owner.current() == latest.current() && owner.coordinatorTable() != null;
-        return tableKnown ? 0 : graceMs;
+        return List.copyOf(out.values());
+    }
+
+    /**
+     * Withholds the names of {@code c.outside()} until their records end: remaining times were measured on the
+     * reporters' clocks, so they are stretched by (1+2ρ) here; counting from adoption (after the report) only adds.
+     */
+    private void withholdOutside(Commit c) {
+        long now = env.nanoTime();
+        for (HoldInfo h : c.outside()) {
+            long until = now + (long) Math.ceil(h.remainingMs() * 1_000_000.0 * (1 + 2 * rho));
+            heldOutside.merge(h.name(), until, Math::max);
+        }
     }
 
     private void adopt(Commit c) {
@@ -378,12 +421,15 @@ public final class EpochManager {
         long until = env.nanoTime() + c.graceMs() * 1_000_000L;
         boolean everyone = c.epoch().members().size() == env.members().size();
         graceUntil = everyone ? until : Math.max(graceUntil, until);
+        heldOutside.clear();
+        withholdOutside(c);
         awaitReports();
         connectivity.epochChanged();
         env.emit("lock.epoch", Map.of("epoch", n, "algorithm", c.epoch().algorithm(),
                 "owner", c.epoch().owner() == null ? "" : c.epoch().owner().value(),
                 "members", c.epoch().members().stream().map(NodeId::value).toList(),
-                "graceMs", c.graceMs(), "carried", c.holds().size()));
+                "graceMs", c.graceMs(), "carried", c.holds().size(),
+                "withheld", c.outside().stream().map(HoldInfo::name).distinct().toList()));
         listener.adopted(c);
         reportHolds();
     }

@@ -22,11 +22,13 @@ public final class QuorumMessages {
     }
 
     /**
-     * The promiser stops granting in older epochs and reports every hold it acknowledged, its coordinator table
+     * The promiser stops granting in older epochs and reports every hold it acknowledged, the holds of other nodes
+     * it recorded or was told of ({@code known}, remaining times on its clock), its coordinator table
      * if it coordinated its current epoch from the start (null otherwise), which epoch it was in, the highest
      * number it had promised before, and how much of that epoch's grace period is left.
      */
-    public record Promise(long number, List<HoldInfo> holds, List<HoldInfo> coordinatorTable, long current,
+    public record Promise(long number, List<HoldInfo> holds, List<HoldInfo> known, List<HoldInfo> coordinatorTable,
+                          long current,
                           String currentAlgorithm, String currentOwner, long promisedBefore, long graceLeftMs)
             implements Message {
     }
@@ -34,8 +36,16 @@ public final class QuorumMessages {
     public record Nack(long number, long promised) implements Message {
     }
 
-    /** The new epoch, the holds carried into it, and how long nobody may grant (0 when every member promised). */
-    public record Commit(EpochInfo epoch, List<HoldInfo> holds, long graceMs) implements Message {
+    /**
+     * The new epoch, the holds carried into it (the promisers' own and their coordinator's table), how long nobody
+     * may grant (0 unless an older stored epoch still had a grace period), and the holds of nodes outside it
+     * ({@code outside}, remaining times as reported): their names wait until those end.
+     */
+    public record Commit(EpochInfo epoch, List<HoldInfo> holds, long graceMs, List<HoldInfo> outside)
+            implements Message {
+        public Commit {
+            outside = outside == null ? List.of() : List.copyOf(outside);
+        }
     }
 
     /**

@@ -84,7 +84,7 @@ public final class RicartAgrawalaMutex extends EpochScopedMutex {
 
     private void tryEnter(String name) {
         Want my = wants.get(name);
-        if (my == null || !my.oks.containsAll(others) || !ctx.mayGrant()) return;
+        if (my == null || !my.oks.containsAll(others) || !ctx.mayGrant(name)) return;
         Optional<Waiter> head = ctx.waiters().head(name);
         wants.remove(name);
         if (head.isEmpty()) {

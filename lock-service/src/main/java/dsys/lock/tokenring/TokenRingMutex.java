@@ -93,7 +93,8 @@ public final class TokenRingMutex extends EpochScopedMutex {
         // a node back from a crash in this epoch lost which tokens it had: it must not create any
         noBirth = ctx.recovered();
         for (HoldInfo h : carried) {
-            if (h.node() == self.index() && epoch.member(self)) {
+            // (not after a crash in this epoch: the token of a carried hold was handed on then, and may be anywhere)
+            if (h.node() == self.index() && epoch.member(self) && !noBirth) {
                 tokens.put(h.name(), new Token(0, 0, 0, self, now()));
                 seen.add(h.name());
             } else {
@@ -136,7 +137,7 @@ public final class TokenRingMutex extends EpochScopedMutex {
         if (t == null || ctx.holds().get(name).isPresent()) return;
         Optional<Waiter> head = ctx.waiters().head(name);
         if (head.isPresent()) {
-            if (!ctx.mayGrant()) return;  // keep it; tick retries after the grace period
+            if (!ctx.mayGrant(name)) return;  // keep it; tick retries after the grace period
             double delay = delay(name, t, head.get().arrivedNanos());
             Map<String, Integer> cost = new LinkedHashMap<>();
             if (delay > 0) cost.put("RingToken", (int) Math.ceil(delay));

@@ -29,7 +29,14 @@ class MessageTableTest {
     private static final Duration S = Duration.ofSeconds(5);
 
     private static LockSim cluster(int n, String algorithm) {
-        LockSim ls = new LockSim(7, n, LockConfig.sim().withAlgorithm(algorithm));
+        // nothing is lost here, so retransmissions and wake-ups (retryMs, tokenSeenMs) would only count waiting: with
+        // every node contending, a wait spans n−1 critical sections, each a majority's record round trip longer
+        // since grants are recorded before they are answered. Both are set above such waits.
+        LockConfig d = LockConfig.sim();
+        LockConfig config = new LockConfig(algorithm, d.heartbeatMs(), d.suspectMs(), d.freshMs(), d.maxLeaseMs(),
+                d.maxWaitMs(), d.rho(), 400, d.collectMs(), d.proposeTimeoutMs(), d.stableMs(), d.limboMs(), 400,
+                2_000, true);
+        LockSim ls = new LockSim(7, n, config);
         ls.sim.network().delay(Duration.ofMillis(5), Duration.ofMillis(5));
         ls.settle(algorithm, S);
         ls.sim.runFor(Duration.ofMillis(200));
