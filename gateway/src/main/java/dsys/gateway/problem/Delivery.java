@@ -1,7 +1,9 @@
 package dsys.gateway.problem;
 
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
+import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -19,6 +21,9 @@ public final class Delivery {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof ConnectException || t instanceof UnknownHostException) {
         return true; // includes netty's ConnectTimeoutException (a ConnectException)
+      }
+      if (t instanceof NotFoundException || t instanceof CallNotPermittedException) {
+        return true; // no (healthy) instance to send it to; the circuit breaker refused to send it
       }
       if (t.getCause() == t) {
         break;

@@ -6,6 +6,7 @@ import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
 import org.junit.jupiter.api.Test;
+import org.springframework.cloud.gateway.support.NotFoundException;
 import org.springframework.http.HttpStatus;
 import reactor.netty.http.client.PrematureCloseException;
 
@@ -16,6 +17,7 @@ class DeliveryTest {
     assertThat(Delivery.neverSent(new ConnectException("Connection refused"))).isTrue();
     assertThat(Delivery.neverSent(new ConnectTimeoutException("connect timed out"))).isTrue();
     assertThat(Delivery.neverSent(new RuntimeException("wrapped", new ConnectException("refused")))).isTrue();
+    assertThat(Delivery.neverSent(NotFoundException.create(true, "Unable to find instance for lock-service"))).isTrue();
 
     assertThat(Delivery.neverSent(PrematureCloseException.TEST_EXCEPTION)).isFalse();
     assertThat(Delivery.neverSent(new IOException("Connection reset by peer"))).isFalse();
