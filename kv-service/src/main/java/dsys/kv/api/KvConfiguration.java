@@ -18,4 +18,9 @@ public class KvConfiguration {
     KvHost kvHost(CoreHosts hosts, KvProperties props) {
         return new KvHost(hosts, props.toSettings(), props.getCatalogRefreshMs());
     }
+
+    @Bean
+    KvMetrics kvMetrics(io.micrometer.core.instrument.MeterRegistry registry, KvHost host) {
+        return new KvMetrics(registry, host);
+    }
 }

@@ -43,9 +43,11 @@ public class KvController {
     }
 
     private final KvHost host;
+    private final KvMetrics metrics;
 
-    public KvController(KvHost host) {
+    public KvController(KvHost host, KvMetrics metrics) {
         this.host = host;
+        this.metrics = metrics;
     }
 
     @PutMapping("/{keyspace}/{key}")
@@ -60,16 +62,18 @@ public class KvController {
         if (body.length == 0) throw ProblemException.badRequest("a PUT needs a body: the value to store (DELETE removes a key)");
         Values.check(type, body);
         String value = new StoredValue(type, body).encode();
-        return host.call(keyspace, new KvRequests.Put(key, value, ETags.precondition(ifMatch, ifNoneMatch)),
-                KvReplies.Written.class).thenApply(KvController::written);
+        Ballot precondition = ETags.precondition(ifMatch, ifNoneMatch);
+        return metrics.timed(keyspace, precondition == null ? "put" : "cas", "write", host.call(keyspace,
+                new KvRequests.Put(key, value, precondition), KvReplies.Written.class)).thenApply(KvController::written);
     }
 
     @DeleteMapping("/{keyspace}/{key}")
     public CompletableFuture<ResponseEntity<WrittenBody>> delete(@PathVariable String keyspace, @PathVariable String key,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch, HttpServletRequest request) {
         Keys.check(key, request.getRequestURI());
-        return host.call(keyspace, new KvRequests.Delete(key, ETags.precondition(ifMatch, null)), KvReplies.Written.class)
-                .thenApply(KvController::written);
+        Ballot precondition = ETags.precondition(ifMatch, null);
+        return metrics.timed(keyspace, precondition == null ? "delete" : "cas", "write", host.call(keyspace,
+                new KvRequests.Delete(key, precondition), KvReplies.Written.class)).thenApply(KvController::written);
     }
 
     /**
@@ -96,7 +100,8 @@ public class KvController {
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest(e.getMessage());
         }
-        return host.call(keyspace, new KvRequests.Get(key, level), KvReplies.Value.class).thenApply(v -> {
+        return metrics.timed(keyspace, "get", level.label(), host.call(keyspace, new KvRequests.Get(key, level),
+                KvReplies.Value.class)).thenApply(v -> {
             if (!v.found()) {
                 throw new ProblemException(404, "no-such-key", "No such key", "'" + key + "' is not in keyspace '"
                         + keyspace + "'" + (v.version().zero() ? "" : " (deleted at version " + v.version() + ")"));

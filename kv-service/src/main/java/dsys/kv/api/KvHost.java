@@ -134,6 +134,14 @@ public final class KvHost implements AutoCloseable {
                 .toArray(CompletableFuture[]::new)).thenApply(x -> views);
     }
 
+    /** Death certificates this node's replicas hold, over every keyspace (read in each core's serial section). */
+    long tombstones() {
+        Map<String, CoreHost> all = new java.util.TreeMap<>(keyspaces);
+        all.put(KeyspaceCatalog.SYSTEM, system);
+        return all.values().stream().mapToLong(h -> h.read(core -> ((QuorumStore) core).replicaEntries().values()
+                .stream().filter(s -> s.content().tombstone()).count())).sum();
+    }
+
     List<dsys.core.node.NodeId> members() {
         return hosts.identity().members().nodes();
     }

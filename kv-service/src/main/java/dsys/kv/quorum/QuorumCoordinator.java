@@ -163,6 +163,10 @@ final class QuorumCoordinator {
                 "votes", votes, "needed", needed));
     }
 
+    void count(String name, long n) {
+        stats.add(name, n);
+    }
+
     void crashPoint(String name) {
         env.crashPoint(name);
     }
