@@ -15,8 +15,13 @@ import org.springframework.context.annotation.Configuration;
 public class KvConfiguration {
 
     @Bean
-    KvHost kvHost(CoreHosts hosts, KvProperties props) {
-        return new KvHost(hosts, props.toSettings(), props.getCatalogRefreshMs());
+    KvHost kvHost(CoreHosts hosts, KvProperties props, WatchHub watches) {
+        return new KvHost(hosts, props.toSettings(), props.getCatalogRefreshMs(), watches);
+    }
+
+    @Bean
+    WatchHub watchHub(KvProperties props) {
+        return new WatchHub(props.getMaxWatchers(), props.getWatchTimeoutMs());
     }
 
     @Bean

@@ -48,8 +48,10 @@ public final class KvHost implements AutoCloseable {
     private final KeyspaceCatalog catalog;
     private final ScheduledExecutorService refresher;
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final WatchHub watches;
 
-    KvHost(CoreHosts hosts, QuorumSettings settings, long catalogRefreshMs) {
+    KvHost(CoreHosts hosts, QuorumSettings settings, long catalogRefreshMs, WatchHub watches) {
+        this.watches = watches;
         this.hosts = hosts;
         this.settings = settings;
         this.timeout = Duration.ofMillis(settings.deadlineMs()).plus(SLACK);
@@ -174,7 +176,8 @@ public final class KvHost implements AutoCloseable {
     private synchronized void start(KeyspaceConfig c) {
         if (keyspaces.containsKey(c.name())) return;
         configs.put(c.name(), c);
-        keyspaces.put(c.name(), hosts.start("kv-" + c.name(), env -> new QuorumStore(env, c, settings)));
+        keyspaces.put(c.name(), hosts.start("kv-" + c.name(),
+                env -> new QuorumStore(env, c, settings, watches.listener(c.name()))));
         log.info("keyspace {} started on {}", c, hosts.identity().self());
     }
 

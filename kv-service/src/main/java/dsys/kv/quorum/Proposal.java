@@ -157,6 +157,7 @@ final class Proposal extends Operation {
             co.emit("kv.tombstone", Map.of("key", key, "version", written.toString()));
         }
         co.crashPoint(QuorumStore.CRASH_BEFORE_COMMIT);
+        co.chosen(key, proposed);
         co.sendToReplicas(this, new Commit(key, ballot));
         co.finish(this, result());
     }
