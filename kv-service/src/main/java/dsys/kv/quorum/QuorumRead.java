@@ -95,9 +95,9 @@ final class QuorumRead extends Operation {
         for (NodeId n : co.replicas()) {
             if (holders.contains(n)) continue;
             co.send(this, n, writeBack());
-            stale++;
+            if (reads.agreed().containsKey(n)) stale++; // it answered with an older version: a repair
         }
-        co.count("writebacks", stale); // writes of the newest version to replicas that lacked it (dsys.kv.repairs)
+        co.count("writebacks", stale); // dsys.kv.repairs{kind=write-back}; silent replicas are not known stale
     }
 
     private Accept writeBack() {
