@@ -15,7 +15,17 @@ import org.springframework.context.annotation.Configuration;
 public class KvConfiguration {
 
     @Bean
-    KvHost kvHost(CoreHosts hosts, KvProperties props) {
-        return new KvHost(hosts, props.toSettings(), props.getCatalogRefreshMs());
+    KvHost kvHost(CoreHosts hosts, KvProperties props, WatchHub watches) {
+        return new KvHost(hosts, props.toSettings(), props.getCatalogRefreshMs(), watches);
+    }
+
+    @Bean
+    WatchHub watchHub(KvProperties props) {
+        return new WatchHub(props.getMaxWatchers(), props.getWatchTimeoutMs());
+    }
+
+    @Bean
+    KvMetrics kvMetrics(io.micrometer.core.instrument.MeterRegistry registry, KvHost host) {
+        return new KvMetrics(registry, host);
     }
 }

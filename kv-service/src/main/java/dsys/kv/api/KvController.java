@@ -1,10 +1,12 @@
 package dsys.kv.api;
 
 import dsys.kv.quorum.Ballot;
+import dsys.kv.quorum.KeyPage;
 import dsys.kv.quorum.KvReplies;
 import dsys.kv.quorum.KvRequests;
 import dsys.kv.quorum.QuorumStats;
 import dsys.kv.quorum.ReadLevel;
+import dsys.kv.quorum.Versioned;
 import dsys.platform.web.ProblemException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpHeaders;
@@ -19,9 +21,11 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -43,9 +47,13 @@ public class KvController {
     }
 
     private final KvHost host;
+    private final KvMetrics metrics;
+    private final WatchHub watches;
 
-    public KvController(KvHost host) {
+    public KvController(KvHost host, KvMetrics metrics, WatchHub watches) {
         this.host = host;
+        this.metrics = metrics;
+        this.watches = watches;
     }
 
     @PutMapping("/{keyspace}/{key}")
@@ -60,16 +68,37 @@ public class KvController {
         if (body.length == 0) throw ProblemException.badRequest("a PUT needs a body: the value to store (DELETE removes a key)");
         Values.check(type, body);
         String value = new StoredValue(type, body).encode();
-        return host.call(keyspace, new KvRequests.Put(key, value, ETags.precondition(ifMatch, ifNoneMatch)),
-                KvReplies.Written.class).thenApply(KvController::written);
+        Ballot precondition = ETags.precondition(ifMatch, ifNoneMatch);
+        return metrics.timed(keyspace, precondition == null ? "put" : "cas", "write", host.call(keyspace,
+                new KvRequests.Put(key, value, precondition), KvReplies.Written.class)).thenApply(KvController::written);
     }
 
     @DeleteMapping("/{keyspace}/{key}")
     public CompletableFuture<ResponseEntity<WrittenBody>> delete(@PathVariable String keyspace, @PathVariable String key,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch, HttpServletRequest request) {
         Keys.check(key, request.getRequestURI());
-        return host.call(keyspace, new KvRequests.Delete(key, ETags.precondition(ifMatch, null)), KvReplies.Written.class)
-                .thenApply(KvController::written);
+        Ballot precondition = ETags.precondition(ifMatch, null);
+        return metrics.timed(keyspace, precondition == null ? "delete" : "cas", "write", host.call(keyspace,
+                new KvRequests.Delete(key, precondition), KvReplies.Written.class)).thenApply(KvController::written);
+    }
+
+    /**
+     * A page of the keyspace's keys in order, merged from a read quorum of replicas (each key's newest version,
+     * deleted keys left out): not a snapshot ({@link dsys.kv.quorum.KeyPage}).
+     */
+    @GetMapping("/{keyspace}")
+    public CompletableFuture<ListingBody> list(@PathVariable String keyspace,
+            @RequestParam(value = "prefix", required = false, defaultValue = "") String prefix,
+            @RequestParam(value = "after", required = false) String after,
+            @RequestParam(value = "limit", required = false, defaultValue = "" + KeyPage.Request.DEFAULT_LIMIT) int limit) {
+        if (limit < 1 || limit > KeyPage.Request.MAX_LIMIT) {
+            throw ProblemException.badRequest("limit must be within 1.." + KeyPage.Request.MAX_LIMIT + ", got " + limit);
+        }
+        if (prefix.length() > dsys.kv.quorum.QuorumStore.MAX_KEY_BYTES || after != null && after.length() > dsys.kv.quorum.QuorumStore.MAX_KEY_BYTES) {
+            throw ProblemException.badRequest("prefix and after are at most " + dsys.kv.quorum.QuorumStore.MAX_KEY_BYTES + " characters");
+        }
+        return host.call(keyspace, new KeyPage.Request(prefix, after, limit), KeyPage.class)
+                .thenApply(p -> ListingBody.of(keyspace, p));
     }
 
     /**
@@ -96,7 +125,8 @@ public class KvController {
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest(e.getMessage());
         }
-        return host.call(keyspace, new KvRequests.Get(key, level), KvReplies.Value.class).thenApply(v -> {
+        return metrics.timed(keyspace, "get", level.label(), host.call(keyspace, new KvRequests.Get(key, level),
+                KvReplies.Value.class)).thenApply(v -> {
             if (!v.found()) {
                 throw new ProblemException(404, "no-such-key", "No such key", "'" + key + "' is not in keyspace '"
                         + keyspace + "'" + (v.version().zero() ? "" : " (deleted at version " + v.version() + ")"));
@@ -109,6 +139,36 @@ public class KvController {
                     .header("X-Dsys-Read", v.level()).header("X-Dsys-Messages", Integer.toString(
                             v.messages().values().stream().mapToInt(Integer::intValue).sum())).body(s.body());
         });
+    }
+
+    /**
+     * A stream (text/event-stream) of the key's chosen versions as this node learns them, SSE id = version. With
+     * {@code Last-Event-ID} or {@code ?since=} (a version) only newer ones; the current value is sent first when
+     * it is newer (a linearizable read right after the watch is registered, so nothing between is missed).
+     */
+    @GetMapping(value = "/{keyspace}/{key}/watch", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    public SseEmitter watch(@PathVariable String keyspace, @PathVariable String key,
+            @RequestHeader(value = "Last-Event-ID", required = false) String lastEventId,
+            @RequestParam(value = "since", required = false) String since, HttpServletRequest request) {
+        Keys.check(key, request.getRequestURI());
+        String from = lastEventId != null && !lastEventId.isBlank() ? lastEventId : since;
+        Ballot after;
+        try {
+            after = from == null || from.isBlank() ? Ballot.ZERO : Ballot.parse(from.strip());
+        } catch (RuntimeException e) {
+            throw ProblemException.badRequest("Last-Event-ID and since must be a version such as 1712.kv-2, got '" + from + "'");
+        }
+        try {
+            host.config(keyspace).join(); // 404 for an unknown keyspace before the stream starts
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+        WatchHub.Watcher w = watches.open(keyspace, key, after);
+        host.call(keyspace, new KvRequests.Get(key, ReadLevel.LINEARIZABLE), KvReplies.Value.class).whenComplete((v, t) -> {
+            if (v != null && !v.version().zero()) watches.current(w, key, new Versioned(v.version(), v.value(), List.of()));
+        });
+        return w.emitter;
     }
 
     /**

@@ -48,8 +48,10 @@ public final class KvHost implements AutoCloseable {
     private final KeyspaceCatalog catalog;
     private final ScheduledExecutorService refresher;
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final WatchHub watches;
 
-    KvHost(CoreHosts hosts, QuorumSettings settings, long catalogRefreshMs) {
+    KvHost(CoreHosts hosts, QuorumSettings settings, long catalogRefreshMs, WatchHub watches) {
+        this.watches = watches;
         this.hosts = hosts;
         this.settings = settings;
         this.timeout = Duration.ofMillis(settings.deadlineMs()).plus(SLACK);
@@ -134,6 +136,14 @@ public final class KvHost implements AutoCloseable {
                 .toArray(CompletableFuture[]::new)).thenApply(x -> views);
     }
 
+    /** Death certificates this node's replicas hold, over every keyspace (read in each core's serial section). */
+    long tombstones() {
+        Map<String, CoreHost> all = new java.util.TreeMap<>(keyspaces);
+        all.put(KeyspaceCatalog.SYSTEM, system);
+        return all.values().stream().mapToLong(h -> h.read(core -> ((QuorumStore) core).replicaEntries().values()
+                .stream().filter(s -> s.content().tombstone()).count())).sum();
+    }
+
     List<dsys.core.node.NodeId> members() {
         return hosts.identity().members().nodes();
     }
@@ -166,7 +176,8 @@ public final class KvHost implements AutoCloseable {
     private synchronized void start(KeyspaceConfig c) {
         if (keyspaces.containsKey(c.name())) return;
         configs.put(c.name(), c);
-        keyspaces.put(c.name(), hosts.start("kv-" + c.name(), env -> new QuorumStore(env, c, settings)));
+        keyspaces.put(c.name(), hosts.start("kv-" + c.name(),
+                env -> new QuorumStore(env, c, settings, watches.listener(c.name()))));
         log.info("keyspace {} started on {}", c, hosts.identity().self());
     }
 

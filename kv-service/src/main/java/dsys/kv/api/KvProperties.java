@@ -15,6 +15,10 @@ public class KvProperties {
     private long tombstoneHorizonMs = d.tombstoneHorizonMs();
     /** How often a node reads the agreed keyspace table, so it starts keyspaces created through other nodes. */
     private long catalogRefreshMs = 1_000;
+    /** Open watches (SSE streams) per node; one more is a 503. */
+    private int maxWatchers = 256;
+    /** A watch stream ends after this long; the client resumes with Last-Event-ID. */
+    private long watchTimeoutMs = 600_000;
 
     public QuorumSettings toSettings() {
         return new QuorumSettings(retryMs, backoffMs, deadlineMs, antiEntropyMs, tombstoneHorizonMs, d.buckets(),
@@ -36,4 +40,9 @@ public class KvProperties {
         if (v < 1) throw new IllegalArgumentException("dsys.kv.catalog-refresh-ms must be positive, got " + v);
         this.catalogRefreshMs = v;
     }
+
+    public int getMaxWatchers() { return maxWatchers; }
+    public void setMaxWatchers(int v) { this.maxWatchers = v; }
+    public long getWatchTimeoutMs() { return watchTimeoutMs; }
+    public void setWatchTimeoutMs(long v) { this.watchTimeoutMs = v; }
 }

@@ -149,11 +149,15 @@ final class AntiEntropy {
     }
 
     void onLearn(NodeId from, Learn l) {
+        long oldest = -1;
         for (Chosen c : l.states()) {
             if (!replica.learn(c)) continue;
+            // how long this replica trailed: a version's counter is its writer's clock in ms (hybrid-logical)
+            oldest = Math.max(oldest, Math.max(0, env.clock().millis() - c.ballot().counter()));
             stats.count("antientropy.learned");
             env.emit("kv.learn", Map.of("key", c.key(), "ballot", c.ballot().toString(), "from", from.value()));
         }
+        if (oldest >= 0) stats.set("antientropy.lag.ms", oldest);
     }
 
     private void transfer(NodeId to, Message m, long bytes) {

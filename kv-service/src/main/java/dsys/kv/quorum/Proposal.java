@@ -193,6 +193,7 @@ final class Proposal extends Operation {
         List<NodeId> promisedNext = accepts.agreed().entrySet().stream()
                 .filter(e -> !next.zero() && e.getValue().promised().equals(next)).map(Map.Entry::getKey).toList();
         if (co.quorum().isReadQuorum(promisedNext)) co.lease(key, ballot, next);
+        co.chosen(key, proposed);
         co.sendToReplicas(this, new Commit(key, ballot));
         co.finish(this, result());
     }

@@ -53,6 +53,7 @@ final class QuorumCoordinator {
     private long reservedUpTo;
     private long incarnation;
     private long seq;
+    private ChosenListener listener = ChosenListener.NONE;
 
     QuorumCoordinator(Env env, KeyspaceConfig config, QuorumSettings settings, Replica local, QuorumStats stats) {
         this.env = env;
@@ -208,6 +209,19 @@ final class QuorumCoordinator {
     void gathered(Operation op, String phase, Ballot ballot, int votes, int needed) {
         emit("kv.gather", Map.of("key", op.key, "op", op.id, "phase", phase, "ballot", ballot.toString(),
                 "votes", votes, "needed", needed));
+    }
+
+    void listener(ChosenListener l) {
+        listener = l;
+    }
+
+    /** A write quorum accepted {@code content} for {@code key}: watchers here learn it before the commits land. */
+    void chosen(String key, Versioned content) {
+        listener.chosen(key, content);
+    }
+
+    void count(String name, long n) {
+        stats.add(name, n);
     }
 
     void crashPoint(String name) {

@@ -91,7 +91,13 @@ final class QuorumRead extends Operation {
         writeBacks = new Gather<>();
         co.emit("kv.writeback", Map.of("key", key, "op", id, "ballot", newest.accepted().toString(),
                 "version", newest.content().version().toString(), "holders", holders.size()));
-        for (NodeId n : co.replicas()) if (!holders.contains(n)) co.send(this, n, writeBack());
+        int stale = 0;
+        for (NodeId n : co.replicas()) {
+            if (holders.contains(n)) continue;
+            co.send(this, n, writeBack());
+            if (reads.agreed().containsKey(n)) stale++; // it answered with an older version: a repair
+        }
+        co.count("writebacks", stale); // dsys.kv.repairs{kind=write-back}; silent replicas are not known stale
     }
 
     private Accept writeBack() {

@@ -42,6 +42,11 @@ public final class QuorumStats {
         counts.merge(name, n, Long::sum);
     }
 
+    /** A level rather than a tally (the last value wins). */
+    void set(String name, long value) {
+        counts.put(name, value);
+    }
+
     public View view() {
         return new View(Map.copyOf(sent), Map.copyOf(operations), Map.copyOf(counts));
     }

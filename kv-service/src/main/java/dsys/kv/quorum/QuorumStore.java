@@ -41,9 +41,15 @@ public final class QuorumStore implements Core {
     private final QuorumCoordinator coordinator;
     private final AntiEntropy antiEntropy;
     private final ReplicaSurvey survey;
+    private final RangeList listing;
     private final QuorumStats stats = new QuorumStats();
 
     public QuorumStore(Env env, KeyspaceConfig config, QuorumSettings settings) {
+        this(env, config, settings, ChosenListener.NONE);
+    }
+
+    /** {@code listener} hears of every version this node learns is chosen (watchers). */
+    public QuorumStore(Env env, KeyspaceConfig config, QuorumSettings settings, ChosenListener listener) {
         this.env = env;
         this.config = config;
         this.replica = config.isReplica(env.self()) ? new Replica(env, config, settings) : null;
@@ -52,7 +58,10 @@ public final class QuorumStore implements Core {
                 : new TombstoneCollector(env, config, settings, replica, stats);
         this.antiEntropy = replica == null ? null
                 : new AntiEntropy(env, config, settings, replica, coordinator, tombstones, stats, this::send);
+        if (replica != null) replica.listener(listener);
+        coordinator.listener(listener);
         this.survey = new ReplicaSurvey(env, config, settings, replica, this::send);
+        this.listing = new RangeList(env, config, settings, replica, this::send);
     }
 
     @Override
@@ -87,6 +96,8 @@ public final class QuorumStore implements Core {
                     replica == null ? null : replica.state(i.key())));
         } else if (body instanceof KvRequests.Replicas r) {
             survey.start(request, r.key());
+        } else if (body instanceof KeyPage.Request r) {
+            listing.start(request, r);
         } else if (body instanceof KvRequests.Stats) {
             env.reply(request, stats.view());
         } else {
@@ -101,7 +112,10 @@ public final class QuorumStore implements Core {
         else if (body instanceof KvRequests.Delete d) key = d.key();
         else if (body instanceof KvRequests.Inspect i) key = i.key();
         else if (body instanceof KvRequests.Replicas r) key = r.key();
-        else return null;
+        else if (body instanceof KeyPage.Request r) {
+            return r.limit() >= 1 && r.limit() <= KeyPage.Request.MAX_LIMIT ? null
+                    : Rejection.badRequest("limit must be within 1.." + KeyPage.Request.MAX_LIMIT + ", got " + r.limit());
+        } else return null;
         if (key == null || key.isEmpty()) return Rejection.badRequest("the key must not be empty");
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
             return Rejection.badRequest("the key is longer than " + MAX_KEY_BYTES + " bytes of UTF-8");
@@ -122,6 +136,7 @@ public final class QuorumStore implements Core {
         else if (m instanceof Accepted a) coordinator.onReply(from, a.op(), a);
         else if (m instanceof ReadReply r && ReplicaSurvey.owns(r.op())) survey.onReply(from, r);
         else if (m instanceof ReadReply r) coordinator.onReply(from, r.op(), r);
+        else if (m instanceof ListReply r) listing.onReply(from, r);
         else if (replica != null) toReplica(from, m);
     }
 
@@ -129,6 +144,7 @@ public final class QuorumStore implements Core {
         if (m instanceof Prepare p) send(from, replica.onPrepare(p));
         else if (m instanceof Accept a) send(from, replica.onAccept(a));
         else if (m instanceof Read r) send(from, replica.onRead(r));
+        else if (m instanceof ListRequest r) send(from, RangeList.answer(replica, r));
         else if (m instanceof Commit c) replica.onCommit(c);
         else if (m instanceof DigestOffer o) antiEntropy.onOffer(from, o);
         else if (m instanceof DigestDiff d) antiEntropy.onDiff(from, d);
@@ -141,6 +157,7 @@ public final class QuorumStore implements Core {
         if (timer instanceof QuorumCoordinator.OpTimer t) coordinator.onTimer(t);
         else if (timer instanceof AntiEntropy.Tick && antiEntropy != null) antiEntropy.onTick();
         else if (timer instanceof ReplicaSurvey.Tick t) survey.onTimer(t);
+        else if (timer instanceof RangeList.Tick t) listing.onTimer(t);
     }
 
     private void send(NodeId to, Message m) {

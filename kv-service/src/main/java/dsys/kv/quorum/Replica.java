@@ -34,6 +34,7 @@ final class Replica {
     /** Keys whose accepted content is not known to be chosen (a lost commit, a proposer that died). */
     private final TreeSet<String> unchosen = new TreeSet<>();
     private Ballot floor = Ballot.ZERO;
+    private ChosenListener listener = ChosenListener.NONE;
 
     Replica(Env env, KeyspaceConfig config, QuorumSettings settings) {
         this.disk = env.storage();
@@ -151,6 +152,9 @@ final class Replica {
         disk.put(codec.storageKey(key), StorageCodec.encode(s));
         digests.update(key, before, s);
         track(key, s);
+        if (s.committed() && (before == null || !before.committed() || s.accepted().isAfter(before.accepted()))) {
+            listener.chosen(key, s.content());
+        }
         return s;
     }
 
@@ -162,6 +166,10 @@ final class Replica {
     /** Keys whose accepted content this replica does not know to be chosen, in key order (read-only). */
     java.util.SortedSet<String> unchosen() {
         return java.util.Collections.unmodifiableSortedSet(unchosen);
+    }
+
+    void listener(ChosenListener l) {
+        listener = l;
     }
 
     Ballot floor() {

@@ -69,6 +69,10 @@ final class KvLiveCluster implements AutoCloseable {
         }
     }
 
+    int port(String node) {
+        return ports.get(node);
+    }
+
     HttpResponse<byte[]> admin(String node, String path) {
         return call(node, "POST", path, null, "Authorization", "Bearer " + TOKEN);
     }
