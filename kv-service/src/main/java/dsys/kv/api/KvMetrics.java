@@ -2,6 +2,7 @@ package dsys.kv.api;
 
 import dsys.kv.quorum.KvReplies;
 import dsys.kv.quorum.QuorumStats;
+import dsys.platform.metrics.TallyPoller;
 import dsys.platform.web.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -13,8 +14,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,12 +38,7 @@ public final class KvMetrics implements AutoCloseable {
     private final Map<String, Timer> latency = new ConcurrentHashMap<>();
     private final AtomicLong tombstones = new AtomicLong();
     private final AtomicLong lagMs = new AtomicLong();
-    private final Map<String, Long> seen = new HashMap<>();
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "dsys-kv-metrics");
-        t.setDaemon(true);
-        return t;
-    });
+    private final TallyPoller poller;
 
     KvMetrics(MeterRegistry registry, KvHost host) {
         this.registry = registry;
@@ -55,7 +49,7 @@ public final class KvMetrics implements AutoCloseable {
                 .description("age of the oldest version this replica learned by anti-entropy in the last second")
                 .register(registry);
         for (String kind : new String[]{"write-back", "anti-entropy"}) repairs(kind); // present from the start
-        poller.scheduleWithFixedDelay(this::poll, 1, 1, TimeUnit.SECONDS);
+        this.poller = new TallyPoller("dsys-kv-metrics", this::poll);
     }
 
     /** Counts {@code call}'s outcome and, when a quorum answered, its latency from now. */
@@ -116,15 +110,13 @@ public final class KvMetrics implements AutoCloseable {
     /** Counters only grow; a core restart resets its tallies, so a drop restarts the baseline. Returns the delta. */
     private long add(String kind, String keyspace, long total) {
         String key = kind + "|" + keyspace;
-        long before = seen.getOrDefault(key, 0L);
-        long delta = total >= before ? total - before : total;
-        seen.put(key, total);
+        long delta = poller.delta(key, total);
         if (delta > 0) repairs(kind).increment(delta);
         return delta;
     }
 
     @Override
     public void close() {
-        poller.shutdownNow();
+        poller.close();
     }
 }

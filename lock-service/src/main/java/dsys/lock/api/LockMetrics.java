@@ -5,19 +5,16 @@ import dsys.lock.node.LockReplies.FencedResult;
 import dsys.lock.node.LockReplies.Granted;
 import dsys.lock.node.LockReplies.Released;
 import dsys.lock.stats.Counters;
+import dsys.platform.metrics.TallyPoller;
 import dsys.platform.web.ProblemException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code dsys.lock.*} meters (service and node tags come from the platform's common tags). Wait and hold times
@@ -28,20 +25,15 @@ public final class LockMetrics implements AutoCloseable {
 
     private final MeterRegistry registry;
     private final LockHost host;
-    private final Map<String, Long> seen = new HashMap<>();
     /* Looked up once, not per acquire and release (a registry lookup builds and sorts the tags each time). */
     private volatile Timer hold; // registered at the first release (a racing second registration returns the same)
     private final Map<String, Timer> waits = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "dsys-lock-metrics");
-        t.setDaemon(true);
-        return t;
-    });
+    private final TallyPoller poller;
 
     LockMetrics(MeterRegistry registry, LockHost host) {
         this.registry = registry;
         this.host = host;
-        poller.scheduleWithFixedDelay(this::poll, 1, 1, TimeUnit.SECONDS);
+        this.poller = new TallyPoller("dsys-lock-metrics", this::poll);
     }
 
     void acquired(Granted g, Throwable t) {
@@ -91,12 +83,8 @@ public final class LockMetrics implements AutoCloseable {
         }
     }
 
-    /** Counters only grow; a core restart resets its tallies, so a drop restarts the baseline. */
     private void add(String name, String algorithm, String type, long total) {
-        String key = name + "|" + algorithm + "|" + type;
-        long before = seen.getOrDefault(key, 0L);
-        long delta = total >= before ? total - before : total;
-        seen.put(key, total);
+        long delta = poller.delta(name + "|" + algorithm + "|" + type, total);
         if (delta == 0) return;
         Counter.Builder b = Counter.builder(name).tag("algorithm", algorithm);
         if (type != null) b.tag("type", type);
@@ -105,6 +93,6 @@ public final class LockMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        poller.shutdownNow();
+        poller.close();
     }
 }
