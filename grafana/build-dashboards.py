@@ -164,9 +164,11 @@ TIME = ("dsys — time service", [node_var("time-service"),
           "{{node}}", description="Each node's gauge keeps its last round's measurement until it runs another."),
     panel("Sync rounds per algorithm", f"sum by (algorithm) (rate(dsys_time_sync_rounds_total{{{NODE},{ALG}}}[5m]))",
           "ops", "{{algorithm}}"),
+    # Totals, not rates: the average since the nodes started. A rate needs two samples of one node's counter,
+    # and the gateway spreads a few syncs over three nodes, so a rate ratio is often empty after a short workload.
     panel("Messages per sync round",
-          f"sum by (algorithm) (rate(dsys_time_sync_messages_total{{{NODE},{ALG}}}[5m]))"
-          f" / sum by (algorithm) (rate(dsys_time_sync_rounds_total{{{NODE},{ALG}}}[5m]))", "short", "{{algorithm}}"),
+          f"sum by (algorithm) (dsys_time_sync_messages_total{{{NODE},{ALG}}})"
+          f" / sum by (algorithm) (dsys_time_sync_rounds_total{{{NODE},{ALG}}})", "short", "{{algorithm}}"),
     panel("NTP packets (UDP)", f"sum by (node, result) (rate(dsys_time_ntp_packets_total{{{NODE}}}[1m]))",
           "pps", "{{node}} {{result}}"),
 ] + http_panels("time-service") + [events_panel("time-service")])
