@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Bean;
  * {@code spring.cloud.loadbalancer.health-check.interval}; an instance that answers DOWN, refuses, or does not answer
  * within the interval — killed, paused, storage broken — leaves the list until it answers UP again, long before
  * Eureka would expire it; the list is re-read from discovery every {@code refetch-instances-interval}, and replayed
- * between checks, so no cache is needed), then key affinity ({@code dsys.gateway.affinity}), then the pin. Deliberately
+ * between checks, so no cache is needed; when the checks leave none, every registered instance, see
+ * {@link AllRegisteredWhenNoneHealthy}), then key affinity ({@code dsys.gateway.affinity}), then the pin. Deliberately
  * not a {@code @Configuration}: component scanning must not pull it into the main context.
  */
 public class PinningLoadBalancerConfig {
@@ -21,6 +22,8 @@ public class PinningLoadBalancerConfig {
     return ServiceInstanceListSupplier.builder()
         .withDiscoveryClient()
         .withHealthChecks()
+        .with((ctx, delegate) -> new AllRegisteredWhenNoneHealthy(delegate,
+            ServiceInstanceListSupplier.builder().withDiscoveryClient().build(ctx)))
         .with((ctx, delegate) -> new KeyAffinityInstanceListSupplier(delegate,
             ctx.getBean(DsysGatewayProperties.class).affinity()))
         .with((ctx, delegate) -> new PinnedInstanceListSupplier(delegate))
