@@ -8,11 +8,19 @@ import org.springframework.cloud.loadbalancer.core.DelegatingServiceInstanceList
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import reactor.core.publisher.Flux;
 
-/** Narrows the load balancer's candidates to the node named in {@code X-Dsys-Node}, if any. */
+/**
+ * Narrows the load balancer's candidates to the node named in {@code X-Dsys-Node}, if any. A pin picks from every
+ * registered instance, not from those the health checks passed: the client named the node on purpose, and a live
+ * node whose check was slow (a loaded host, a partition demo) must still get its request. A dead one refuses the
+ * connection, which the pinning filter turns into a 503 naming it.
+ */
 public class PinnedInstanceListSupplier extends DelegatingServiceInstanceListSupplier {
 
-  public PinnedInstanceListSupplier(ServiceInstanceListSupplier delegate) {
+  private final ServiceInstanceListSupplier registered;
+
+  public PinnedInstanceListSupplier(ServiceInstanceListSupplier delegate, ServiceInstanceListSupplier registered) {
     super(delegate);
+    this.registered = registered;
   }
 
   @Override
@@ -28,7 +36,7 @@ public class PinnedInstanceListSupplier extends DelegatingServiceInstanceListSup
     if (node == null) {
       return delegate.get(request);
     }
-    return delegate.get(request)
+    return registered.get().next().flux()
         .map(instances -> instances.stream().filter(i -> node.equals(NodePinning.nodeOf(i))).toList());
   }
 }
