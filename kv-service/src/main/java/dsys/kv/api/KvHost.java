@@ -140,8 +140,7 @@ public final class KvHost implements AutoCloseable {
     long tombstones() {
         Map<String, CoreHost> all = new java.util.TreeMap<>(keyspaces);
         all.put(KeyspaceCatalog.SYSTEM, system);
-        return all.values().stream().mapToLong(h -> h.read(core -> ((QuorumStore) core).replicaEntries().values()
-                .stream().filter(s -> s.content().tombstone()).count())).sum();
+        return all.values().stream().mapToLong(h -> h.read(core -> ((QuorumStore) core).tombstones())).sum();
     }
 
     List<dsys.core.node.NodeId> members() {

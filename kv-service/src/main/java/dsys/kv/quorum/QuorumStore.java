@@ -179,6 +179,16 @@ public final class QuorumStore implements Core {
         return replica == null ? java.util.Collections.emptySortedMap() : replica.entries();
     }
 
+    /** Null, or how the replica's indexes disagree with its states (a bug; the simulations check it). */
+    public String indexMismatch() {
+        return replica == null ? null : replica.indexMismatch();
+    }
+
+    /** Death certificates this node's replica holds (0 without a replica). */
+    public int tombstones() {
+        return replica == null ? 0 : replica.tombstoneCount();
+    }
+
     public QuorumStats.View stats() {
         return stats.view();
     }

@@ -33,6 +33,13 @@ final class Replica {
     private final BucketDigests digests;
     /** Keys whose accepted content is not known to be chosen (a lost commit, a proposer that died). */
     private final TreeSet<String> unchosen = new TreeSet<>();
+    /*
+     * Indexes kept step by step, so that anti-entropy and tombstone collection touch only what they need: a scan
+     * of every key per differing bucket cost O(keys × buckets) each round, and grew with the store.
+     */
+    private final List<TreeSet<String>> byBucket = new ArrayList<>();          // keys holding data, per bucket
+    private final TreeSet<String> chosenTombstones = new TreeSet<>();
+    private final java.util.Set<String> tombstones = new java.util.HashSet<>();  // accepted content a tombstone
     private Ballot floor = Ballot.ZERO;
     private ChosenListener listener = ChosenListener.NONE;
 
@@ -40,12 +47,16 @@ final class Replica {
         this.disk = env.storage();
         this.codec = new StorageCodec(config.name());
         this.digests = new BucketDigests(settings.buckets());
+        for (int b = 0; b < settings.buckets(); b++) byBucket.add(new TreeSet<>());
     }
 
     /** Rebuilds the replica from storage (at start, and after a crash). */
     void load() {
         states.clear();
         unchosen.clear();
+        chosenTombstones.clear();
+        tombstones.clear();
+        byBucket.forEach(TreeSet::clear);
         floor = disk.get(codec.floorKey()).map(Ballot::parse).orElse(Ballot.ZERO);
         for (Map.Entry<String, String> e : disk.scan(codec.keysPrefix()).entrySet()) {
             String key = codec.keyOf(e.getKey());
@@ -145,6 +156,7 @@ final class Replica {
         states.remove(key);
         disk.remove(codec.storageKey(key));
         digests.update(key, s, null);
+        track(key, null);
     }
 
     private AcceptorState store(String key, AcceptorState s) {
@@ -159,8 +171,46 @@ final class Replica {
     }
 
     private void track(String key, AcceptorState s) {
-        if (BucketDigests.holdsData(s) && !s.committed()) unchosen.add(key);
+        boolean data = BucketDigests.holdsData(s);
+        if (data && !s.committed()) unchosen.add(key);
         else unchosen.remove(key);
+        if (data && TombstoneCollector.isChosenTombstone(s)) chosenTombstones.add(key);
+        else chosenTombstones.remove(key);
+        if (data && s.content().tombstone()) tombstones.add(key);
+        else tombstones.remove(key);
+        TreeSet<String> bucket = byBucket.get(digests.bucketOf(key));
+        if (data) bucket.add(key);
+        else bucket.remove(key);
+    }
+
+    /** The indexes against a scan of every state: a description of the first mismatch, or null (for the simulations). */
+    String indexMismatch() {
+        for (int b = 0; b < byBucket.size(); b++) {
+            TreeSet<String> scanned = new TreeSet<>();
+            for (Map.Entry<String, AcceptorState> e : states.entrySet()) {
+                if (BucketDigests.holdsData(e.getValue()) && digests.bucketOf(e.getKey()) == b) scanned.add(e.getKey());
+            }
+            if (!scanned.equals(byBucket.get(b))) return "bucket " + b + ": index " + byBucket.get(b) + ", scan " + scanned;
+        }
+        TreeSet<String> chosen = new TreeSet<>(), all = new TreeSet<>();
+        for (Map.Entry<String, AcceptorState> e : states.entrySet()) {
+            if (!BucketDigests.holdsData(e.getValue()) || !e.getValue().content().tombstone()) continue;
+            all.add(e.getKey());
+            if (e.getValue().committed()) chosen.add(e.getKey());
+        }
+        if (!chosen.equals(chosenTombstones)) return "chosen tombstones: index " + chosenTombstones + ", scan " + chosen;
+        if (!all.equals(new TreeSet<>(tombstones))) return "tombstones: index " + tombstones + ", scan " + all;
+        return null;
+    }
+
+    /** How many keys hold a death certificate (chosen or not). */
+    int tombstoneCount() {
+        return tombstones.size();
+    }
+
+    /** Keys whose chosen content is a death certificate, in key order (read-only). */
+    java.util.SortedSet<String> chosenTombstones() {
+        return java.util.Collections.unmodifiableSortedSet(chosenTombstones);
     }
 
     /** Keys whose accepted content this replica does not know to be chosen, in key order (read-only). */
@@ -182,10 +232,8 @@ final class Replica {
 
     /** This replica's entries in {@code bucket} that hold data (not only a promise), in key order. */
     List<Map.Entry<String, AcceptorState>> bucket(int bucket) {
-        List<Map.Entry<String, AcceptorState>> out = new ArrayList<>();
-        for (Map.Entry<String, AcceptorState> e : states.entrySet()) {
-            if (BucketDigests.holdsData(e.getValue()) && digests.bucketOf(e.getKey()) == bucket) out.add(e);
-        }
+        List<Map.Entry<String, AcceptorState>> out = new ArrayList<>(byBucket.get(bucket).size());
+        for (String key : byBucket.get(bucket)) out.add(Map.entry(key, states.get(key)));
         return out;
     }
 

@@ -39,10 +39,8 @@ final class TombstoneCollector {
 
     /** Equal bucket digests: {@code peer} holds what this replica holds in every bucket not listed. */
     void confirmAllBut(NodeId peer, Set<Integer> differing) {
-        for (Map.Entry<String, AcceptorState> e : replica.entries().entrySet()) {
-            if (isChosenTombstone(e.getValue()) && !differing.contains(replica.digests().bucketOf(e.getKey()))) {
-                confirm(e.getKey(), peer, e.getValue().accepted());
-            }
+        for (String key : replica.chosenTombstones()) {
+            if (!differing.contains(replica.digests().bucketOf(key))) confirm(key, peer, replica.state(key).accepted());
         }
     }
 
@@ -54,13 +52,13 @@ final class TombstoneCollector {
     void sweep() {
         long now = env.clock().millis();
         List<String> due = new ArrayList<>();
-        for (Map.Entry<String, AcceptorState> e : replica.entries().entrySet()) {
-            AcceptorState s = e.getValue();
-            if (!isChosenTombstone(s) || now - s.accepted().counter() < settings.tombstoneHorizonMs()) continue;
-            Map<NodeId, Ballot> peers = confirmed.getOrDefault(e.getKey(), Map.of());
+        for (String key : replica.chosenTombstones()) {
+            AcceptorState s = replica.state(key);
+            if (now - s.accepted().counter() < settings.tombstoneHorizonMs()) continue;
+            Map<NodeId, Ballot> peers = confirmed.getOrDefault(key, Map.of());
             boolean everywhere = config.replicas().stream()
                     .allMatch(r -> r.equals(env.self()) || s.accepted().equals(peers.get(r)));
-            if (everywhere) due.add(e.getKey());
+            if (everywhere) due.add(key);
         }
         for (String key : due) {
             Versioned c = replica.state(key).content();

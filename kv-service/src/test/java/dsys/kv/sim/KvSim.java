@@ -139,6 +139,8 @@ public final class KvSim {
         for (NodeId n : config.replicas()) {
             SortedMap<String, String> data = new TreeMap<>();
             if (!sim.isUp(n)) continue;
+            String mismatch = store(n).indexMismatch();
+            if (mismatch != null) throw new AssertionError(n + "'s replica indexes are wrong: " + mismatch);
             for (Map.Entry<String, AcceptorState> e : store(n).replicaEntries().entrySet()) {
                 AcceptorState s = e.getValue();
                 if (!s.accepted().zero()) data.put(e.getKey(), s.accepted() + (s.committed() ? " chosen " : " ") + s.content());

@@ -92,12 +92,14 @@ public final class FileDurable implements Durable, AutoCloseable {
         return new WalBatch.Visitor() {
             @Override
             public void put(String key, String value) {
-                data.put(key, value);
+                String old = data.put(key, value);
+                liveBytes += size(key, value) - (old == null ? 0 : size(key, old));
             }
 
             @Override
             public void remove(String key) {
-                data.remove(key);
+                String old = data.remove(key);
+                if (old != null) liveBytes -= size(key, old);
             }
         };
     }

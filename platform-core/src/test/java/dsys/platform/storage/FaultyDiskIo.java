@@ -23,6 +23,7 @@ public final class FaultyDiskIo implements DiskIo {
     private volatile long spaceLeft = Long.MAX_VALUE;
     private volatile int tearNextWriteAfter = -1;
     private volatile int forces;
+    private volatile int creates;
     private volatile CountDownLatch gate;
     private final AtomicInteger waiting = new AtomicInteger();
 
@@ -55,6 +56,11 @@ public final class FaultyDiskIo implements DiskIo {
         return waiting.get();
     }
 
+    /** Files created: a rewrite of the log creates its new file. */
+    public int creates() {
+        return creates;
+    }
+
     public int forces() {
         return forces;
     }
@@ -74,6 +80,7 @@ public final class FaultyDiskIo implements DiskIo {
     @Override
     public LogChannel create(Path file) throws IOException {
         LogChannel c = REAL.create(file);
+        creates++;
         written.put(file, 0L);
         forced.put(file, 0L);
         return new Faulty(file, c);

@@ -90,6 +90,29 @@ class FileDurableTest {
         }
     }
 
+    /*
+     * The live data is measured again on reopening: it was not, so a reopened store paced its rewrites by the
+     * minimum alone and rewrote all its data every few MiB of appends (seen: a restarted kv node spent most of its
+     * time rewriting a large store inside its serial section).
+     */
+    @Test
+    void aReopenedStorePacesItsRewritesByTheLiveDataItLoaded() throws Exception {
+        FaultyDiskIo io = new FaultyDiskIo();
+        String value = "v".repeat(100);
+        try (FileDurable d = new FileDurable(dir, io, 4096)) {
+            for (int i = 0; i < 1000; i++) d.put("k" + i, value); // ~110 KiB live
+            d.sync();
+        }
+        try (FileDurable d = new FileDurable(dir, io, 4096)) {
+            int creates = io.creates();
+            for (int i = 0; i < 200; i++) { // ~22 KiB appended: far below 4 × the live data
+                d.put("k" + i, value + i);
+                d.sync();
+            }
+            assertThat(io.creates() - creates).as("rewrites (each creates a new log file)").isZero();
+        }
+    }
+
     @Test
     void stateOfTheEarlierJsonFormatIsCarriedOver() throws Exception {
         Files.writeString(dir.resolve("durable.log"), """
