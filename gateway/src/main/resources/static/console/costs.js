@@ -25,7 +25,7 @@ async function kvTable() {
   }
   const t = el('table', {});
   table(t, rows);
-  return el('div', {}, el('h4', {}, 'Quorum replication (kv-service, N = 3, R = W = 2: a quorum read or write asks every replica and waits for a majority)'), t);
+  return el('div', {}, el('h4', {}, 'Quorum replication (kv-service, N = 3, R = W = 2: a write asks every replica and waits for a majority; a read asks a majority, its own replica first)'), t);
 }
 
 async function refresh() {

@@ -15,15 +15,19 @@ import org.springframework.http.HttpMethod;
 import reactor.core.publisher.Flux;
 
 /**
- * Sends every request about one key (the path segment after a configured prefix, e.g. the lock name after
- * {@code /api/locks/}) to the same live instance, chosen by rendezvous hashing over the instances' node ids.
- * Which node serves a client does not change any algorithm (any node may act for a client); it saves the
- * messages a node spends forwarding a release to the node that granted the lock. When that node leaves the
- * registry, its keys spread over the others and nothing else moves. Only POSTs (acquire, renew, release) are
- * narrowed: reads keep round robin and the gateway's retry on another instance. A pinned request
- * ({@code X-Dsys-Node}) is left to the pin.
+ * Sends every request that changes one key (the path segment after a configured prefix, e.g. the lock name after
+ * {@code /api/locks/}; a {@code *} segment of a prefix matches any one segment and is part of the key, e.g. the
+ * keyspace in {@code /api/kv/}{@code *}{@code /}) to the same live instance, chosen by rendezvous hashing over the
+ * instances' node ids. Which node serves a client does not change any algorithm (any node may act for a client);
+ * it saves messages: a lock's acquire and release meet on the node that acts for the holder instead of being
+ * forwarded, and a kv key's writes meet on the coordinator that holds its lease (one round trip instead of two)
+ * and do not duel with each other's ballots. When that node leaves the registry, its keys spread over the others
+ * and nothing else moves. Only POST, PUT and DELETE are narrowed: reads keep round robin and the gateway's retry
+ * on another instance. A pinned request ({@code X-Dsys-Node}) is left to the pin.
  */
 public class KeyAffinityInstanceListSupplier extends DelegatingServiceInstanceListSupplier {
+
+  private static final java.util.Set<HttpMethod> NARROWED = java.util.Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE);
 
   private final List<String> prefixes;
 
@@ -41,7 +45,7 @@ public class KeyAffinityInstanceListSupplier extends DelegatingServiceInstanceLi
   public Flux<List<ServiceInstance>> get(Request request) {
     if (prefixes.isEmpty() || !(request.getContext() instanceof RequestDataContext context)
         || context.getClientRequest() == null
-        || context.getClientRequest().getHttpMethod() != HttpMethod.POST
+        || !NARROWED.contains(context.getClientRequest().getHttpMethod())
         || context.getClientRequest().getHeaders().getFirst(NodePinning.HEADER) != null) {
       return delegate.get(request);
     }
@@ -51,12 +55,34 @@ public class KeyAffinityInstanceListSupplier extends DelegatingServiceInstanceLi
         : List.of(instances.stream().max(Comparator.comparingLong(i -> weight(key, NodePinning.nodeOf(i)))).get()));
   }
 
-  /** The segment right after the first matching prefix, or null (no prefix matches, or nothing follows it). */
+  /**
+   * The segment right after the first matching prefix, after the segments its {@code *}s matched (joined by
+   * {@code /}), or null (no prefix matches, or nothing follows it).
+   */
   public static String keyOf(String path, List<String> prefixes) {
     for (String p : prefixes) {
-      if (!path.startsWith(p) || path.length() == p.length()) continue;
-      int end = path.indexOf('/', p.length());
-      return end < 0 ? path.substring(p.length()) : path.substring(p.length(), end);
+      StringBuilder key = new StringBuilder();
+      int at = 0, i = 0;
+      while (i < p.length() && at >= 0) {
+        if (p.charAt(i) == '*') {
+          int end = path.indexOf('/', at);
+          if (end <= at) at = -1;
+          else {
+            key.append(path, at, end).append('/');
+            at = end;
+          }
+          i++;
+        } else if (at < path.length() && path.charAt(at) == p.charAt(i)) {
+          at++;
+          i++;
+        } else {
+          at = -1;
+        }
+      }
+      if (at < 0 || at == path.length()) continue;
+      int end = path.indexOf('/', at);
+      String last = end < 0 ? path.substring(at) : path.substring(at, end);
+      if (!last.isEmpty()) return key.append(last).toString();
     }
     return null;
   }

@@ -20,6 +20,18 @@ class KeyAffinityTest {
   }
 
   @Test
+  void aStarSegmentMatchesAnyOneSegmentAndIsPartOfTheKey() {
+    List<String> kv = List.of("/api/kv/*/");
+    assertThat(KeyAffinityInstanceListSupplier.keyOf("/api/kv/default/k1", kv)).isEqualTo("default/k1");
+    assertThat(KeyAffinityInstanceListSupplier.keyOf("/api/kv/default/k1/watch", kv)).isEqualTo("default/k1");
+    assertThat(KeyAffinityInstanceListSupplier.keyOf("/api/kv/other/k1", kv)).isEqualTo("other/k1");
+    assertThat(KeyAffinityInstanceListSupplier.keyOf("/api/kv/keyspaces", kv)).as("no key after the keyspace").isNull();
+    assertThat(KeyAffinityInstanceListSupplier.keyOf("/api/kv/default/", kv)).isNull();
+    assertThat(KeyAffinityInstanceListSupplier.keyOf("/api/kv//k1", kv)).as("an empty segment is no keyspace").isNull();
+    assertThat(KeyAffinityInstanceListSupplier.keyOf("/api/locks/x", kv)).isNull();
+  }
+
+  @Test
   void keysSpreadEvenlyAndOnlyTheLeavingNodesKeysMove() {
     List<String> three = List.of("lock-1", "lock-2", "lock-3");
     List<String> two = List.of("lock-1", "lock-3");

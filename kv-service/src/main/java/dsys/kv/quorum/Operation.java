@@ -20,6 +20,8 @@ abstract class Operation {
     final long deadlineNanos;
     /** Messages of this operation by type: the requests it sent and the answers it received. */
     final Map<String, Integer> messages = new HashMap<>();
+    /** Replicas sent a request of this operation that have not answered any since (for the coordinator's suspicion). */
+    final java.util.Set<NodeId> awaiting = new java.util.HashSet<>(4);
 
     Operation(QuorumCoordinator co, String id, RequestId request, String key, long deadlineNanos) {
         this.co = co;

@@ -85,7 +85,7 @@ final class Proposal extends Operation {
         ballot = co.nextBallot(key, highestSeen);
         phase = Phase.PREPARE;
         promises = new Gather<>();
-        co.sendToReplicas(this, new Prepare(id, key, ballot));
+        co.sendToReplicas(this, new Prepare(id, key, ballot)); // all: a promise everywhere also voids stale leases
     }
 
     @Override

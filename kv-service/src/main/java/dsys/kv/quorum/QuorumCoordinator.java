@@ -49,6 +49,9 @@ final class QuorumCoordinator {
         }
     };
     private final StorageCodec codec;
+    /** Replicas that left a request of this node unanswered for a retry interval, until they answer again. */
+    private final java.util.Set<NodeId> suspects = new java.util.HashSet<>();
+    private int rotation;
     private long lastCounter;
     private long reservedUpTo;
     private long incarnation;
@@ -112,8 +115,10 @@ final class QuorumCoordinator {
     }
 
     void onReply(NodeId from, String opId, Message m) {
+        suspects.remove(from);
         Operation op = ops.get(opId);
         if (op == null) return; // answered already: a late or duplicated reply
+        op.awaiting.remove(from);
         op.counted(m);
         op.onReply(from, m);
     }
@@ -123,6 +128,7 @@ final class QuorumCoordinator {
         if (op == null) return;
         switch (t.kind()) {
             case RETRY -> {
+                suspects.addAll(op.awaiting);
                 op.onRetry();
                 // still open, possibly as the round that replaced a read: keep retrying under the same id
                 if (ops.containsKey(t.op())) env.after(Duration.ofMillis(settings.retryMs()), t);
@@ -197,6 +203,7 @@ final class QuorumCoordinator {
     }
 
     void send(Operation op, NodeId to, Message m) {
+        op.awaiting.add(to);
         op.counted(m);
         stats.sent(m.type());
         env.send(to, m);
@@ -204,6 +211,32 @@ final class QuorumCoordinator {
 
     void sendToReplicas(Operation op, Message m) {
         for (NodeId r : config.replicas()) send(op, r, m);
+    }
+
+    /**
+     * Sends {@code m} to just enough replicas for {@code votes} (a thrifty quorum, for requests that change
+     * nothing a later round relies on: reads and prepares): this node's own replica first (no network), then the
+     * others, those not suspected first, from a rotating start so the load spreads. The operation's retry tick
+     * asks every replica that has not answered; one that left a tick unanswered is suspected until it answers
+     * anything, so a dead replica costs one retry interval, not one per request.
+     */
+    void sendToQuorum(Operation op, Message m, int votes) {
+        List<NodeId> all = config.replicas();
+        List<NodeId> order = new java.util.ArrayList<>(all.size());
+        if (all.contains(env.self())) order.add(env.self());
+        int start = Math.floorMod(rotation++, all.size());
+        for (int pass = 0; pass < 2; pass++) {
+            for (int i = 0; i < all.size(); i++) {
+                NodeId r = all.get((start + i) % all.size());
+                if (!r.equals(env.self()) && suspects.contains(r) == (pass == 1)) order.add(r);
+            }
+        }
+        int asked = 0;
+        for (NodeId r : order) {
+            if (asked >= votes) break;
+            send(op, r, m);
+            asked += config.votesOf(r);
+        }
     }
 
     void gathered(Operation op, String phase, Ballot ballot, int votes, int needed) {

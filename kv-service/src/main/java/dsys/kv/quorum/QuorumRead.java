@@ -44,7 +44,7 @@ final class QuorumRead extends Operation {
 
     @Override
     void start() {
-        co.sendToReplicas(this, new Read(id, key));
+        co.sendToQuorum(this, new Read(id, key), level == ReadLevel.ONE ? 1 : co.config().readQuorum());
     }
 
     @Override
