@@ -72,10 +72,13 @@ public class WebServerAutoConfiguration {
         HandlerMethodReturnValueHandler body = handlers.stream()
                 .filter(RequestResponseBodyMethodProcessor.class::isInstance).findFirst().orElse(null);
         if (body == null) return handlers;
+        HandlerMethodReturnValueHandler entity = handlers.stream()
+                .filter(org.springframework.web.servlet.mvc.method.annotation.HttpEntityMethodProcessor.class::isInstance)
+                .findFirst().orElse(null);
         // First in line; a slow future goes on to Spring's own handlers (with Reactor present, the reactive one).
         HandlerMethodReturnValueHandlerComposite spring = new HandlerMethodReturnValueHandlerComposite().addHandlers(handlers);
         List<HandlerMethodReturnValueHandler> out = new ArrayList<>(handlers.size() + 1);
-        out.add(new PromptAnswers(spring, body, wait));
+        out.add(new PromptAnswers(spring, body, entity, wait));
         out.addAll(handlers);
         return out;
     }

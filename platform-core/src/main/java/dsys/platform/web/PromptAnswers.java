@@ -27,12 +27,19 @@ public final class PromptAnswers implements HandlerMethodReturnValueHandler {
 
     private final HandlerMethodReturnValueHandler async;
     private final HandlerMethodReturnValueHandler body;
+    private final HandlerMethodReturnValueHandler entity;
     private final long waitNanos;
 
-    /** {@code async}: what handled futures before (all of Spring's handlers); {@code body}: the one for {@code @ResponseBody} values. */
-    public PromptAnswers(HandlerMethodReturnValueHandler async, HandlerMethodReturnValueHandler body, Duration wait) {
+    /**
+     * {@code async}: what handled futures before (all of Spring's handlers); {@code body}: the one for
+     * {@code @ResponseBody} values; {@code entity}: the one for {@code ResponseEntity} values (null: those go
+     * asynchronous).
+     */
+    public PromptAnswers(HandlerMethodReturnValueHandler async, HandlerMethodReturnValueHandler body,
+                         HandlerMethodReturnValueHandler entity, Duration wait) {
         this.async = async;
         this.body = body;
+        this.entity = entity;
         this.waitNanos = wait.toNanos();
     }
 
@@ -57,6 +64,13 @@ public final class PromptAnswers implements HandlerMethodReturnValueHandler {
             }
             if (result != NOT_YET && !(result instanceof HttpEntity<?>)) {
                 body.handleReturnValue(result, type, mav, request);
+                return;
+            }
+            // A ResponseEntity (kv's reads and writes: ETag, content type, status) is written by Spring's entity
+            // processor, as the async dispatch would (the declared type is the future's, so the converters go by
+            // the body's own class, as they do for bodies above).
+            if (result != NOT_YET && entity != null) {
+                entity.handleReturnValue(result, type, mav, request);
                 return;
             }
         }

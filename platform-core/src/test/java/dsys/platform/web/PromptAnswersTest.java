@@ -43,6 +43,7 @@ class PromptAnswersTest {
 
     final Recorder async = new Recorder();
     final Recorder body = new Recorder();
+    final Recorder entity = new Recorder();
     final MethodParameter future = returnOf("future");
 
     static MethodParameter returnOf(String method) {
@@ -54,7 +55,7 @@ class PromptAnswersTest {
     }
 
     PromptAnswers answers(Duration wait) {
-        return new PromptAnswers(async, body, wait);
+        return new PromptAnswers(async, body, entity, wait);
     }
 
     @Test
@@ -119,9 +120,18 @@ class PromptAnswersTest {
     }
 
     @Test
-    void aResponseEntityIsLeftToSpring() throws Exception {
+    void aPromptResponseEntityGoesToTheEntityProcessorOnTheRequestThread() throws Exception {
+        ResponseEntity<String> e = ResponseEntity.accepted().body("x");
+        answers(Duration.ofMillis(20)).handleReturnValue(CompletableFuture.completedFuture(e), future, null, null);
+        assertThat(entity.handled).containsExactly(e);
+        assertThat(async.handled).isEmpty();
+        assertThat(body.handled).isEmpty();
+    }
+
+    @Test
+    void withoutAnEntityProcessorAResponseEntityIsLeftToSpring() throws Exception {
         CompletableFuture<ResponseEntity<String>> f = CompletableFuture.completedFuture(ResponseEntity.accepted().body("x"));
-        answers(Duration.ofMillis(20)).handleReturnValue(f, future, null, null);
+        new PromptAnswers(async, body, null, Duration.ofMillis(20)).handleReturnValue(f, future, null, null);
         assertThat(async.handled).containsExactly(f);
         assertThat(body.handled).isEmpty();
     }
