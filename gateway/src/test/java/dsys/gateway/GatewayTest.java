@@ -208,7 +208,8 @@ class GatewayTest {
   void aCallersSampledTraceGoesOnToTheServiceThroughTheGatewaysSpan() throws InterruptedException {
     String trace = "4bf92f3577b34da6a3ce929d0e0e4736", callerSpan = "00f067aa0ba902b7";
     JsonNode echo = client.get().uri("/api/time/now").header("traceparent", "00-" + trace + "-" + callerSpan + "-01")
-        .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+        .exchange().expectStatus().isOk().expectHeader().valueEquals("X-Trace-Id", trace)
+        .expectBody(JsonNode.class).returnResult().getResponseBody();
     String downstream = echo.get("traceparent").asText();
     assertThat(downstream).matches("00-" + trace + "-[0-9a-f]{16}-01").doesNotContain(callerSpan);
     String gatewaySpan = downstream.substring(36, 52);
@@ -228,7 +229,8 @@ class GatewayTest {
     // A caller that decided not to sample: nothing recorded here, its context passed on as it was.
     String declined = "00-" + "5bf92f3577b34da6a3ce929d0e0e4736" + "-" + callerSpan + "-00";
     echo = client.get().uri("/api/time/now").header("traceparent", declined)
-        .exchange().expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+        .exchange().expectStatus().isOk().expectHeader().doesNotExist("X-Trace-Id")
+        .expectBody(JsonNode.class).returnResult().getResponseBody();
     assertThat(echo.get("traceparent").asText()).isEqualTo(declined);
     assertThat(Spans.FINISHED).noneMatch(s -> s.getTraceId().startsWith("5bf92f"));
   }
