@@ -27,8 +27,9 @@ public final class MicrometerStepTracing implements StepTracing {
 
     @Override
     public Step receive(String parent, String type, String from) {
+        // The sender as remote service: Zipkin's dependency graph then draws the messages between nodes.
         Span span = propagator.extract(parent, CARRIER).kind(Span.Kind.CONSUMER).name("receive " + type)
-                .tag("dsys.message", type).tag("dsys.from", from).start();
+                .remoteServiceName(from).tag("dsys.message", type).tag("dsys.from", from).start();
         if (span.isNoop()) {
             return null;
         }

@@ -83,6 +83,7 @@ class TracePropagationLiveTest {
         assertThat(ping.getParentId()).as("child of the step that sent it").isEqualTo(server.getSpanId());
         assertThat(ping.getLocalServiceName()).isEqualTo("ping-2");
         assertThat(ping.getTags()).containsEntry("dsys.from", "ping-1");
+        assertThat(ping.getRemoteServiceName()).as("Zipkin links the sender to the receiver").isEqualTo("ping-1");
 
         FinishedSpan pong = await("ping-1 handling the Pong", () -> received(0, traceId, "Pong"));
         assertThat(pong.getParentId()).as("the reply continues the receiver's span").isEqualTo(ping.getSpanId());
