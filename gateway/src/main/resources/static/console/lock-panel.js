@@ -13,7 +13,8 @@ async function acquire() {
   const body = { owner: f.owner.value, leaseMs: Number(f.leaseMs.value), waitMs: 10000 };
   log(`acquire ${f.name.value} as ${body.owner}…`);
   await attempt(`acquire ${f.name.value}`, async () => {
-    const answer = await call('POST', `${path(f.name.value)}/acquire`, { body });
+    // A person's acquire is always traced (the gateway's sampler may skip some of its own choosing).
+    const answer = await call('POST', `${path(f.name.value)}/acquire`, { body, traced: true });
     const g = answer.body;
     held = { name: g.name, owner: g.owner, fencingToken: g.fencingToken };
     const text = `granted ${g.name} to ${g.owner} by ${g.node} (${g.algorithm}, epoch ${g.epoch}): fencing token ${g.fencingToken}, `
