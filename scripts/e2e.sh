@@ -117,6 +117,44 @@ kill "$stream_pid" 2>/dev/null; wait "$stream_pid" 2>/dev/null
 if ((seen)); then pass "event stream through the gateway: lock.grant of $lock ($(grep -c '^data:' "$TMP/stream") events)"
 else fail "event stream through the gateway shows lock.grant of $lock" "$(short "$(head -c 300 "$TMP/stream")")"; fi
 
+# ---- tracing: an acquire through the gateway that needs messages between lock nodes (its acting node is not the
+# coordinator, or it replicates the hold) is one trace in Zipkin, with spans of the gateway and of two lock nodes
+# (the request on one, the messages it caused on another); its steps' events carry the trace id.
+hex_id() { head -c "$1" /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+check_trace() {
+  local zipkin=http://127.0.0.1:9411 trace= lock out= msgs=0 i services= events=
+  if ! curl -fs --max-time 2 "$zipkin/health" >/dev/null; then fail "trace in Zipkin" "Zipkin is not running on :9411"; return; fi
+  for i in $(seq 8); do   # a name whose acquire sends messages (each name has its own acting node)
+    trace=$(hex_id 16) lock="e2e-trace-$$-$i"
+    out=$(curl -fsS --max-time 40 -H 'Content-Type: application/json' -H "traceparent: 00-$trace-$(hex_id 8)-01" \
+      --data '{"owner":"e2e","leaseMs":5000,"waitMs":10000}' "$GW/api/locks/$lock/acquire" 2>&1) || continue
+    release "$lock" "$(jq -r .fencingToken <<<"$out")"
+    msgs=$(jq -r '.messages.count // 0' <<<"$out")
+    ((msgs > 0)) && break
+  done
+  if ((msgs == 0)); then fail "trace in Zipkin" "no acquire of 8 sent a message between lock nodes: $(short "$out")"; return; fi
+  for _ in $(seq 40); do   # spans leave each process within about a second (the reporter's flush)
+    services=$(curl -fsS --max-time 5 "$zipkin/api/v2/trace/$trace" 2>/dev/null |
+      jq -r '[.[].localEndpoint.serviceName] | unique | join(" ")' 2>/dev/null)
+    [[ " $services " == *" gateway "* && $(grep -o 'lock-[0-9]' <<<"$services" | sort -u | wc -l) -ge 2 ]] && break
+    sleep 0.5
+  done
+  if [[ " $services " == *" gateway "* && $(grep -o 'lock-[0-9]' <<<"$services" | sort -u | wc -l) -ge 2 ]]; then
+    pass "trace in Zipkin: acquire of $lock ($msgs messages) is trace $trace with spans of: $services"
+  else
+    fail "trace in Zipkin: gateway and two lock nodes in trace $trace" "its spans' services: '${services}'"
+  fi
+  for _ in $(seq 20); do
+    events=$(curl -fsS --max-time 10 "$GW/api/events?limit=200" 2>/dev/null | jq -r --arg t "$trace" \
+      '[.events[] | select(.traceId == $t) | "\(.kind)@\(.node)"] | unique | join(" ")' 2>/dev/null)
+    [[ -n $events ]] && break
+    sleep 0.5
+  done
+  if [[ -n $events ]]; then pass "events of the traced acquire carry its trace id: $events"
+  else fail "events of the traced acquire carry its trace id" "none of the last 200 events has traceId $trace"; fi
+}
+check_trace
+
 # ---- the web console in a real browser: Selenium drives Debian's headless chromium against this platform
 # (gateway/src/test/java/dsys/gateway/console/ConsoleBrowserTest.java); screenshots: gateway/target/console-screenshots.
 if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then

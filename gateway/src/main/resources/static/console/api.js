@@ -14,10 +14,12 @@ export const setToken = (t) => t ? sessionStorage.setItem(TOKEN_KEY, t) : sessio
 
 /**
  * One request. Options: body (an object is sent as JSON, a string as text), admin (send the token), node
- * (X-Dsys-Node pinning), expect (statuses that are answers, not errors). Resolves to {status, headers, body}.
+ * (X-Dsys-Node pinning), expect (statuses that are answers, not errors), traced (start a sampled W3C trace: the
+ * gateway records it whatever its rate limit; the answer's X-Trace-Id names it). Resolves to {status, headers, body}.
  */
-export async function call(method, path, { body, admin = false, node, expect = [] } = {}) {
+export async function call(method, path, { body, admin = false, node, expect = [], traced = false } = {}) {
   const headers = { Accept: 'application/json' };
+  if (traced) headers.traceparent = `00-${hex(16)}-${hex(8)}-01`;
   if (admin) {
     if (!token()) throw new ApiError(401, { detail: 'admin token needed: paste ./platform token at the top right' });
     headers.Authorization = `Bearer ${token()}`;
@@ -39,6 +41,11 @@ export async function call(method, path, { body, admin = false, node, expect = [
     throw new ApiError(res.status, typeof parsed === 'object' ? parsed : null, text);
   }
   return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** {@code bytes} random bytes as lower-case hex (trace and span ids). */
+function hex(bytes) {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export const get = (path, opts) => call('GET', path, opts).then((r) => r.body);

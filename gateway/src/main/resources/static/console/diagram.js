@@ -1,10 +1,12 @@
 // The space-time diagram: one horizontal line per node, time to the right. An arrow is a message from its send to
 // its receive (both from the nodes' message journals, merged by the gateway); a dot is an algorithm step (the
-// event stream). Hover shows Lamport and vector time. Pause freezes the picture; the slider then scrubs back.
+// event stream). Hover shows Lamport and vector time. A hollow dot is a step of a traced request (the event carries
+// its traceId): a click opens the trace in Zipkin. Pause freezes the picture; the slider then scrubs back.
 import { get } from './api.js';
 import { algorithmNodes } from './cluster.js';
-import { every, svg } from './dom.js';
+import { el, every, svg } from './dom.js';
 import { log } from './log.js';
+import { traceUrl } from './trace.js';
 
 const KEEP_MS = 5 * 60_000;    // how far back one can scrub
 const LOST_AFTER_MS = 2000;    // a send without a receive for this long is drawn as lost
@@ -103,7 +105,11 @@ function render() {
   const w = el.clientWidth || 900, h = TOP + lanes.length * LANE + 8, plot = w - LEFT - RIGHT;
   const y = (node) => TOP + lanes.indexOf(node) * LANE + LANE / 2;
   const shown = (text) => (!filter || text.toLowerCase().includes(filter)) && !(hideBeats && /heartbeat/i.test(text));
-  const detail = (text) => () => { document.getElementById('diagram-detail').textContent = text; };
+  const detail = (text, trace) => () => {
+    const target = document.getElementById('diagram-detail');
+    target.replaceChildren(text);
+    if (trace) target.append('\n', el('a', { href: trace, target: '_blank', rel: 'noopener' }, 'its trace in Zipkin'));
+  };
 
   // What is in view: messages (a send point and a receive point, or a lost send) and steps.
   const arrows = [], dots = [];
@@ -150,10 +156,12 @@ function render() {
     if (labelled) parts.push(svg('text', { class: 'msg-label', x: (x1 + x2) / 2 + 3, y: (y1 + y2) / 2, fill: colour }, m.type));
   }
   for (const { s, at } of dots) {
-    const text = `${s.kind} on ${s.node}: ${clocks(s)}\n${JSON.stringify(s.fields)}`;
-    const dot = svg('circle', { class: 'step', cx: x(at), cy: y(s.node), r: 3.5, dataset: { kind: s.kind } }, svg('title', {}, text));
-    dot.addEventListener('mouseenter', detail(text));
-    parts.push(dot);
+    const trace = traceUrl(s.traceId);
+    const text = `${s.kind} on ${s.node}: ${clocks(s)}\n${JSON.stringify(s.fields)}` + (trace ? `\ntrace ${s.traceId} (click: Zipkin)` : '');
+    const dot = svg('circle', { class: trace ? 'step traced' : 'step', cx: x(at), cy: y(s.node), r: 3.5, dataset: { kind: s.kind } }, svg('title', {}, text));
+    dot.addEventListener('mouseenter', detail(text, trace));
+    // A step in a sampled trace opens it: the request through the gateway and every node's part in it.
+    parts.push(trace ? svg('a', { href: trace, target: '_blank', rel: 'noopener', class: 'trace-link' }, dot) : dot);
   }
   el.setAttribute('height', h);
   el.replaceChildren(...parts);

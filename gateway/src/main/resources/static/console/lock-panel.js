@@ -1,5 +1,5 @@
 // Locks: acquire and release one lock; its holder, fencing token and queue of waiters, refreshed every second.
-import { get, post } from './api.js';
+import { call, get, post } from './api.js';
 import { el, every, table } from './dom.js';
 import { attempt, log } from './log.js';
 
@@ -13,12 +13,14 @@ async function acquire() {
   const body = { owner: f.owner.value, leaseMs: Number(f.leaseMs.value), waitMs: 10000 };
   log(`acquire ${f.name.value} as ${body.owner}…`);
   await attempt(`acquire ${f.name.value}`, async () => {
-    const g = await post(`${path(f.name.value)}/acquire`, body);
+    // A person's acquire is always traced (the gateway's sampler may skip some of its own choosing).
+    const answer = await call('POST', `${path(f.name.value)}/acquire`, { body, traced: true });
+    const g = answer.body;
     held = { name: g.name, owner: g.owner, fencingToken: g.fencingToken };
     const text = `granted ${g.name} to ${g.owner} by ${g.node} (${g.algorithm}, epoch ${g.epoch}): fencing token ${g.fencingToken}, `
       + `waited ${g.waitedMs} ms, ${g.messages.count} messages ${JSON.stringify(g.messages.byType)}`;
     document.getElementById('lock-result').textContent = text;
-    log(text);
+    log(text, 'info', answer.headers.get('X-Trace-Id'));
   });
   refresh();
 }

@@ -72,6 +72,7 @@ final class FakeInstance implements AutoCloseable {
     echo.put("path", path);
     echo.put("requestId", exchange.getRequestHeaders().getFirst("X-Request-Id"));
     echo.put("authorization", exchange.getRequestHeaders().getFirst("Authorization"));
+    echo.put("traceparent", exchange.getRequestHeaders().getFirst("traceparent"));
     echo.put("body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     byte[] bytes = JSON.writeValueAsBytes(echo);
     exchange.getResponseHeaders().set("Content-Type", "application/json");

@@ -16,7 +16,13 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import io.micrometer.tracing.Span;
+import io.micrometer.tracing.exporter.FinishedSpan;
+import io.micrometer.tracing.exporter.SpanReporter;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -34,6 +40,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
     "dsys.admin-token=s3cret",
     "dsys.gateway.timeouts.events=1s",
 })
+// Tracing is off in @SpringBootTest unless asked for (metrics stay as they were).
+@AutoConfigureObservability(metrics = false)
 class GatewayTest {
   private static final String TOKEN = "Bearer s3cret";
   private static final FakeInstance TIME_1 = start("time-1");
@@ -183,6 +191,48 @@ class GatewayTest {
   void unknownRouteIs404Problem() {
     JsonNode problem = expectProblem(client.get().uri("/api/nope/x").exchange(), HttpStatus.NOT_FOUND, "not-found");
     assertThat(problem.get("detail").asText()).contains("GET /api/nope/x", "/api/kv/**");
+  }
+
+  /** The spans the gateway finished, as its Zipkin reporter would get them. */
+  @TestConfiguration
+  static class Spans {
+    static final List<FinishedSpan> FINISHED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @Bean
+    SpanReporter collectSpans() {
+      return FINISHED::add;
+    }
+  }
+
+  @Test
+  void aCallersSampledTraceGoesOnToTheServiceThroughTheGatewaysSpan() throws InterruptedException {
+    String trace = "4bf92f3577b34da6a3ce929d0e0e4736", callerSpan = "00f067aa0ba902b7";
+    JsonNode echo = client.get().uri("/api/time/now").header("traceparent", "00-" + trace + "-" + callerSpan + "-01")
+        .exchange().expectStatus().isOk().expectHeader().valueEquals("X-Trace-Id", trace)
+        .expectBody(JsonNode.class).returnResult().getResponseBody();
+    String downstream = echo.get("traceparent").asText();
+    assertThat(downstream).matches("00-" + trace + "-[0-9a-f]{16}-01").doesNotContain(callerSpan);
+    String gatewaySpan = downstream.substring(36, 52);
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (Spans.FINISHED.stream().noneMatch(s -> s.getSpanId().equals(gatewaySpan)) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(Spans.FINISHED).filteredOn(s -> s.getSpanId().equals(gatewaySpan)).singleElement().satisfies(s -> {
+      assertThat(s.getTraceId()).isEqualTo(trace);
+      assertThat(s.getParentId()).isEqualTo(callerSpan);
+      assertThat(s.getKind()).isEqualTo(Span.Kind.SERVER);
+      assertThat(s.getLocalServiceName()).isEqualTo("gateway");
+      assertThat(s.getTags()).containsEntry("dsys.route", "time-service").containsEntry("dsys.node", "time-1")
+          .containsEntry("http.status_code", "200");
+    });
+
+    // A caller that decided not to sample: nothing recorded here, its context passed on as it was.
+    String declined = "00-" + "5bf92f3577b34da6a3ce929d0e0e4736" + "-" + callerSpan + "-00";
+    echo = client.get().uri("/api/time/now").header("traceparent", declined)
+        .exchange().expectStatus().isOk().expectHeader().doesNotExist("X-Trace-Id")
+        .expectBody(JsonNode.class).returnResult().getResponseBody();
+    assertThat(echo.get("traceparent").asText()).isEqualTo(declined);
+    assertThat(Spans.FINISHED).noneMatch(s -> s.getTraceId().startsWith("5bf92f"));
   }
 
   @Test

@@ -25,6 +25,7 @@ import dsys.platform.transport.PeerAuth;
 import dsys.platform.transport.PeerClient;
 import dsys.platform.transport.PeerDirectory;
 import dsys.platform.transport.Rejections;
+import dsys.platform.tracing.StepTracing;
 import dsys.platform.web.AdminInterceptor;
 import dsys.platform.web.MaxBodyFilter;
 import dsys.platform.web.ProblemHandler;
@@ -124,9 +125,11 @@ public class DsysAutoConfiguration {
     @Bean(destroyMethod = "close")
     NodeRuntime nodeRuntime(NodeIdentity id, DriftingClock clock, FileDurable durable, FaultState faults,
                             EventPublisher events, PeerDirectory peers, PeerAuth auth, ObjectMapper json,
-                            MeterRegistry metrics, @Value("${dsys.transport.timeout:2s}") Duration timeout) {
+                            MeterRegistry metrics, @Value("${dsys.transport.timeout:2s}") Duration timeout,
+                            ObjectProvider<StepTracing> tracing) {
         NodeRuntime node = new NodeRuntime(id, clock, durable, faults, events);
         node.transport(new HttpTransport(node, peers, auth, json, metrics, timeout));
+        node.tracing(tracing.getIfAvailable(() -> StepTracing.OFF));
         return node;
     }
 

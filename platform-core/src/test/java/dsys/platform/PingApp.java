@@ -115,6 +115,12 @@ public class PingApp {
         }
     }
 
+    /** What the node's spans would be reported as (tracing tests). */
+    @Bean
+    FinishedSpans finishedSpans() {
+        return new FinishedSpans();
+    }
+
     @Bean
     CoreHost pingHost(CoreHosts hosts) {
         return hosts.start("ping", PingCore::new);

@@ -49,6 +49,7 @@ public final class TestNodes {
                 "dsys.data-dir=" + dataDir,
                 "dsys.kafka.enabled=false",
                 "eureka.client.enabled=false",
+                "management.zipkin.tracing.export.enabled=false", // a Zipkin running here must not get tests' spans
                 "spring.main.banner-mode=off",
                 "springdoc.api-docs.enabled=false",
                 "logging.level.root=WARN"));

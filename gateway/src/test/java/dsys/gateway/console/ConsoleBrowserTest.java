@@ -158,11 +158,19 @@ class ConsoleBrowserTest {
       byType.fieldNames().forEachRemaining(types::add);
       waitFor("the acquire's " + types + " between lock nodes in the diagram",
           () -> lockMessageTypesSince(clickedAt).containsAll(types));
+      // The acquire was traced (the gateway samples what a person does): its activity line and its steps' dots
+      // link to the trace in Zipkin.
+      WebElement activity = driver.findElement(By.cssSelector("#log li a[href^='" + ZIPKIN_TRACES + "']"));
+      String trace = activity.getAttribute("href");
+      waitFor("a step of the acquire's trace in the diagram, linked to Zipkin", () -> !driver.findElements(
+          By.cssSelector("#diagram-svg a.trace-link[href='" + trace + "'] circle.traced")).isEmpty());
       screenshot("lock-acquire-diagram");
       return;
     }
     fail("no acquire of 8 went through another node than the coordinator: no messages to draw");
   }
+
+  private static final String ZIPKIN_TRACES = "http://127.0.0.1:9411/zipkin/traces/";
 
   /** Types of the arrows between two lock nodes sent after {@code since} (browser time), as drawn now. */
   @SuppressWarnings("unchecked")

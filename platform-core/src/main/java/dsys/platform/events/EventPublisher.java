@@ -3,7 +3,7 @@ package dsys.platform.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dsys.core.event.Event;
-import dsys.core.event.EventSink;
+import dsys.platform.tracing.Traceparent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Takes events from the cores (inside a node's serial section, so it never blocks): counts them, keeps the recent ones in
  * memory, and hands them to Kafka on a separate thread through a bounded queue — a slow or absent broker
- * costs dropped events (counted), never a stalled algorithm.
+ * costs dropped events (counted), never a stalled algorithm. An event emitted in a sampled trace goes out with a W3C
+ * {@code traceparent} header, so a consumer of the topic can continue the trace.
  */
-public class EventPublisher implements EventSink, AutoCloseable {
+public class EventPublisher implements TracedEventSink, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventPublisher.class);
     private static final int RECENT = 2000;
@@ -44,7 +46,7 @@ public class EventPublisher implements EventSink, AutoCloseable {
      * services a benchmark does not use cost the lock path ops (lock-service/README.md).
      */
     static final long DRAIN_MS = 20;
-    private final BlockingQueue<Event> outbox = new ArrayBlockingQueue<>(10_000);
+    private final BlockingQueue<Outgoing> outbox = new ArrayBlockingQueue<>(10_000);
     private final Thread sender;
     private final Counter queueFull;
 
@@ -59,20 +61,29 @@ public class EventPublisher implements EventSink, AutoCloseable {
         if (kafka != null) sender.start();
     }
 
+    /** An event and the trace it was emitted in (a traceparent, or null). */
+    private record Outgoing(Event event, String traceparent) {
+    }
+
     @Override
     public void accept(Event e) {
+        accept(e, null);
+    }
+
+    @Override
+    public void accept(Event e, String traceparent) {
         byKind.computeIfAbsent(e.kind(), k -> metrics.counter("dsys.events", "kind", k)).increment();
         synchronized (recent) {
             if (recent.size() == RECENT) recent.removeFirst();
             recent.addLast(e);
         }
         if (kafka == null) return;
-        if (!outbox.offer(e)) queueFull.increment();
+        if (!outbox.offer(new Outgoing(e, traceparent))) queueFull.increment();
     }
 
     /** The sender's loop; close() interrupts it, after which it still publishes the event it had taken. */
     private void send() {
-        Event first = null;
+        Outgoing first = null;
         try {
             while (true) {
                 first = outbox.take();
@@ -87,14 +98,19 @@ public class EventPublisher implements EventSink, AutoCloseable {
     }
 
     private void drain() {
-        List<Event> batch = new ArrayList<>(outbox.size());
+        List<Outgoing> batch = new ArrayList<>(outbox.size());
         outbox.drainTo(batch);
-        for (Event e : batch) publish(e);
+        for (Outgoing o : batch) publish(o);
     }
 
-    private void publish(Event e) {
+    private void publish(Outgoing o) {
+        Event e = o.event();
         try {
-            kafka.send(new ProducerRecord<>(topic, e.node(), json.writeValueAsString(e))).whenComplete((r, t) -> {
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, e.node(), json.writeValueAsString(e));
+            if (o.traceparent() != null) {
+                record.headers().add(Traceparent.HEADER, o.traceparent().getBytes(StandardCharsets.US_ASCII));
+            }
+            kafka.send(record).whenComplete((r, t) -> {
                 if (t != null) metrics.counter("dsys.events.dropped", "reason", "kafka").increment();
             });
         } catch (JsonProcessingException ex) {

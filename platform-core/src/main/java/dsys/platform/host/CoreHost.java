@@ -78,7 +78,8 @@ public final class CoreHost {
         String id = node.identity.self() + "/" + group + "/" + ids.incrementAndGet();
         CompletableFuture<Object> f = new CompletableFuture<>();
         pending.put(id, f);
-        node.run(() -> core.onRequest(new RequestId(id), request));
+        String trace = node.tracing().current(); // the request's span, taken on the caller's thread
+        node.run(trace, () -> core.onRequest(new RequestId(id), request));
         return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(t -> CompletableFuture.failedFuture(translate(t, timeout)))
                 .whenComplete((r, t) -> pending.remove(id));
@@ -87,7 +88,8 @@ public final class CoreHost {
     /** Hands the core a request whose answer nobody waits for (schedules, background work). */
     public void tell(Object request) {
         String id = node.identity.self() + "/" + group + "/tell-" + ids.incrementAndGet();
-        node.run(() -> core.onRequest(new RequestId(id), request));
+        String trace = node.tracing().current();
+        node.run(trace, () -> core.onRequest(new RequestId(id), request));
     }
 
     /** Runs a read-only query in the node's serial section so it sees a consistent state. */

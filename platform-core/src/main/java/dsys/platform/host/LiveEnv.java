@@ -11,6 +11,7 @@ import dsys.core.message.Envelope;
 import dsys.core.message.Message;
 import dsys.core.node.Membership;
 import dsys.core.node.NodeId;
+import dsys.platform.tracing.Traceparent;
 
 import java.time.Duration;
 import java.util.Map;
@@ -41,11 +42,12 @@ final class LiveEnv implements Env {
     public void send(NodeId to, Message m) {
         node.logical.tick();
         String id = self().value() + "-" + node.messageSeq.incrementAndGet();
-        Envelope e = new Envelope(id, self(), to, m.type(), node.logical.lamport(), node.logical.vector(), m);
+        Envelope e = new Envelope(id, self(), to, m.type(), node.logical.lamport(), node.logical.vector(), m,
+                node.stepTrace());
         host.countSent(m.type());
         node.journal.sent(e);
         if (to.equals(self())) {
-            node.output(() -> node.run(() -> host.onEnvelope(e))); // to itself: never crosses the network
+            node.output(() -> node.deliver(host, e)); // to itself: never crosses the network
         } else {
             node.output(() -> node.transport().send(host.group(), e));
         }
@@ -89,8 +91,10 @@ final class LiveEnv implements Env {
     @Override
     public void emit(String kind, Map<String, Object> fields) {
         node.logical.tick();
-        node.events.accept(new Event(node.identity.service(), self().value(), kind, node.logical.lamport(),
-                node.logical.vector(), System.currentTimeMillis(), node.clock.millis(), fields));
+        String trace = node.stepTrace();
+        node.emit(new Event(node.identity.service(), self().value(), kind, node.logical.lamport(),
+                node.logical.vector(), System.currentTimeMillis(), node.clock.millis(), fields,
+                trace == null ? null : Traceparent.traceId(trace)), trace);
     }
 
     @Override

@@ -8,9 +8,12 @@ import dsys.core.fault.FaultState;
 import dsys.core.message.Envelope;
 import dsys.core.transport.Transport;
 import dsys.platform.events.MessageJournal;
+import dsys.platform.events.TracedEventSink;
 import dsys.platform.node.NodeIdentity;
 import dsys.platform.storage.FileDurable;
 import dsys.platform.storage.StorageFailedException;
+import dsys.platform.tracing.StepTracing;
+import dsys.platform.tracing.Traceparent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,9 @@ import java.util.random.RandomGenerator;
  * is handled on the thread that received it instead of being handed to a core thread and back (each hand-off is a
  * thread wake-up, which measured as a large part of a node's CPU under load). A caller drains at most
  * {@link #INLINE_LIMIT} tasks and leaves the rest to the node's own thread, which also fires the timers.
+ *
+ * <p>A step knows the sampled trace it runs in (captured where its request or message entered, not read from the
+ * running thread, which may be working off another caller's queue): what it sends and emits carries that trace on.
  */
 public final class NodeRuntime implements AutoCloseable {
 
@@ -60,6 +66,8 @@ public final class NodeRuntime implements AutoCloseable {
     final MessageJournal journal = new MessageJournal();
     private final Map<String, CoreHost> hosts = new ConcurrentHashMap<>();
     private volatile Transport transport;
+    private volatile StepTracing tracing = StepTracing.OFF;
+    private String stepTrace; // traceparent of the running step's sampled trace, or null (serial section only)
     private volatile boolean crashed;
     private volatile long pausedUntilNanos = System.nanoTime(); // nanoTime's origin is arbitrary: never 0
     private volatile boolean closed;
@@ -112,6 +120,19 @@ public final class NodeRuntime implements AutoCloseable {
         return transport;
     }
 
+    public void tracing(StepTracing tracing) {
+        this.tracing = tracing;
+    }
+
+    StepTracing tracing() {
+        return tracing;
+    }
+
+    /** The running step's sampled trace as a traceparent, or null (serial section only). */
+    String stepTrace() {
+        return stepTrace;
+    }
+
     void register(CoreHost host) {
         if (hosts.putIfAbsent(host.group(), host) != null) {
             throw new IllegalStateException("a core named '" + host.group() + "' already runs on " + identity.self());
@@ -122,13 +143,34 @@ public final class NodeRuntime implements AutoCloseable {
     public boolean deliver(String group, Envelope envelope) {
         CoreHost host = hosts.get(group);
         if (host == null || crashed) return false;
-        run(() -> host.onEnvelope(envelope));
+        deliver(host, envelope);
         return true;
+    }
+
+    /** From a peer or from this node itself; one sent within a sampled trace is handled in a span of it. */
+    void deliver(CoreHost host, Envelope envelope) {
+        if (envelope.trace() == null) run(() -> host.onEnvelope(envelope));
+        else execute(() -> receiveTraced(host, envelope));
+    }
+
+    private void receiveTraced(CoreHost host, Envelope e) {
+        if (crashed) return;
+        StepTracing.Step span = Traceparent.isSampled(e.trace()) ? tracing.receive(e.trace(), e.type(), e.from().value()) : null;
+        try {
+            guard(span != null ? span.traceparent() : e.trace(), () -> host.onEnvelope(e));
+        } finally {
+            if (span != null) span.end();
+        }
     }
 
     /** Runs in the serial section; a crash point reached inside crashes the node. */
     void run(Runnable task) {
-        execute(() -> guard(task));
+        execute(() -> guard(null, task));
+    }
+
+    /** As {@link #run(Runnable)}, as a step of the sampled trace {@code trace} (a traceparent, or null). */
+    void run(String trace, Runnable task) {
+        execute(() -> guard(trace, task));
     }
 
     /** Queues a task and runs the queue on this thread unless another thread is running it. */
@@ -187,7 +229,8 @@ public final class NodeRuntime implements AutoCloseable {
         }
     }
 
-    private void guard(Runnable task) {
+    private void guard(String trace, Runnable task) {
+        stepTrace = trace;
         try {
             if (!crashed) task.run();
         } catch (CrashSignal c) {
@@ -196,6 +239,8 @@ public final class NodeRuntime implements AutoCloseable {
             failStorage(f);
         } catch (RuntimeException e) {
             log.error("core task failed on {}", identity.self(), e);
+        } finally {
+            stepTrace = null;
         }
         endStep();
     }
@@ -277,7 +322,7 @@ public final class NodeRuntime implements AutoCloseable {
             }
             crashed = false;
             emitNodeEvent("node.restart", "restart");
-            hosts.values().forEach(h -> guard(h::recover));
+            hosts.values().forEach(h -> guard(null, h::recover));
         });
     }
 
@@ -289,6 +334,12 @@ public final class NodeRuntime implements AutoCloseable {
 
     public boolean paused() {
         return pausedUntilNanos - System.nanoTime() > 0;
+    }
+
+    /** An event of the running step; one within a sampled trace carries it to the sink that can take it. */
+    void emit(Event event, String trace) {
+        if (trace != null && events instanceof TracedEventSink traced) traced.accept(event, trace);
+        else events.accept(event);
     }
 
     private void emitNodeEvent(String kind, String reason) {

@@ -1,10 +1,12 @@
 package dsys.platform.transport;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dsys.core.message.Envelope;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
+import dsys.platform.tracing.Traceparent;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,11 +23,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public record MessageBatch(List<Item> messages) {
 
-    /** {@code vector} as in {@link ClockHeaders#encode}; {@code type} is the payload's class name. */
-    public record Item(String group, String id, String type, long lamport, String vector, Object payload) {
+    /**
+     * {@code vector} as in {@link ClockHeaders#encode}; {@code type} is the payload's class name; {@code trace} the
+     * sampled trace it was sent in ({@link Traceparent}), absent otherwise.
+     */
+    public record Item(String group, String id, String type, long lamport, String vector, Object payload,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String trace) {
         static Item of(String group, Envelope e) {
             return new Item(group, e.id(), e.payload().getClass().getName(), e.lamport(), ClockHeaders.encode(e.vector()),
-                    e.payload());
+                    e.payload(), e.trace());
         }
     }
 
@@ -54,8 +60,10 @@ public record MessageBatch(List<Item> messages) {
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read " + type + ": " + e.getMessage());
             }
+            String trace = m.path("trace").asText(null); // a malformed one is dropped, not the message
             out.add(new Received(m.path("group").asText(), new Envelope(m.path("id").asText(), from, self,
-                    payload.type(), m.path("lamport").asLong(), ClockHeaders.decode(m.path("vector").asText(null)), payload)));
+                    payload.type(), m.path("lamport").asLong(), ClockHeaders.decode(m.path("vector").asText(null)), payload,
+                    Traceparent.valid(trace) ? trace : null)));
         }
         return out;
     }

@@ -24,6 +24,7 @@ import static org.mockito.Mockito.when;
 class EventPublisherTest {
 
     private final List<String> sent = new CopyOnWriteArrayList<>();
+    private final List<String> traceparents = new CopyOnWriteArrayList<>(); // "-" for a record without one
     private EventPublisher publisher;
 
     @SuppressWarnings("unchecked")
@@ -31,6 +32,8 @@ class EventPublisherTest {
         KafkaTemplate<String, String> kafka = mock(KafkaTemplate.class);
         when(kafka.send(any(ProducerRecord.class))).thenAnswer(call -> {
             ProducerRecord<String, String> r = call.getArgument(0);
+            var header = r.headers().lastHeader("traceparent");
+            traceparents.add(header == null ? "-" : new String(header.value(), java.nio.charset.StandardCharsets.US_ASCII));
             sent.add(r.value());
             return CompletableFuture.completedFuture(null);
         });
@@ -57,6 +60,20 @@ class EventPublisherTest {
 
     private List<Integer> sentSeqs() {
         return sent.stream().map(v -> Integer.parseInt(v.replaceAll(".*\"seq\":(\\d+).*", "$1"))).toList();
+    }
+
+    @Test
+    void anEventOfATracedStepGoesOutWithItsTraceparent() throws Exception {
+        EventPublisher p = publisher();
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        Event traced = new Event("test", "n1", "test.step", 1, VectorTime.ZERO, 1, 1, Map.of("seq", 1),
+                "4bf92f3577b34da6a3ce929d0e0e4736");
+        p.accept(traced, traceparent);
+        p.accept(event(2));
+        await(() -> sent.size() == 2, "both events sent");
+        assertThat(traceparents).containsExactly(traceparent, "-");
+        assertThat(new ObjectMapper().readTree(sent.get(0)).path("traceId").asText()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(new ObjectMapper().readTree(sent.get(1)).path("traceId").isNull()).isTrue();
     }
 
     @Test
