@@ -79,6 +79,23 @@ for e in "${ENDPOINTS[@]}"; do
   fi
 done
 
+# ---- the Swagger UI lists every service's OpenAPI document and opens on one that has routes
+SERVICES=(time-service lock-service kv-service txn-coordinator)
+if cfg=$(curl -fsS --max-time 10 "$GW/v3/gateway-api-docs/swagger-config" 2>&1); then
+  primary=$(jq -r '."urls.primaryName" // ""' <<<"$cfg")
+  missing=()
+  for s in "${SERVICES[@]}"; do jq -e --arg s "$s" 'any(.urls[]; .name == $s and .url == "/v3/api-docs/" + $s)' <<<"$cfg" >/dev/null || missing+=("$s"); done
+  doc=$(jq -r --arg p "$primary" '.urls[] | select(.name == $p) | .url' <<<"$cfg")
+  paths=$(curl -fsS --max-time 10 "$GW$doc" 2>/dev/null | jq '.paths | length' 2>/dev/null)
+  if ((${#missing[@]} == 0)) && [[ " ${SERVICES[*]} " == *" $primary "* ]] && ((${paths:-0} > 0)); then
+    pass "swagger UI lists ${SERVICES[*]} and opens on $primary ($paths paths)"
+  else
+    fail "swagger UI lists every service and opens on one with routes" "missing: ${missing[*]:-none}; primary '$primary' with ${paths:-no} paths"
+  fi
+else
+  fail "swagger UI config" "$(short "$cfg")"
+fi
+
 # acquire NAME / release NAME TOKEN through the gateway as owner "e2e": set OUT (the answer or curl's error);
 # acquire also sets TOKEN, the fencing token.
 acquire() {
