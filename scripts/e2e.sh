@@ -345,6 +345,23 @@ check_dashboards_and_alerts() {
   if ((fired)); then pass "alert: ServiceDown for txn-coordinator active in Alertmanager $((SECONDS - t0)) s after kill -9 of txn-1"
   else fail "alert: ServiceDown for txn-coordinator in Alertmanager within 90 s of killing txn-1" \
     "Prometheus' alerts: $(short "$(curl -s --max-time 5 http://127.0.0.1:9090/api/v1/alerts)")"; fi
+  # The console shows it: the gateway's /api/console/alerts (what the page's alerts panel reads), then the panel itself.
+  local shown
+  shown=$(curl -fsS --max-time 10 "$GW/api/console/alerts" 2>&1)
+  if jq -e 'any(.alerts[]; .name == "ServiceDown" and .service == "txn-coordinator" and .severity == "critical")' <<<"$shown" >/dev/null; then
+    pass "console: GET /api/console/alerts lists ServiceDown (critical) for txn-coordinator since $(jq -r '.alerts[] | select(.name == "ServiceDown") | .since' <<<"$shown" | head -n 1)"
+  else
+    fail "console: GET /api/console/alerts lists ServiceDown for txn-coordinator" "$(short "$shown")"
+  fi
+  if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+    if ./mvnw -q -B -pl gateway -am test -Dtest='ConsoleBrowserTest#theAlertsPanelShowsWhatAlertmanagerFires' \
+        -Dsurefire.failIfNoSpecifiedTests=false -Ddsys.console.url="$GW" -Ddsys.admin-token="$(./platform token)" \
+        -Ddsys.console.expect-alert=ServiceDown/txn-coordinator >"$TMP/console-alerts.log" 2>&1; then
+      pass "console in chromium: the alerts panel and header badge show ServiceDown for txn-coordinator"
+    else
+      fail "console in chromium shows the firing alert" "$(grep -E 'Tests run|FAIL|expected|waiting for|Exception' "$TMP/console-alerts.log" | head -n 4 | tr '\n' ' ')"
+    fi
+  fi
   if ./platform start txn-1 >"$TMP/txn-start.log" 2>&1; then pass "platform start txn-1 after the alert"
   else fail "platform start txn-1 after the alert" "$(tail -n 5 "$TMP/txn-start.log" | tr '\n' ' ')"; fi
   # Back in Eureka, scraped, and the alert resolves (Prometheus stops sending it; Alertmanager drops it).
