@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test of the local platform: `./platform up`, requests through the gateway to every
-# service, error shapes, a killed node, Jepsen-style verify runs, `./platform down`. Prints `ok - NAME` / `not ok - NAME: WHY`
+# service, error shapes, two narrated demos, a killed node, Jepsen-style verify runs, `./platform down`. Prints `ok - NAME` / `not ok - NAME: WHY`
 # per check and closes with `e2e: N passed, M failed`. Stops the platform however it ends.
 set -uo pipefail   # no -e: a failing check is counted, the run goes on
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -190,6 +190,32 @@ else fail "admin route with the token" "got $CODE $(short "$BODY$ERR")"; fi
 # ---- every public route through the gateway with hostile inputs (launcher fuzz): no 5xx, no dead node
 if ./platform fuzz >"$TMP/fuzz.log" 2>&1; then pass "fuzz: $(grep -o '[0-9]* requests; by status: .*' "$TMP/fuzz.log"), no 5xx, every node answers"
 else fail "fuzz: no 5xx and every node answers" "$(grep -E '^fuzz: (5xx|no answer|[a-z])' "$TMP/fuzz.log" | head -n 5 | tr '\n' ' ')"; fi
+
+# ---- narrated demos (./platform demo): the list, a family not built yet refused, two demos run as checks (each exits
+# 1 when the platform did not behave as narrated) and leave no fault behind
+if out=$(./platform demo 2>&1) && grep -q '^  byzantine ' <<<"$out" && grep -A1 '^  commit ' <<<"$out" | grep -q 'not built yet'; then
+  pass "demo: ./platform demo lists $(grep -c '^  [a-z]' <<<"$out") demos, those not built yet marked"
+else
+  fail "demo: ./platform demo lists the demos" "$(short "$out")"
+fi
+./platform demo commit >"$TMP/demo-commit.log" 2>&1
+rc=$?
+if ((rc == 2)) && grep -q 'not built yet' "$TMP/demo-commit.log"; then pass "demo commit (2PC vs 3PC): refused, not built yet (exit 2)"
+else fail "demo commit must be refused as not built yet (exit 2)" "exit $rc: $(short "$(cat "$TMP/demo-commit.log")")"; fi
+for demo in byzantine election; do
+  t0=$SECONDS
+  if ./platform demo "$demo" >"$TMP/demo-$demo.log" 2>&1; then
+    pass "$(tail -n 1 "$TMP/demo-$demo.log") ($((SECONDS - t0)) s)"
+  else
+    fail "demo $demo behaves as narrated" "$(grep -E '✗|broke off' "$TMP/demo-$demo.log" | head -n 4 | tr '\n' ' ')"
+  fi
+done
+request GET "$GW/api/chaos" -H "Authorization: Bearer $(./platform token)"
+if [[ $CODE == 200 ]] && jq -e '[.nodes[].body | .crashed == false and (.partitions | length) == 0] | all' <<<"$BODY" >/dev/null; then
+  pass "demos left no fault behind (no node crashed, no partition)"
+else
+  fail "demos left no fault behind" "$(short "$BODY")"
+fi
 
 # ---- memory, measured while everything runs
 echo "# time to ready: ${READY_S} s in all; $(grep -o 'nodes healthy in .*' "$TMP/up.log" | head -1)"
