@@ -70,7 +70,7 @@ final class ElectionDemo implements Demo {
     }
 
     /** Runs one election pinned to the lowest node and reports its leader and message count beside the formula. */
-    private void election(Stage s, String algorithm, String expected, int formula, String rule) {
+    private void election(Stage s, String algorithm, String expected, int formula, String rule) throws InterruptedException {
         Narrator say = s.say();
         Api.Answer a = s.api().post("/api/coordination/election", Map.of("algorithm", algorithm), "X-Dsys-Node", LOWEST);
         JsonNode msgs = a.json().path("messages");
@@ -78,6 +78,13 @@ final class ElectionDemo implements Demo {
                 ? "leader " + a.field("leader") + ", epoch " + a.field("epoch") + ", " + msgs.path("count").asInt() + " messages "
                 + msgs.path("byType") + (a.json().path("notCounted").isEmpty() ? "" : ", not counted at " + a.json().path("notCounted"))
                 : a.detail());
+        if (a.ok() && !expected.equals(a.field("leader"))) {
+            // An OK slower than the answer timeout T (300 ms; a loaded machine) lets a lower node declare itself; the
+            // higher one then bullies (or the ring re-elects) and takes over. Watch for that rather than fail at once.
+            say.note(a.field("leader") + " declared itself first: a message took longer than its timeout");
+            say.check(converges(s, algorithm, expected), algorithm + " ends with " + expected + ", the highest alive, leading");
+            return;
+        }
         if (!say.check(a.ok() && expected.equals(a.field("leader")), algorithm + " elects " + expected + ", the highest alive")) return;
         int count = msgs.path("count").asInt();
         if (count == formula) {
@@ -111,6 +118,15 @@ final class ElectionDemo implements Demo {
             Thread.sleep(250);
         }
         say.check(done, String.format(Locale.ROOT, "%s: both elections name %s within %.1f s", what, expected, (System.nanoTime() - t0) / 1e9));
+    }
+
+    private static boolean converges(Stage s, String algorithm, String expected) throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < end) {
+            if (expected.equals(leaderOf(s.api().get("/api/coordination/leader"), algorithm))) return true;
+            Thread.sleep(250);
+        }
+        return false;
     }
 
     private static String leaderOf(Api.Answer a, String algorithm) {

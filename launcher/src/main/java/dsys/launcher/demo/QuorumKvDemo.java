@@ -65,6 +65,8 @@ final class QuorumKvDemo implements Demo {
         say.call("PUT /api/kv/" + WEIGHTED + "/" + key + " v1", first, first.ok() ? "version " + first.field("version")
                 + ", messages " + first.json().path("messages") : first.detail());
         if (!say.check(first.ok(), "written while everyone is connected")) return;
+        if (!say.check(everyReplicaHolds(s, WEIGHTED, key, "v1"), "every replica holds v1, known chosen (the commit "
+                + "follows the client's answer), before the partition")) return;
         Faults.Fault partition = Chaos.partition(s, KV1_ALONE);
         Api.Answer w = api.putText(path(WEIGHTED, key), "v2", "X-Dsys-Node", "kv-2");
         say.call("PUT …/" + key + " v2 on kv-2 (the side with two of the three nodes)", w, w.detail());
@@ -97,6 +99,8 @@ final class QuorumKvDemo implements Demo {
         Api.Answer before = api.putText(path("default", key), "before");
         say.call("PUT /api/kv/default/" + key + " before", before, "version " + before.field("version") + ", messages " + before.json().path("messages"));
         if (!say.check(before.ok(), "written while everyone is connected")) return false;
+        if (!say.check(everyReplicaHolds(s, "default", key, "before"), "every replica holds \"before\", known chosen, "
+                + "before the partition (a write needs only W = 2 of them)")) return false;
         Faults.Fault partition = Chaos.partition(s, KV1_ALONE);
         Api.Answer put = api.putText(path("default", key), "after", "X-Dsys-Node", "kv-2");
         say.call("PUT …/" + key + " after on kv-2", put, put.ok() ? "version " + put.field("version") : put.detail());
@@ -195,6 +199,19 @@ final class QuorumKvDemo implements Demo {
                 + "missed the delete. The delete is written as a special update, a death certificate, which beats the older "
                 + "value everywhere; it is collected (after a day here) only once every replica is known to hold it.");
         say.check(allState(reps, "tombstone"), "every replica holds the certificate, not an absence");
+    }
+
+    /** Waits (up to 5 s) until every replica holds {@code value} and knows it chosen. */
+    private static boolean everyReplicaHolds(Stage s, String keyspace, String key, String value) throws InterruptedException {
+        long end = System.nanoTime() + 5_000_000_000L;
+        while (System.nanoTime() < end) {
+            JsonNode r = s.api().get(path(keyspace, key) + "/replicas").json();
+            boolean all = allHold(r, value);
+            for (JsonNode rep : r.path("replicas")) all &= rep.path("chosen").asBoolean();
+            if (all) return true;
+            Thread.sleep(100);
+        }
+        return false;
     }
 
     private static Map<String, Object> keyspace(int read, int write) {
