@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test of the local platform: `./platform up`, requests through the gateway to every
-# service, error shapes, a killed node, Jepsen-style verify runs, `./platform down`. Prints `ok - NAME` / `not ok - NAME: WHY`
+# service, error shapes, two narrated demos, a killed node, Jepsen-style verify runs, `./platform down`. Prints `ok - NAME` / `not ok - NAME: WHY`
 # per check and closes with `e2e: N passed, M failed`. Stops the platform however it ends.
 set -uo pipefail   # no -e: a failing check is counted, the run goes on
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
@@ -78,6 +78,23 @@ for e in "${ENDPOINTS[@]}"; do
     fail "$name: $method $path" "$(short "$out")${expect:+ (expected $expect)}"
   fi
 done
+
+# ---- the Swagger UI lists every service's OpenAPI document and opens on one that has routes
+SERVICES=(time-service lock-service kv-service txn-coordinator)
+if cfg=$(curl -fsS --max-time 10 "$GW/v3/gateway-api-docs/swagger-config" 2>&1); then
+  primary=$(jq -r '."urls.primaryName" // ""' <<<"$cfg")
+  missing=()
+  for s in "${SERVICES[@]}"; do jq -e --arg s "$s" 'any(.urls[]; .name == $s and .url == "/v3/api-docs/" + $s)' <<<"$cfg" >/dev/null || missing+=("$s"); done
+  doc=$(jq -r --arg p "$primary" '.urls[] | select(.name == $p) | .url' <<<"$cfg")
+  paths=$(curl -fsS --max-time 10 "$GW$doc" 2>/dev/null | jq '.paths | length' 2>/dev/null)
+  if ((${#missing[@]} == 0)) && [[ " ${SERVICES[*]} " == *" $primary "* ]] && ((${paths:-0} > 0)); then
+    pass "swagger UI lists ${SERVICES[*]} and opens on $primary ($paths paths)"
+  else
+    fail "swagger UI lists every service and opens on one with routes" "missing: ${missing[*]:-none}; primary '$primary' with ${paths:-no} paths"
+  fi
+else
+  fail "swagger UI config" "$(short "$cfg")"
+fi
 
 # acquire NAME / release NAME TOKEN through the gateway as owner "e2e": set OUT (the answer or curl's error);
 # acquire also sets TOKEN, the fencing token.
@@ -211,6 +228,32 @@ else fail "admin route with the token" "got $CODE $(short "$BODY$ERR")"; fi
 # ---- every public route through the gateway with hostile inputs (launcher fuzz): no 5xx, no dead node
 if ./platform fuzz >"$TMP/fuzz.log" 2>&1; then pass "fuzz: $(grep -o '[0-9]* requests; by status: .*' "$TMP/fuzz.log"), no 5xx, every node answers"
 else fail "fuzz: no 5xx and every node answers" "$(grep -E '^fuzz: (5xx|no answer|[a-z])' "$TMP/fuzz.log" | head -n 5 | tr '\n' ' ')"; fi
+
+# ---- narrated demos (./platform demo): the list, a family not built yet refused, two demos run as checks (each exits
+# 1 when the platform did not behave as narrated) and leave no fault behind
+if out=$(./platform demo 2>&1) && grep -q '^  byzantine ' <<<"$out" && grep -A1 '^  commit ' <<<"$out" | grep -q 'not built yet'; then
+  pass "demo: ./platform demo lists $(grep -c '^  [a-z]' <<<"$out") demos, those not built yet marked"
+else
+  fail "demo: ./platform demo lists the demos" "$(short "$out")"
+fi
+./platform demo commit >"$TMP/demo-commit.log" 2>&1
+rc=$?
+if ((rc == 2)) && grep -q 'not built yet' "$TMP/demo-commit.log"; then pass "demo commit (2PC vs 3PC): refused, not built yet (exit 2)"
+else fail "demo commit must be refused as not built yet (exit 2)" "exit $rc: $(short "$(cat "$TMP/demo-commit.log")")"; fi
+for demo in byzantine election; do
+  t0=$SECONDS
+  if ./platform demo "$demo" >"$TMP/demo-$demo.log" 2>&1; then
+    pass "$(tail -n 1 "$TMP/demo-$demo.log") ($((SECONDS - t0)) s)"
+  else
+    fail "demo $demo behaves as narrated" "$(grep -E '✗|broke off' "$TMP/demo-$demo.log" | head -n 4 | tr '\n' ' ')"
+  fi
+done
+request GET "$GW/api/chaos" -H "Authorization: Bearer $(./platform token)"
+if [[ $CODE == 200 ]] && jq -e '[.nodes[].body | .crashed == false and (.partitions | length) == 0] | all' <<<"$BODY" >/dev/null; then
+  pass "demos left no fault behind (no node crashed, no partition)"
+else
+  fail "demos left no fault behind" "$(short "$BODY")"
+fi
 
 # ---- memory, measured while everything runs
 echo "# time to ready: ${READY_S} s in all; $(grep -o 'nodes healthy in .*' "$TMP/up.log" | head -1)"
@@ -369,6 +412,23 @@ check_dashboards_and_alerts() {
   if ((fired)); then pass "alert: ServiceDown for txn-coordinator active in Alertmanager $((SECONDS - t0)) s after kill -9 of txn-1"
   else fail "alert: ServiceDown for txn-coordinator in Alertmanager within 90 s of killing txn-1" \
     "Prometheus' alerts: $(short "$(curl -s --max-time 5 http://127.0.0.1:9090/api/v1/alerts)")"; fi
+  # The console shows it: the gateway's /api/console/alerts (what the page's alerts panel reads), then the panel itself.
+  local shown
+  shown=$(curl -fsS --max-time 10 "$GW/api/console/alerts" 2>&1)
+  if jq -e 'any(.alerts[]; .name == "ServiceDown" and .service == "txn-coordinator" and .severity == "critical")' <<<"$shown" >/dev/null; then
+    pass "console: GET /api/console/alerts lists ServiceDown (critical) for txn-coordinator since $(jq -r '.alerts[] | select(.name == "ServiceDown") | .since' <<<"$shown" | head -n 1)"
+  else
+    fail "console: GET /api/console/alerts lists ServiceDown for txn-coordinator" "$(short "$shown")"
+  fi
+  if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+    if ./mvnw -q -B -pl gateway -am test -Dtest='ConsoleBrowserTest#theAlertsPanelShowsWhatAlertmanagerFires' \
+        -Dsurefire.failIfNoSpecifiedTests=false -Ddsys.console.url="$GW" -Ddsys.admin-token="$(./platform token)" \
+        -Ddsys.console.expect-alert=ServiceDown/txn-coordinator >"$TMP/console-alerts.log" 2>&1; then
+      pass "console in chromium: the alerts panel and header badge show ServiceDown for txn-coordinator"
+    else
+      fail "console in chromium shows the firing alert" "$(grep -E 'Tests run|FAIL|expected|waiting for|Exception' "$TMP/console-alerts.log" | head -n 4 | tr '\n' ' ')"
+    fi
+  fi
   if ./platform start txn-1 >"$TMP/txn-start.log" 2>&1; then pass "platform start txn-1 after the alert"
   else fail "platform start txn-1 after the alert" "$(tail -n 5 "$TMP/txn-start.log" | tr '\n' ' ')"; fi
   # Back in Eureka, scraped, and the alert resolves (Prometheus stops sending it; Alertmanager drops it).

@@ -11,6 +11,7 @@ import * as lockPanel from './lock-panel.js';
 import * as kvPanel from './kv-panel.js';
 import * as txnPanel from './txn-panel.js';
 import * as metrics from './metrics.js';
+import * as alerts from './alerts.js';
 import * as costs from './costs.js';
 
 function tokenForm() {
@@ -30,7 +31,7 @@ function tokenForm() {
 }
 
 tokenForm();
-for (const view of [topology, chaos, diagram, timePanel, lockPanel, kvPanel, txnPanel, metrics, costs]) view.start();
+for (const view of [topology, chaos, diagram, timePanel, lockPanel, kvPanel, txnPanel, metrics, alerts, costs]) view.start();
 every(1000, refresh);
 every(5000, refreshRoles);
 log('console started');

@@ -90,12 +90,19 @@ class GatewayTest {
   }
 
   @Test
-  void swaggerUiListsEveryServiceDocument() {
-    client.get().uri("/v3/gateway-api-docs/swagger-config").exchange()
-        .expectStatus().isOk()
-        .expectBody(String.class).value(config -> assertThat(config)
-            .contains("/v3/api-docs/time-service", "/v3/api-docs/lock-service",
-                "/v3/api-docs/kv-service", "/v3/api-docs/txn-coordinator"));
+  void swaggerUiListsEveryServiceDocumentAndOpensOnAService() {
+    JsonNode config = client.get().uri("/v3/gateway-api-docs/swagger-config").exchange()
+        .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();
+    Map<String, String> urls = new java.util.TreeMap<>();
+    config.get("urls").forEach(u -> urls.put(u.get("name").asText(), u.get("url").asText()));
+    assertThat(urls).contains(
+        Map.entry("time-service", "/v3/api-docs/time-service"), Map.entry("lock-service", "/v3/api-docs/lock-service"),
+        Map.entry("kv-service", "/v3/api-docs/kv-service"), Map.entry("txn-coordinator", "/v3/api-docs/txn-coordinator"));
+    // The page opens on a service's document (one with routes: lock-service), not on the gateway's own.
+    assertThat(config.get("urls.primaryName").asText()).isEqualTo("lock-service");
+    client.get().uri("/swagger-ui/swagger-initializer.js").exchange().expectStatus().isOk()
+        .expectBody(String.class).value(js -> assertThat(js)
+            .contains("\"configUrl\" : \"/v3/gateway-api-docs/swagger-config\"", "\"urls.primaryName\" : \"lock-service\""));
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.util.Arrays;
  *       KRaft broker on 127.0.0.1 that runs until SIGTERM ({@link KafkaBroker});</li>
  *   <li>{@code lockbench}, {@code kvbench}: dsys beside etcd ({@code dsys.launcher.bench}); {@code fuzz};</li>
  *   <li>{@code verify WORKLOAD ...} — a Jepsen-style run against the platform ({@link dsys.launcher.verify.VerifyCommand});</li>
+ *   <li>{@code demo [NAME]} — narrated scenarios through the gateway ({@link dsys.launcher.demo.DemoCommand});</li>
  *   <li>{@code check}, {@code classify}, {@code diagram}, {@code bench}, {@code help} and anything else — handed
  *       to {@link VerifierCli} unchanged, exit code included.</li>
  * </ul>
@@ -61,6 +62,9 @@ public final class Main {
                 return 2;
             }
         }
+        if (args[0].equals("demo")) {
+            return dsys.launcher.demo.DemoCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+        }
         if (args[0].equals("lockbench")) {
             try {
                 return dsys.launcher.bench.LockBenchCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
@@ -97,6 +101,9 @@ public final class Main {
                          every public route (from the OpenAPI documents) with hostile inputs; exit 1 on any 5xx or dead node
                        java -jar launcher.jar verify WORKLOAD --token=ADMIN --root=DIR [--time=60] [--concurrency=10] [--nemesis=...]
                          a Jepsen-style run through the gateway, judged by the verifier (./platform verify; exit 0/1/2)
+                       java -jar launcher.jar demo [NAME|all] --token=ADMIN [--gateway=URL] [--console=URL] [demo options]
+                         narrated scenarios through the gateway (./platform demo); alone it lists them; exit 0 as narrated,
+                         1 not as narrated, 2 usage, not built yet, or no platform
                        java -jar launcher.jar VERIFIER-COMMAND ...   (below)""");
     }
 }

@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The docs point at real files: every relative link in the README, docs/ and the modules' READMEs resolves, and
- * every mechanism row of docs/notes-map.md names a class and a test (or says "not built"). A renamed class breaks
- * this test instead of leaving the map quietly wrong.
+ * every mechanism row of docs/notes-map.md names a class and a test (or says "not built") and has a Demo cell. A
+ * renamed class breaks this test instead of leaving the map quietly wrong.
  */
 class DocLinksTest {
 
@@ -50,8 +50,12 @@ class DocLinksTest {
                 .toList();
         assertThat(rows).as("mechanism rows in the notes map").hasSizeGreaterThan(30);
         List<String> incomplete = new ArrayList<>();
+        List<String> noDemoCell = new ArrayList<>();
         for (String row : rows) {
             String[] cells = row.split("\\|");
+            if (cells.length < 7 || cells[6].isBlank()) {
+                noDemoCell.add(cells[1].trim() + " " + cells[2].trim()); // § | mechanism | class | test | watch | demo
+            }
             String implemented = cells[3].trim();
             String checked = cells[4].trim();
             boolean notBuilt = implemented.startsWith("not built");
@@ -61,6 +65,8 @@ class DocLinksTest {
             }
         }
         assertThat(incomplete).as("rows that name no class or no test and do not say 'not built'").isEmpty();
+        // Which demos exist is checked where they live: NotesMapDemosTest in the launcher.
+        assertThat(noDemoCell).as("rows without a Demo cell (a demo, '—', or the demo that waits for it)").isEmpty();
     }
 
     private static List<Path> docs() throws IOException {

@@ -246,6 +246,46 @@ class ConsoleBrowserTest {
     waitFor("healed", () -> !api("GET", "/api/chaos").toString().contains("[\"kv-1\"]"));
   }
 
+  /**
+   * The alerts panel shows what {@code /api/console/alerts} (Alertmanager) answers, rows and header badge alike.
+   * Alerts come and go (the crash above may fire one), so each look compares the panel with a fresh answer. With
+   * {@code -Ddsys.console.expect-alert=NAME/SERVICE} (e2e, after killing txn-1) that alert must be among the rows.
+   * It loads the page itself, so it also runs alone ({@code -Dtest=ConsoleBrowserTest#theAlertsPanel*}).
+   */
+  @Test
+  @Order(5)
+  void theAlertsPanelShowsWhatAlertmanagerFires() {
+    if (!driver.getCurrentUrl().startsWith(url)) {
+      driver.get(url + "/");
+    }
+    String expected = System.getProperty("dsys.console.expect-alert", "");
+    List<String> last = new ArrayList<>();
+    waitFor("the alerts panel shows what /api/console/alerts answers" + (expected.isEmpty() ? "" : ", " + expected),
+        Duration.ofSeconds(60), () -> {
+          JsonNode answer = api("GET", "/api/console/alerts");
+          String state = driver.findElement(By.id("alerts-state")).getText();
+          if (!answer.path("up").asBoolean()) {
+            return expected.isEmpty() && state.contains("not answering");
+          }
+          List<String> firing = new ArrayList<>();
+          answer.path("alerts").forEach(a -> firing.add(a.path("name").asText() + "/" + a.path("service").asText()));
+          List<String> shown = new ArrayList<>();
+          for (WebElement row : driver.findElements(By.cssSelector("#alerts-table tr"))) {
+            List<WebElement> cells = row.findElements(By.tagName("td"));
+            if (!cells.isEmpty()) {
+              shown.add(cells.get(0).getText() + "/" + cells.get(2).getText().split(" / ")[0]);
+            }
+          }
+          last.clear();
+          last.addAll(shown);
+          String badge = driver.findElement(By.id("alerts-badge")).getText();
+          return shown.equals(firing) && (expected.isEmpty() || shown.contains(expected))
+              && badge.equals(firing.isEmpty() ? "no alert firing" : firing.size() + (firing.size() > 1 ? " alerts firing" : " alert firing"));
+        });
+    System.out.println("alerts shown in the console: " + last);
+    screenshot("alerts");
+  }
+
   private static String cell(String replica, int column) {
     for (WebElement row : driver.findElements(By.cssSelector("#kv-replicas tr"))) {
       List<WebElement> cells = row.findElements(By.tagName("td"));

@@ -14,19 +14,20 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The clients' and the nemesis' HTTP: one keep-alive HTTP/1.1 client to the gateway. A call never throws for
+ * The clients' and the nemesis' HTTP (and the demos', {@code dsys.launcher.demo}): one keep-alive HTTP/1.1 client to
+ * the gateway. A call never throws for
  * what the network did: it answers a {@link Reply} whose {@link Reply#certainlyNotApplied()} says whether the
  * request certainly had no effect (then a history records {@code fail}) or may have had one ({@code info}).
  */
-final class Gateway {
+public final class Gateway {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    public static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final String base;
     private final String token;
 
-    Gateway(String base, String token) {
+    public Gateway(String base, String token) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.token = token;
     }
@@ -35,13 +36,13 @@ final class Gateway {
      * @param status 0 when no HTTP answer came
      * @param error  what went wrong when status is 0 (timeout, connection refused, reset)
      */
-    record Reply(int status, String body, Map<String, java.util.List<String>> headers, String error, boolean sent) {
+    public record Reply(int status, String body, Map<String, java.util.List<String>> headers, String error, boolean sent) {
 
-        boolean ok() {
+        public boolean ok() {
             return status / 100 == 2;
         }
 
-        String header(String name) {
+        public String header(String name) {
             for (var e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name) && !e.getValue().isEmpty()) return e.getValue().get(0);
             }
@@ -49,7 +50,7 @@ final class Gateway {
         }
 
         /** The problem+json type's last segment ("quorum-unavailable"), or null. */
-        String problem() {
+        public String problem() {
             try {
                 JsonNode n = JSON.readTree(body);
                 String t = n == null ? null : n.path("type").asText(null);
@@ -59,7 +60,7 @@ final class Gateway {
             }
         }
 
-        String detail() {
+        public String detail() {
             try {
                 return JSON.readTree(body).path("detail").asText("");
             } catch (IOException | RuntimeException e) {
@@ -73,7 +74,7 @@ final class Gateway {
          * (breaker open, no instance, pinned node not registered, refused connection). A timeout, a reset, a 504 or any
          * other 5xx may have taken effect.
          */
-        boolean certainlyNotApplied() {
+        public boolean certainlyNotApplied() {
             if (status == 0) return !sent;
             if (status / 100 == 4) return true;
             if (status != 503) return false;
@@ -92,14 +93,14 @@ final class Gateway {
         }
 
         /** For the history's {@code error}: status, problem type and the start of the detail. */
-        String describe() {
+        public String describe() {
             if (status == 0) return error;
             String p = problem(), d = detail();
             return status + (p == null ? "" : " " + p) + (d.isEmpty() ? "" : ": " + (d.length() > 160 ? d.substring(0, 160) + "…" : d));
         }
     }
 
-    Reply send(String method, String path, String body, Duration timeout, String... headers) {
+    public Reply send(String method, String path, String body, Duration timeout, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i + 1 < headers.length; i += 2) {
@@ -123,7 +124,7 @@ final class Gateway {
     }
 
     /** Admin call (chaos); the nemesis needs the answer only to report it. */
-    Reply admin(String method, String path, String json) {
+    public Reply admin(String method, String path, String json) {
         return send(method, path, json, Duration.ofSeconds(15), "Authorization", "Bearer " + token,
                 "Content-Type", json == null ? null : "application/json");
     }

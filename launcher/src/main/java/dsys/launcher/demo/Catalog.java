@@ -1,0 +1,69 @@
+package dsys.launcher.demo;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Every demo, one per algorithm family of the notes: the built ones, and those whose algorithms are not built yet
+ * (listed, so a learner sees what is coming, and refused with a non-zero exit rather than faked).
+ */
+final class Catalog {
+
+    /**
+     * @param demo     null when not built yet
+     * @param waitsFor what it waits for, when not built
+     * @param options  the demo's own options, for the usage text
+     */
+    record Entry(String name, String family, String notes, String summary, Supplier<Demo> demo, String waitsFor,
+                 String options) {
+
+        boolean built() {
+            return demo != null;
+        }
+    }
+
+    static final List<Entry> ALL = List.of(
+            new Entry("clocks", "physical clock synchronization", "同步 §4.1–4.5",
+                    "Skew two time nodes' clocks, run one round of Cristian, Berkeley, averaging and NTP, and watch the "
+                            + "offsets converge as the clocks slew; the resync interval δ/(2ρ).",
+                    ClockSyncDemo::new, null, "--algorithms=cristian,berkeley,averaging,ntp"),
+            new Entry("mutex", "mutual exclusion", "同步 §6.1–6.4",
+                    "Centralized, Ricart–Agrawala and token ring in turn: a lock, a second client waiting, the hand-over "
+                            + "with a higher fencing token; then the coordinator / a member / the token holder crashes "
+                            + "while a client holds a lock, and what the service does about it.",
+                    MutexDemo::new, null, "--algorithms=centralized,ricart-agrawala,token-ring"),
+            new Entry("election", "leader election", "同步 §7.1–7.2",
+                    "Bully and ring elections with their message counts; the leader crashes, the others elect the next "
+                            + "highest, and the old leader bullies its way back when it restarts.",
+                    ElectionDemo::new, null, ""),
+            new Entry("byzantine", "Byzantine generals", "容错 §4.2.2",
+                    "The notes' four steps with 4 generals and one traitor; the three lock nodes as generals, where "
+                            + "n < 3m+1 makes agreement impossible; and 7 generals with 2 traitors, where the notes' "
+                            + "two rounds are not enough and m+1 rounds are.",
+                    ByzantineDemo::new, null, ""),
+            new Entry("kv-quorum", "quorum replication (weighted voting)", "副本与一致性 §4.3.2.2.2, 通信 §4.4.2–4.4.3",
+                    "Gifford's rules refuse bad quorums; weighted votes under a partition; a stale read at read=one "
+                            + "beside a linearizable one; anti-entropy repairs the stale replica; a compare-and-set "
+                            + "refused with 412; a delete that leaves a death certificate.",
+                    QuorumKvDemo::new, null, ""),
+            new Entry("kv-primary-backup", "primary-based replication (remote write, local write)", "副本与一致性 §4.3.2.1",
+                    "", null, "kv-service's primary-backup mode (issue #15)", ""),
+            new Entry("kv-chain", "chain replication", "— (not in the notes; DESIGN.md)",
+                    "", null, "kv-service's chain mode (issue #15)", ""),
+            new Entry("kv-active", "active replication over totally ordered multicast", "副本与一致性 §4.3.2.2.1",
+                    "", null, "kv-service's active mode (issue #15)", ""),
+            new Entry("kv-eventual", "eventual consistency: gossip, anti-entropy, session guarantees",
+                    "副本与一致性 §2.2, 通信 §4.4.2", "", null, "kv-service's eventual mode and sessions (issue #15)", ""),
+            new Entry("commit", "atomic commit: 2PC vs 3PC", "容错 §8.2–8.3",
+                    "", null, "txn-coordinator's 2PC and 3PC (issue #14)", ""),
+            new Entry("checkpoints", "checkpoints: independent (domino effect) and coordinated", "容错 §9.3",
+                    "", null, "txn-coordinator's checkpoints (issue #14)", ""));
+
+    private Catalog() {
+    }
+
+    static Optional<Entry> find(String name) {
+        return ALL.stream().filter(e -> e.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,58 @@
+package dsys.launcher.demo;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The faults the demos inject, each through the gateway's {@code /api/chaos} fan-out and recorded in {@link Faults}
+ * with its undo: a crash (the node answers 503 and loses its volatile state; undone by a restart, and the gateway
+ * seeing the node UP again) and a partition (undone by {@code DELETE /api/chaos}, which heals every partition).
+ */
+final class Chaos {
+
+    private static final Duration UP_AGAIN = Duration.ofSeconds(30);
+
+    private Chaos() {
+    }
+
+    static Faults.Fault crash(Demo.Stage s, String node) {
+        Faults.Fault f = s.faults().make("crash of " + node,
+                () -> s.api().admin("POST", "/api/chaos/nodes/" + node + "/crash", null), () -> restart(s.api(), node));
+        Api.Answer a = f.answer();
+        boolean applied = a.ok() && a.json().path("nodes").path(node).path("body").path("applied").asBoolean();
+        s.say().call("POST /api/chaos/nodes/" + node + "/crash", a, applied
+                ? a.json().path("nodes").path(node).path("body").path("detail").asText() : "not applied: " + a.text());
+        if (!applied) throw new IllegalStateException(node + " was not crashed");
+        return f;
+    }
+
+    /** Waits until the gateway's health checks no longer route to the node (it answers 503 while crashed). */
+    static boolean awaitDown(Demo.Stage s, String node) throws InterruptedException {
+        return s.api().awaitHealth(node, false, Duration.ofSeconds(10));
+    }
+
+    private static void restart(Api api, String node) {
+        Api.Answer a = api.admin("POST", "/api/chaos/nodes/" + node + "/restart", null);
+        if (!a.ok()) throw new IllegalStateException("restart of " + node + " answered " + a.brief());
+        try {
+            if (!api.awaitHealth(node, true, UP_AGAIN)) {
+                throw new IllegalStateException(node + " is not UP " + UP_AGAIN.toSeconds() + " s after its restart");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static Faults.Fault partition(Demo.Stage s, List<List<String>> groups) {
+        Faults.Fault f = s.faults().make("partition " + groups,
+                () -> s.api().admin("POST", "/api/chaos/partitions", Map.of("groups", groups)),
+                () -> {
+                    Api.Answer a = s.api().admin("DELETE", "/api/chaos", null);
+                    if (!a.ok()) throw new IllegalStateException("DELETE /api/chaos answered " + a.brief());
+                });
+        s.say().call("POST /api/chaos/partitions " + groups, f.answer(), f.answer().ok() ? "every node applies its side" : f.answer().detail());
+        if (!f.answer().ok()) throw new IllegalStateException("the partition was not made");
+        return f;
+    }
+}
