@@ -6,36 +6,20 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
-import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
-import reactor.core.publisher.Flux;
 
 class AllRegisteredWhenNoneHealthyTest {
   private final ServiceInstance a = new DefaultServiceInstance("kv-1", "kv-service", "127.0.0.1", 8301, false);
   private final ServiceInstance b = new DefaultServiceInstance("kv-2", "kv-service", "127.0.0.1", 8302, false);
 
-  private static ServiceInstanceListSupplier supplying(List<ServiceInstance> list) {
-    return new ServiceInstanceListSupplier() {
-      @Override
-      public String getServiceId() {
-        return "kv-service";
-      }
-
-      @Override
-      public Flux<List<ServiceInstance>> get() {
-        return Flux.just(list);
-      }
-    };
-  }
-
   @Test
   void theHealthyInstancesWhileThereAreAny() {
-    var supplier = new AllRegisteredWhenNoneHealthy(supplying(List.of(a)), supplying(List.of(a, b)));
+    var supplier = new AllRegisteredWhenNoneHealthy(FixedInstances.of(List.of(a)), FixedInstances.of(List.of(a, b)));
     assertThat(supplier.get().blockFirst()).containsExactly(a);
   }
 
   @Test
   void everyRegisteredInstanceWhenTheChecksLeaveNone() {
-    var supplier = new AllRegisteredWhenNoneHealthy(supplying(List.of()), supplying(List.of(a, b)));
+    var supplier = new AllRegisteredWhenNoneHealthy(FixedInstances.of(List.of()), FixedInstances.of(List.of(a, b)));
     assertThat(supplier.get().blockFirst()).containsExactly(a, b);
   }
 }

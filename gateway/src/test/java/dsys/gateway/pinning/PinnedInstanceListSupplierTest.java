@@ -10,10 +10,8 @@ import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.DefaultRequest;
 import org.springframework.cloud.client.loadbalancer.RequestData;
 import org.springframework.cloud.client.loadbalancer.RequestDataContext;
-import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import reactor.core.publisher.Flux;
 
 class PinnedInstanceListSupplierTest {
   private final ServiceInstance a = new DefaultServiceInstance("kv-1", "kv-service", "127.0.0.1", 8301, false);
@@ -21,21 +19,7 @@ class PinnedInstanceListSupplierTest {
 
   // Health checks passed only kv-1 (kv-2 was slow to answer its check); both are registered.
   private final PinnedInstanceListSupplier supplier =
-      new PinnedInstanceListSupplier(supplying(List.of(a)), supplying(List.of(a, b)));
-
-  private static ServiceInstanceListSupplier supplying(List<ServiceInstance> list) {
-    return new ServiceInstanceListSupplier() {
-      @Override
-      public String getServiceId() {
-        return "kv-service";
-      }
-
-      @Override
-      public Flux<List<ServiceInstance>> get() {
-        return Flux.just(list);
-      }
-    };
-  }
+      new PinnedInstanceListSupplier(FixedInstances.of(List.of(a)), FixedInstances.of(List.of(a, b)));
 
   private static DefaultRequest<RequestDataContext> request(String pin) {
     HttpHeaders headers = new HttpHeaders();
