@@ -214,10 +214,17 @@ class ConsoleBrowserTest {
     waitFor("first put", () -> driver.findElement(By.id("kv-result")).getText().startsWith("put " + key + "=before"));
 
     // Drag kv-1 into group B and partition: kv-1 alone, everyone else together.
-    WebElement chip = driver.findElement(By.cssSelector("#partition-board .chip[data-node='kv-1']"));
-    WebElement groupB = driver.findElement(By.cssSelector("#partition-board .group[data-group='1']"));
-    new Actions(driver).clickAndHold(chip).moveToElement(groupB).release().perform();
-    waitFor("kv-1 in group B", () -> !driver.findElements(By.cssSelector(".group[data-group='1'] .chip[data-node='kv-1']")).isEmpty());
+    // The board is redrawn when the topology changes (time-3 just restarted): a drag whose chip was replaced
+    // mid-way does nothing, so drag again until the chip is in group B.
+    waitFor("kv-1 in group B", () -> {
+      if (!driver.findElements(By.cssSelector(".group[data-group='1'] .chip[data-node='kv-1']")).isEmpty()) {
+        return true;
+      }
+      WebElement chip = driver.findElement(By.cssSelector("#partition-board .chip[data-node='kv-1']"));
+      WebElement groupB = driver.findElement(By.cssSelector("#partition-board .group[data-group='1']"));
+      new Actions(driver).clickAndHold(chip).moveToElement(groupB).release().perform();
+      return !driver.findElements(By.cssSelector(".group[data-group='1'] .chip[data-node='kv-1']")).isEmpty();
+    });
     driver.findElement(By.id("partition-apply")).click();
     waitFor("partition in /api/chaos", () -> {
       JsonNode groups = api("GET", "/api/chaos").path("nodes").path("kv-1").path("body").path("partitions");
