@@ -185,12 +185,13 @@ final class Replica {
 
     /** The indexes against a scan of every state: a description of the first mismatch, or null (for the simulations). */
     String indexMismatch() {
+        List<TreeSet<String>> scanned = new ArrayList<>();
+        for (int b = 0; b < byBucket.size(); b++) scanned.add(new TreeSet<>());
+        for (Map.Entry<String, AcceptorState> e : states.entrySet()) {
+            if (BucketDigests.holdsData(e.getValue())) scanned.get(digests.bucketOf(e.getKey())).add(e.getKey());
+        }
         for (int b = 0; b < byBucket.size(); b++) {
-            TreeSet<String> scanned = new TreeSet<>();
-            for (Map.Entry<String, AcceptorState> e : states.entrySet()) {
-                if (BucketDigests.holdsData(e.getValue()) && digests.bucketOf(e.getKey()) == b) scanned.add(e.getKey());
-            }
-            if (!scanned.equals(byBucket.get(b))) return "bucket " + b + ": index " + byBucket.get(b) + ", scan " + scanned;
+            if (!scanned.get(b).equals(byBucket.get(b))) return "bucket " + b + ": index " + byBucket.get(b) + ", scan " + scanned.get(b);
         }
         TreeSet<String> chosen = new TreeSet<>(), all = new TreeSet<>();
         for (Map.Entry<String, AcceptorState> e : states.entrySet()) {
