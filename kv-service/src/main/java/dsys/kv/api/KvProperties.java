@@ -3,7 +3,7 @@ package dsys.kv.api;
 import dsys.kv.quorum.QuorumSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** {@code dsys.kv.*}: overrides of {@link QuorumSettings#live()} (milliseconds). */
+/** {@code dsys.kv.*}: overrides of {@link QuorumSettings#live()} (milliseconds, bytes). */
 @ConfigurationProperties(prefix = "dsys.kv")
 public class KvProperties {
 
@@ -13,6 +13,8 @@ public class KvProperties {
     private long deadlineMs = d.deadlineMs();
     private long antiEntropyMs = d.antiEntropyMs();
     private long tombstoneHorizonMs = d.tombstoneHorizonMs();
+    /** An anti-entropy message's budget in bytes of JSON (1 KiB..1 MiB): larger transfers go in several. */
+    private long maxTransferBytes = d.maxTransferBytes();
     /** How often a node reads the agreed keyspace table, so it starts keyspaces created through other nodes. */
     private long catalogRefreshMs = 1_000;
     /** Open watches (SSE streams) per node; one more is a 503. */
@@ -22,7 +24,7 @@ public class KvProperties {
 
     public QuorumSettings toSettings() {
         return new QuorumSettings(retryMs, backoffMs, deadlineMs, antiEntropyMs, tombstoneHorizonMs, d.buckets(),
-                d.ballotReserve());
+                d.ballotReserve(), maxTransferBytes);
     }
 
     public long getRetryMs() { return retryMs; }
@@ -35,6 +37,8 @@ public class KvProperties {
     public void setAntiEntropyMs(long v) { this.antiEntropyMs = v; }
     public long getTombstoneHorizonMs() { return tombstoneHorizonMs; }
     public void setTombstoneHorizonMs(long v) { this.tombstoneHorizonMs = v; }
+    public long getMaxTransferBytes() { return maxTransferBytes; }
+    public void setMaxTransferBytes(long v) { this.maxTransferBytes = v; }
     public long getCatalogRefreshMs() { return catalogRefreshMs; }
     public void setCatalogRefreshMs(long v) {
         if (v < 1) throw new IllegalArgumentException("dsys.kv.catalog-refresh-ms must be positive, got " + v);

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * Background anti-entropy between replicas: every round a replica offers its bucket digests to the next replica
@@ -27,6 +29,12 @@ import java.util.function.BiConsumer;
  * ({@link Want}). A difference whose newer side is not known to be chosen is left to the replica that holds it:
  * every replica settles content of its own that stays unchosen for a deadline (a proposer died, a commit was
  * lost) with a repair round, a CASPaxos round with the identity change, which ends in a commit to all.
+ *
+ * <p>Every message stays within {@link QuorumSettings#maxTransferBytes()} of JSON (estimated by {@link JsonSize}),
+ * or holds a single item: a peer drops a message over 2 MiB, and a replica that lagged far behind would otherwise
+ * be sent one too large every round and never catch up. A diff lists the entries of as many differing buckets as
+ * fit, continuing where its last diff to that peer stopped, but always names every differing bucket; pushes and
+ * requests go in as many messages as they need.
  */
 final class AntiEntropy {
 
@@ -46,6 +54,12 @@ final class AntiEntropy {
     private final BiConsumer<NodeId, Message> send;
     private final List<NodeId> peers;
     private final Map<String, Suspect> suspects = new HashMap<>();
+    /**
+     * Per peer, the bucket the next diff to it starts its entries at: the one after the last it covered. A cursor
+     * rather than an offset computed from the round, because a peer's rounds reach this replica at a stride (the
+     * number of its peers) that an offset could share with the bucket count, starving the buckets in between.
+     */
+    private final Map<NodeId, Integer> cursors = new HashMap<>();
     private long round;
 
     AntiEntropy(Env env, KeyspaceConfig config, QuorumSettings settings, Replica replica, QuorumCoordinator coordinator,
@@ -69,33 +83,59 @@ final class AntiEntropy {
         round++;
         NodeId peer = peers.get((int) (round % peers.size()));
         List<Long> digests = replica.digests().snapshot();
-        transfer(peer, new DigestOffer(round, digests), 8L * digests.size());
+        transfer(peer, new DigestOffer(round, digests), JsonSize.MESSAGE + JsonSize.digests(digests));
         settleUnchosen();
         tombstones.sweep();
         env.after(Duration.ofMillis(settings.antiEntropyMs()), new Tick());
     }
 
+    /**
+     * Answers with every differing bucket and the entries of those that fit the budget (at least one), in bucket
+     * order from this peer's cursor on. {@code differing} stays complete whatever fits: both sides take a bucket
+     * it does not list as equal, and confirm the tombstones in it as held by the other (see
+     * {@link TombstoneCollector#confirmAllBut}).
+     */
     void onOffer(NodeId from, DigestOffer offer) {
         List<Integer> differing = replica.digests().differing(offer.buckets());
         tombstones.confirmAllBut(from, new HashSet<>(differing));
+        long bytes = JsonSize.MESSAGE + JsonSize.ballot(replica.floor()) + 2 * JsonSize.BUCKET * differing.size();
+        List<Integer> covered = new ArrayList<>();
         List<EntrySummary> entries = new ArrayList<>();
-        for (int b : differing) {
+        int start = 0, cursor = cursors.getOrDefault(from, 0);
+        while (start < differing.size() && differing.get(start) < cursor) start++;
+        for (int i = 0; i < differing.size(); i++) {
+            int b = differing.get((start + i) % differing.size());
+            List<EntrySummary> of = new ArrayList<>();
+            long size = 0;
             for (Map.Entry<String, AcceptorState> e : replica.bucket(b)) {
                 AcceptorState st = e.getValue();
-                entries.add(new EntrySummary(e.getKey(), st.accepted(), st.committed(), st.content().tombstone()));
+                EntrySummary entry = new EntrySummary(e.getKey(), st.accepted(), st.committed(), st.content().tombstone());
+                of.add(entry);
+                size += JsonSize.entry(entry);
             }
+            if (!covered.isEmpty() && bytes + size > settings.maxTransferBytes()) break;
+            covered.add(b);
+            entries.addAll(of);
+            bytes += size;
+            cursors.put(from, b + 1);
         }
-        long bytes = 4L * differing.size() + entries.stream().mapToLong(e -> e.key().length() + 33).sum();
-        transfer(from, new DigestDiff(offer.round(), differing, entries, replica.floor()), bytes);
+        transfer(from, new DigestDiff(offer.round(), differing, covered, entries, replica.floor()), bytes);
     }
 
+    /**
+     * Compares the keys of the buckets the diff covers (the peer listed all its entries there, so a key it did not
+     * list is one it lacks); the other differing buckets wait for a later round.
+     */
     void onDiff(NodeId from, DigestDiff diff) {
         Set<Integer> differing = new HashSet<>(diff.differing());
         tombstones.confirmAllBut(from, differing);
         Map<String, EntrySummary> theirs = new HashMap<>();
         for (EntrySummary e : diff.entries()) theirs.put(e.key(), e);
         TreeSet<String> keys = new TreeSet<>(theirs.keySet());
-        for (int b : differing) for (Map.Entry<String, AcceptorState> e : replica.bucket(b)) keys.add(e.getKey());
+        for (int b : new HashSet<>(diff.covered())) {
+            if (b < 0 || b >= replica.digests().count()) continue;
+            for (Map.Entry<String, AcceptorState> e : replica.bucket(b)) keys.add(e.getKey());
+        }
         List<Chosen> push = new ArrayList<>();
         List<String> want = new ArrayList<>();
         for (String key : keys) {
@@ -114,11 +154,11 @@ final class AntiEntropy {
                 want.add(key);
             }
         }
-        if (!push.isEmpty()) transfer(from, new Learn(diff.round(), push), bytes(push));
-        if (!want.isEmpty()) transfer(from, new Want(diff.round(), want), want.stream().mapToLong(String::length).sum());
+        inChunks(from, push, JsonSize::chosen, chunk -> new Learn(diff.round(), chunk));
+        inChunks(from, want, JsonSize::key, chunk -> new Want(diff.round(), chunk));
         stats.count("antientropy.rounds");
         env.emit("kv.antientropy", Map.of("round", diff.round(), "peer", from.value(), "buckets", differing.size(),
-                "pushed", push.size(), "wanted", want.size()));
+                "covered", diff.covered().size(), "pushed", push.size(), "wanted", want.size()));
     }
 
     /** Starts a repair round for each key whose content here stayed unchosen, at one ballot, for a deadline. */
@@ -145,7 +185,7 @@ final class AntiEntropy {
             AcceptorState s = replica.entries().get(key);
             if (s != null && s.committed()) push.add(new Chosen(key, s.accepted(), s.content()));
         }
-        if (!push.isEmpty()) transfer(from, new Learn(w.round(), push), bytes(push));
+        inChunks(from, push, JsonSize::chosen, chunk -> new Learn(w.round(), chunk));
     }
 
     void onLearn(NodeId from, Learn l) {
@@ -166,8 +206,20 @@ final class AntiEntropy {
         send.accept(to, m);
     }
 
-    private static long bytes(List<Chosen> states) {
-        return states.stream().mapToLong(c -> c.key().length() + 32
-                + (c.content().value() == null ? 0 : c.content().value().length())).sum();
+    /** Sends {@code items} in messages within the budget each, in order; a single item larger than it goes alone. */
+    private <T> void inChunks(NodeId to, List<T> items, ToLongFunction<T> size, Function<List<T>, Message> message) {
+        List<T> chunk = new ArrayList<>();
+        long bytes = JsonSize.MESSAGE;
+        for (T item : items) {
+            long b = size.applyAsLong(item);
+            if (!chunk.isEmpty() && bytes + b > settings.maxTransferBytes()) {
+                transfer(to, message.apply(List.copyOf(chunk)), bytes);
+                chunk.clear();
+                bytes = JsonSize.MESSAGE;
+            }
+            chunk.add(item);
+            bytes += b;
+        }
+        if (!chunk.isEmpty()) transfer(to, message.apply(List.copyOf(chunk)), bytes);
     }
 }

@@ -53,9 +53,17 @@ public final class QuorumMessages {
     public record DigestOffer(long round, List<Long> buckets) implements Message {
     }
 
-    /** The receiver's entries in the buckets whose hashes differed, without values; its tombstone floor. */
-    public record DigestDiff(long round, List<Integer> differing, List<EntrySummary> entries, Ballot floor)
-            implements Message {
+    /**
+     * The receiver's answer: every bucket whose hashes differed ({@code differing}, always complete: a bucket not
+     * listed is equal, which tombstone collection relies on), and its entries, without values, of all of those
+     * buckets or, when they would pass the message's byte budget, of only some of them ({@code covered}, each
+     * bucket's entries complete; null from a sender that lists them all); its tombstone floor.
+     */
+    public record DigestDiff(long round, List<Integer> differing, List<Integer> covered, List<EntrySummary> entries,
+                             Ballot floor) implements Message {
+        public DigestDiff {
+            if (covered == null) covered = differing;
+        }
     }
 
     public record EntrySummary(String key, Ballot accepted, boolean committed, boolean tombstone) {

@@ -12,9 +12,16 @@ package dsys.kv.quorum;
  * @param tombstoneHorizonMs a death certificate every replica holds is dropped once this old
  * @param buckets            key ranges per digest (by hash of the key)
  * @param ballotReserve      ballot counters reserved per storage write, so a restarted node never reissues one
+ * @param maxTransferBytes   an anti-entropy message's budget, in bytes of its JSON (estimated from above): a larger
+ *                           transfer goes in several messages, or several rounds. 1 KiB..1 MiB, well under the 2 MiB
+ *                           a peer takes in one line; only a message of a single item may pass it (one chosen
+ *                           state whose value is up to ~1.5 MiB as stored, or one bucket's entries)
  */
 public record QuorumSettings(long retryMs, long backoffMs, long deadlineMs, long antiEntropyMs,
-                             long tombstoneHorizonMs, int buckets, long ballotReserve) {
+                             long tombstoneHorizonMs, int buckets, long ballotReserve, long maxTransferBytes) {
+
+    /** The default budget of an anti-entropy message: a quarter of what a peer takes in one line. */
+    public static final long MAX_TRANSFER_BYTES = 512 * 1024;
 
     public QuorumSettings {
         if (retryMs < 1 || backoffMs < 1 || deadlineMs < retryMs || antiEntropyMs < 1 || tombstoneHorizonMs < 1) {
@@ -22,27 +29,43 @@ public record QuorumSettings(long retryMs, long backoffMs, long deadlineMs, long
         }
         if (buckets < 1 || buckets > 4096) throw new IllegalArgumentException("buckets must be 1..4096, got " + buckets);
         if (ballotReserve < 1) throw new IllegalArgumentException("ballotReserve must be positive");
+        if (maxTransferBytes < 1024 || maxTransferBytes > 1 << 20) {
+            throw new IllegalArgumentException("maxTransferBytes must be 1024..1048576, got " + maxTransferBytes);
+        }
     }
 
     /** For the simulator, whose network delays messages by milliseconds. */
     public static QuorumSettings sim() {
-        return new QuorumSettings(25, 20, 500, 100, 3_600_000, 16, 1_000);
+        return new QuorumSettings(25, 20, 500, 100, 3_600_000, 16, 1_000, MAX_TRANSFER_BYTES);
     }
 
     /** For live nodes on one host. */
     public static QuorumSettings live() {
-        return new QuorumSettings(250, 50, 3_000, 5_000, 86_400_000, 64, 100_000);
+        return new QuorumSettings(250, 50, 3_000, 5_000, 86_400_000, 64, 100_000, MAX_TRANSFER_BYTES);
     }
 
     public QuorumSettings withTombstoneHorizonMs(long ms) {
-        return new QuorumSettings(retryMs, backoffMs, deadlineMs, antiEntropyMs, ms, buckets, ballotReserve);
+        return new QuorumSettings(retryMs, backoffMs, deadlineMs, antiEntropyMs, ms, buckets, ballotReserve,
+                maxTransferBytes);
     }
 
     public QuorumSettings withAntiEntropyMs(long ms) {
-        return new QuorumSettings(retryMs, backoffMs, deadlineMs, ms, tombstoneHorizonMs, buckets, ballotReserve);
+        return new QuorumSettings(retryMs, backoffMs, deadlineMs, ms, tombstoneHorizonMs, buckets, ballotReserve,
+                maxTransferBytes);
     }
 
     public QuorumSettings withDeadlineMs(long ms) {
-        return new QuorumSettings(retryMs, backoffMs, ms, antiEntropyMs, tombstoneHorizonMs, buckets, ballotReserve);
+        return new QuorumSettings(retryMs, backoffMs, ms, antiEntropyMs, tombstoneHorizonMs, buckets, ballotReserve,
+                maxTransferBytes);
+    }
+
+    public QuorumSettings withBuckets(int count) {
+        return new QuorumSettings(retryMs, backoffMs, deadlineMs, antiEntropyMs, tombstoneHorizonMs, count, ballotReserve,
+                maxTransferBytes);
+    }
+
+    public QuorumSettings withMaxTransferBytes(long bytes) {
+        return new QuorumSettings(retryMs, backoffMs, deadlineMs, antiEntropyMs, tombstoneHorizonMs, buckets, ballotReserve,
+                bytes);
     }
 }

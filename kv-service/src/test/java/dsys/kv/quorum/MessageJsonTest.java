@@ -40,7 +40,7 @@ class MessageJsonTest {
                 new Accept("kv-1:1:2", "k/é", b, tomb, new Ballot(1713, "kv-1")), new Accepted("kv-1:1:2", "k", b, true, b),
                 new Commit("k", b), new Read("kv-1:1:3", "k"), new ReadReply("kv-1:1:3", "k", b, true, v),
                 new DigestOffer(4, List.of(0L, -1L, Long.MAX_VALUE)),
-                new DigestDiff(4, List.of(1), List.of(new EntrySummary("k", b, false, true)), Ballot.ZERO),
+                new DigestDiff(4, List.of(1, 7), List.of(1), List.of(new EntrySummary("k", b, false, true)), Ballot.ZERO),
                 new Want(4, List.of("k", "l")), new Learn(4, List.of(new Chosen("k", b, v), new Chosen("t", b, tomb))));
         for (Message m : all) {
             String text = json.writeValueAsString(m);

@@ -32,10 +32,22 @@ public final class KvSim {
         sim = new Simulation(seed);
         nodes = IntStream.rangeClosed(1, n).mapToObj(i -> NodeId.of("kv-" + i)).toList();
         this.config = config.apply(nodes);
-        for (NodeId id : nodes) sim.add(id, env -> new QuorumStore(ReplyTap.around(env, this::replied), this.config, settings));
+        for (NodeId id : nodes) {
+            sim.add(id, env -> new QuorumStore(ReplyTap.around(env, this::replied, this::sent), this.config, settings));
+        }
     }
 
     private final Map<String, Runnable> onReply = new java.util.HashMap<>();
+    private final List<ReplyTap.Sent> sendTaps = new java.util.ArrayList<>();
+
+    /** {@code tap} sees every message a core sends, as it sends it (whether the network then delivers it or not). */
+    public void onSend(ReplyTap.Sent tap) {
+        sendTaps.add(tap);
+    }
+
+    private void sent(NodeId from, NodeId to, dsys.core.message.Message m) {
+        for (ReplyTap.Sent t : sendTaps) t.sent(from, to, m);
+    }
 
     private void replied(dsys.core.env.RequestId id, Object result) {
         if (result instanceof KvReplies.Written w) checkDurable(w);
