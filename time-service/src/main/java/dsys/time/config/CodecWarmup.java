@@ -36,7 +36,7 @@ final class CodecWarmup {
         NodeId n = NodeId.of("time-1");
         NodeStatus s = new NodeStatus("time-1", true, 1, 1, 0, 0, 0, 1, null, true, 1);
         List<Message> samples = List.of(
-                new StatusQuery("g", "r"), new StatusReply("g", "r", s, Map.of("x", 1L)),
+                new StatusQuery("g", "r"), new StatusReply("g", "r", s, Map.of("x", 1L), "r"),
                 new SyncDone("r", "time-1", true, 1, 1, Map.of("k", 1)),
                 new CristianStart("r", n, n, 1), new CristianRequest("r", 1), new CristianReply("r", 1, 1, 1, 0),
                 new BerkeleyStart("r", n, List.of(n), 1), new BerkeleyPoll("r", n, 1), new BerkeleyTime("r", 1, 1, 0),

@@ -116,7 +116,7 @@ public final class TimeNodeCore implements Core {
         Consumer<Object> answer = r -> ctx.env().reply(id, r);
         if (body instanceof SyncCommand c) coordinator.start(c, answer);
         else if (body instanceof NodesQuery) gathers.ask(ctx.members().nodes(), g -> new StatusQuery(g, ""),
-                new StatusReply(null, "", status(), Map.of()), ctx.config().patience(), g -> answer.accept(
+                new StatusReply(null, "", status(), Map.of(), coordinator.activeRound()), ctx.config().patience(), g -> answer.accept(
                         ctx.members().nodes().stream().map(n -> g.replies().containsKey(n) ? g.replies().get(n).status()
                                 : NodeStatus.unreachable(n.value())).toList()));
         else if (body instanceof SetClock s) setClock(id, s);
@@ -181,7 +181,7 @@ public final class TimeNodeCore implements Core {
 
     @Override
     public void onMessage(NodeId from, Message m) {
-        if (m instanceof StatusQuery q) ctx.send(from, new StatusReply(q.gather(), q.round(), status(), ctx.tally().of(q.round())));
+        if (m instanceof StatusQuery q) ctx.send(from, new StatusReply(q.gather(), q.round(), status(), ctx.tally().of(q.round()), coordinator.activeRound()));
         else if (m instanceof StatusReply r) gathers.accept(r.gather(), from, r);
         else if (m instanceof EventsQuery q) ctx.send(from, new EventsReply(q.gather(), recentEvents(q.limit())));
         else if (m instanceof EventsReply r) gathers.accept(r.gather(), from, r);

@@ -52,7 +52,7 @@ public final class ResyncScheduler {
             return;
         }
         gathers.ask(ctx.members().nodes(), id -> new StatusQuery(id, "schedule"),
-                new StatusReply(null, "schedule", selfStatus.get(), Map.of()), ctx.config().patience(), g -> {
+                new StatusReply(null, "schedule", selfStatus.get(), Map.of(), coordinator.activeRound()), ctx.config().patience(), g -> {
                     double rho = maxDrift(g.replies().values().stream().map(StatusReply::status).toList());
                     long min = ctx.config().minScheduleInterval().toNanos();
                     ResyncInterval iv = ResyncInterval.of(s.maxSkewNanos(), rho, 0, 0, min, MAX_INTERVAL);
@@ -107,6 +107,7 @@ public final class ResyncScheduler {
         coordinator.start(SyncCommand.of(dsys.time.sync.Algorithm.parse(info.algorithm()).orElseThrow()), r -> {
             if (gen != generation || !info.active()) return;
             if (r instanceof SyncResult res) next(res);
+            else if (r instanceof Rejection rej && rej.status() == 409) arm(ctx.config().minScheduleInterval()); // another round ran
             else arm(Duration.ofNanos(Math.max(info.intervalNanos(), ctx.config().minScheduleInterval().toNanos())));
         });
     }

@@ -80,6 +80,11 @@ public final class SyncCoordinator {
         return active != null;
     }
 
+    /** The round this node coordinates now, or null. */
+    public String activeRound() {
+        return active == null ? null : active.id;
+    }
+
     /** Starts a round; {@code answer} gets a {@link SyncResult} or a {@link Rejection}. */
     public void start(SyncCommand cmd, Consumer<Object> answer) {
         if (active != null) {
@@ -107,10 +112,22 @@ public final class SyncCoordinator {
     private void survey(Round r, Consumer<Gather<StatusReply>> then) {
         r.control += 2L * (ctx.members().size() - 1);
         gathers.ask(ctx.members().nodes(), id -> new StatusQuery(id, r.id),
-                new StatusReply(null, r.id, selfStatus.get(), ctx.tally().of(r.id)), ctx.config().patience(), then);
+                new StatusReply(null, r.id, selfStatus.get(), ctx.tally().of(r.id), r.id), ctx.config().patience(), then);
     }
 
     private void onBefore(Round r, Gather<StatusReply> g) {
+        // One round at a time in the cluster: two rounds moving the same clocks would each read clocks the other is
+        // correcting and correct them again. Every round's survey asks who coordinates one; two that start together
+        // both see the other and both step back (a schedule tries again soon; a client gets 409 and retries).
+        for (Map.Entry<NodeId, StatusReply> e : g.replies().entrySet()) {
+            String other = e.getValue().coordinating();
+            if (e.getKey().equals(ctx.self()) || other == null) continue;
+            active = null;
+            ctx.emit("time.sync.refused", r.id, Map.of("running", other, "coordinator", e.getKey().value()));
+            r.answer.accept(Rejection.conflict("sync-in-progress", "round " + other + " is running, coordinated by "
+                    + e.getKey() + "; one round at a time: try again when it has answered"));
+            return;
+        }
         r.survey = g;
         g.replies().forEach((n, rep) -> r.before.put(n, rep.status()));
         List<NodeId> up = new ArrayList<>(r.before.keySet());
