@@ -14,6 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param adminRoutes method + path pattern pairs that need the admin bearer token
  * @param chaos which services receive {@code /api/chaos/**} and how long each node may take
  * @param affinity per service id, path prefixes whose next segment is a key that always goes to one node
+ * @param affinityReads services whose reads (GET, HEAD) follow the affinity too, not only their writes
  */
 @ConfigurationProperties("dsys.gateway")
 public record DsysGatewayProperties(
@@ -21,7 +22,8 @@ public record DsysGatewayProperties(
     @DefaultValue Map<String, Duration> timeouts,
     @DefaultValue List<AdminRoute> adminRoutes,
     @DefaultValue Chaos chaos,
-    @DefaultValue Map<String, List<String>> affinity) {
+    @DefaultValue Map<String, List<String>> affinity,
+    @DefaultValue List<String> affinityReads) {
 
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 

@@ -108,10 +108,13 @@ class GatewayTest {
   @Test
   void pinnedRequestsReachOnlyTheNamedNode() {
     Set<String> unpinned = new HashSet<>();
+    Set<String> keyspace = new HashSet<>();
     for (int i = 0; i < 3; i++) {
-      unpinned.add(get("/api/kv/default/k").get("node").asText());
+      unpinned.add(get("/v3/api-docs/kv-service").get("node").asText());
+      keyspace.add(get("/api/kv/default/k" + i).get("node").asText());
     }
     assertThat(unpinned).as("round robin spreads unpinned requests").hasSize(3);
+    assertThat(keyspace).as("a keyspace's reads meet on one coordinator (dsys.gateway.affinity-reads)").hasSize(1);
     for (int i = 0; i < 6; i++) {
       JsonNode answer = client.get().uri("/api/kv/default/k").header("X-Dsys-Node", "kv-2").exchange()
           .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody();

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32C;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.loadbalancer.Request;
@@ -22,18 +23,24 @@ import reactor.core.publisher.Flux;
  * it saves messages: a lock's acquire and release meet on the node that acts for the holder instead of being
  * forwarded, and a kv key's writes meet on the coordinator that holds its lease (one round trip instead of two)
  * and do not duel with each other's ballots. When that node leaves the registry, its keys spread over the others
- * and nothing else moves. Only POST, PUT and DELETE are narrowed: reads keep round robin and the gateway's retry
- * on another instance. A pinned request ({@code X-Dsys-Node}) is left to the pin.
+ * and nothing else moves. POST, PUT and DELETE are narrowed; reads (GET, HEAD) only for the services named in
+ * {@code dsys.gateway.affinity-reads}, the others keep round robin and the gateway's retry on another instance. A
+ * pinned request ({@code X-Dsys-Node}) is left to the pin.
  */
 public class KeyAffinityInstanceListSupplier extends DelegatingServiceInstanceListSupplier {
 
-  private static final java.util.Set<HttpMethod> NARROWED = java.util.Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE);
+  private static final Set<HttpMethod> WRITES = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE);
+  private static final Set<HttpMethod> WRITES_AND_READS =
+      Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.GET, HttpMethod.HEAD);
 
   private final List<String> prefixes;
+  private final Set<HttpMethod> narrowed;
 
-  public KeyAffinityInstanceListSupplier(ServiceInstanceListSupplier delegate, Map<String, List<String>> byService) {
+  public KeyAffinityInstanceListSupplier(ServiceInstanceListSupplier delegate, Map<String, List<String>> byService,
+      List<String> readsToo) {
     super(delegate);
     this.prefixes = byService.getOrDefault(delegate.getServiceId(), List.of());
+    this.narrowed = readsToo.contains(delegate.getServiceId()) ? WRITES_AND_READS : WRITES;
   }
 
   @Override
@@ -45,7 +52,7 @@ public class KeyAffinityInstanceListSupplier extends DelegatingServiceInstanceLi
   public Flux<List<ServiceInstance>> get(Request request) {
     if (prefixes.isEmpty() || !(request.getContext() instanceof RequestDataContext context)
         || context.getClientRequest() == null
-        || !NARROWED.contains(context.getClientRequest().getHttpMethod())
+        || !narrowed.contains(context.getClientRequest().getHttpMethod())
         || context.getClientRequest().getHeaders().getFirst(NodePinning.HEADER) != null) {
       return delegate.get(request);
     }

@@ -26,7 +26,7 @@ public class PinningLoadBalancerConfig {
         .withHealthChecks()
         .with((ctx, delegate) -> new AllRegisteredWhenNoneHealthy(delegate, registered))
         .with((ctx, delegate) -> new KeyAffinityInstanceListSupplier(delegate,
-            ctx.getBean(DsysGatewayProperties.class).affinity()))
+            ctx.getBean(DsysGatewayProperties.class).affinity(), ctx.getBean(DsysGatewayProperties.class).affinityReads()))
         .with((ctx, delegate) -> new PinnedInstanceListSupplier(delegate, registered))
         .build(context);
   }

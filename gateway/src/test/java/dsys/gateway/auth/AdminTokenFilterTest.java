@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
 
 class AdminTokenFilterTest {
   private static final DsysGatewayProperties PROPERTIES = new DsysGatewayProperties("time-service", Map.of(),
-      List.of(new AdminRoute("*", "/api/chaos/**")), new DsysGatewayProperties.Chaos(List.of(), null), Map.of());
+      List.of(new AdminRoute("*", "/api/chaos/**")), new DsysGatewayProperties.Chaos(List.of(), null), Map.of(), List.of());
 
   @Test
   void withoutAConfiguredTokenAdminRoutesAreClosedEvenToAnEmptyBearer() {
