@@ -12,6 +12,7 @@ import dsys.platform.events.JournalController;
 import dsys.platform.host.CoreHosts;
 import dsys.platform.host.NodeRuntime;
 import dsys.platform.node.DsysProperties;
+import dsys.platform.node.HostTimeAnchor;
 import dsys.platform.node.NodeHealthIndicator;
 import dsys.platform.node.NodeIdentity;
 import dsys.platform.node.NodeInfoController;
@@ -74,10 +75,10 @@ public class DsysAutoConfiguration {
     /** True time is the host clock, read monotonically from an anchor so host clock steps do not leak in. */
     @Bean
     DriftingClock nodeClock() {
-        java.time.Instant now = java.time.Instant.now(); // microsecond precision on Linux, not whole ms
-        long anchorWall = TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
-        long anchorMono = System.nanoTime();
-        return DriftingClock.perfect(() -> anchorWall + (System.nanoTime() - anchorMono));
+        return DriftingClock.perfect(HostTimeAnchor.trueNanos(() -> {
+            java.time.Instant now = java.time.Instant.now(); // microsecond precision on Linux, not whole ms
+            return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+        }, System::nanoTime));
     }
 
     @Bean

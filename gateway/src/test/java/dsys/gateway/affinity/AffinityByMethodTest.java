@@ -2,6 +2,7 @@ package dsys.gateway.affinity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dsys.gateway.pinning.FixedInstances;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,6 @@ import org.springframework.cloud.client.loadbalancer.RequestDataContext;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import reactor.core.publisher.Flux;
 
 /** Which requests the affinity narrows to one node: writes always, reads only for the services that ask for it. */
 class AffinityByMethodTest {
@@ -22,17 +22,7 @@ class AffinityByMethodTest {
       new DefaultServiceInstance("kv-1", "kv-service", "127.0.0.1", 8301, false),
       new DefaultServiceInstance("kv-2", "kv-service", "127.0.0.1", 8302, false),
       new DefaultServiceInstance("kv-3", "kv-service", "127.0.0.1", 8303, false));
-  private final ServiceInstanceListSupplier registry = new ServiceInstanceListSupplier() {
-    @Override
-    public String getServiceId() {
-      return "kv-service";
-    }
-
-    @Override
-    public Flux<List<ServiceInstance>> get() {
-      return Flux.just(all);
-    }
-  };
+  private final ServiceInstanceListSupplier registry = FixedInstances.of(all);
   private final Map<String, List<String>> prefixes = Map.of("kv-service", List.of("/api/kv/"));
 
   private static DefaultRequest<RequestDataContext> request(HttpMethod method, String path) {

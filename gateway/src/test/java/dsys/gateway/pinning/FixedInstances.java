@@ -6,11 +6,11 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import reactor.core.publisher.Flux;
 
 /** A kv-service instance list that never changes, for the suppliers' tests. */
-final class FixedInstances {
+public final class FixedInstances {
   private FixedInstances() {
   }
 
-  static ServiceInstanceListSupplier of(List<ServiceInstance> list) {
+  public static ServiceInstanceListSupplier of(List<ServiceInstance> list) {
     return new ServiceInstanceListSupplier() {
       @Override
       public String getServiceId() {
