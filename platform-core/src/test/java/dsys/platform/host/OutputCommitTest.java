@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.actuate.health.Status;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -65,6 +66,36 @@ class OutputCommitTest {
         drained();
         assertThat(out).containsExactly("answer");
         assertThat(io.forces()).isEqualTo(before);
+    }
+
+    @Test
+    void aWriteThatNoOutputWaitsForSharesTheFsyncOfTheNextStepThatSendsSomething() throws Exception {
+        start();
+        node.untoldSync(Duration.ofHours(1)); // only the next output may sync it here
+        int before = io.forces();
+        node.run(() -> storage.put("committed", "k@7")); // a commit mark: nobody is told
+        drained();
+        assertThat(io.forces()).as("no fsync of its own").isEqualTo(before);
+        assertThat(storage.dirty()).isTrue();
+        List<Long> durableWhenReleased = new CopyOnWriteArrayList<>();
+        long written = storage.appended();
+        node.run(() -> node.output(() -> durableWhenReleased.add(storage.durable()))); // writes nothing itself
+        drained();
+        assertThat(durableWhenReleased).as("released only once the earlier write was on disk")
+                .containsExactly(written);
+        assertThat(io.forces()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aWriteThatNoOutputWaitsForIsOnDiskWithinTheBound() throws Exception {
+        start();
+        node.untoldSync(Duration.ofMillis(20));
+        int before = io.forces();
+        node.run(() -> storage.put("learned", "k@9"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (storage.dirty() && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertThat(storage.dirty()).as("synced by the bounded lazy sync").isFalse();
+        assertThat(io.forces()).isEqualTo(before + 1);
     }
 
     @Test
