@@ -85,11 +85,7 @@ final class Proposal extends Operation {
         ballot = co.nextBallot(key, highestSeen);
         phase = Phase.PREPARE;
         promises = new Gather<>();
-        // Thrifty: just the replicas a read quorum needs; the retry tick asks the rest. Its own replica first, then
-        // the last writer's, the likely holder of a lease on the key: a promise there voids it. (A lease holder left
-        // out, after a round that ends in phase 1, tries its lease, is refused by the replicas that promised here
-        // and backs off: safe, only slower.)
-        co.sendToQuorum(this, new Prepare(id, key, ballot), co.config().readQuorum(), co.lastWriter(key));
+        co.sendToReplicas(this, new Prepare(id, key, ballot)); // all: a promise everywhere also voids stale leases
     }
 
     @Override

@@ -198,19 +198,6 @@ final class QuorumCoordinator {
         return s.accepted().equals(l.chosen()) && s.promised().equals(l.next()) ? l : null;
     }
 
-    /**
-     * The node whose write made the newest content this node's replica holds for {@code key} (operation ids start
-     * with the coordinator's node), or null: the likely holder of a lease on the key.
-     */
-    NodeId lastWriter(String key) {
-        if (local == null) return null;
-        List<Versioned.Write> writes = local.state(key).content().writes();
-        if (writes.isEmpty()) return null;
-        String op = writes.get(writes.size() - 1).op();
-        int colon = op.indexOf(':');
-        return colon > 0 ? NodeId.of(op.substring(0, colon)) : null;
-    }
-
     AcceptorState localState(String key) {
         return local.state(key);
     }
@@ -234,30 +221,19 @@ final class QuorumCoordinator {
      * anything, so a dead replica costs one retry interval, not one per request.
      */
     void sendToQuorum(Operation op, Message m, int votes) {
-        sendToQuorum(op, m, votes, null);
-    }
-
-    /**
-     * As {@link #sendToQuorum(Operation, Message, int)}, and {@code preferred} too (if a replica, not suspected),
-     * second, even when this node's own replica has the votes alone (read-one-write-all).
-     */
-    void sendToQuorum(Operation op, Message m, int votes, NodeId preferred) {
         List<NodeId> all = config.replicas();
         List<NodeId> order = new java.util.ArrayList<>(all.size());
         if (all.contains(env.self())) order.add(env.self());
-        if (preferred != null && all.contains(preferred) && !order.contains(preferred) && !suspects.contains(preferred)) {
-            order.add(preferred);
-        }
         int start = Math.floorMod(rotation++, all.size());
         for (int pass = 0; pass < 2; pass++) {
             for (int i = 0; i < all.size(); i++) {
                 NodeId r = all.get((start + i) % all.size());
-                if (!order.contains(r) && suspects.contains(r) == (pass == 1)) order.add(r);
+                if (!r.equals(env.self()) && suspects.contains(r) == (pass == 1)) order.add(r);
             }
         }
         int asked = 0;
         for (NodeId r : order) {
-            if (asked >= votes && !r.equals(preferred)) break;
+            if (asked >= votes) break;
             send(op, r, m);
             asked += config.votesOf(r);
         }

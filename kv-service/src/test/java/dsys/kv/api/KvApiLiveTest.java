@@ -51,7 +51,7 @@ class KvApiLiveTest {
     void aValueWrittenThroughOneNodeIsReadThroughAnotherAsStored() throws IOException {
         HttpResponse<byte[]> put = cluster.call("kv-1", "PUT", "/api/kv/default/greeting", utf8("hello"), "Content-Type", "text/plain");
         assertThat(put.statusCode()).isEqualTo(200);
-        assertThat(json(put).path("messages").path("Prepare").asInt()).isEqualTo(2); // thrifty: a read quorum
+        assertThat(json(put).path("messages").path("Prepare").asInt()).isEqualTo(3);
         assertThat(etag(put)).isEqualTo("\"" + json(put).path("version").asText() + "\"");
         HttpResponse<byte[]> get = cluster.call("kv-3", "GET", "/api/kv/default/greeting", null);
         assertThat(get.statusCode()).isEqualTo(200);

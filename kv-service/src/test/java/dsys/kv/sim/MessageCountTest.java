@@ -83,7 +83,7 @@ class MessageCountTest {
         kv.sim.network().partition(quorum, kv.nodes.subList(kv.config.writeQuorum(), kv.nodes.size()));
         kv.sim.armCrashPoint(writer, QuorumStore.CRASH_BEFORE_COMMIT);
         kv.put(writer, "y", "unfinished");
-        kv.sim.runFor(Duration.ofMillis(60)); // past two retry ticks: a thrifty prepare may have asked across the partition
+        kv.sim.runFor(Duration.ofMillis(10));
         kv.sim.network().heal();
         kv.sim.restart(writer);
         if (quorum.size() == kv.nodes.size()) return; // read-one-write-all: the write-back waits for every replica anyway
@@ -91,10 +91,10 @@ class MessageCountTest {
     }
 
     /**
-     * With n replicas, a write prepares at the r replicas a read quorum needs, its own first (thrifty: prepare and
-     * promise, 2r), then accepts at all n (accept, accepted, commit: 3n), 2r + 3n messages, 2(r-1) + 3(n-1) over
-     * the network, in 4 message delays (the commit goes after the answer). A refused compare-and-set that finds
-     * the version chosen is its prepare round trip, 2r. A read asks
+     * With n replicas, a write's messages go to all n (one of them the coordinator itself): prepare, promise,
+     * accept, accepted and commit, 5n messages, 5(n-1) over the network, in 4 message delays (the commit goes
+     * after the answer). A refused compare-and-set that finds the version chosen is its prepare round trip, 2n
+     * (prepares go to every replica: a promise everywhere also voids other nodes' stale leases). A read asks
      * only the r replicas a read quorum needs, its own first (thrifty): 2r messages, 2(r-1) over the network
      * (read-one-write-all reads its own replica alone: none). A write by the node that wrote the key last, with
      * no higher promise since, skips phase 1: its accepts had promised its next ballot (the lease): accept,
@@ -105,15 +105,11 @@ class MessageCountTest {
         int n = config.nodes;
         int r = config == Configurations.ROWA_3 ? 1 : n / 2 + 1;
         Map<String, Cost> t = new LinkedHashMap<>();
-        Cost write = new Cost(2L * r + 3L * n, 2L * (r - 1) + 3L * (n - 1), 4), prepareTrip = new Cost(2L * r, 2L * (r - 1), 2);
+        Cost write = new Cost(5L * n, 5L * (n - 1), 4), prepareTrip = new Cost(2L * n, 2L * (n - 1), 2);
         Cost read = new Cost(2L * r, 2L * (r - 1), 2);
-        // Read-one-write-all: a prepare also asks the last writer's replica (a promise there voids its lease), so
-        // a write by a node that did not write the key last prepares at two replicas, not one.
-        boolean rowa = config == Configurations.ROWA_3;
-        Cost writeAfterOther = rowa ? new Cost(4 + 3L * n, 2 + 3L * (n - 1), 4) : write;
         t.put("put", write);
-        t.put("cas (swaps)", writeAfterOther);
-        t.put("cas (412, version seen chosen)", rowa ? new Cost(4, 2, 2) : prepareTrip);
+        t.put("cas (swaps)", write);
+        t.put("cas (412, version seen chosen)", prepareTrip);
         t.put("delete", write);
         t.put("put, same coordinator again (lease: phase 2 only)", new Cost(3L * n, 3L * (n - 1), 2));
         t.put("get linearizable (chosen)", read);
