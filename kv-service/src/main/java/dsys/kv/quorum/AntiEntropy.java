@@ -139,7 +139,7 @@ final class AntiEntropy {
         List<Chosen> push = new ArrayList<>();
         List<String> want = new ArrayList<>();
         for (String key : keys) {
-            AcceptorState mine = replica.entries().get(key);
+            AcceptorState mine = replica.entry(key);
             if (!BucketDigests.holdsData(mine)) mine = null;
             EntrySummary t = theirs.get(key);
             Ballot ma = mine == null ? Ballot.ZERO : mine.accepted(), ta = t == null ? Ballot.ZERO : t.accepted();
@@ -182,7 +182,7 @@ final class AntiEntropy {
     void onWant(NodeId from, Want w) {
         List<Chosen> push = new ArrayList<>();
         for (String key : w.keys()) {
-            AcceptorState s = replica.entries().get(key);
+            AcceptorState s = replica.entry(key);
             if (s != null && s.committed()) push.add(new Chosen(key, s.accepted(), s.content()));
         }
         inChunks(from, push, JsonSize::chosen, chunk -> new Learn(w.round(), chunk));

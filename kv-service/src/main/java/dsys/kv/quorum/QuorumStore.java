@@ -75,7 +75,7 @@ public final class QuorumStore implements Core {
     @Override
     public void onRecover() {
         onStart();
-        env.emit("kv.recover", java.util.Map.of("keys", replica == null ? 0 : replica.entries().size()));
+        env.emit("kv.recover", java.util.Map.of("keys", replica == null ? 0 : replica.size()));
     }
 
     @Override
@@ -174,9 +174,9 @@ public final class QuorumStore implements Core {
         return replica == null ? null : replica.state(key);
     }
 
-    /** Every key this node's replica holds state for, in key order, with that state. */
+    /** A copy of every key this node's replica holds state for, in key order, with that state. */
     public java.util.SortedMap<String, AcceptorState> replicaEntries() {
-        return replica == null ? java.util.Collections.emptySortedMap() : replica.entries();
+        return replica == null ? java.util.Collections.emptySortedMap() : replica.snapshot();
     }
 
     /** Null, or how the replica's indexes disagree with its states (a bug; the simulations check it). */

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
@@ -73,19 +72,18 @@ final class RangeList {
         String prefix = r.prefix() == null ? "" : r.prefix();
         String from = r.after() != null && r.after().compareTo(prefix) >= 0 ? r.after() : prefix;
         boolean inclusive = r.after() == null || r.after().compareTo(prefix) < 0;
-        NavigableMap<String, AcceptorState> tail = replica.entries().tailMap(from, inclusive);
         List<ListReply.Entry> out = new ArrayList<>();
         boolean more = false;
-        for (Map.Entry<String, AcceptorState> e : tail.entrySet()) {
-            if (!e.getKey().startsWith(prefix)) break;
-            AcceptorState s = e.getValue();
+        for (String key : replica.keysFrom(from, inclusive)) {
+            if (!key.startsWith(prefix)) break;
+            AcceptorState s = replica.entry(key);
             if (!BucketDigests.holdsData(s)) continue;
             if (out.size() >= Math.min(r.limit(), KeyPage.Request.MAX_LIMIT)) {
                 more = true;
                 break;
             }
             Versioned c = s.content();
-            out.add(new ListReply.Entry(e.getKey(), s.accepted(), c.version(), c.tombstone(),
+            out.add(new ListReply.Entry(key, s.accepted(), c.version(), c.tombstone(),
                     c.value() == null ? 0 : c.value().length()));
         }
         return new ListReply(r.op(), out, more);

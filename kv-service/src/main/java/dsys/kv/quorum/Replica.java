@@ -12,9 +12,11 @@ import dsys.kv.quorum.QuorumMessages.Read;
 import dsys.kv.quorum.QuorumMessages.ReadReply;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -29,7 +31,13 @@ final class Replica {
 
     private final Durable disk;
     private final StorageCodec codec;
-    private final TreeMap<String, AcceptorState> states = new TreeMap<>();
+    /*
+     * Point lookups (every message) go to a hash map; the sorted key set changes only when a key appears or is
+     * collected, and serves range listings. One TreeMap for both cost ~16 % of a coordinating node's CPU under
+     * fresh-key puts (JFR): ~8 lookups per put, each comparing long keys down a tree of ~10^5.
+     */
+    private final Map<String, AcceptorState> states = new HashMap<>();
+    private final TreeSet<String> keys = new TreeSet<>();
     private final BucketDigests digests;
     /** Keys whose accepted content is not known to be chosen (a lost commit, a proposer that died). */
     private final TreeSet<String> unchosen = new TreeSet<>();
@@ -53,6 +61,7 @@ final class Replica {
     /** Rebuilds the replica from storage (at start, and after a crash). */
     void load() {
         states.clear();
+        keys.clear();
         unchosen.clear();
         chosenTombstones.clear();
         tombstones.clear();
@@ -62,8 +71,9 @@ final class Replica {
             String key = codec.keyOf(e.getKey());
             AcceptorState s = StorageCodec.decode(e.getValue());
             states.put(key, s);
+            keys.add(key);
             digests.update(key, null, s);
-            track(key, s);
+            track(key, null, s);
         }
     }
 
@@ -154,38 +164,45 @@ final class Replica {
             disk.put(codec.floorKey(), floor.toString());
         }
         states.remove(key);
+        keys.remove(key);
         disk.remove(codec.storageKey(key));
         digests.update(key, s, null);
-        track(key, null);
+        track(key, s, null);
     }
 
     private AcceptorState store(String key, AcceptorState s) {
         AcceptorState before = states.put(key, s);
+        if (before == null) keys.add(key);
         disk.put(codec.storageKey(key), StorageCodec.encode(s));
         digests.update(key, before, s);
-        track(key, s);
+        track(key, before, s);
         if (s.committed() && (before == null || !before.committed() || s.accepted().isAfter(before.accepted()))) {
             listener.chosen(key, s.content());
         }
         return s;
     }
 
-    private void track(String key, AcceptorState s) {
-        boolean data = BucketDigests.holdsData(s);
-        if (data && !s.committed()) unchosen.add(key);
-        else unchosen.remove(key);
-        if (data && TombstoneCollector.isChosenTombstone(s)) chosenTombstones.add(key);
-        else chosenTombstones.remove(key);
-        if (data && s.content().tombstone()) tombstones.add(key);
-        else tombstones.remove(key);
-        TreeSet<String> bucket = byBucket.get(digests.bucketOf(key));
-        if (data) bucket.add(key);
-        else bucket.remove(key);
+    /** Moves {@code key} between the indexes as its state goes from {@code before} to {@code s} (null: none). */
+    private void track(String key, AcceptorState before, AcceptorState s) {
+        boolean had = BucketDigests.holdsData(before), data = BucketDigests.holdsData(s);
+        flip(unchosen, key, had && !before.committed(), data && !s.committed());
+        flip(chosenTombstones, key, had && TombstoneCollector.isChosenTombstone(before),
+                data && TombstoneCollector.isChosenTombstone(s));
+        flip(tombstones, key, had && before.content().tombstone(), data && s.content().tombstone());
+        flip(byBucket.get(digests.bucketOf(key)), key, had, data);
+    }
+
+    /** Only a change touches a sorted set: most stores leave a key where it was (a tree lookup per set saved). */
+    private static void flip(java.util.Set<String> index, String key, boolean was, boolean is) {
+        if (was == is) return;
+        if (is) index.add(key);
+        else index.remove(key);
     }
 
     /** The indexes against a scan of every state: a description of the first mismatch, or null (for the simulations). */
     String indexMismatch() {
         List<TreeSet<String>> scanned = new ArrayList<>();
+        if (!keys.equals(states.keySet())) return "sorted keys " + keys + ", states " + states.keySet();
         for (int b = 0; b < byBucket.size(); b++) scanned.add(new TreeSet<>());
         for (Map.Entry<String, AcceptorState> e : states.entrySet()) {
             if (BucketDigests.holdsData(e.getValue())) scanned.get(digests.bucketOf(e.getKey())).add(e.getKey());
@@ -238,8 +255,25 @@ final class Replica {
         return out;
     }
 
-    /** Every entry, in key order (read-only). */
-    NavigableMap<String, AcceptorState> entries() {
-        return java.util.Collections.unmodifiableNavigableMap(states);
+    /** The state this replica holds for {@code key}, or null when it holds none (unlike {@link #state}). */
+    AcceptorState entry(String key) {
+        return states.get(key);
+    }
+
+    /** How many keys this replica holds state for. */
+    int size() {
+        return states.size();
+    }
+
+    /** The keys this replica holds state for from {@code from} on, in key order (read-only, live). */
+    NavigableSet<String> keysFrom(String from, boolean inclusive) {
+        return java.util.Collections.unmodifiableNavigableSet(keys.tailSet(from, inclusive));
+    }
+
+    /** A copy of every entry, in key order. */
+    SortedMap<String, AcceptorState> snapshot() {
+        SortedMap<String, AcceptorState> out = new TreeMap<>();
+        for (String key : keys) out.put(key, states.get(key));
+        return out;
     }
 }

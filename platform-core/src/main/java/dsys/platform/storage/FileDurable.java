@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -48,7 +49,8 @@ public final class FileDurable implements Durable, AutoCloseable {
     private final Path file;
     private final DiskIo io;
     private final long minRewrite;
-    private final TreeMap<String, String> data = new TreeMap<>();    // guarded by this
+    // A hash map: every put and get touches it (a kv put three times per replica); only scan, at restore, wants order.
+    private final Map<String, String> data = new HashMap<>();         // guarded by this
     private WalBatch pending = new WalBatch();                         // guarded by this
     private long appended;                                             // operations so far; guarded by this
     private volatile long durable;                                     // operations on disk
@@ -148,7 +150,9 @@ public final class FileDurable implements Durable, AutoCloseable {
     @Override
     public synchronized SortedMap<String, String> scan(String prefix) {
         checkUsable();
-        return Collections.unmodifiableSortedMap(new TreeMap<>(data.subMap(prefix, prefix + Character.MAX_VALUE)));
+        TreeMap<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, String> e : data.entrySet()) if (e.getKey().startsWith(prefix)) out.put(e.getKey(), e.getValue());
+        return Collections.unmodifiableSortedMap(out);
     }
 
     /** True when operations were applied that are not yet on disk. */
