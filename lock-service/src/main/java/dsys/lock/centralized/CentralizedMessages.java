@@ -12,8 +12,10 @@ public final class CentralizedMessages {
     }
 
     /** {@code queuedNanos}: how long the coordinator held the request before granting (the acting node's lease
-     *  starts no later than its first send plus this, hence no later than the grant). */
-    public record Grant(long epoch, String key, String name, long token, long queuedNanos) implements Message {
+     *  starts no later than its first send plus this, hence no later than the grant); {@code recorded}: the
+     *  coordinator recorded the hold durably before sending this, so it is one of the majority that must. */
+    public record Grant(long epoch, String key, String name, long token, long queuedNanos, boolean recorded)
+            implements Message {
     }
 
     public record Release(long epoch, String name, long token) implements Message {

@@ -171,6 +171,7 @@ public final class CentralizedMutex extends EpochScopedMutex implements Coordina
         } else if (m instanceof Grant g) {
             onGrant(g);
         } else if (m instanceof Release r) {
+            ctx.holdEnded(r.token()); // the record this node made with the grant, if any
             if (coordinator != null) coordinator.release(r.name(), r.token());
         } else if (m instanceof Cancel c) {
             if (coordinator != null) coordinator.cancel(c.name(), c.key());
@@ -203,7 +204,7 @@ public final class CentralizedMutex extends EpochScopedMutex implements Coordina
         cost.put("Request", p.sends);
         cost.put("Grant", 1);
         if (p.queued) cost.put("Queued", 1);
-        if (!ctx.grant(p.waiter, g.token(), leaseStart, 2, cost)) {
+        if (!ctx.grant(p.waiter, g.token(), leaseStart, 2, cost, g.recorded() ? owner : null)) {
             ctx.send(owner, new Release(epoch.number(), g.name(), g.token()));
         }
     }
@@ -232,7 +233,10 @@ public final class CentralizedMutex extends EpochScopedMutex implements Coordina
             Pending p = pending.remove(e.key());
             if (p == null || !ctx.grant(p.waiter, token, now(), 0, Map.of())) coordinator.release(e.name(), token);
         } else {
-            ctx.send(e.node(), new Grant(epoch.number(), e.key(), e.name(), token, queuedNanos));
+            // recorded here first (same step, same fsync): the coordinator is one of the majority that must know it
+            boolean recorded = ctx.recordHold(new HoldInfo(e.name(), e.owner(), token, e.leaseMs(), e.leaseMs()),
+                    epoch.number());
+            ctx.send(e.node(), new Grant(epoch.number(), e.key(), e.name(), token, queuedNanos, recorded));
         }
     }
 

@@ -3,6 +3,7 @@ package dsys.lock.node;
 import dsys.core.env.Env;
 import dsys.core.env.Rejection;
 import dsys.core.env.RequestId;
+import dsys.core.node.NodeId;
 import dsys.lock.fenced.IssuedTokens;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldInfo;
@@ -35,6 +36,10 @@ final class ActingNode {
     record HoldExpiry(String name, long token) {
     }
 
+    /** A waiter queued again after its grant was given back: the algorithm hears of it once the step is over. */
+    record Requeued(String name, long seq) {
+    }
+
     private final LockNodeCore node;
     private final Env env;
     private final LockConfig config;
@@ -48,6 +53,8 @@ final class ActingNode {
     /** Waits a client's side may withdraw (see {@link #withdraw}), by their waiter id. */
     private final Map<String, Waiter> withdrawable = new HashMap<>();
     private final Map<Waiter, String> waiterIds = new HashMap<>();
+    /** Holds whose client has not heard of them yet: their entry counts once answered, their exit only then. */
+    private final java.util.Set<Long> unheard = new java.util.HashSet<>();
     /** Grants to withdrawable waits, lately: a withdrawal that races the grant releases it. */
     private final Map<String, Long> grantedTo = new LinkedHashMap<>() {
         @Override
@@ -91,17 +98,26 @@ final class ActingNode {
                     + "' through " + env.self() + "; renew it or release it first"));
             return;
         }
-        long s = ++seq;
-        Waiter w = new Waiter(request, a.name(), a.owner(), a.leaseMs(), env.nanoTime(), s, boot,
-                env.after(Duration.ofMillis(a.waitMs()), new WaitDeadline(a.name(), s)));
-        waiters.add(w);
-        if (a.waiter() != null && !withdrawable.containsKey(a.waiter())) {
-            withdrawable.put(a.waiter(), w);
-            waiterIds.put(w, a.waiter());
-        }
+        long now = env.nanoTime();
         env.emit("lock.request", Map.of("name", a.name(), "owner", a.owner(), "leaseMs", a.leaseMs(),
                 "waitMs", a.waitMs(), "algorithm", node.algorithmName()));
+        Waiter w = queue(request, a.name(), a.owner(), a.leaseMs(), now, now + a.waitMs() * 1_000_000L,
+                a.waiter() != null && !withdrawable.containsKey(a.waiter()) ? a.waiter() : null);
         node.algorithm().ifPresent(alg -> alg.onWaiter(w));
+    }
+
+    /** Adds a waiter (its wait ends at {@code waitUntilNanos}); the caller tells the algorithm of the epoch. */
+    private Waiter queue(RequestId request, String name, String owner, long leaseMs, long arrivedNanos,
+                         long waitUntilNanos, String waiterId) {
+        long s = ++seq;
+        Waiter w = new Waiter(request, name, owner, leaseMs, arrivedNanos, waitUntilNanos, s, boot,
+                env.after(Duration.ofNanos(Math.max(0, waitUntilNanos - env.nanoTime())), new WaitDeadline(name, s)));
+        waiters.add(w);
+        if (waiterId != null) {
+            withdrawable.put(waiterId, w);
+            waiterIds.put(w, waiterId);
+        }
+        return w;
     }
 
     private void waitExpired(WaitDeadline d) {
@@ -143,7 +159,8 @@ final class ActingNode {
     }
 
     /** See {@link LockContext#grant}. */
-    boolean grant(Waiter w, long token, long leaseStartNanos, double delayMessages, Map<String, Integer> cost) {
+    boolean grant(Waiter w, long token, long leaseStartNanos, double delayMessages, Map<String, Integer> cost,
+                  NodeId recordedBy) {
         long now = env.nanoTime();
         long expires = leaseStartNanos + w.leaseMs() * 1_000_000L;
         if (!waiters.contains(w) || expires <= now) return false;
@@ -157,11 +174,11 @@ final class ActingNode {
         EpochInfo e = node.epoch();
         Hold h = new Hold(w.name(), w.owner(), token, w.leaseMs(), e.number(), e.algorithm(), now, expires, false);
         holds.put(h);
+        unheard.add(token);
         issued.granted(h.name(), token);   // same step, same fsync: what the fenced resource verifies tokens by
         armExpiry(h);
         long waitedMs = (now - w.arrivedNanos()) / 1_000_000L;
         Messages m = Messages.of(cost);
-        stats.entry(e.algorithm(), m.count() > 0, delayMessages, waitedMs);
         env.emit("lock.grant", Map.of("name", w.name(), "owner", w.owner(), "token", token, "leaseMs", w.leaseMs(),
                 "algorithm", e.algorithm(), "epoch", e.number(), "waitedMs", waitedMs,
                 "delayMessages", delayMessages, "messages", m.count(), "remainingNanos", expires - now));
@@ -174,6 +191,8 @@ final class ActingNode {
                                 + "' ended before a majority recorded its grant"));
                         return;
                     }
+                    unheard.remove(token);
+                    stats.entry(e.algorithm(), m.count() > 0, delayMessages, waitedMs); // an entry the client heard of
                     env.reply(w.request(), new Granted(w.name(), w.owner(), token, clockMs(expires - at),
                             w.leaseMs(), e.algorithm(), e.number(), env.self().value(), m, waitedMs, delayMessages));
                 }, () -> {
@@ -181,10 +200,33 @@ final class ActingNode {
                     if (holds.get(h.name()).filter(x -> x.token() == token).isPresent()) {
                         release(h.name(), h.owner(), token);
                     }
+                    boolean withdrawn = id != null && !Long.valueOf(token).equals(grantedTo.get(id));
+                    if (node.epoch().number() != e.number() && w.waitUntilNanos() > env.nanoTime() && !withdrawn) {
+                        // the recorders had moved to a newer epoch: the client still waits, so it waits there
+                        if (id != null) grantedTo.remove(id);
+                        env.emit("lock.requeue", Map.of("name", w.name(), "owner", w.owner(), "token", token,
+                                "epoch", e.number()));
+                        // not told to the algorithm here: this may run amid a release or an expiry, before the
+                        // algorithm has heard that the hold ended (it would grant a name it still counts as held)
+                        Waiter again = queue(w.request(), w.name(), w.owner(), w.leaseMs(), w.arrivedNanos(),
+                                w.waitUntilNanos(), id);
+                        env.after(Duration.ZERO, new Requeued(again.name(), again.seq()));
+                        return;
+                    }
                     env.reply(w.request(), Rejection.conflict("not-granted", "'" + h.name() + "' was granted at "
                             + env.self() + " but no majority recorded it in time (" + node.whyNotGranted(h.name()) + ")"));
-                });
+                }, recordedBy);
         return true;
+    }
+
+    /** See {@link LockContext#recordHold}. */
+    boolean recordHere(HoldInfo hold, long epoch) {
+        return replication.recordHere(hold, epoch);
+    }
+
+    /** See {@link LockContext#holdEnded}. */
+    void forgetRecord(long token) {
+        replication.forget(token);
     }
 
     // ---- renew and release at this node -----------------------------------------------------------------------
@@ -253,7 +295,7 @@ final class ActingNode {
         holds.remove(name);
         replication.ended(token);
         long heldMs = (env.nanoTime() - h.grantedNanos()) / 1_000_000L;
-        stats.exit(node.algorithmName(), heldMs, false);
+        if (!unheard.remove(token)) stats.exit(node.algorithmName(), heldMs, false);
         // the release is recorded before the algorithm hands the lock on (which may grant it right here)
         env.emit("lock.release", Map.of("name", name, "owner", owner, "token", token, "heldMs", heldMs,
                 "algorithm", node.algorithmName()));
@@ -288,19 +330,23 @@ final class ActingNode {
         holds.remove(x.name());
         replication.ended(x.token());
         long heldMs = (env.nanoTime() - h.get().grantedNanos()) / 1_000_000L;
-        stats.exit(node.algorithmName(), heldMs, true);
+        if (!unheard.remove(x.token())) stats.exit(node.algorithmName(), heldMs, true);
         env.emit("lock.expire", Map.of("name", x.name(), "owner", h.get().owner(), "token", x.token(),
                 "heldMs", heldMs));
         node.algorithm().ifPresent(alg -> alg.onHoldEnded(h.get()));
     }
 
     boolean handlesTimer(Object t) {
-        return t instanceof WaitDeadline || t instanceof HoldExpiry;
+        return t instanceof WaitDeadline || t instanceof HoldExpiry || t instanceof Requeued;
     }
 
     void onTimer(Object t) {
         if (t instanceof WaitDeadline d) waitExpired(d);
         else if (t instanceof HoldExpiry x) holdExpired(x);
+        else if (t instanceof Requeued r) {
+            waiters.of(r.name()).stream().filter(x -> x.seq() == r.seq()).findFirst()
+                    .ifPresent(w -> node.algorithm().ifPresent(alg -> alg.onWaiter(w)));
+        }
     }
 
     /** A time for people: this node's clock, {@code remainingNanos} from now, in ms. */

@@ -6,6 +6,7 @@ import dsys.core.env.RequestId;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.lock.lease.Hold;
+import dsys.lock.lease.HoldInfo;
 import dsys.lock.lease.HoldTable;
 import dsys.lock.quorum.Connectivity;
 import dsys.lock.quorum.EpochInfo;
@@ -43,8 +44,19 @@ final class AlgorithmContext implements LockContext {
     }
 
     @Override
-    public boolean grant(Waiter w, long token, long leaseStartNanos, double delayMessages, Map<String, Integer> cost) {
-        return acting.grant(w, token, leaseStartNanos, delayMessages, cost);
+    public boolean grant(Waiter w, long token, long leaseStartNanos, double delayMessages, Map<String, Integer> cost,
+                         NodeId recordedBy) {
+        return acting.grant(w, token, leaseStartNanos, delayMessages, cost, recordedBy);
+    }
+
+    @Override
+    public boolean recordHold(HoldInfo hold, long epoch) {
+        return acting.recordHere(hold, epoch);
+    }
+
+    @Override
+    public void holdEnded(long token) {
+        acting.forgetRecord(token);
     }
 
     @Override

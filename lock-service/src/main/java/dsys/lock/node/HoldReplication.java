@@ -75,7 +75,13 @@ final class HoldReplication {
      * happened by {@code deadlineNanos}, the epoch changed, or the hold ended meanwhile.
      */
     void replicate(HoldInfo hold, long deadlineNanos, Runnable answer, Runnable giveUp) {
+        replicate(hold, deadlineNanos, answer, giveUp, null);
+    }
+
+    /** As above, counting {@code recordedBy} (null: none), which recorded the hold already (its grant said so). */
+    void replicate(HoldInfo hold, long deadlineNanos, Runnable answer, Runnable giveUp, NodeId recordedBy) {
         Pending p = new Pending(hold, deadlineNanos, answer, giveUp);
+        if (recordedBy != null && !recordedBy.equals(env.self())) p.acked.add(recordedBy);
         long s = ++seq;
         if (needed(p) == 0) {
             answer.run();
@@ -105,6 +111,22 @@ final class HoldReplication {
         for (NodeId peer : env.members().others(env.self())) {
             if (!p.acked.contains(peer)) node.transmit(peer, m);
         }
+    }
+
+    /**
+     * Records a hold this node grants to another node's client, as a {@link RecordHold} would, in the step that
+     * sends the grant (the host writes it to disk before the grant leaves): under the same rule, in the current
+     * epoch and not in limbo. True when recorded.
+     */
+    boolean recordHere(HoldInfo hold, long epoch) {
+        if (epochs.inLimbo() || epochs.current().number() != epoch) return false;
+        records.record(hold, env.nanoTime());
+        return true;
+    }
+
+    /** Drops a record made by {@link #recordHere} (the grant was given back or released). */
+    void forget(long token) {
+        records.ended(token);
     }
 
     boolean handles(Message m) {

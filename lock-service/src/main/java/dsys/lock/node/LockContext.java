@@ -6,6 +6,7 @@ import dsys.core.env.RequestId;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.lock.lease.Hold;
+import dsys.lock.lease.HoldInfo;
 import dsys.lock.lease.HoldTable;
 import dsys.lock.quorum.EpochInfo;
 
@@ -41,7 +42,27 @@ public interface LockContext {
      * decided (the lease is counted from it). False when {@code w} no longer waits or the lease would already
      * be over: the caller then gives the lock back.
      */
-    boolean grant(Waiter w, long token, long leaseStartNanos, double delayMessages, Map<String, Integer> cost);
+    default boolean grant(Waiter w, long token, long leaseStartNanos, double delayMessages, Map<String, Integer> cost) {
+        return grant(w, token, leaseStartNanos, delayMessages, cost, null);
+    }
+
+    /**
+     * As above; {@code recordedBy} (null: none) is a node that already recorded the hold in this epoch, durably,
+     * before its grant left it ({@link #recordHold}): it counts toward the majority the answer waits for.
+     */
+    boolean grant(Waiter w, long token, long leaseStartNanos, double delayMessages, Map<String, Integer> cost,
+                  NodeId recordedBy);
+
+    /**
+     * Records, as a hold recorder does, a hold this node grants in {@code epoch} to another node's client, in this
+     * step (so before the grant leaves); false when it may not ({@code epoch} is not the current one, or in limbo).
+     * The acting node then needs one record fewer: a centralized grant at n = 3 is answered with no further round
+     * trip.
+     */
+    boolean recordHold(HoldInfo hold, long epoch);
+
+    /** Forgets a hold recorded by {@link #recordHold} (given back or released). */
+    void holdEnded(long token);
 
     void renewed(RequestId request, Hold h, long expiresNanos);
 
