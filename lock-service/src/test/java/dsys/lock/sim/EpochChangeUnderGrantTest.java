@@ -1,6 +1,5 @@
 package dsys.lock.sim;
 
-import dsys.core.node.NodeId;
 import dsys.lock.node.LockConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,17 +21,7 @@ class EpochChangeUnderGrantTest {
     @Test
     void aGrantWhoseRecordersMovedOnIsQueuedAgainInTheNewEpoch() {
         LockSim ls = new LockSim(21, 3, LockConfig.sim().withAlgorithm("centralized"));
-        ls.sim.network().delay(Duration.ofMillis(5), Duration.ofMillis(5));
-        ls.settle("centralized", Duration.ofSeconds(5));
-        NodeId coordinator = NodeId.of(ls.core(ls.node(1)).view().coordinator());
-        List<Loop> loops = ls.nodes.stream().filter(n -> !n.equals(coordinator))
-                .map(n -> new Loop(ls, n, "c-" + n, "x", 2).start()).toList();
-        ls.sim.runFor(Duration.ofMillis(3_000));
-        ls.sim.crash(coordinator);
-        ls.sim.runFor(Duration.ofMillis(300));
-        ls.sim.restart(coordinator);
-        ls.sim.runFor(Duration.ofMillis(2_000));
-        loops.forEach(Loop::stop);
+        List<Loop> loops = StatsAcrossRestartTest.coordinatorRestartMidSeries(ls, Duration.ofMillis(2_000)).loops();
         ls.sim.runFor(Duration.ofMillis(300));
 
         assertThat(ls.sim.events()).as("the window this test is about was hit")

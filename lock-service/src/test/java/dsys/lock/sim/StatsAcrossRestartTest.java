@@ -24,22 +24,36 @@ class StatsAcrossRestartTest {
 
     private static final Duration S = Duration.ofSeconds(5);
 
-    @Test
-    void aCoordinatorRestartMidSeriesKeepsTheRatioNearThree() {
-        LockSim ls = new LockSim(21, 3, LockConfig.sim().withAlgorithm("centralized"));
+    /**
+     * Seed 21, centralized, 5 ms links: clients loop on lock x at the two non-coordinators (every entry costs
+     * Request, Grant, Release) for 3 s, the coordinator crashes, restarts 300 ms later, and the loops go on for
+     * {@code after}, then stop. Every node's statistics start from zero.
+     */
+    record Series(NodeId coordinator, List<Loop> loops) {
+    }
+
+    static Series coordinatorRestartMidSeries(LockSim ls, Duration after) {
         ls.sim.network().delay(Duration.ofMillis(5), Duration.ofMillis(5));
         ls.settle("centralized", S);
         NodeId coordinator = NodeId.of(ls.core(ls.node(1)).view().coordinator());
         ls.nodes.forEach(node -> ls.core(node).resetStats());
-        // clients only at the other nodes: every entry costs Request, Grant, Release
         List<Loop> loops = ls.nodes.stream().filter(n -> !n.equals(coordinator))
                 .map(n -> new Loop(ls, n, "c-" + n, "x", 2).start()).toList();
         ls.sim.runFor(Duration.ofMillis(3_000));
         ls.sim.crash(coordinator);
         ls.sim.runFor(Duration.ofMillis(300));
         ls.sim.restart(coordinator);
-        ls.sim.runFor(Duration.ofMillis(6_000));
+        ls.sim.runFor(after);
         loops.forEach(Loop::stop);
+        return new Series(coordinator, loops);
+    }
+
+    @Test
+    void aCoordinatorRestartMidSeriesKeepsTheRatioNearThree() {
+        LockSim ls = new LockSim(21, 3, LockConfig.sim().withAlgorithm("centralized"));
+        Series series = coordinatorRestartMidSeries(ls, Duration.ofMillis(6_000));
+        NodeId coordinator = series.coordinator();
+        List<Loop> loops = series.loops();
         ls.sim.runFor(Duration.ofMillis(300));
         int entries = loops.stream().mapToInt(l -> l.entries).sum();
         assertThat(entries).isGreaterThan(200);
