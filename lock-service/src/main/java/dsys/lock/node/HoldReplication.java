@@ -58,6 +58,15 @@ final class HoldReplication {
     private final HoldRecords records;
     private final LockNodeCore node;
     private final Map<Long, Pending> pending = new HashMap<>();
+    /**
+     * Holds whose only other record is the granting coordinator's (no RecordHold went out), by token: when such a
+     * hold ends in its own epoch, the algorithm's Release reaches that coordinator and drops the record, so no
+     * HoldEnded is sent; in a later epoch (no Release then) it goes to that recorder alone.
+     */
+    private final Map<Long, Quiet> quiet = new HashMap<>();
+
+    private record Quiet(NodeId recorder, long epoch) {
+    }
     /** Starts anywhere: an acknowledgement sent to an earlier start of this node must not match a new request. */
     private long seq;
 
@@ -84,6 +93,7 @@ final class HoldReplication {
         if (recordedBy != null && !recordedBy.equals(env.self())) p.acked.add(recordedBy);
         long s = ++seq;
         if (needed(p) == 0) {
+            if (!p.acked.isEmpty()) quiet.put(hold.token(), new Quiet(recordedBy, p.epoch));
             answer.run();
             return;
         }
@@ -97,7 +107,12 @@ final class HoldReplication {
         List<Pending> dropped = new ArrayList<>();
         pending.values().removeIf(p -> p.hold.token() == token && dropped.add(p));
         dropped.forEach(p -> p.giveUp.run());
-        for (NodeId peer : env.members().others(env.self())) node.transmit(peer, new HoldEnded(token));
+        Quiet q = quiet.remove(token);
+        if (q == null) {
+            for (NodeId peer : env.members().others(env.self())) node.transmit(peer, new HoldEnded(token));
+        } else if (epochs.current().number() != q.epoch()) {
+            node.transmit(q.recorder(), new HoldEnded(token));
+        }
     }
 
     private int needed(Pending p) {
@@ -107,6 +122,7 @@ final class HoldReplication {
     private void send(long s, Pending p) {
         // always the epoch of the grant or renewal: a recorder already in a later epoch promised it without this
         // record, and that epoch may have been committed not knowing the hold
+        quiet.remove(p.hold.token()); // a renewal's records went to everyone: its end must too
         RecordHold m = new RecordHold(p.epoch, s, p.hold);
         for (NodeId peer : env.members().others(env.self())) {
             if (!p.acked.contains(peer)) node.transmit(peer, m);
