@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -112,7 +113,7 @@ class GatewayTest {
     for (int i = 0; i < 3; i++) keyspace.add(get("/api/kv/default/k" + i).get("node").asText());
     // An instance whose first health check has not answered yet (a loaded machine, just after start) is left out
     // of the round for a while: ask until all three answered, within a bound.
-    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (unpinned.size() < 3 && System.nanoTime() < deadline) unpinned.add(get("/v3/api-docs/kv-service").get("node").asText());
     assertThat(unpinned).as("round robin spreads unpinned requests").hasSize(3);
     assertThat(keyspace).as("a keyspace's reads meet on one coordinator (dsys.gateway.affinity-reads)").hasSize(1);

@@ -13,9 +13,11 @@ import dsys.kv.quorum.QuorumMessages.ReadReply;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -47,7 +49,7 @@ final class Replica {
      */
     private final List<TreeSet<String>> byBucket = new ArrayList<>();          // keys holding data, per bucket
     private final TreeSet<String> chosenTombstones = new TreeSet<>();
-    private final java.util.Set<String> tombstones = new java.util.HashSet<>();  // accepted content a tombstone
+    private final Set<String> tombstones = new HashSet<>();  // accepted content a tombstone
     private Ballot floor = Ballot.ZERO;
     private ChosenListener listener = ChosenListener.NONE;
 
@@ -193,7 +195,7 @@ final class Replica {
     }
 
     /** Only a change touches a sorted set: most stores leave a key where it was (a tree lookup per set saved). */
-    private static void flip(java.util.Set<String> index, String key, boolean was, boolean is) {
+    private static void flip(Set<String> index, String key, boolean was, boolean is) {
         if (was == is) return;
         if (is) index.add(key);
         else index.remove(key);

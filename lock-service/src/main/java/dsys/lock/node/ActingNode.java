@@ -18,9 +18,11 @@ import dsys.lock.stats.LockStats;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The node acting for the clients that call it: it queues their acquires until the algorithm grants or their
@@ -54,7 +56,7 @@ final class ActingNode {
     private final Map<String, Waiter> withdrawable = new HashMap<>();
     private final Map<Waiter, String> waiterIds = new HashMap<>();
     /** Holds whose client has not heard of them yet: their entry counts once answered, their exit only then. */
-    private final java.util.Set<Long> unheard = new java.util.HashSet<>();
+    private final Set<Long> unheard = new HashSet<>();
     /** Grants to withdrawable waits, lately: a withdrawal that races the grant releases it. */
     private final Map<String, Long> grantedTo = new LinkedHashMap<>() {
         @Override
@@ -120,8 +122,13 @@ final class ActingNode {
         return w;
     }
 
+    /** The waiter of {@code name} with this {@code seq}, if it still waits. */
+    private Optional<Waiter> waiter(String name, long seq) {
+        return waiters.of(name).stream().filter(x -> x.seq() == seq).findFirst();
+    }
+
     private void waitExpired(WaitDeadline d) {
-        Optional<Waiter> w = waiters.of(d.name()).stream().filter(x -> x.seq() == d.seq()).findFirst();
+        Optional<Waiter> w = waiter(d.name(), d.seq());
         if (w.isEmpty()) return;
         stats.denial(node.algorithmName());
         env.emit("lock.deny", Map.of("name", d.name(), "owner", w.get().owner(), "algorithm", node.algorithmName(),
@@ -217,16 +224,6 @@ final class ActingNode {
                             + env.self() + " but no majority recorded it in time (" + node.whyNotGranted(h.name()) + ")"));
                 }, recordedBy);
         return true;
-    }
-
-    /** See {@link LockContext#recordHold}. */
-    boolean recordHere(HoldInfo hold, long epoch) {
-        return replication.recordHere(hold, epoch);
-    }
-
-    /** See {@link LockContext#holdEnded}. */
-    void forgetRecord(long token) {
-        replication.forget(token);
     }
 
     // ---- renew and release at this node -----------------------------------------------------------------------
@@ -344,8 +341,7 @@ final class ActingNode {
         if (t instanceof WaitDeadline d) waitExpired(d);
         else if (t instanceof HoldExpiry x) holdExpired(x);
         else if (t instanceof Requeued r) {
-            waiters.of(r.name()).stream().filter(x -> x.seq() == r.seq()).findFirst()
-                    .ifPresent(w -> node.algorithm().ifPresent(alg -> alg.onWaiter(w)));
+            waiter(r.name(), r.seq()).ifPresent(w -> node.algorithm().ifPresent(alg -> alg.onWaiter(w)));
         }
     }
 

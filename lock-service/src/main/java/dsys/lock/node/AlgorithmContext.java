@@ -28,17 +28,19 @@ final class AlgorithmContext implements LockContext {
     private final EpochManager epochs;
     private final Connectivity connectivity;
     private final ActingNode acting;
+    private final HoldReplication replication;
     private final Supervisor supervisor;
     private final LockStats stats;
 
     AlgorithmContext(LockNodeCore node, Env env, LockConfig config, EpochManager epochs, Connectivity connectivity,
-                     ActingNode acting, Supervisor supervisor, LockStats stats) {
+                     ActingNode acting, HoldReplication replication, Supervisor supervisor, LockStats stats) {
         this.node = node;
         this.env = env;
         this.config = config;
         this.epochs = epochs;
         this.connectivity = connectivity;
         this.acting = acting;
+        this.replication = replication;
         this.supervisor = supervisor;
         this.stats = stats;
     }
@@ -51,12 +53,12 @@ final class AlgorithmContext implements LockContext {
 
     @Override
     public boolean recordHold(HoldInfo hold, long epoch) {
-        return acting.recordHere(hold, epoch);
+        return replication.recordHere(hold, epoch);
     }
 
     @Override
     public void holdEnded(long token) {
-        acting.forgetRecord(token);
+        replication.forget(token);
     }
 
     @Override

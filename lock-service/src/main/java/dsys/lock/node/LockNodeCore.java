@@ -118,7 +118,8 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
         acting.armExpiries();
         election = electionFactory == null ? null : electionFactory.create(env, this::onElected);
         supervisor = new Supervisor(this, env, config, epochs, connectivity);
-        context = new AlgorithmContext(this, env, config, epochs, connectivity, acting, supervisor, stats);
+        context = new AlgorithmContext(this, env, config, epochs, connectivity, acting, replication, supervisor,
+                stats);
         gathers = new Gathers(env, this::transmit, env::nanoTime);
         Gathers.Patience patience = new Gathers.Patience(Duration.ofMillis(config.gatherTimeoutMs()), 1);
         Gathers.Patience oneNode = new Gathers.Patience(Duration.ofMillis(2 * config.gatherTimeoutMs()), 1);
