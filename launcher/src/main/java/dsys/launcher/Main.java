@@ -94,9 +94,10 @@ public final class Main {
                                   [--modes=distinct,one] [--algorithms=...] [--seconds=10] [--rounds=2] [--warmup=40]
                          the same closed-loop lock client against dsys and etcd, interleaved (./platform bench lock)
                        java -jar launcher.jar kvbench [--gateway=URL] [--etcd=URL,URL,URL] [--kv=URL,URL,URL] [--clients=1,16,64]
-                                  [--ops=put,get] [--seconds=10] [--rounds=2] [--warmup=30] [--keys=1000] [--value-bytes=100] [--systems=dsys,etcd]
+                                  [--ops=put,get] [--seconds=10] [--rounds=2] [--warmup=30] [--keys=1000] [--value-bytes=100] [--systems=dsys,etcd] [--keep=false]
                          puts and linearizable gets, the same closed-loop client against dsys's quorum store and etcd,
-                         interleaved, with messages and fsyncs per op from the systems' counters (./platform bench kv)
+                         interleaved, with messages and fsyncs per op from the systems' counters (./platform bench kv); afterwards the
+                         run's keys are deleted from dsys unless --keep=true
                        java -jar launcher.jar fuzz [--gateway=URL] [--token=ADMIN]
                          every public route (from the OpenAPI documents) with hostile inputs; exit 1 on any 5xx or dead node
                        java -jar launcher.jar verify WORKLOAD --token=ADMIN --root=DIR [--time=60] [--concurrency=10] [--nemesis=...]

@@ -20,6 +20,12 @@ public class KvConfiguration {
     }
 
     @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean(HeapGuard.class) // a test puts its own
+    HeapGuard heapGuard(KvProperties props) {
+        return new HeapGuard(props.getHeapFullFraction());
+    }
+
+    @Bean
     WatchHub watchHub(KvProperties props) {
         return new WatchHub(props.getMaxWatchers(), props.getWatchTimeoutMs());
     }

@@ -49,11 +49,13 @@ public class KvController {
     private final KvHost host;
     private final KvMetrics metrics;
     private final WatchHub watches;
+    private final HeapGuard heap;
 
-    public KvController(KvHost host, KvMetrics metrics, WatchHub watches) {
+    public KvController(KvHost host, KvMetrics metrics, WatchHub watches, HeapGuard heap) {
         this.host = host;
         this.metrics = metrics;
         this.watches = watches;
+        this.heap = heap;
     }
 
     @PutMapping("/{keyspace}/{key}")
@@ -69,8 +71,13 @@ public class KvController {
         Values.check(type, body);
         String value = new StoredValue(type, body).encode();
         Ballot precondition = ETags.precondition(ifMatch, ifNoneMatch);
-        return metrics.timed(keyspace, precondition == null ? "put" : "cas", "write", host.call(keyspace,
-                new KvRequests.Put(key, value, precondition), KvReplies.Written.class)).thenApply(KvController::written);
+        String full = heap.fullReason();
+        CompletableFuture<Void> room = full == null ? CompletableFuture.completedFuture(null)
+                : host.holds(keyspace, key).thenAccept(held -> {
+                    if (!held) throw new ProblemException(507, "kv-full", "Store full", full);
+                });
+        return room.thenCompose(x -> metrics.timed(keyspace, precondition == null ? "put" : "cas", "write", host.call(keyspace,
+                new KvRequests.Put(key, value, precondition), KvReplies.Written.class))).thenApply(KvController::written);
     }
 
     @DeleteMapping("/{keyspace}/{key}")

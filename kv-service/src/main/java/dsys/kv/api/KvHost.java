@@ -1,5 +1,6 @@
 package dsys.kv.api;
 
+import dsys.kv.quorum.AcceptorState;
 import dsys.kv.quorum.KeyspaceConfig;
 import dsys.kv.quorum.KvRequests;
 import dsys.kv.quorum.QuorumStats;
@@ -72,6 +73,14 @@ public final class KvHost implements AutoCloseable {
     /** Asks the keyspace's core; a Rejection arrives as a failed future with a ProblemException of its status. */
     public <T> CompletableFuture<T> call(String keyspace, Object request, Class<T> type) {
         return resolve(keyspace).thenCompose(h -> h.callAsync(request, timeout)).thenApply(type::cast);
+    }
+
+    /** Whether this node's replica of the keyspace holds the key (a value or a death certificate). */
+    public CompletableFuture<Boolean> holds(String keyspace, String key) {
+        return resolve(keyspace).thenApply(h -> h.read(core -> {
+            AcceptorState s = ((QuorumStore) core).replicaState(key);
+            return s != null && !s.accepted().zero();
+        }));
     }
 
     /** The keyspace's configuration (404 if neither this node nor the agreed table knows it). */

@@ -21,6 +21,8 @@ public class KvProperties {
     private int maxWatchers = 256;
     /** A watch stream ends after this long; the client resumes with Last-Event-ID. */
     private long watchTimeoutMs = 600_000;
+    /** New keys are refused (507) while live data fills more than this share of the old generation ({@link HeapGuard}). */
+    private double heapFullFraction = 0.8;
 
     public QuorumSettings toSettings() {
         return new QuorumSettings(retryMs, backoffMs, deadlineMs, antiEntropyMs, tombstoneHorizonMs, d.buckets(),
@@ -49,4 +51,6 @@ public class KvProperties {
     public void setMaxWatchers(int v) { this.maxWatchers = v; }
     public long getWatchTimeoutMs() { return watchTimeoutMs; }
     public void setWatchTimeoutMs(long v) { this.watchTimeoutMs = v; }
+    public double getHeapFullFraction() { return heapFullFraction; }
+    public void setHeapFullFraction(double v) { this.heapFullFraction = v; }
 }

@@ -26,9 +26,16 @@ final class KvLiveCluster implements AutoCloseable {
     private final Map<String, ConfigurableApplicationContext> contexts = new LinkedHashMap<>();
     private final Path data;
     private final String[] extra;
+    private final List<Object> beans;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     KvLiveCluster(int n, String... extra) throws IOException {
+        this(n, List.of(), extra);
+    }
+
+    /** With {@code beans} registered in every node before its configuration (which then skips its own of that type). */
+    KvLiveCluster(int n, List<Object> beans, String... extra) throws IOException {
+        this.beans = beans;
         data = Files.createTempDirectory("dsys-kv-live");
         ports = TestNodes.ports("kv", n);
         Map<String, String> settings = new LinkedHashMap<>();
@@ -44,6 +51,7 @@ final class KvLiveCluster implements AutoCloseable {
     /** Starts (again) the JVM-side node on its port and data directory: what it knows comes from its disk. */
     void start(String node) {
         contexts.put(node, new SpringApplicationBuilder(KvServiceApplication.class)
+                .initializers(c -> beans.forEach(b -> c.getBeanFactory().registerSingleton("test-" + b.getClass().getSimpleName(), b)))
                 .run(TestNodes.arguments(node, ports, data, extra)));
     }
 

@@ -2,9 +2,14 @@ package dsys.launcher.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.io.PrintStream;
 import java.net.URLEncoder;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -51,6 +56,61 @@ final class DsysKv implements KvTarget {
             cpuNs += Http.metric(prom, "process_cpu_time_ns_total");
         }
         return Map.of("messages", messages, "fsyncs", fsyncs, "storage-writes", writes, "cpu-ms", cpuNs / 1e6);
+    }
+
+    /**
+     * The store keeps every key (in memory too) until it is deleted, and a deleted key's death certificate until
+     * the tombstone horizon: a run's keys left behind would make every later run, and the user's platform, slower.
+     * Lists the run's keys by prefix, then deletes them with 16 clients, retrying a timed-out delete.
+     */
+    @Override
+    public long removeRun(String prefix, PrintStream out) throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (String after = null; ; ) {
+            JsonNode page = Http.JSON.readTree(http.get(gateway + "/api/kv/default?limit=1000&prefix=" + enc(prefix)
+                    + (after == null ? "" : "&after=" + enc(after))));
+            for (JsonNode k : page.path("keys")) keys.add(k.path("key").asText());
+            if (page.path("next").isNull() || page.path("next").isMissingNode()) break;
+            after = page.path("next").asText();
+        }
+        out.printf("cleanup: deleting the %d keys this run wrote in dsys (--keep=true leaves them)%n", keys.size());
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong deleted = new AtomicLong();
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < 16; w++) {
+            Thread t = new Thread(() -> {
+                for (int i; (i = next.getAndIncrement()) < keys.size() && failed.get() == null; ) {
+                    for (int attempt = 1; ; attempt++) {
+                        try {
+                            http.send(base + enc(keys.get(i)), "DELETE", null, null, null);
+                            deleted.incrementAndGet();
+                            break;
+                        } catch (Exception e) {
+                            if (attempt == 3 || e instanceof InterruptedException) {
+                                failed.compareAndSet(null, e);
+                                break;
+                            }
+                        }
+                    }
+                }
+            }, "bench-cleanup-" + w);
+            t.start();
+            workers.add(t);
+        }
+        long started = System.nanoTime();
+        for (Thread t : workers) {
+            while (t.isAlive()) {
+                t.join(5_000);
+                if (t.isAlive()) out.printf("cleanup: %d of %d deleted (%.0f s)%n", deleted.get(), keys.size(),
+                        (System.nanoTime() - started) / 1e9);
+            }
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException("cleanup stopped after " + deleted.get() + " of " + keys.size()
+                    + " deletes: " + failed.get().getMessage(), failed.get());
+        }
+        return deleted.get();
     }
 
     private static String enc(String key) {

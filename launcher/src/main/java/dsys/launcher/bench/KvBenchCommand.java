@@ -55,6 +55,23 @@ public final class KvBenchCommand {
         if (only.contains("dsys")) systems.put("dsys", new DsysKv(http, gateway, kvNodes));
         if (only.contains("etcd")) systems.put("etcd", new EtcdKv(http, etcd));
         String run = "kvbench-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        try {
+            return measure(o, systems, run, ops, clients, seconds, warmup, rounds, keys, value, out);
+        } finally {
+            if (!Boolean.parseBoolean(o.getOrDefault("keep", "false"))) {
+                long started = System.nanoTime();
+                for (KvTarget t : systems.values()) {
+                    long n = t.removeRun(run + "-", out);
+                    if (n > 0) out.printf(Locale.ROOT, "cleanup: %d keys deleted in %.0f s (their tombstones go after "
+                            + "the horizon, dsys.kv.tombstone-horizon-ms)%n", n, (System.nanoTime() - started) / 1e9);
+                }
+            }
+        }
+    }
+
+    private static int measure(Map<String, String> o, Map<String, KvTarget> systems, String run, List<String> ops,
+                               int[] clients, Duration seconds, Duration warmup, int rounds, int keys, byte[] value,
+                               PrintStream out) throws Exception {
         if (ops.contains("get")) {
             out.printf("preload: %d keys of %d bytes in each system (gets read them)%n", keys, value.length);
             for (KvTarget t : systems.values()) preload(t, run, keys, value);

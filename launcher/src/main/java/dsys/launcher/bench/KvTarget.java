@@ -15,4 +15,13 @@ interface KvTarget {
      * {@code storage-writes}: whichever it exposes); the command takes their deltas over a cell.
      */
     Map<String, Double> counters() throws Exception;
+
+    /**
+     * Deletes every key of this benchmark run ({@code prefix}) the system still holds, reporting progress on
+     * {@code out}; the number deleted. A system whose data goes away with the run (etcd's temporary directory)
+     * has nothing to do.
+     */
+    default long removeRun(String prefix, java.io.PrintStream out) throws Exception {
+        return 0;
+    }
 }
