@@ -360,6 +360,17 @@ else
   fail "kv: kv-1..3 restarted after kill -9 of all three" "$(tail -n 5 "$TMP/kv-restart.log" | tr '\n' ' ')"
 fi
 
+# ---- the kv benchmark (dsys alone: CI has no etcd) measures, then deletes every key it wrote
+./platform bench kv --systems=dsys --clients=4 --ops=put,get --seconds=2 --rounds=1 --warmup=0 --keys=50 >"$TMP/kvbench.log" 2>&1
+rc=$? run=$(awk '$1 == "run:" {print $2}' "$TMP/kvbench.log")
+request GET "$kv?prefix=$run-&limit=10"
+if ((rc == 0)) && [[ -n $run && $CODE == 200 ]] && jq -e '.keys == []' <<<"$BODY" >/dev/null \
+   && grep -qE '^\| 1 \| dsys \| put \| 4 \| [0-9.]+ ' "$TMP/kvbench.log"; then
+  pass "bench kv: $(grep -o 'cleanup: [0-9]* keys deleted in [0-9]* s' "$TMP/kvbench.log"), none of $run's keys left"
+else
+  fail "bench kv --systems=dsys measures and leaves no key behind" "exit $rc, listing $CODE $(short "$BODY"): $(tail -n 4 "$TMP/kvbench.log" | tr '\n' ' ')"
+fi
+
 # ---- Jepsen-style (./platform verify): 10 clients on 3 kv keys through the gateway with a partition and a kill -9;
 # the verifier must find the history linearizable (exit 0). Then the control: reads at level one under a partition
 # must be found not linearizable (exit 1), so the first check is not vacuous.

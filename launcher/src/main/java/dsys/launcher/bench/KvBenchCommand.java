@@ -55,6 +55,7 @@ public final class KvBenchCommand {
         if (only.contains("dsys")) systems.put("dsys", new DsysKv(http, gateway, kvNodes));
         if (only.contains("etcd")) systems.put("etcd", new EtcdKv(http, etcd));
         String run = "kvbench-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        out.printf("run: %s (its keys start %s-)%n", run, run);
         try {
             return measure(o, systems, run, ops, clients, seconds, warmup, rounds, keys, value, out);
         } finally {
