@@ -130,9 +130,15 @@ final class KafkaBroker {
                 Map.entry("num.recovery.threads.per.data.dir", "1"),
                 Map.entry("log.cleaner.threads", "1"),
                 Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(8L << 20)),
-                // A local platform should not fill the disk: a day of events, at most 256 MiB per partition.
+                // A local platform should not fill the disk: a day of events, at most retentionBytes per partition.
+                // Retention deletes whole closed segments only: with the default 1 GiB segments (rolled weekly) a
+                // partition of a dev platform had grown to 1.3 GiB. Small segments, rolled hourly, make both
+                // limits hold to within one segment.
                 Map.entry("log.retention.hours", "24"),
-                Map.entry("log.retention.bytes", String.valueOf(256L << 20)),
+                Map.entry("log.retention.bytes", String.valueOf(o.retentionBytes)),
+                Map.entry("log.segment.bytes", String.valueOf(o.segmentBytes())),
+                Map.entry("log.roll.hours", "1"),
+                Map.entry("log.retention.check.interval.ms", "10000"),
                 Map.entry("auto.create.topics.enable", "true")));
         return p;
     }
@@ -158,13 +164,19 @@ final class KafkaBroker {
         }
     }
 
-    record Options(int port, int controllerPort, Path dataDir, int partitions) {
+    record Options(int port, int controllerPort, Path dataDir, int partitions, long retentionBytes) {
+
+        /** An eighth of the retention: a partition holds at most retention plus the segment being written. */
+        int segmentBytes() {
+            return (int) Math.max(64 << 10, Math.min(Integer.MAX_VALUE, retentionBytes / 8));
+        }
 
         static Options parse(String[] args) {
             int port = 9092;
             Integer controllerPort = null;
             Path dataDir = Path.of(".platform", "data", "kafka");
             int partitions = 3;
+            long retentionBytes = 256L << 20;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (i + 1 >= args.length) {
@@ -176,6 +188,7 @@ final class KafkaBroker {
                     case "--controller-port" -> controllerPort = port(a, v);
                     case "--data-dir" -> dataDir = Path.of(v);
                     case "--partitions" -> partitions = Math.max(1, number(a, v));
+                    case "--retention-mb" -> retentionBytes = (long) Math.max(1, number(a, v)) << 20;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -183,7 +196,7 @@ final class KafkaBroker {
             if (cport == port) {
                 throw new IllegalArgumentException("--controller-port must differ from --port (" + port + ")");
             }
-            return new Options(port, cport, dataDir.toAbsolutePath().normalize(), partitions);
+            return new Options(port, cport, dataDir.toAbsolutePath().normalize(), partitions, retentionBytes);
         }
 
         private static int port(String name, String v) {
