@@ -7,9 +7,6 @@ import java.net.URLEncoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -74,43 +71,9 @@ final class DsysKv implements KvTarget {
             after = page.path("next").asText();
         }
         out.printf("cleanup: deleting the %d keys this run wrote in dsys (--keep=true leaves them)%n", keys.size());
-        AtomicInteger next = new AtomicInteger();
-        AtomicLong deleted = new AtomicLong();
-        AtomicReference<Exception> failed = new AtomicReference<>();
-        List<Thread> workers = new ArrayList<>();
-        for (int w = 0; w < 16; w++) {
-            Thread t = new Thread(() -> {
-                for (int i; (i = next.getAndIncrement()) < keys.size() && failed.get() == null; ) {
-                    for (int attempt = 1; ; attempt++) {
-                        try {
-                            http.send(base + enc(keys.get(i)), "DELETE", null, null, null);
-                            deleted.incrementAndGet();
-                            break;
-                        } catch (Exception e) {
-                            if (attempt == 3 || e instanceof InterruptedException) {
-                                failed.compareAndSet(null, e);
-                                break;
-                            }
-                        }
-                    }
-                }
-            }, "bench-cleanup-" + w);
-            t.start();
-            workers.add(t);
-        }
         long started = System.nanoTime();
-        for (Thread t : workers) {
-            while (t.isAlive()) {
-                t.join(5_000);
-                if (t.isAlive()) out.printf("cleanup: %d of %d deleted (%.0f s)%n", deleted.get(), keys.size(),
-                        (System.nanoTime() - started) / 1e9);
-            }
-        }
-        if (failed.get() != null) {
-            throw new IllegalStateException("cleanup stopped after " + deleted.get() + " of " + keys.size()
-                    + " deletes: " + failed.get().getMessage(), failed.get());
-        }
-        return deleted.get();
+        return Each.run("cleanup", keys.size(), 3, i -> http.send(base + enc(keys.get(i)), "DELETE", null, null, null),
+                done -> out.printf("cleanup: %d of %d deleted (%.0f s)%n", done, keys.size(), (System.nanoTime() - started) / 1e9));
     }
 
     private static String enc(String key) {

@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -156,32 +154,7 @@ public final class KvBenchCommand {
 
     /** Writes the keys gets read ({@code run-g-i}), 16 writers at a time; a key that fails 5 times stops the benchmark. */
     private static void preload(KvTarget t, String run, int keys, byte[] value) throws Exception {
-        AtomicInteger next = new AtomicInteger();
-        AtomicReference<Exception> failed = new AtomicReference<>();
-        List<Thread> writers = new ArrayList<>();
-        for (int w = 0; w < 16; w++) {
-            int client = w;
-            Thread writer = new Thread(() -> {
-                for (int i; (i = next.getAndIncrement()) < keys && failed.get() == null; ) {
-                    for (int attempt = 1; ; attempt++) {
-                        try {
-                            t.put(client, getKey(run, i), value);
-                            break;
-                        } catch (Exception e) {
-                            // a cold cluster on a busy host may time a write out (504): writing it again is harmless
-                            if (attempt == 5 || e instanceof InterruptedException) {
-                                failed.compareAndSet(null, e);
-                                break;
-                            }
-                        }
-                    }
-                }
-            }, "bench-preload-" + w);
-            writer.start();
-            writers.add(writer);
-        }
-        for (Thread w : writers) w.join();
-        if (failed.get() != null) throw new IllegalStateException("preload failed: " + failed.get(), failed.get());
+        Each.run("preload", keys, 5, i -> t.put(i % 16, getKey(run, i), value), done -> { });
     }
 
     private static String getKey(String run, int i) {
