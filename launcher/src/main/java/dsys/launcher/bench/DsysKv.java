@@ -41,6 +41,11 @@ final class DsysKv implements KvTarget {
     }
 
     @Override
+    public void getOne(int client, String key) throws Exception {
+        http.get(base + enc(key) + "?read=one");
+    }
+
+    @Override
     public Map<String, Double> counters() throws Exception {
         double messages = 0, fsyncs = 0, writes = 0;
         double cpuNs = Http.metric(http.get(gateway + "/actuator/prometheus"), "process_cpu_time_ns_total");

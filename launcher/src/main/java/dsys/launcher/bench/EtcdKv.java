@@ -43,6 +43,13 @@ final class EtcdKv implements KvTarget {
     }
 
     @Override
+    public void getOne(int client, String key) throws Exception {
+        ObjectNode body = Http.JSON.createObjectNode().put("key", b64(key.getBytes(UTF_8))).put("serializable", true);
+        JsonNode r = http.post(member(client) + "/v3/kv/range", body.toString(), null);
+        if (r.path("kvs").size() != 1) throw new IOException("etcd has no " + key + ": " + r);
+    }
+
+    @Override
     public Map<String, Double> counters() throws Exception {
         double fsyncs = 0, commits = 0, cpu = 0;
         for (String m : members) {

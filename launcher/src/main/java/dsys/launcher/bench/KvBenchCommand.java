@@ -42,8 +42,8 @@ public final class KvBenchCommand {
         byte[] value = new byte[Integer.parseInt(o.getOrDefault("value-bytes", "100"))];
         Arrays.fill(value, (byte) 'v');
         for (String op : ops) {
-            if (!op.equals("put") && !op.equals("get")) {
-                err.println("kvbench: --ops takes put and/or get, not " + op);
+            if (!op.equals("put") && !op.equals("get") && !op.equals("get-one")) {
+                err.println("kvbench: --ops takes put, get and/or get-one, not " + op);
                 return 2;
             }
         }
@@ -71,7 +71,8 @@ public final class KvBenchCommand {
     private static int measure(Map<String, String> o, Map<String, KvTarget> systems, String run, List<String> ops,
                                int[] clients, Duration seconds, Duration warmup, int rounds, int keys, byte[] value,
                                PrintStream out) throws Exception {
-        if (ops.contains("get")) {
+        boolean reads = ops.contains("get") || ops.contains("get-one");
+        if (reads) {
             out.printf("preload: %d keys of %d bytes in each system (gets read them)%n", keys, value.length);
             for (KvTarget t : systems.values()) preload(t, run, keys, value);
         }
@@ -80,7 +81,7 @@ public final class KvBenchCommand {
             Duration share = warmup.dividedBy(2L * systems.size());
             for (KvTarget t : systems.values()) {
                 ClosedLoop.run(16, share, op(t, "put", run, run + "-warm", keys, value));
-                if (ops.contains("get")) ClosedLoop.run(16, share, op(t, "get", run, run, keys, value));
+                if (reads) ClosedLoop.run(16, share, op(t, "get", run, run, keys, value));
             }
         }
         Map<String, List<Cell>> cells = new HashMap<>();
@@ -113,12 +114,15 @@ public final class KvBenchCommand {
 
     /**
      * A put writes distinct keys per client ({@code keys} of them, cycled: {@code cell-p-client-i}); a get reads
-     * the run's preloaded keys, each client from its own offset, so clients do not read the same key in step.
+     * the run's preloaded keys, each client from its own offset, so clients do not read the same key in step;
+     * get-one reads them the same way at the cheapest level (the floor under a replicated read).
      */
     private static ClosedLoop.ClientOp op(KvTarget t, String op, String run, String cell, int keys, byte[] value) {
-        return op.equals("put")
-                ? (client, n) -> t.put(client, cell + "-p-" + client + "-" + (n % keys), value)
-                : (client, n) -> t.get(client, getKey(run, (int) ((client * 7919L + n) % keys)));
+        return switch (op) {
+            case "put" -> (client, n) -> t.put(client, cell + "-p-" + client + "-" + (n % keys), value);
+            case "get" -> (client, n) -> t.get(client, getKey(run, (int) ((client * 7919L + n) % keys)));
+            default -> (client, n) -> t.getOne(client, getKey(run, (int) ((client * 7919L + n) % keys)));
+        };
     }
 
     private static String cost(Map<String, Double> perOp, String name) {

@@ -11,6 +11,13 @@ interface KvTarget {
     void get(int client, String key) throws Exception;
 
     /**
+     * The cheapest read the system offers, answered by the one member asked from its own state with no messages
+     * to the others (dsys {@code ?read=one}, etcd a serializable range): what a request costs to get through the
+     * system at all, the floor under any replicated read.
+     */
+    void getOne(int client, String key) throws Exception;
+
+    /**
      * The system's own cumulative counters, summed over its members ({@code messages}, {@code fsyncs},
      * {@code storage-writes}: whichever it exposes); the command takes their deltas over a cell.
      */
