@@ -1,0 +1,42 @@
+package dsys.core.commit;
+
+import dsys.core.message.Message;
+
+import java.util.List;
+
+/** What coordinators and participants send each other (the notes' names in comments). */
+public final class CommitMessages {
+
+    private CommitMessages() {
+    }
+
+    /** Phase 1a, vote-request (3PC: CanCommit): the operations for the receiver, and who else takes part. */
+    public record VoteRequest(String txn, String protocol, String coordinator, List<String> participants,
+                              List<TxnOp> ops) implements Message {
+    }
+
+    /** Phase 1b: vote-commit ({@code commit} true) or vote-abort, with why. */
+    public record Vote(String txn, boolean commit, String reason) implements Message {
+    }
+
+    /** 3PC phase 2: every vote was vote-commit; move to PRECOMMIT and acknowledge. */
+    public record PreCommit(String txn) implements Message {
+    }
+
+    public record PreCommitAck(String txn) implements Message {
+    }
+
+    /** global-commit / global-abort (3PC: DoCommit or abort); acknowledged so the sender can stop repeating it. */
+    public record Decision(String txn, boolean commit) implements Message {
+    }
+
+    public record DecisionAck(String txn) implements Message {
+    }
+
+    /** Termination: what state are you in for {@code txn}? A participant that never voted aborts and says so. */
+    public record StateRequest(String txn) implements Message {
+    }
+
+    public record StateReply(String txn, TxnState state) implements Message {
+    }
+}

@@ -1,0 +1,334 @@
+package dsys.core.commit;
+
+import dsys.core.env.Core;
+import dsys.core.env.Env;
+import dsys.core.env.Rejection;
+import dsys.core.env.RequestId;
+import dsys.core.message.Message;
+import dsys.core.node.NodeId;
+import dsys.core.commit.CommitMessages.Decision;
+import dsys.core.commit.CommitMessages.DecisionAck;
+import dsys.core.commit.CommitMessages.PreCommit;
+import dsys.core.commit.CommitMessages.PreCommitAck;
+import dsys.core.commit.CommitMessages.StateReply;
+import dsys.core.commit.CommitMessages.StateRequest;
+import dsys.core.commit.CommitMessages.Vote;
+import dsys.core.commit.CommitMessages.VoteRequest;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * A participant of 2PC and 3PC. On a vote-request it prepares (locks, intents) and logs READY before it votes
+ * vote-commit; from then on it may not decide alone. A participant that hears nothing for
+ * {@link CommitTimeouts#ready()} terminates:
+ * <ul>
+ *   <li>2PC, cooperative termination (the notes' table): it asks the coordinator and the other participants.
+ *   One in COMMIT or ABORT tells the outcome; one that never voted (INIT) aborts on the spot and says so; one
+ *   in READY knows nothing. When every participant it reaches is READY and the coordinator is silent it is
+ *   <b>blocked</b>, holding its locks, and keeps asking.</li>
+ *   <li>3PC: a new coordinator is elected among the participants (the lowest id among those that answer a state
+ *   request within the window) and decides from their states: any COMMIT or ABORT is the outcome; any INIT
+ *   aborts; any PRECOMMIT commits, after moving the READY ones to PRECOMMIT (so that if it fails half-way the
+ *   next one still finds a PRECOMMIT); all READY aborts (the old coordinator commits only once every live
+ *   participant is in PRECOMMIT). Two sides of a partition elect two coordinators and may decide both ways.</li>
+ * </ul>
+ * A participant back from a crash takes part in a decision only when every participant answers and none has
+ * decided (after a total failure); until then it only asks.
+ */
+public final class CommitParticipant implements Core {
+
+    /** Crash points, in protocol order. */
+    public static final String BEFORE_PREPARE = "before-prepare", BEFORE_VOTE_SENT = "before-vote-sent",
+            AFTER_VOTE_LOGGED = "after-vote-logged", AFTER_DECISION_LOGGED = "after-decision-logged",
+            DURING_RECOVERY = "during-recovery";
+
+    private static final String LOG = "commit.p.";
+
+    private enum Tick { READY, WINDOW, ACKS }
+
+    private record Timer(String txn, Tick tick, long round) {
+    }
+
+    private enum Phase { WAITING, COLLECTING, PRECOMMITTING }
+
+    private static final class Txn {
+        TxnRecord rec;
+        boolean recovered;
+        Phase phase = Phase.WAITING;
+        long round;
+        boolean blockedReported;
+        final Map<String, TxnState> states = new HashMap<>();
+        final Set<String> awaitingAcks = new HashSet<>();
+
+        Txn(TxnRecord rec) {
+            this.rec = rec;
+        }
+    }
+
+    /** What {@code Inspect} answers: the logged state, and the locks this participant holds. */
+    public record View(String txn, TxnState state, boolean recovered, Map<String, String> locks) {
+    }
+
+    /** A participant's state of one transaction (for views). */
+    public record Inspect(String txn) {
+    }
+
+    private final Env env;
+    private final ResourceManager resources;
+    private final CommitTimeouts timeouts;
+    private final Map<String, Txn> txns = new HashMap<>();
+    /** Transactions whose locks are being taken (an asynchronous resource manager): no vote yet, no record. */
+    private final Set<String> preparing = new HashSet<>();
+
+    public CommitParticipant(Env env, ResourceManager resources, CommitTimeouts timeouts) {
+        this.env = env;
+        this.resources = resources;
+        this.timeouts = timeouts;
+    }
+
+    @Override
+    public void onStart() {
+        load(false);
+    }
+
+    @Override
+    public void onRecover() {
+        load(true);
+    }
+
+    /** Re-reads the log; after a crash, every undecided transaction is one this node may only learn the end of. */
+    private void load(boolean afterCrash) {
+        txns.clear();
+        resources.recover();
+        boolean first = true;
+        for (Map.Entry<String, String> e : env.storage().scan(LOG).entrySet()) {
+            String id = e.getKey().substring(LOG.length());
+            Txn t = new Txn(TxnRecord.decode(e.getValue()));
+            txns.put(id, t);
+            if (!afterCrash) continue;
+            if (!first) env.crashPoint(DURING_RECOVERY);
+            first = false;
+            if (t.rec.state() == TxnState.COMMIT) resources.commit(id); // idempotent: a crash may have come before it
+            else if (t.rec.state() == TxnState.ABORT) resources.abort(id);
+            else {
+                t.recovered = true;
+                env.emit("txn.recovery.ask", Map.of("txn", id, "state", t.rec.state().name()));
+                armReady(id, t, timeouts.retry());
+            }
+        }
+    }
+
+    @Override
+    public void onRequest(RequestId request, Object body) {
+        if (body instanceof Inspect i) {
+            Txn t = txns.get(i.txn());
+            env.reply(request, new View(i.txn(), t == null ? TxnState.INIT : t.rec.state(), t != null && t.recovered, resources.locks()));
+        } else {
+            env.reply(request, Rejection.badRequest("unknown request " + body.getClass().getSimpleName()));
+        }
+    }
+
+    @Override
+    public void onMessage(NodeId from, Message m) {
+        if (m instanceof VoteRequest v) onVoteRequest(from, v);
+        else if (m instanceof PreCommit p) onPreCommit(from, p);
+        else if (m instanceof Decision d) {
+            Txn t = txns.computeIfAbsent(d.txn(), id -> new Txn(new TxnRecord(TxnState.INIT, CommitProtocol.TWO_PHASE, from.value(), List.of())));
+            decide(d.txn(), t, d.commit(), "from " + from.value());
+            env.send(from, new DecisionAck(d.txn()));
+        } else if (m instanceof StateRequest r) {
+            env.send(from, new StateReply(r.txn(), stateFor(r.txn(), from)));
+        } else if (m instanceof StateReply r) onStateReply(from, r);
+        else if (m instanceof PreCommitAck a) {
+            Txn t = txns.get(a.txn());
+            if (t != null && t.phase == Phase.PRECOMMITTING && t.awaitingAcks.remove(from.value()) && t.awaitingAcks.isEmpty()) {
+                terminate(a.txn(), t, true);
+            }
+        }
+    }
+
+    private void onVoteRequest(NodeId from, VoteRequest v) {
+        Txn known = txns.get(v.txn());
+        if (known != null) { // a repeated request: the same answer
+            env.send(from, new Vote(v.txn(), known.rec.state() != TxnState.ABORT, known.rec.state() == TxnState.ABORT ? "aborted already" : null));
+            return;
+        }
+        env.crashPoint(BEFORE_PREPARE);
+        if (!preparing.add(v.txn())) return; // its locks are being taken: the vote goes out when they are
+        TxnRecord rec = new TxnRecord(TxnState.READY, CommitProtocol.parse(v.protocol()), v.coordinator(), v.participants());
+        resources.prepare(v.txn(), v.ops(), refusal -> {
+            preparing.remove(v.txn());
+            if (txns.containsKey(v.txn())) { // aborted meanwhile (a state request found no record): undo
+                if (refusal == null) resources.abort(v.txn());
+                return;
+            }
+            Txn t = new Txn(refusal == null ? rec : rec.with(TxnState.ABORT));
+            txns.put(v.txn(), t);
+            if (refusal == null) env.crashPoint(BEFORE_VOTE_SENT);
+            log(v.txn(), t);
+            if (refusal == null) env.crashPoint(AFTER_VOTE_LOGGED);
+            env.emit("txn.vote", Map.of("txn", v.txn(), "vote", refusal == null ? "vote-commit" : "vote-abort",
+                    "reason", refusal == null ? "" : refusal));
+            env.send(from, new Vote(v.txn(), refusal == null, refusal));
+            if (refusal == null) armReady(v.txn(), t, timeouts.ready());
+        });
+    }
+
+    private void onPreCommit(NodeId from, PreCommit p) {
+        Txn t = txns.get(p.txn());
+        if (t == null || t.rec.state() == TxnState.ABORT) return;
+        if (t.rec.state() == TxnState.READY) {
+            t.rec = t.rec.with(TxnState.PRECOMMIT);
+            log(p.txn(), t);
+            env.emit("txn.precommit", Map.of("txn", p.txn(), "from", from.value()));
+            armReady(p.txn(), t, timeouts.ready());
+        }
+        env.send(from, new PreCommitAck(p.txn()));
+    }
+
+    /** A state request's answer; one that finds no record never voted, so it aborts here and now (INIT → ABORT). */
+    private TxnState stateFor(String txn, NodeId asker) {
+        Txn t = txns.get(txn);
+        if (t != null) return t.rec.state();
+        t = new Txn(new TxnRecord(TxnState.INIT, CommitProtocol.TWO_PHASE, "", List.of()));
+        txns.put(txn, t);
+        decide(txn, t, false, "asked by " + asker.value() + " before any vote-request came");
+        return TxnState.ABORT;
+    }
+
+    private void onStateReply(NodeId from, StateReply r) {
+        Txn t = txns.get(r.txn());
+        if (t == null || t.rec.state().decided()) return;
+        if (r.state().decided()) {
+            decide(r.txn(), t, r.state() == TxnState.COMMIT, "learned from " + from.value());
+            return;
+        }
+        t.states.put(from.value(), r.state());
+        if (t.rec.protocol() == CommitProtocol.TWO_PHASE && !t.blockedReported && everyoneUndecided(t)) {
+            t.blockedReported = true;
+            env.emit("txn.blocked", Map.of("txn", r.txn(), "states", new TreeSet<>(t.states.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())));
+        }
+    }
+
+    private boolean everyoneUndecided(Txn t) {
+        for (String p : t.rec.participants()) if (!p.equals(env.self().value()) && !t.states.containsKey(p)) return false;
+        return true;
+    }
+
+    @Override
+    public void onTimer(Object timer) {
+        if (!(timer instanceof Timer tm)) return;
+        Txn t = txns.get(tm.txn());
+        if (t == null || t.rec.state().decided() || tm.round() != t.round) return;
+        switch (tm.tick()) {
+            case READY -> {
+                if (t.rec.protocol() == CommitProtocol.TWO_PHASE) ask(tm.txn(), t);
+                else collect(tm.txn(), t);
+            }
+            case WINDOW -> elect(tm.txn(), t);
+            case ACKS -> terminate(tm.txn(), t, true); // an acknowledgement that did not come: a crashed participant
+        }
+    }
+
+    /** 2PC's cooperative termination, and a recovered 3PC participant: ask everyone, again and again. */
+    private void ask(String id, Txn t) {
+        if (!t.blockedReported && t.states.isEmpty()) env.emit("txn.termination", Map.of("txn", id, "protocol", t.rec.protocol().label(), "role", "ask"));
+        t.states.clear();
+        if (!t.rec.coordinator().isEmpty()) env.send(NodeId.of(t.rec.coordinator()), new StateRequest(id));
+        for (String p : t.rec.participants()) if (!p.equals(env.self().value())) env.send(NodeId.of(p), new StateRequest(id));
+        armReady(id, t, timeouts.window());
+    }
+
+    /** 3PC termination, step 1: collect the states of the participants that answer within the window. */
+    private void collect(String id, Txn t) {
+        t.states.clear();
+        t.phase = Phase.COLLECTING;
+        for (String p : t.rec.participants()) if (!p.equals(env.self().value())) env.send(NodeId.of(p), new StateRequest(id));
+        env.after(timeouts.window(), new Timer(id, Tick.WINDOW, t.round));
+    }
+
+    /** Step 2: the lowest id among those alive is the new coordinator; it decides, the others wait for it. */
+    private void elect(String id, Txn t) {
+        TreeSet<String> alive = new TreeSet<>(t.states.keySet());
+        alive.add(env.self().value());
+        if (t.recovered && !alive.containsAll(t.rec.participants())) {
+            // Back from a crash: it may have missed what the others decided while it was down. Only when every
+            // participant answers undecided (a total failure: everyone crashed) does it know that nobody decided.
+            t.phase = Phase.WAITING;
+            armReady(id, t, timeouts.window());
+            return;
+        }
+        if (!alive.first().equals(env.self().value())) {
+            t.phase = Phase.WAITING;
+            armReady(id, t, timeouts.ready());
+            return;
+        }
+        Map<String, TxnState> all = new HashMap<>(t.states);
+        all.put(env.self().value(), t.rec.state());
+        env.emit("txn.termination", Map.of("txn", id, "protocol", "3pc", "role", "new-coordinator", "states", new java.util.TreeMap<>(all)));
+        if (all.containsValue(TxnState.INIT)) {
+            terminate(id, t, false);
+        } else if (all.containsValue(TxnState.PRECOMMIT)) {
+            t.phase = Phase.PRECOMMITTING;
+            if (t.rec.state() == TxnState.READY) {
+                t.rec = t.rec.with(TxnState.PRECOMMIT);
+                log(id, t);
+            }
+            t.awaitingAcks.clear();
+            all.forEach((p, s) -> {
+                if (s == TxnState.READY && !p.equals(env.self().value())) t.awaitingAcks.add(p);
+            });
+            if (t.awaitingAcks.isEmpty()) {
+                terminate(id, t, true);
+                return;
+            }
+            for (String p : t.awaitingAcks) env.send(NodeId.of(p), new PreCommit(id));
+            env.after(timeouts.window(), new Timer(id, Tick.ACKS, t.round));
+        } else {
+            terminate(id, t, false); // all READY: the old coordinator cannot have committed
+        }
+    }
+
+    /** The new coordinator's decision, told to every participant and to the old coordinator. */
+    private void terminate(String id, Txn t, boolean commit) {
+        decide(id, t, commit, "3PC termination by " + env.self().value());
+        Decision d = new Decision(id, commit);
+        for (String p : t.rec.participants()) if (!p.equals(env.self().value())) env.send(NodeId.of(p), d);
+        if (!t.rec.coordinator().isEmpty()) env.send(NodeId.of(t.rec.coordinator()), d);
+    }
+
+    private void decide(String id, Txn t, boolean commit, String how) {
+        if (t.rec.state().decided()) return;
+        t.rec = t.rec.with(commit ? TxnState.COMMIT : TxnState.ABORT);
+        t.round++;
+        log(id, t);
+        env.crashPoint(AFTER_DECISION_LOGGED);
+        if (commit) resources.commit(id);
+        else resources.abort(id);
+        env.emit("txn.decided", Map.of("txn", id, "state", t.rec.state().name(), "how", how));
+    }
+
+    private void armReady(String id, Txn t, java.time.Duration after) {
+        t.round++;
+        env.after(after, new Timer(id, Tick.READY, t.round));
+    }
+
+    private void log(String id, Txn t) {
+        env.storage().put(LOG + id, t.rec.encode());
+    }
+
+    /** The logged state of {@code txn} (null: no record), for tests and views. */
+    public TxnState state(String txn) {
+        Txn t = txns.get(txn);
+        return t == null ? null : t.rec.state();
+    }
+
+    public ResourceManager resources() {
+        return resources;
+    }
+}

@@ -1,0 +1,29 @@
+package dsys.core.commit;
+
+import java.util.List;
+
+/**
+ * A participant's local data under strict two-phase locking: prepare takes every key's lock and writes the
+ * intents durably (in the same step as the vote, so both survive a crash or neither matters); commit applies
+ * the intents and releases the locks; abort drops them. Commit and abort are idempotent and accept a
+ * transaction they do not know (a decision that came twice, or for a transaction never prepared here).
+ */
+public interface ResourceManager {
+
+    /**
+     * Locks and records the operations, then calls {@code done} once, on the core's thread, with null (every
+     * operation can be done and is now locked and recorded) or why not (nothing is kept). A store whose writes
+     * take rounds of their own (the quorum KV's registers) answers later; a local one at once.
+     */
+    void prepare(String txn, List<TxnOp> ops, java.util.function.Consumer<String> done);
+
+    void commit(String txn);
+
+    void abort(String txn);
+
+    /** After a crash: rebuild what is kept in memory (the locks) from storage. */
+    void recover();
+
+    /** Keys locked now, with the transaction holding each (for views and the tests' "nothing left locked"). */
+    java.util.Map<String, String> locks();
+}

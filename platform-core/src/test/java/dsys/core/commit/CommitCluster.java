@@ -1,0 +1,82 @@
+package dsys.core.commit;
+
+import dsys.core.node.NodeId;
+import dsys.core.sim.Simulation;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A coordinator (txn-1) and three participants (kv-1..3) in the simulator, with six bank accounts of 100 spread
+ * over the participants, and transfers between them as transactions.
+ */
+final class CommitCluster {
+
+    static final NodeId COORDINATOR = NodeId.of("txn-1");
+    static final List<NodeId> PARTICIPANTS = List.of(NodeId.of("kv-1"), NodeId.of("kv-2"), NodeId.of("kv-3"));
+    static final int ACCOUNTS = 6;
+    static final long OPENING = 100;
+    static final CommitTimeouts TIMEOUTS = new CommitTimeouts(Duration.ofMillis(300), Duration.ofMillis(300),
+            Duration.ofMillis(2000), Duration.ofMillis(300), Duration.ofMillis(100));
+
+    final Simulation sim;
+
+    CommitCluster(long seed) {
+        sim = new Simulation(seed);
+        sim.add(COORDINATOR, env -> new CommitCoordinator(env, TIMEOUTS));
+        for (NodeId p : PARTICIPANTS) sim.add(p, env -> new CommitParticipant(env, new KeyValueResources(env.storage()), TIMEOUTS));
+        for (int a = 0; a < ACCOUNTS; a++) {
+            if (!resources(home(a)).write(account(a), Long.toString(OPENING))) throw new IllegalStateException("locked at start");
+        }
+    }
+
+    static String account(int a) {
+        return "acct-" + a;
+    }
+
+    static NodeId home(int a) {
+        return PARTICIPANTS.get(a % PARTICIPANTS.size());
+    }
+
+    /** A transfer as a transaction's operations: the debit at the payer's participant, the credit at the payee's. */
+    static Map<String, List<TxnOp>> transfer(int from, int to, long amount) {
+        Map<String, List<TxnOp>> ops = new HashMap<>();
+        ops.computeIfAbsent(home(from).value(), k -> new ArrayList<>()).add(TxnOp.add(account(from), -amount));
+        ops.computeIfAbsent(home(to).value(), k -> new ArrayList<>()).add(TxnOp.add(account(to), amount));
+        return ops;
+    }
+
+    /** What the participant's disk holds (read from storage, not from the running core). */
+    KeyValueResources resources(NodeId p) {
+        return new KeyValueResources(sim.storage(p));
+    }
+
+    long balance(int a) {
+        KeyValueResources.Stored s = resources(home(a)).read(account(a));
+        return s.value() == null ? 0 : Long.parseLong(s.value());
+    }
+
+    CommitCoordinator coordinator() {
+        return (CommitCoordinator) sim.core(COORDINATOR);
+    }
+
+    CommitParticipant participant(NodeId p) {
+        return (CommitParticipant) sim.core(p);
+    }
+
+    /** The state a participant logged for {@code txn}, read from its disk (null: no record). */
+    TxnState logged(NodeId p, String txn) {
+        return sim.storage(p).get("commit.p." + txn).map(s -> TxnRecord.decode(s).state()).orElse(null);
+    }
+
+    TxnState coordinatorLogged(String txn) {
+        return sim.storage(COORDINATOR).get("commit.c." + txn).map(s -> TxnRecord.decode(s).state()).orElse(null);
+    }
+
+    void restartWhatIsDown() {
+        for (NodeId n : sim.nodes()) if (!sim.isUp(n)) sim.restart(n);
+    }
+}
