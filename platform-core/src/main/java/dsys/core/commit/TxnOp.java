@@ -3,14 +3,15 @@ package dsys.core.commit;
 import java.util.Objects;
 
 /**
- * One operation of a transaction at one participant: {@code put} a value, {@code delete}, {@code get}, or
+ * One operation of a transaction at one participant, on {@code key} of {@code keyspace} (null: "default"): {@code put} a value, {@code delete}, {@code get}, or
  * {@code add} a whole number to a numeric value (a transfer's debit or credit; refused if it would go below 0).
  * {@code ifVersion}, when set, is a condition: the key must be at exactly that version (0: absent) or the
  * participant votes vote-abort.
  */
-public record TxnOp(String key, String op, String value, Long ifVersion) {
+public record TxnOp(String keyspace, String key, String op, String value, Long ifVersion) {
 
     public TxnOp {
+        if (keyspace == null) keyspace = "default";
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(op, "op");
         if (!java.util.Set.of("put", "delete", "get", "add").contains(op)) {
@@ -21,11 +22,11 @@ public record TxnOp(String key, String op, String value, Long ifVersion) {
     }
 
     public static TxnOp put(String key, String value) {
-        return new TxnOp(key, "put", value, null);
+        return new TxnOp(null, key, "put", value, null);
     }
 
     public static TxnOp add(String key, long delta) {
-        return new TxnOp(key, "add", Long.toString(delta), null);
+        return new TxnOp(null, key, "add", Long.toString(delta), null);
     }
 
     public boolean writes() {
