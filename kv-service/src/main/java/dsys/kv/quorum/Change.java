@@ -4,9 +4,14 @@ package dsys.kv.quorum;
  * The function a CASPaxos round applies to the register: a put or delete under an optional precondition
  * (If-Match), or the identity (a read that has to make what it saw chosen, an anti-entropy repair).
  */
-record Change(Kind kind, String value, Ballot ifMatch) {
+record Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock) {
 
-    enum Kind { PUT, DELETE, READ, REPAIR }
+    /** LOCK takes a transaction's lock (with its intent); RELEASE ends it: applies the intent, or drops it. */
+    enum Kind { PUT, DELETE, READ, REPAIR, LOCK, RELEASE }
+
+    Change(Kind kind, String value, Ballot ifMatch) {
+        this(kind, value, ifMatch, null);
+    }
 
     static Change put(String value, Ballot ifMatch) {
         return new Change(Kind.PUT, value, ifMatch);
@@ -24,23 +29,56 @@ record Change(Kind kind, String value, Ballot ifMatch) {
         return new Change(Kind.REPAIR, null, null);
     }
 
-    boolean writes() {
-        return kind == Kind.PUT || kind == Kind.DELETE;
+    /** Take {@code lock} for its transaction if the key is not locked by another and If-Match holds. */
+    static Change lock(Versioned.Lock lock, Ballot ifMatch) {
+        return new Change(Kind.LOCK, null, ifMatch, lock);
     }
 
-    /** If-Match: absent for ZERO, else exactly this version of a present value; no precondition when null. */
+    /** End transaction {@code txn}'s lock: {@code commit} applies its intent; a key it does not lock is left alone. */
+    static Change release(String txn, boolean commit) {
+        return new Change(Kind.RELEASE, commit ? "commit" : "abort", null, new Versioned.Lock(txn, 'g', null));
+    }
+
+    boolean writes() {
+        return kind == Kind.PUT || kind == Kind.DELETE || kind == Kind.LOCK || kind == Kind.RELEASE;
+    }
+
+    /** If-Match (absent for ZERO, else exactly this version of a present value; none when null), and the locks. */
     boolean holds(Versioned current) {
+        if (blockedBy(current)) return false;
+        if (kind == Kind.RELEASE) return current.lock() != null && current.lock().txn().equals(lock.txn());
         if (ifMatch == null) return true;
         return ifMatch.zero() ? !current.present() : current.present() && current.version().equals(ifMatch);
     }
 
+    /** Whether another transaction's lock stands in the way (a plain write on any lock; a lock on another's). */
+    boolean blockedBy(Versioned current) {
+        Versioned.Lock held = current.lock();
+        if (held == null) return false;
+        return switch (kind) {
+            case PUT, DELETE -> true;
+            case LOCK -> !held.txn().equals(lock.txn());
+            case READ -> held.writes();
+            default -> false;
+        };
+    }
+
     /** The register after this change at {@code ballot}, made by operation {@code op}. */
     Versioned apply(Versioned current, Ballot ballot, String op) {
-        return writes() && holds(current) ? current.next(ballot, value, op) : current;
+        if (!writes() || !holds(current)) return current;
+        return switch (kind) {
+            case LOCK -> current.locked(lock, ballot, op);
+            case RELEASE -> value.equals("commit") && current.lock().writes()
+                    ? current.next(ballot, current.lock().kind() == 'p' ? current.lock().intent() : null, op)
+                    : current.locked(null, ballot, op);
+            default -> current.next(ballot, value, op);
+        };
     }
 
     /** The name the counters and events use: put, cas, delete, read, repair. */
     String label() {
+        if (kind == Kind.RELEASE) return value.equals("commit") ? "txn-commit" : "txn-abort";
+        if (kind == Kind.LOCK) return "txn-lock";
         return kind == Kind.PUT && ifMatch != null ? "cas" : kind.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -60,10 +60,15 @@ final class JsonSize {
         return 57 + string(e.key()) + ballot(e.accepted());
     }
 
-    /** {@code {"key":K,"ballot":B,"content":{"version":B,"value":V,"writes":[{"op":S,"version":B},...]}},} */
+    /**
+     * {@code {"key":K,"ballot":B,"content":{"version":B,"value":V,"writes":[{"op":S,"version":B},...],"lock":L}},}
+     * with L null or {@code {"txn":S,"kind":"p","intent":S}}.
+     */
     static long chosen(Chosen c) {
         Versioned v = c.content();
-        long n = 30 + string(c.key()) + ballot(c.ballot()) + 33 + ballot(v.version()) + string(v.value());
+        Versioned.Lock l = v.lock();
+        long n = 30 + string(c.key()) + ballot(c.ballot()) + 33 + ballot(v.version()) + string(v.value())
+                + (l == null ? 12 : 48 + string(l.txn()) + string(l.intent()));
         for (Versioned.Write w : v.writes()) n += 19 + string(w.op()) + ballot(w.version());
         return n;
     }

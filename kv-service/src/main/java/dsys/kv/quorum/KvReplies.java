@@ -43,6 +43,12 @@ public final class KvReplies {
                 + ", the request expected " + (expected.zero() ? "it absent" : "version " + expected));
     }
 
+    /** A transaction holds the key (atomic commit's strict two-phase locking): wait for it to end, then retry. */
+    public static Rejection locked(String key, Versioned.Lock lock) {
+        return new Rejection(409, "key-locked", "Key locked", "'" + key + "' is locked by transaction " + lock.txn()
+                + (lock.writes() ? " (it will write it)" : " (it read it)") + " until that transaction commits or aborts; retry then");
+    }
+
     /** No quorum in time, and nothing was proposed: certainly not applied; safe to retry. */
     public static Rejection unavailable(String key, String detail) {
         return new Rejection(503, "quorum-unavailable", "Quorum unavailable", "'" + key + "': " + detail);

@@ -20,6 +20,18 @@ public final class KvRequests {
     public record Delete(String key, Ballot ifMatch) {
     }
 
+    /**
+     * Atomic commit's prepare at this key: transaction {@code txn} locks it with {@code kind} 'p' (will put
+     * {@code intent}), 'd' (will delete) or 'g' (read only), if no other transaction holds it and {@code ifMatch}
+     * (as for {@link Put}) holds. 409 key-locked, 412 precondition-failed otherwise.
+     */
+    public record Lock(String key, String txn, char kind, String intent, Ballot ifMatch) {
+    }
+
+    /** Ends transaction {@code txn}'s lock on the key: {@code commit} applies its intent, else it is dropped. */
+    public record Release(String key, String txn, boolean commit) {
+    }
+
     /** What this node's replica holds for {@code key} (to show divergence); no messages. */
     public record Inspect(String key) {
     }

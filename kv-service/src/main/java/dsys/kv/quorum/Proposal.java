@@ -25,7 +25,7 @@ final class Proposal extends Operation {
 
     private enum Phase { PREPARE, ACCEPT, BACKOFF }
 
-    private enum Answer { WRITTEN, VALUE, PRECONDITION_FAILED, NONE }
+    private enum Answer { WRITTEN, VALUE, PRECONDITION_FAILED, LOCKED, UNCHANGED, NONE }
 
     private final Change change;
     private Phase phase;
@@ -157,7 +157,9 @@ final class Proposal extends Operation {
             if (firstAttempt == null) firstAttempt = ballot;
         } else {
             proposed = found;
-            answer = change.writes() ? Answer.PRECONDITION_FAILED : change.kind() == Change.Kind.READ ? Answer.VALUE : Answer.NONE;
+            if (change.blockedBy(found)) answer = Answer.LOCKED;
+            else if (change.kind() == Change.Kind.RELEASE) answer = Answer.UNCHANGED; // released already: nothing to do
+            else answer = change.writes() ? Answer.PRECONDITION_FAILED : change.kind() == Change.Kind.READ ? Answer.VALUE : Answer.NONE;
         }
         // Known chosen already, and no earlier attempt of ours left to outrun: answer without phase 2.
         if (alreadyChosen && proposed == found && answer != Answer.NONE && (firstAttempt == null || ours != null)) {
@@ -186,7 +188,7 @@ final class Proposal extends Operation {
         co.gathered(this, "accept", ballot, co.quorum().votes(accepts.agreed().keySet()), co.config().writeQuorum());
         co.emit("kv.version.chosen", Map.of("key", key, "op", id, "ballot", ballot.toString(),
                 "version", proposed.version().toString(), "change", change.label()));
-        if (answer == Answer.WRITTEN && change.kind() == Change.Kind.DELETE && proposed.version().equals(written)) {
+        if (answer == Answer.WRITTEN && proposed.tombstone() && proposed.version().equals(written)) {
             co.emit("kv.tombstone", Map.of("key", key, "version", written.toString()));
         }
         co.crashPoint(QuorumStore.CRASH_BEFORE_COMMIT);
@@ -200,12 +202,20 @@ final class Proposal extends Operation {
 
     private Object result() {
         return switch (answer) {
-            case WRITTEN -> new KvReplies.Written(key, written, change.kind() == Change.Kind.DELETE, messageCounts());
+            // a lock, or a release that drops it, leaves the version as it was; a committed intent makes a new one
+            case WRITTEN -> new KvReplies.Written(key, proposed.version().equals(written) || !locking() ? written : proposed.version(),
+                    proposed.tombstone() && proposed.version().equals(written), messageCounts());
+            case UNCHANGED -> new KvReplies.Written(key, found.version(), found.tombstone(), messageCounts());
+            case LOCKED -> KvReplies.locked(key, found.lock());
             case VALUE -> new KvReplies.Value(key, found.value(), found.version(), ReadLevel.LINEARIZABLE.label(),
                     messageCounts());
             case PRECONDITION_FAILED -> KvReplies.preconditionFailed(key, change.ifMatch(), found);
             case NONE -> null;
         };
+    }
+
+    private boolean locking() {
+        return change.kind() == Change.Kind.LOCK || change.kind() == Change.Kind.RELEASE;
     }
 
     @Override

@@ -114,6 +114,10 @@ final class QuorumRead extends Operation {
     private void answer() {
         phase = Phase.DONE;
         Versioned c = newest.content();
+        if (level == ReadLevel.LINEARIZABLE && c.lock() != null && c.lock().writes()) {
+            co.finish(this, KvReplies.locked(key, c.lock())); // its value is about to change, or not: unknown yet
+            return;
+        }
         co.finish(this, new KvReplies.Value(key, c.value(), c.version(), level.label(), messageCounts()));
     }
 

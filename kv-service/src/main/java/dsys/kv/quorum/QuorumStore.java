@@ -91,6 +91,10 @@ public final class QuorumStore implements Core {
             coordinator.change(request, p.key(), Change.put(p.value(), p.ifMatch()));
         } else if (body instanceof KvRequests.Delete d) {
             coordinator.change(request, d.key(), Change.delete(d.ifMatch()));
+        } else if (body instanceof KvRequests.Lock l) {
+            coordinator.change(request, l.key(), Change.lock(new Versioned.Lock(l.txn(), l.kind(), l.intent()), l.ifMatch()));
+        } else if (body instanceof KvRequests.Release r) {
+            coordinator.change(request, r.key(), Change.release(r.txn(), r.commit()));
         } else if (body instanceof KvRequests.Inspect i) {
             env.reply(request, new KvReplies.ReplicaView(env.self().value(), i.key(),
                     replica == null ? null : replica.state(i.key())));
@@ -110,6 +114,8 @@ public final class QuorumStore implements Core {
         if (body instanceof KvRequests.Get g) key = g.key();
         else if (body instanceof KvRequests.Put p) key = p.key();
         else if (body instanceof KvRequests.Delete d) key = d.key();
+        else if (body instanceof KvRequests.Lock l) key = l.key();
+        else if (body instanceof KvRequests.Release r) key = r.key();
         else if (body instanceof KvRequests.Inspect i) key = i.key();
         else if (body instanceof KvRequests.Replicas r) key = r.key();
         else if (body instanceof KeyPage.Request r) {
@@ -120,6 +126,17 @@ public final class QuorumStore implements Core {
         if (key.getBytes(StandardCharsets.UTF_8).length > MAX_KEY_BYTES) {
             return Rejection.badRequest("the key is longer than " + MAX_KEY_BYTES + " bytes of UTF-8");
         }
+        if (body instanceof KvRequests.Lock l) {
+            if (badTxn(l.txn())) return Rejection.badRequest("a transaction id is 1 to 200 printable characters");
+            if ("pdg".indexOf(l.kind()) < 0) return Rejection.badRequest("a lock is p (put), d (delete) or g (get), not " + l.kind());
+            if (l.kind() == 'p' && l.intent() == null) return Rejection.badRequest("a put's lock needs the value it will write");
+            if (l.intent() != null && l.intent().getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
+                return new Rejection(413, "value-too-large", "Value too large", "the value is longer than " + MAX_VALUE_BYTES + " bytes");
+            }
+        }
+        if (body instanceof KvRequests.Release r && badTxn(r.txn())) {
+            return Rejection.badRequest("a transaction id is 1 to 200 printable characters");
+        }
         if (body instanceof KvRequests.Put p) {
             if (p.value() == null) return Rejection.badRequest("a put needs a value (DELETE removes a key)");
             if (p.value().getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
@@ -128,6 +145,10 @@ public final class QuorumStore implements Core {
             }
         }
         return null;
+    }
+
+    private static boolean badTxn(String txn) {
+        return txn == null || txn.isEmpty() || txn.length() > 200 || txn.chars().anyMatch(Character::isISOControl);
     }
 
     @Override

@@ -64,7 +64,11 @@ final class StorageCodec {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    /** promised, accepted, chosen flag, version, recent writes, then the value last (it may contain anything). */
+    /**
+     * promised, accepted, chosen flag, version, recent writes, then the value last (it may contain anything). A
+     * transaction's lock, when there is one, comes between writes and value as {@code !<kind><txn> R <intent
+     * length>}, and its intent after the value (lengths in chars, so both may contain anything).
+     */
     static String encode(AcceptorState s) {
         Versioned c = s.content();
         StringBuilder writes = new StringBuilder();
@@ -72,14 +76,29 @@ final class StorageCodec {
             if (!writes.isEmpty()) writes.append(R);
             writes.append(w.op()).append('=').append(w.version());
         }
+        Versioned.Lock l = c.lock();
+        String intent = l == null || l.intent() == null ? "" : l.intent();
+        String lock = l == null ? "" : "" + F + '!' + l.kind() + l.txn() + R + (l.intent() == null ? -1 : intent.length());
         return s.promised() + "" + F + s.accepted() + F + (s.committed() ? '1' : '0') + F + c.version() + F
-                + writes + F + (c.value() == null ? "-" : "=" + c.value());
+                + writes + lock + F + (c.value() == null ? "-" : "=" + c.value()) + intent;
     }
 
     static AcceptorState decode(String s) {
-        String[] p = s.split(String.valueOf(F), 6);
-        if (p.length != 6) throw new IllegalStateException("corrupt acceptor state: " + s);
-        String v = p[5].equals("-") ? null : p[5].substring(1);
+        String[] p = s.split(String.valueOf(F), 7);
+        if (p.length < 6) throw new IllegalStateException("corrupt acceptor state: " + s);
+        Versioned.Lock lock = null;
+        String last = p[5];
+        if (p.length == 7 && p[5].startsWith("!")) { // a lock: its field, then value and intent
+            int r = p[5].indexOf(R);
+            int n = Integer.parseInt(p[5].substring(r + 1));
+            last = p[6];
+            String intent = n < 0 ? null : last.substring(last.length() - n);
+            if (n > 0) last = last.substring(0, last.length() - n);
+            lock = new Versioned.Lock(p[5].substring(2, r), p[5].charAt(1), intent);
+        } else if (p.length == 7) {
+            last = p[5] + F + p[6]; // no lock: the value itself held a separator
+        }
+        String v = last.equals("-") ? null : last.substring(1);
         List<Versioned.Write> writes = new ArrayList<>();
         if (!p[4].isEmpty()) {
             for (String w : p[4].split(String.valueOf(R))) {
@@ -88,6 +107,6 @@ final class StorageCodec {
             }
         }
         return new AcceptorState(Ballot.parse(p[0]), Ballot.parse(p[1]), p[2].equals("1"),
-                new Versioned(Ballot.parse(p[3]), v, writes));
+                new Versioned(Ballot.parse(p[3]), v, writes, lock));
     }
 }

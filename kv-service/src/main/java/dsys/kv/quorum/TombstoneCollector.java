@@ -54,7 +54,7 @@ final class TombstoneCollector {
     }
 
     static boolean isChosenTombstone(AcceptorState s) {
-        return s.committed() && s.content().tombstone();
+        return s.committed() && s.content().tombstone() && s.content().lock() == null; // a locked one may come back
     }
 
     /** Collects every tombstone that is old enough and held by all replicas. */

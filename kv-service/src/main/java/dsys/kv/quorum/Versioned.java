@@ -14,7 +14,7 @@ import java.util.Objects;
  * list reaches back past its first attempt, knows that attempt never got in and cannot once the new round is
  * chosen (its ballot is then below a chosen one that does not build on it).
  */
-public record Versioned(Ballot version, String value, List<Write> writes) {
+public record Versioned(Ballot version, String value, List<Write> writes, Lock lock) {
 
     public static final int RECENT = 8;
 
@@ -22,7 +22,27 @@ public record Versioned(Ballot version, String value, List<Write> writes) {
     public record Write(String op, Ballot version) {
     }
 
-    public static final Versioned ABSENT = new Versioned(Ballot.ZERO, null, List.of());
+    /**
+     * A transaction's lock on the key (strict two-phase locking for atomic commit): {@code kind} 'p' will put
+     * {@code intent}, 'd' will delete, 'g' only read. While a write lock ('p', 'd') is held, plain writes and
+     * linearizable reads are refused (409); while a read lock is, plain writes are.
+     */
+    public record Lock(String txn, char kind, String intent) {
+        public Lock {
+            Objects.requireNonNull(txn, "txn");
+            if ("pdg".indexOf(kind) < 0) throw new IllegalArgumentException("lock kind is p, d or g, got " + kind);
+        }
+
+        public boolean writes() {
+            return kind != 'g';
+        }
+    }
+
+    public static final Versioned ABSENT = new Versioned(Ballot.ZERO, null, List.of(), null);
+
+    public Versioned(Ballot version, String value, List<Write> writes) {
+        this(version, value, writes, null);
+    }
 
     public Versioned {
         Objects.requireNonNull(version, "version");
@@ -30,12 +50,25 @@ public record Versioned(Ballot version, String value, List<Write> writes) {
         if (writes.size() > RECENT) throw new IllegalArgumentException("more than " + RECENT + " recent writes");
     }
 
-    /** This content changed by operation {@code op} at {@code ballot} to {@code newValue} (null: deleted). */
+    /** This content changed by operation {@code op} at {@code ballot} to {@code newValue} (null: deleted), unlocked. */
     public Versioned next(Ballot ballot, String newValue, String op) {
+        return new Versioned(ballot, newValue, recent(ballot, op), null);
+    }
+
+    /**
+     * The same value and version with {@code newLock} (null: released without writing), recorded as operation
+     * {@code op} at {@code ballot} so a retry of it finds itself in the chain; the version changes only when a
+     * value does (ETags stay valid across a lock that comes to nothing).
+     */
+    public Versioned locked(Lock newLock, Ballot ballot, String op) {
+        return new Versioned(version, value, recent(ballot, op), newLock);
+    }
+
+    private List<Write> recent(Ballot ballot, String op) {
         List<Write> w = new ArrayList<>(writes);
         w.add(new Write(op, ballot));
         if (w.size() > RECENT) w.remove(0);
-        return new Versioned(ballot, newValue, w);
+        return w;
     }
 
     /** The write of operation {@code op} among the recent ones, or null. */
@@ -59,7 +92,8 @@ public record Versioned(Ballot version, String value, List<Write> writes) {
 
     @Override
     public String toString() {
-        return (value == null ? (tombstone() ? "tombstone" : "absent") : "'" + abbreviate(value) + "'") + "@" + version;
+        return (value == null ? (tombstone() ? "tombstone" : "absent") : "'" + abbreviate(value) + "'") + "@" + version
+                + (lock == null ? "" : " locked by " + lock.txn() + " (" + lock.kind() + ")");
     }
 
     private static String abbreviate(String v) {

@@ -34,6 +34,7 @@ class MessageJsonTest {
         Ballot b = new Ballot(1712, "kv-2");
         Versioned v = Versioned.ABSENT.next(new Ballot(1700, "kv-1"), "x", "kv-1:1:1").next(b, "y\n\u001f", "kv-2:3:4");
         Versioned tomb = v.next(new Ballot(1800, "kv-3"), null, "kv-3:1:9");
+        Versioned locked = v.locked(new Versioned.Lock("txn-1-1-4", 'p', "z\u001e"), new Ballot(1801, "kv-1"), "kv-1:1:5");
         List<Message> all = List.of(new Prepare("kv-1:1:2", "k", b),
                 new Promise("kv-1:1:2", "k", b, true, b, Ballot.ZERO, false, Versioned.ABSENT),
                 new Promise("kv-1:1:2", "k", b, false, new Ballot(1900, "kv-3"), b, true, v),
@@ -41,7 +42,8 @@ class MessageJsonTest {
                 new Commit("k", b), new Read("kv-1:1:3", "k"), new ReadReply("kv-1:1:3", "k", b, true, v),
                 new DigestOffer(4, List.of(0L, -1L, Long.MAX_VALUE)),
                 new DigestDiff(4, List.of(1, 7), List.of(1), List.of(new EntrySummary("k", b, false, true)), Ballot.ZERO),
-                new Want(4, List.of("k", "l")), new Learn(4, List.of(new Chosen("k", b, v), new Chosen("t", b, tomb))));
+                new Want(4, List.of("k", "l")), new Learn(4, List.of(new Chosen("k", b, v), new Chosen("t", b, tomb), new Chosen("l", b, locked))),
+                new Accept("kv-1:1:6", "l", b, locked.locked(new Versioned.Lock("t2", 'd', null), b, "kv-1:1:6"), Ballot.ZERO));
         for (Message m : all) {
             String text = json.writeValueAsString(m);
             assertThat(text).doesNotContain("\"type\"").doesNotContain("\"zero\"");

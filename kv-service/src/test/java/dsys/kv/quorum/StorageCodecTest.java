@@ -22,6 +22,20 @@ class StorageCodecTest {
     }
 
     @Test
+    void aTransactionsLockAndIntentSurviveTheEncoding_whateverTheValuesHold() {
+        String odd = "a\u001fb\u001ec=!d";
+        for (String value : new String[]{null, "", "v", odd}) {
+            for (Versioned.Lock lock : new Versioned.Lock[]{null, new Versioned.Lock("t-1", 'p', "new"),
+                    new Versioned.Lock("t-2", 'p', ""), new Versioned.Lock("t-3", 'p', odd), new Versioned.Lock("t-4", 'd', null),
+                    new Versioned.Lock("key-x", 'g', null)}) {
+                AcceptorState s = new AcceptorState(new Ballot(9, "kv-1"), new Ballot(8, "kv-1"), true,
+                        new Versioned(new Ballot(7, "kv-3"), value, java.util.List.of(new Versioned.Write("op", new Ballot(8, "kv-1"))), lock));
+                assertThat(StorageCodec.decode(StorageCodec.encode(s))).as(value + " " + lock).isEqualTo(s);
+            }
+        }
+    }
+
+    @Test
     void keysAreHexOfTheirUtf8AndKeepTheirOrder() {
         StorageCodec codec = new StorageCodec("default");
         List<String> keys = List.of("", "a", "a/b", "ab", "b", "é", "✓", "\u0001");

@@ -1,0 +1,109 @@
+package dsys.kv.sim;
+
+import dsys.core.env.Rejection;
+import dsys.core.node.NodeId;
+import dsys.kv.quorum.Ballot;
+import dsys.kv.quorum.KvReplies;
+import dsys.kv.quorum.KvRequests;
+import dsys.kv.quorum.ReadLevel;
+import dsys.kv.quorum.Versioned;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Atomic commit's locks in the key's register (strict two-phase locking): a transaction's lock and intent are
+ * chosen like any write, so every coordinator sees them; plain writes and linearizable reads wait (409) while
+ * a write lock is held; commit applies the intent as one new version, abort leaves the value and its version.
+ */
+class TransactionLocksTest {
+
+    private final KvSim kv = KvSim.majority(3, 3);
+    private final NodeId a = kv.node(1), b = kv.node(2), c = kv.node(3);
+
+    private Object call(NodeId at, Object request) {
+        return kv.await(kv.sim.request(at, request), Duration.ofSeconds(2));
+    }
+
+    private static void rejected(Object answer, int status, String type) {
+        assertThat(answer).isInstanceOfSatisfying(Rejection.class, r -> {
+            assertThat(r.status()).as(r.detail()).isEqualTo(status);
+            assertThat(r.type()).isEqualTo(type);
+        });
+    }
+
+    @Test
+    void aWriteLockKeepsOthersOutUntilCommitAppliesTheIntent() {
+        Ballot v1 = kv.written(kv.put(a, "x", "1")).version();
+        Object locked = call(a, new KvRequests.Lock("x", "t1", 'p', "2", v1));
+        assertThat(locked).isInstanceOfSatisfying(KvReplies.Written.class, w -> assertThat(w.version()).as("a lock is no new version").isEqualTo(v1));
+
+        rejected(kv.await(kv.put(b, "x", "3"), Duration.ofSeconds(2)), 409, "key-locked");
+        rejected(kv.await(kv.get(c, "x", ReadLevel.LINEARIZABLE), Duration.ofSeconds(2)), 409, "key-locked");
+        rejected(call(c, new KvRequests.Lock("x", "t2", 'g', null, null)), 409, "key-locked");
+        assertThat(kv.value(kv.get(c, "x", ReadLevel.ONE)).value()).as("a weak read sees the committed value").isEqualTo("1");
+        assertThat(call(b, new KvRequests.Lock("x", "t1", 'p', "2", v1))).as("the same transaction again: granted")
+                .isInstanceOf(KvReplies.Written.class);
+
+        KvReplies.Written committed = (KvReplies.Written) call(b, new KvRequests.Release("x", "t1", true));
+        assertThat(committed.version()).isGreaterThan(v1);
+        KvReplies.Value now = kv.value(kv.get(c, "x", ReadLevel.LINEARIZABLE));
+        assertThat(now.value()).isEqualTo("2");
+        assertThat(now.version()).isEqualTo(committed.version());
+        assertThat(call(a, new KvRequests.Release("x", "t1", true))).as("a repeated commit changes nothing")
+                .isInstanceOfSatisfying(KvReplies.Written.class, w -> assertThat(w.version()).isEqualTo(committed.version()));
+        assertThat(kv.written(kv.put(b, "x", "4")).version()).isGreaterThan(committed.version());
+    }
+
+    @Test
+    void abortDropsTheIntentAndKeepsTheVersion_aDeleteIntentCommitsATombstone() {
+        Ballot v1 = kv.written(kv.put(a, "x", "1")).version();
+        call(a, new KvRequests.Lock("x", "t1", 'd', null, null));
+        call(c, new KvRequests.Release("x", "t1", false));
+        KvReplies.Value after = kv.value(kv.get(b, "x", ReadLevel.LINEARIZABLE));
+        assertThat(after.value()).isEqualTo("1");
+        assertThat(after.version()).isEqualTo(v1);
+
+        call(b, new KvRequests.Lock("x", "t2", 'd', null, v1));
+        KvReplies.Written deleted = (KvReplies.Written) call(b, new KvRequests.Release("x", "t2", true));
+        assertThat(deleted.deleted()).isTrue();
+        assertThat(kv.value(kv.get(a, "x", ReadLevel.LINEARIZABLE)).found()).isFalse();
+    }
+
+    @Test
+    void aReadLockLetsReadsThroughButNotWrites_andIfMatchIsChecked() {
+        Ballot v1 = kv.written(kv.put(a, "x", "1")).version();
+        rejected(call(b, new KvRequests.Lock("x", "t1", 'p', "2", Ballot.ZERO)), 412, "precondition-failed");
+        call(b, new KvRequests.Lock("x", "t1", 'g', null, v1));
+        assertThat(kv.value(kv.get(c, "x", ReadLevel.LINEARIZABLE)).value()).isEqualTo("1");
+        rejected(kv.await(kv.delete(c, "x"), Duration.ofSeconds(2)), 409, "key-locked");
+        call(a, new KvRequests.Release("x", "t1", true)); // commit of a read: nothing to write
+        assertThat(kv.value(kv.get(c, "x", ReadLevel.LINEARIZABLE)).version()).isEqualTo(v1);
+        assertThat(kv.written(kv.put(c, "x", "5")).version()).isGreaterThan(v1);
+    }
+
+    @Test
+    void aLockOnAnAbsentKeyCreatesItOnCommit_andTheLockSurvivesARestart() {
+        call(a, new KvRequests.Lock("new", "t1", 'p', "v", Ballot.ZERO));
+        for (NodeId n : kv.nodes) {
+            kv.sim.crash(n);
+            kv.sim.restart(n);
+        }
+        kv.sim.runFor(Duration.ofMillis(200));
+        rejected(kv.await(kv.put(b, "new", "other"), Duration.ofSeconds(2)), 409, "key-locked");
+        Versioned.Lock held = kv.store(c).replicaState("new").content().lock();
+        assertThat(held).isEqualTo(new Versioned.Lock("t1", 'p', "v"));
+        call(c, new KvRequests.Release("new", "t1", true));
+        assertThat(kv.value(kv.get(a, "new", ReadLevel.LINEARIZABLE)).value()).isEqualTo("v");
+    }
+
+    @Test
+    void badLocksAreRefusedBeforeAnythingIsProposed() {
+        rejected(call(a, new KvRequests.Lock("x", "", 'p', "v", null)), 400, "bad-request");
+        rejected(call(a, new KvRequests.Lock("x", "t", 'z', "v", null)), 400, "bad-request");
+        rejected(call(a, new KvRequests.Lock("x", "t", 'p', null, null)), 400, "bad-request");
+        rejected(call(a, new KvRequests.Release("x", "bad\u001ftxn", true)), 400, "bad-request");
+    }
+}
