@@ -1,0 +1,47 @@
+package dsys.txn.api;
+
+import dsys.core.commit.CommitTimeouts;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+import java.util.List;
+
+/** {@code dsys.txn.*}: the coordinator's timeouts ({@link CommitTimeouts}, milliseconds) and its participants. */
+@ConfigurationProperties(prefix = "dsys.txn")
+public class TxnProperties {
+
+    private long voteTimeoutMs = CommitTimeouts.DEFAULT.vote().toMillis();
+    private long ackTimeoutMs = CommitTimeouts.DEFAULT.ack().toMillis();
+    private long readyTimeoutMs = CommitTimeouts.DEFAULT.ready().toMillis();
+    private long windowMs = CommitTimeouts.DEFAULT.window().toMillis();
+    private long retryMs = CommitTimeouts.DEFAULT.retry().toMillis();
+    /** The kv nodes operations go to ({@link ParticipantChoice}). */
+    private List<String> participants = List.of("kv-1", "kv-2", "kv-3");
+    /** How long a POST waits for the decision when its body names no timeoutMs. */
+    private long timeoutMs = 5_000;
+
+    public CommitTimeouts toTimeouts() {
+        return new CommitTimeouts(ms("vote-timeout-ms", voteTimeoutMs), ms("ack-timeout-ms", ackTimeoutMs),
+                ms("ready-timeout-ms", readyTimeoutMs), ms("window-ms", windowMs), ms("retry-ms", retryMs));
+    }
+
+    private static Duration ms(String name, long v) {
+        if (v < 1) throw new IllegalArgumentException("dsys.txn." + name + " must be positive, got " + v);
+        return Duration.ofMillis(v);
+    }
+
+    public long getVoteTimeoutMs() { return voteTimeoutMs; }
+    public void setVoteTimeoutMs(long v) { this.voteTimeoutMs = v; }
+    public long getAckTimeoutMs() { return ackTimeoutMs; }
+    public void setAckTimeoutMs(long v) { this.ackTimeoutMs = v; }
+    public long getReadyTimeoutMs() { return readyTimeoutMs; }
+    public void setReadyTimeoutMs(long v) { this.readyTimeoutMs = v; }
+    public long getWindowMs() { return windowMs; }
+    public void setWindowMs(long v) { this.windowMs = v; }
+    public long getRetryMs() { return retryMs; }
+    public void setRetryMs(long v) { this.retryMs = v; }
+    public List<String> getParticipants() { return participants; }
+    public void setParticipants(List<String> v) { this.participants = v; }
+    public long getTimeoutMs() { return timeoutMs; }
+    public void setTimeoutMs(long v) { this.timeoutMs = v; }
+}

@@ -1,0 +1,29 @@
+package dsys.txn.api;
+
+import dsys.core.commit.CommitParticipant;
+import dsys.core.commit.KeyValueResources;
+import dsys.platform.host.CoreHost;
+import dsys.platform.host.CoreHosts;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+
+/**
+ * A participant node for the live tests (kv-service does not host participants yet): platform-core's
+ * auto-configuration plus one {@link CommitParticipant} over {@link KeyValueResources} in core group "commit",
+ * with the coordinator's {@code dsys.txn.*} timeouts. Neither class is a @Configuration, so txn-1's component scan
+ * of dsys.txn does not start a participant beside its coordinator.
+ */
+@EnableAutoConfiguration
+@EnableConfigurationProperties(TxnProperties.class)
+@Import(ParticipantNode.Beans.class)
+class ParticipantNode {
+
+    static class Beans {
+        @Bean
+        CoreHost commitParticipant(CoreHosts hosts, TxnProperties props) {
+            return hosts.start(TxnHost.GROUP, env -> new CommitParticipant(env, new KeyValueResources(env.storage()), props.toTimeouts()));
+        }
+    }
+}
