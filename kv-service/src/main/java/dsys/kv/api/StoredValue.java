@@ -12,11 +12,11 @@ import java.util.Base64;
  * Text that JSON would escape heavily (quotes, backslashes, control characters) is stored in base64 too: values
  * travel between nodes inside JSON messages, and base64 bounds a value's size there at 4/3 of the body.
  */
-record StoredValue(String contentType, byte[] body) {
+public record StoredValue(String contentType, byte[] body) {
 
     static final String DEFAULT_TYPE = "application/octet-stream";
 
-    String encode() {
+    public String encode() {
         String type = contentType == null || contentType.isBlank() ? DEFAULT_TYPE : contentType.strip();
         try {
             String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -40,12 +40,12 @@ record StoredValue(String contentType, byte[] body) {
     }
 
     /** The body as text when it is stored as text (for replica views), else null. */
-    static String text(String stored) {
+    public static String text(String stored) {
         int nl = stored.indexOf('\n');
         return nl >= 2 && stored.charAt(0) == 't' ? stored.substring(nl + 1) : null;
     }
 
-    static StoredValue decode(String stored) {
+    public static StoredValue decode(String stored) {
         int nl = stored.indexOf('\n');
         if (nl < 2) return new StoredValue(DEFAULT_TYPE, stored.getBytes(StandardCharsets.UTF_8));
         String type = stored.substring(2, nl), rest = stored.substring(nl + 1);

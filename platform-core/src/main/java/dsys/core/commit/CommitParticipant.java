@@ -101,7 +101,12 @@ public final class CommitParticipant implements Core {
         load(true);
     }
 
-    /** Re-reads the log; after a crash, every undecided transaction is one this node may only learn the end of. */
+    /**
+     * Re-reads the log. Decided transactions are ended again in the resources (idempotent: a crash may have come
+     * before); prepared ones with no vote logged are aborted (the crash came between the locks and the vote, so
+     * nobody got a vote-commit). Undecided ones are what a node back from a crash may only learn the end of; a
+     * first start has none.
+     */
     private void load(boolean afterCrash) {
         txns.clear();
         resources.recover();
@@ -110,22 +115,25 @@ public final class CommitParticipant implements Core {
             String id = e.getKey().substring(LOG.length());
             Txn t = new Txn(TxnRecord.decode(e.getValue()));
             txns.put(id, t);
-            if (!afterCrash) continue;
+            if (t.rec.state().decided()) continue;
             if (!first) env.crashPoint(DURING_RECOVERY);
             first = false;
-            if (t.rec.state() == TxnState.COMMIT) resources.commit(id); // idempotent: a crash may have come before it
-            else if (t.rec.state() == TxnState.ABORT) resources.abort(id);
-            else {
-                t.recovered = true;
-                env.emit("txn.recovery.ask", Map.of("txn", id, "state", t.rec.state().name()));
-                armReady(id, t, timeouts.retry());
-            }
+            t.recovered = true;
+            env.emit("txn.recovery.ask", Map.of("txn", id, "state", t.rec.state().name(), "after", afterCrash ? "crash" : "start"));
+            armReady(id, t, timeouts.retry());
+        }
+        for (String id : resources.prepared()) {
+            Txn t = txns.get(id);
+            if (t == null || t.rec.state() == TxnState.ABORT) resources.abort(id);
+            else if (t.rec.state() == TxnState.COMMIT) resources.commit(id);
         }
     }
 
     @Override
     public void onRequest(RequestId request, Object body) {
-        if (body instanceof Inspect i) {
+        if (body instanceof ResourceManager.Completion c) {
+            c.then().run();
+        } else if (body instanceof Inspect i) {
             Txn t = txns.get(i.txn());
             env.reply(request, new View(i.txn(), t == null ? TxnState.INIT : t.rec.state(), t != null && t.recovered, resources.locks()));
         } else {

@@ -62,7 +62,7 @@ public final class KeyValueResources implements ResourceManager {
             if (holder != null && !holder.equals(txn)) return op.key() + " is locked by " + holder;
             Stored s = read(op.key());
             String current = after.containsKey(op.key()) ? after.get(op.key()) : s.value();
-            if (op.ifVersion() != null && op.ifVersion() != s.version()) {
+            if (op.ifVersion() != null && !op.ifVersion().equals(Long.toString(s.version()))) {
                 return op.key() + " is at version " + s.version() + ", not " + op.ifVersion();
             }
             String next = current;
@@ -128,6 +128,13 @@ public final class KeyValueResources implements ResourceManager {
             String txn = e.getKey().substring(INTENT.length());
             for (String line : e.getValue().split("\n")) if (!line.isEmpty()) locks.put(Intent.decode(line).key(), txn);
         }
+    }
+
+    @Override
+    public java.util.Set<String> prepared() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (String k : disk.scan(INTENT).keySet()) out.add(k.substring(INTENT.length()));
+        return out;
     }
 
     @Override

@@ -24,6 +24,19 @@ public interface ResourceManager {
     /** After a crash: rebuild what is kept in memory (the locks) from storage. */
     void recover();
 
+    /**
+     * Transactions prepared here whose end was not applied yet (read from storage): at start the participant ends
+     * each as its log says, and aborts those it has no vote logged for (a crash came between the locks and the vote).
+     */
+    java.util.Set<String> prepared();
+
+    /**
+     * How an asynchronous resource manager hands its answer back to the participant's own thread: the host delivers
+     * it as a request ({@code CoreHost.tell}) and the participant runs it.
+     */
+    record Completion(Runnable then) {
+    }
+
     /** Keys locked now, with the transaction holding each (for views and the tests' "nothing left locked"). */
     java.util.Map<String, String> locks();
 }

@@ -5,10 +5,10 @@ import java.util.Objects;
 /**
  * One operation of a transaction at one participant, on {@code key} of {@code keyspace} (null: "default"): {@code put} a value, {@code delete}, {@code get}, or
  * {@code add} a whole number to a numeric value (a transfer's debit or credit; refused if it would go below 0).
- * {@code ifVersion}, when set, is a condition: the key must be at exactly that version (0: absent) or the
- * participant votes vote-abort.
+ * {@code ifVersion}, when set, is a condition: the key must be at exactly that version (the store's own form, e.g.
+ * {@code 1712.kv-2} in the quorum KV; "0": absent) or the participant votes vote-abort.
  */
-public record TxnOp(String keyspace, String key, String op, String value, Long ifVersion) {
+public record TxnOp(String keyspace, String key, String op, String value, String ifVersion) {
 
     public TxnOp {
         if (keyspace == null) keyspace = "default";

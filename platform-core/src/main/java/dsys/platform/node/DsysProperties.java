@@ -16,6 +16,8 @@ public class DsysProperties {
 
     private String node;
     private List<String> members = List.of();
+    /** Nodes of other services this one exchanges messages with (besides its group), e.g. txn-1 for a kv node. */
+    private List<String> links = List.of();
     private Map<String, String> peers = new LinkedHashMap<>();
     private String adminToken;
     private String clusterSecret;
@@ -35,6 +37,8 @@ public class DsysProperties {
     public String getNode() { return node; }
     public void setNode(String node) { this.node = node; }
     public List<String> getMembers() { return members; }
+    public List<String> getLinks() { return links; }
+    public void setLinks(List<String> links) { this.links = links; }
     public void setMembers(List<String> members) { this.members = members; }
     public Map<String, String> getPeers() { return peers; }
     public void setPeers(Map<String, String> peers) { this.peers = peers; }

@@ -31,7 +31,7 @@ public final class ClusterSecret {
     /** From the configured value; fails the start with what to do when it is missing or too short. */
     public static ClusterSecret of(String configured, NodeIdentity id) {
         if (configured == null || configured.isBlank()) {
-            if (id.members().size() == 1) {
+            if (id.members().size() == 1 && id.links().isEmpty()) {
                 byte[] random = new byte[32];
                 new SecureRandom().nextBytes(random);
                 return new ClusterSecret(random);

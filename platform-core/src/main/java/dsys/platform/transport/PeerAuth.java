@@ -6,7 +6,8 @@ import dsys.platform.node.NodeIdentity;
 import java.util.function.LongSupplier;
 
 /**
- * Who may send this node messages, and how batches are signed: only the other members of its group, each batch
+ * Who may send this node messages, and how batches are signed: only the other members of its group and the nodes
+ * it is linked to ({@code dsys.links}), each batch
  * signed with the cluster secret for its link and stream ({@link BatchMac}), each stream used once
  * ({@link StreamNonces}). The sending side is {@link #outbound}, the receiving side {@link #inbound}.
  */
@@ -42,9 +43,9 @@ public final class PeerAuth {
                     "headers " + ClockHeaders.FROM + " and " + ClockHeaders.STREAM + " are required, and a signature on every batch");
         }
         NodeId sender = NodeId.of(from.isBlank() ? "?" : from);
-        if (sender.equals(id.self()) || !id.members().contains(sender)) {
-            throw new PeerRefusal(PeerRefusal.Reason.NOT_MEMBER,
-                    "'" + from + "' is not a member of " + id.self() + "'s group " + id.members().nodes());
+        if (!id.peer(sender)) {
+            throw new PeerRefusal(PeerRefusal.Reason.NOT_MEMBER, "'" + from + "' is not a member of " + id.self()
+                    + "'s group " + id.members().nodes() + (id.links().isEmpty() ? "" : " nor linked to it " + id.links()));
         }
         nonces.checkRecent(stream);
         return new Inbound(sender, stream, new BatchMac(secret, sender, id.self(), stream));

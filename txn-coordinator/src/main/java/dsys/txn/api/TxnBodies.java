@@ -88,16 +88,15 @@ public final class TxnBodies {
         return new TxnOp(o.keyspace(), o.key(), o.op(), o.value(), version(where, o.ifVersion()));
     }
 
-    private static Long version(String where, String v) {
+    /** A kv version as its ETag shows it ({@code 1712.kv-2}), or a whole number; "0": the key is absent. */
+    private static String version(String where, String v) {
         if (v == null) return null;
-        try {
-            long n = Long.parseLong(v.trim());
-            if (n >= 0) return n;
-        } catch (NumberFormatException e) {
-            // the message below says what is expected
-        }
-        throw bad(where + ".ifVersion is a version: a whole number >= 0 (0: the key is absent), got '" + v + "'");
+        String t = v.trim();
+        if (t.length() <= 100 && VERSION.matcher(t).matches()) return t;
+        throw bad(where + ".ifVersion is a version: as an ETag shows it (1712.kv-2), or 0 for an absent key, got '" + v + "'");
     }
+
+    private static final java.util.regex.Pattern VERSION = java.util.regex.Pattern.compile("[0-9]+(\\.[A-Za-z0-9_-]+)?");
 
     /** The core names the transaction by the key and logs it in a line split at '|' and ','. */
     private static void checkIdempotencyKey(String k) {

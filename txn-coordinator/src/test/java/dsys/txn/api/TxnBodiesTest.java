@@ -38,17 +38,19 @@ class TxnBodiesTest {
         assertThat(b.protocol()).isEqualTo(CommitProtocol.THREE_PHASE);
         assertThat(b.idempotencyKey()).isEqualTo("retry-1");
         assertThat(b.operations()).containsOnlyKeys("kv-1", "kv-2", "kv-3");
-        assertThat(b.operations().get("kv-1")).containsExactly(TxnOp.put("a", "x"), new TxnOp("default", "dave", "get", null, 3L));
+        assertThat(b.operations().get("kv-1")).containsExactly(TxnOp.put("a", "x"), new TxnOp("default", "dave", "get", null, "3"));
         assertThat(b.operations().get("kv-2")).containsExactly(TxnOp.add("alice", -5));
         assertThat(b.operations().get("kv-3")).containsExactly(TxnOp.add("bob", 5));
     }
 
     @Test
-    void ifVersionIsAWholeNumber() {
+    void ifVersionIsAVersionAsETagsShowItOrZero() {
         CommitRequests.Begin b = TxnBodies.begin(body("2pc", new OperationBody("default", "a", "delete", null, " 0 ")), null, CHOICE);
-        assertThat(b.operations().get("kv-1")).containsExactly(new TxnOp("default", "a", "delete", null, 0L));
+        assertThat(b.operations().get("kv-1")).containsExactly(new TxnOp("default", "a", "delete", null, "0"));
         assertThat(b.idempotencyKey()).isNull();
-        bad(body("2pc", new OperationBody(null, "a", "put", "v", "3.kv-1")), "operations[0].ifVersion is a version");
+        assertThat(TxnBodies.begin(body("2pc", new OperationBody(null, "a", "put", "v", "3.kv-1")), null, CHOICE)
+                .operations().values().iterator().next().get(0).ifVersion()).isEqualTo("3.kv-1");
+        bad(body("2pc", new OperationBody(null, "a", "put", "v", "3.kv 1")), "operations[0].ifVersion is a version");
         bad(body("2pc", new OperationBody(null, "a", "put", "v", "-1")), "operations[0].ifVersion is a version");
     }
 

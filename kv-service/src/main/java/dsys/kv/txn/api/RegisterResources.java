@@ -1,0 +1,207 @@
+package dsys.kv.txn.api;
+
+import dsys.core.commit.ResourceManager;
+import dsys.core.commit.TxnOp;
+import dsys.core.env.Durable;
+import dsys.kv.api.KvHost;
+import dsys.kv.api.StoredValue;
+import dsys.kv.quorum.Ballot;
+import dsys.kv.quorum.KvReplies;
+import dsys.kv.quorum.KvRequests;
+import dsys.kv.quorum.ReadLevel;
+import dsys.platform.web.ProblemException;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * A kv node's resources as a 2PC/3PC participant: the keys' own registers. Prepare takes each key's lock with its
+ * intent ({@link KvRequests.Lock}, a write chosen by a quorum like any other), commit and abort end them
+ * ({@link KvRequests.Release}). So the intents survive this node (any coordinator sees the locks), and the
+ * participant's own disk keeps only which keys each transaction locked, written before the first lock is asked
+ * for, so a crash between the locks and the vote still finds them to release.
+ */
+public final class RegisterResources implements ResourceManager {
+
+    private static final String PREPARED = "txn.kv.";
+    private static final String TEXT = "text/plain; charset=utf-8";
+
+    private final Durable disk;
+    private final KvHost kv;
+    private final Consumer<Runnable> onCore;
+
+    /** {@code onCore} runs a continuation on the participant core's thread (its host's {@code tell}). */
+    public RegisterResources(Durable disk, KvHost kv, Consumer<Runnable> onCore) {
+        this.disk = disk;
+        this.kv = kv;
+        this.onCore = onCore;
+    }
+
+    @Override
+    public void prepare(String txn, List<TxnOp> ops, Consumer<String> done) {
+        disk.put(PREPARED + txn, encode(ops));
+        List<CompletableFuture<String>> locks = ops.stream().map(op -> lock(txn, op)).toList();
+        CompletableFuture.allOf(locks.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> onCore.accept(() -> {
+            String refusal = locks.stream().map(f -> f.getNow("no answer")).filter(r -> r != null).findFirst().orElse(null);
+            if (refusal != null) end(txn, false); // what was locked goes again; vote-abort
+            done.accept(refusal);
+        }));
+    }
+
+    /** Null when the key is locked for {@code txn} with its intent; else why not. */
+    private CompletableFuture<String> lock(String txn, TxnOp op) {
+        Ballot ifMatch;
+        try {
+            ifMatch = op.ifVersion() == null ? null : op.ifVersion().equals("0") ? Ballot.ZERO : Ballot.parse(op.ifVersion());
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.completedFuture(op.key() + ": " + e.getMessage());
+        }
+        return lock(txn, op, ifMatch, 0);
+    }
+
+    /**
+     * A key another transaction holds is asked again a few times (every {@value #LOCKED_RETRY_MS} ms, within the
+     * coordinator's vote timeout): a transaction that just committed releases its locks right after its client
+     * heard "committed", so the next transfer on the same account would otherwise abort for nothing.
+     */
+    private CompletableFuture<String> lock(String txn, TxnOp op, Ballot ifMatch, int attempt) {
+        CompletableFuture<?> taken = switch (op.op()) {
+            case "put" -> ask(op, new KvRequests.Lock(op.key(), txn, 'p', text(op.value()), ifMatch));
+            case "delete" -> ask(op, new KvRequests.Lock(op.key(), txn, 'd', null, ifMatch));
+            case "get" -> ask(op, new KvRequests.Lock(op.key(), txn, 'g', null, ifMatch));
+            default -> add(txn, op, ifMatch);
+        };
+        return taken.handle((v, t) -> {
+            if (t == null) return CompletableFuture.completedFuture(v instanceof String reason ? reason : null);
+            if (locked(t) && attempt < LOCKED_RETRIES) {
+                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(LOCKED_RETRY_MS, TimeUnit.MILLISECONDS))
+                        .thenCompose(x -> lock(txn, op, ifMatch, attempt + 1));
+            }
+            return CompletableFuture.completedFuture(reason(op, t));
+        }).thenCompose(f -> f);
+    }
+
+    private static final int LOCKED_RETRIES = 12;
+    private static final long LOCKED_RETRY_MS = 25;
+
+    private static boolean locked(Throwable t) {
+        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        return c instanceof ProblemException p && p.status() == 409;
+    }
+
+    /** Read the number, then lock its new value under the version read (a change in between: 412, vote-abort). */
+    private CompletableFuture<?> add(String txn, TxnOp op, Ballot ifMatch) {
+        return kv.call(op.keyspace(), new KvRequests.Get(op.key(), ReadLevel.LINEARIZABLE), KvReplies.Value.class).thenCompose(v -> {
+            long have;
+            try {
+                have = v.found() ? Long.parseLong(new String(StoredValue.decode(v.value()).body(), StandardCharsets.UTF_8).trim()) : 0;
+            } catch (NumberFormatException e) {
+                return CompletableFuture.completedFuture(op.key() + " does not hold a whole number");
+            }
+            long sum = have + Long.parseLong(op.value());
+            if (sum < 0) return CompletableFuture.completedFuture(op.key() + " holds " + have + ", cannot add " + op.value());
+            Ballot seen = v.found() ? v.version() : Ballot.ZERO;
+            if (ifMatch != null && !ifMatch.equals(seen)) {
+                return CompletableFuture.completedFuture(op.key() + " is at version " + seen + ", not " + ifMatch);
+            }
+            return ask(op, new KvRequests.Lock(op.key(), txn, 'p', text(Long.toString(sum)), seen));
+        });
+    }
+
+    private CompletableFuture<Object> ask(TxnOp op, Object request) {
+        return kv.call(op.keyspace(), request, Object.class);
+    }
+
+    private static String reason(TxnOp op, Throwable t) {
+        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        return op.keyspace() + "/" + op.key() + ": " + (c instanceof ProblemException p ? p.getMessage() : c.toString());
+    }
+
+    @Override
+    public void commit(String txn) {
+        end(txn, true);
+    }
+
+    @Override
+    public void abort(String txn) {
+        end(txn, false);
+    }
+
+    /** Releases every key, each until a quorum confirms it; the record goes once all are. */
+    private void end(String txn, boolean commit) {
+        List<String[]> keys = keys(txn);
+        if (keys.isEmpty()) return;
+        List<CompletableFuture<Object>> releases = new ArrayList<>();
+        for (String[] k : keys) releases.add(release(k[0], k[1], txn, commit, 0));
+        CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+                .thenRun(() -> onCore.accept(() -> disk.remove(PREPARED + txn)));
+    }
+
+    private CompletableFuture<Object> release(String keyspace, String key, String txn, boolean commit, int attempt) {
+        return kv.call(keyspace, new KvRequests.Release(key, txn, commit), Object.class).handle((v, t) -> {
+            if (t == null) return CompletableFuture.completedFuture(v);
+            if (attempt >= 100) return CompletableFuture.<Object>failedFuture(t); // the next start ends it again
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS))
+                    .thenCompose(x -> release(keyspace, key, txn, commit, attempt + 1));
+        }).thenCompose(f -> f);
+    }
+
+    @Override
+    public void recover() {
+        // the locks live in the registers; the records are read when needed
+    }
+
+    @Override
+    public Set<String> prepared() {
+        Set<String> out = new TreeSet<>();
+        for (String k : disk.scan(PREPARED).keySet()) out.add(k.substring(PREPARED.length()));
+        return out;
+    }
+
+    @Override
+    public Map<String, String> locks() {
+        Map<String, String> out = new TreeMap<>();
+        for (String txn : prepared()) for (String[] k : keys(txn)) out.put(k[0] + "/" + k[1], txn);
+        return out;
+    }
+
+    private List<String[]> keys(String txn) {
+        List<String[]> out = new ArrayList<>();
+        disk.get(PREPARED + txn).ifPresent(s -> {
+            for (String line : s.split("\n")) {
+                int i = line.indexOf(' ');
+                if (i > 0) out.add(new String[]{unb64(line.substring(0, i)), unb64(line.substring(i + 1))});
+            }
+        });
+        return out;
+    }
+
+    /** One line per distinct key: keyspace and key in base64 (any characters), a space between. */
+    private static String encode(List<TxnOp> ops) {
+        Set<String> lines = new LinkedHashSet<>();
+        for (TxnOp op : ops) lines.add(b64(op.keyspace()) + " " + b64(op.key()));
+        return String.join("\n", lines);
+    }
+
+    private static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String unb64(String s) {
+        return new String(java.util.Base64.getDecoder().decode(s), StandardCharsets.UTF_8);
+    }
+
+    private static String text(String value) {
+        return new StoredValue(TEXT, value.getBytes(StandardCharsets.UTF_8)).encode();
+    }
+}

@@ -1,0 +1,44 @@
+package dsys.kv.txn.api;
+
+import dsys.core.commit.CommitParticipant;
+import dsys.core.commit.CommitTimeouts;
+import dsys.core.commit.ResourceManager;
+import dsys.kv.api.KvHost;
+import dsys.platform.host.CoreHost;
+import dsys.platform.host.CoreHosts;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Makes this kv node a participant of txn-coordinator's 2PC/3PC: a {@link CommitParticipant} in core group
+ * {@value #GROUP} (the coordinator's group, so their messages meet) over the keys' registers
+ * ({@link RegisterResources}). Messages from the coordinator are accepted because the launcher links the nodes
+ * ({@code dsys.links=txn-1}).
+ */
+@Configuration
+public class TxnParticipantConfiguration {
+
+    public static final String GROUP = "commit";
+
+    /** The participant core, for views and tests. */
+    public record Participant(CoreHost host) {
+    }
+
+    @Bean
+    Participant txnParticipant(CoreHosts hosts, KvHost kv,
+                               @Value("${dsys.txn.ready-timeout-ms:3000}") long readyMs,
+                               @Value("${dsys.txn.window-ms:500}") long windowMs,
+                               @Value("${dsys.txn.retry-ms:200}") long retryMs) {
+        CommitTimeouts t = new CommitTimeouts(CommitTimeouts.DEFAULT.vote(), CommitTimeouts.DEFAULT.ack(),
+                Duration.ofMillis(readyMs), Duration.ofMillis(windowMs), Duration.ofMillis(retryMs));
+        AtomicReference<CoreHost> self = new AtomicReference<>();
+        CoreHost host = hosts.start(GROUP, env -> new CommitParticipant(env,
+                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then))), t));
+        self.set(host);
+        return new Participant(host);
+    }
+}

@@ -1,0 +1,108 @@
+package dsys.kv.txn.api;
+
+import dsys.core.commit.CommitProtocol;
+import dsys.core.commit.CommitRequests;
+import dsys.core.commit.TxnOp;
+import dsys.kv.api.KvTestAccess;
+import dsys.platform.host.CoreHost;
+import dsys.testing.TestNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * kv-1..3 as 2PC/3PC participants, live: a coordinator node (txn-1, another service: linked, not a member) runs
+ * transfers between accounts kept in the quorum KV; the balances are read back through kv's REST API.
+ */
+class TxnParticipantLiveTest {
+
+    private static KvTestAccess kv;
+    private static ConfigurableApplicationContext coordinator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int txnPort = TestNodes.freePort();
+        kv = KvTestAccess.cluster(3, "dsys.links=txn-1", "dsys.peers.txn-1=http://127.0.0.1:" + txnPort,
+                "dsys.txn.ready-timeout-ms=15000");
+        Path data = Files.createTempDirectory("dsys-txn-coordinator");
+        String[] args = TestNodes.arguments("txn-1", Map.of("txn-1", txnPort), data, "dsys.links=kv-1,kv-2,kv-3",
+                "dsys.peers.kv-1=http://127.0.0.1:" + kv.port("kv-1"), "dsys.peers.kv-2=http://127.0.0.1:" + kv.port("kv-2"),
+                "dsys.peers.kv-3=http://127.0.0.1:" + kv.port("kv-3"), "spring.application.name=txn-coordinator");
+        coordinator = new SpringApplicationBuilder(CoordinatorNode.class).run(args);
+        kv.put("kv-1", "alice", "100");
+        kv.put("kv-1", "bob", "20");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (coordinator != null) coordinator.close();
+        if (kv != null) kv.close();
+    }
+
+    private static CommitRequests.Outcome run(CommitProtocol protocol, Map<String, List<TxnOp>> ops) {
+        CoreHost host = coordinator.getBean(CoreHost.class);
+        return (CommitRequests.Outcome) host.call(new CommitRequests.Begin(protocol, ops), Duration.ofSeconds(20));
+    }
+
+    /** Polls {@code status} until it gives {@code wanted} or 5 s pass; the last answer. */
+    private static int eventually(java.util.function.IntSupplier status, int wanted) {
+        long end = System.nanoTime() + 5_000_000_000L;
+        int s = status.getAsInt();
+        while (s != wanted && System.nanoTime() < end) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            s = status.getAsInt();
+        }
+        return s;
+    }
+
+    /** alice's version once no transaction holds her (a committed one releases after its client heard of it). */
+    private static String eventuallyVersion(String key) {
+        eventually(() -> kv.status("kv-2", "GET", key, null), 200);
+        return kv.version("kv-2", key);
+    }
+
+    @Test
+    void aTransferCommitsAtomicallyAcrossTwoParticipants_underBothProtocols() {
+        for (CommitProtocol p : CommitProtocol.values()) {
+            String before = eventuallyVersion("alice");
+            CommitRequests.Outcome o = run(p, Map.of("kv-1", List.of(TxnOp.add("alice", -30)), "kv-3", List.of(TxnOp.add("bob", 30))));
+            assertThat(o.committed()).as(p + ": " + o.reason()).isTrue();
+            assertThat(eventuallyVersion("alice")).as("a new version").isNotEqualTo(before);
+        }
+        assertThat(eventually(() -> kv.status("kv-3", "GET", "alice", null), 200)).isEqualTo(200);
+        assertThat(kv.get("kv-3", "alice")).isEqualTo("40");
+        assertThat(kv.get("kv-2", "bob")).isEqualTo("80");
+        assertThat(eventually(() -> kv.status("kv-1", "PUT", "alice", "5"), 200)).as("no lock left").isEqualTo(200);
+        kv.put("kv-1", "alice", "40");
+    }
+
+    @Test
+    void aConditionThatFailsAbortsAndLeavesNothingLocked() {
+        CommitRequests.Outcome o = run(CommitProtocol.TWO_PHASE, Map.of(
+                "kv-1", List.of(new TxnOp("default", "carol", "put", "1", "999.kv-9")),
+                "kv-2", List.of(TxnOp.put("dave", "2"))));
+        assertThat(o.committed()).isFalse();
+        assertThat(o.reason()).contains("carol").contains("expected version 999.kv-9");
+        // kv-2 voted vote-commit and locked dave; the client hears "aborted" before kv-2 hears the decision
+        assertThat(eventually(() -> kv.status("kv-3", "GET", "dave", null), 404)).as("dave unlocked, never written").isEqualTo(404);
+        assertThat(kv.status("kv-3", "PUT", "dave", "x")).isEqualTo(200);
+        CommitRequests.Outcome broke = run(CommitProtocol.THREE_PHASE, Map.of("kv-1", List.of(TxnOp.add("bob", -1000))));
+        assertThat(broke.committed()).isFalse();
+        assertThat(broke.reason()).contains("cannot add -1000");
+    }
+}
