@@ -13,6 +13,10 @@ import java.time.Duration;
  */
 public record CommitTimeouts(Duration vote, Duration ack, Duration ready, Duration window, Duration retry) {
 
-    public static final CommitTimeouts DEFAULT = new CommitTimeouts(Duration.ofMillis(500), Duration.ofMillis(500),
-            Duration.ofMillis(3000), Duration.ofMillis(500), Duration.ofMillis(200));
+    /**
+     * Live defaults. A vote costs a message each way plus a quorum write per key (and a read for an add): a few ms
+     * warm, but hundreds on a cold or loaded 2-core host (500 ms aborted the first transfer after `up`).
+     */
+    public static final CommitTimeouts DEFAULT = new CommitTimeouts(Duration.ofMillis(2000), Duration.ofMillis(2000),
+            Duration.ofMillis(10_000), Duration.ofMillis(1000), Duration.ofMillis(250));
 }

@@ -18,7 +18,7 @@ public class TxnProperties {
     /** The kv nodes operations go to ({@link ParticipantChoice}). */
     private List<String> participants = List.of("kv-1", "kv-2", "kv-3");
     /** How long a POST waits for the decision when its body names no timeoutMs. */
-    private long timeoutMs = 5_000;
+    private long timeoutMs = 8_000;
 
     public CommitTimeouts toTimeouts() {
         return new CommitTimeouts(ms("vote-timeout-ms", voteTimeoutMs), ms("ack-timeout-ms", ackTimeoutMs),

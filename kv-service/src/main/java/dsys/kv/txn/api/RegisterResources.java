@@ -91,7 +91,7 @@ public final class RegisterResources implements ResourceManager {
         }).thenCompose(f -> f);
     }
 
-    private static final int LOCKED_RETRIES = 12;
+    private static final int LOCKED_RETRIES = 40;
     private static final long LOCKED_RETRY_MS = 25;
 
     private static boolean locked(Throwable t) {

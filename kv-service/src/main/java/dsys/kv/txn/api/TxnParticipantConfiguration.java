@@ -30,9 +30,9 @@ public class TxnParticipantConfiguration {
 
     @Bean
     Participant txnParticipant(CoreHosts hosts, KvHost kv,
-                               @Value("${dsys.txn.ready-timeout-ms:3000}") long readyMs,
-                               @Value("${dsys.txn.window-ms:500}") long windowMs,
-                               @Value("${dsys.txn.retry-ms:200}") long retryMs) {
+                               @Value("${dsys.txn.ready-timeout-ms:10000}") long readyMs,
+                               @Value("${dsys.txn.window-ms:1000}") long windowMs,
+                               @Value("${dsys.txn.retry-ms:250}") long retryMs) {
         CommitTimeouts t = new CommitTimeouts(CommitTimeouts.DEFAULT.vote(), CommitTimeouts.DEFAULT.ack(),
                 Duration.ofMillis(readyMs), Duration.ofMillis(windowMs), Duration.ofMillis(retryMs));
         AtomicReference<CoreHost> self = new AtomicReference<>();
