@@ -382,6 +382,38 @@ else
   fail "txn: transfers through the gateway over the kv participants" "$outcomes overdraft: $refused; balances $va $vb"
 fi
 
+# ---- the notes' comparison, live: txn-1 crashes (crash point before-decision) after every participant voted
+# vote-commit. Under 2PC the kv participants block holding their locks (plain reads of the accounts get 409) until
+# txn-1 is back and aborts; under 3PC they elect a new coordinator among themselves and finish without it.
+admin=(-H "Authorization: Bearer $(./platform token)")
+transfer() {   # PROTOCOL: a transfer between $a and $b that txn-1 will crash in the middle of
+  request POST "$GW/api/chaos/crash-points" "${admin[@]}" -H 'Content-Type: application/json' --data '{"node":"txn-1","point":"before-decision"}'
+  request POST "$GW/api/txn" -H 'Content-Type: application/json' --max-time 5 \
+    --data "{\"protocol\":\"$1\",\"timeoutMs\":3000,\"operations\":[{\"key\":\"$a\",\"op\":\"add\",\"value\":\"-5\"},{\"key\":\"$b\",\"op\":\"add\",\"value\":\"5\"}]}"
+}
+unlocked_within() {   # SECONDS: 0 once a linearizable read of $a answers 200, 1 if it still does not
+  local end=$((SECONDS + $1))
+  while ((SECONDS < end)); do request GET "$kv/$a"; [[ $CODE == 200 ]] && return 0; sleep 0.5; done
+  return 1
+}
+transfer 2pc
+sleep 13   # past a participant's ready timeout (10 s): cooperative termination finds everyone READY
+request GET "$kv/$a"; held=$CODE
+request POST "$GW/api/chaos/nodes/txn-1/restart" "${admin[@]}"
+if [[ $held == 409 ]] && unlocked_within 15 && [[ $BODY == 40 ]]; then
+  pass "txn: 2PC blocks when the coordinator crashes after the votes (account locked 13 s later: 409), and aborts once it is back"
+else
+  fail "txn: 2PC blocking until the coordinator is back" "13 s after the crash: $held; after the restart: $CODE $(short "$BODY$ERR")"
+fi
+transfer 3pc
+t0=$SECONDS
+if unlocked_within 30 && [[ $BODY == 40 ]]; then
+  pass "txn: 3PC finishes without its crashed coordinator (the participants' new coordinator aborted; unlocked after $((SECONDS - t0)) s)"
+else
+  fail "txn: 3PC terminates without the coordinator" "after $((SECONDS - t0)) s: $CODE $(short "$BODY$ERR")"
+fi
+request POST "$GW/api/chaos/nodes/txn-1/restart" "${admin[@]}"
+
 # ---- the kv benchmark (dsys alone: CI has no etcd) measures, then deletes every key it wrote
 ./platform bench kv --systems=dsys --clients=4 --ops=put,get --seconds=2 --rounds=1 --warmup=0 --keys=50 >"$TMP/kvbench.log" 2>&1
 rc=$? run=$(awk '$1 == "run:" {print $2}' "$TMP/kvbench.log")

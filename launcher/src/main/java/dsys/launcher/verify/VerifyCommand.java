@@ -130,7 +130,7 @@ public final class VerifyCommand {
                   WORKLOAD: register  reads and writes of unique values on --keys kv keys (model: register)
                             cas       reads, writes and compare-and-set on versions (model: cas-register)
                             lock      acquire with a lease, fenced write, release on --keys locks (LockChecker)
-                            bank, set not built yet (they wait for txn's REST and kv's eventual mode)
+                            bank, set not built yet (bank: the workload over POST /api/txn; set: kv's eventual mode)
                   --nemesis: any of partition, kill, pause, skew, loss, kill-all (one at a time, in turn), or none
                   --read one|quorum: the kv read level (a control: read=one under partitions must be found not linearizable)
                   writes .platform/verify/<time>-<workload>/history.jsonl and report.html; exit 0 valid, 1 invalid, 2 unknown/error""");

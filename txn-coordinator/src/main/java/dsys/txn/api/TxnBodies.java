@@ -22,7 +22,8 @@ public final class TxnBodies {
     static final int MAX_OPERATIONS = 64;
     static final int MAX_KEY_BYTES = 1024; // as kv-service's keys
     static final int MAX_IDEMPOTENCY_KEY = 128;
-    static final long MAX_TIMEOUT_MS = 60_000;
+    /** Below the gateway's 30 s time limit for the txn-coordinator route, so the client hears the core's 504. */
+    static final long MAX_TIMEOUT_MS = 25_000;
     private static final Set<String> OPS = Set.of("put", "delete", "get", "add");
 
     private TxnBodies() {
