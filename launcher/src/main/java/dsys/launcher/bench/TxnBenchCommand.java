@@ -1,0 +1,145 @@
+package dsys.launcher.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dsys.launcher.Options;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * {@code txnbench}: the same transfer (take 1 from one account, give it to another, atomically, only if neither
+ * changed since it was read) by the same closed-loop client: through the gateway as a dsys transaction
+ * ({@code POST /api/txn}, two {@code add}s, under 2PC and 3PC), and with etcd as its own client would do it: a
+ * read of both keys, then {@code /v3/kv/txn} comparing both mod revisions and putting both values. Each client
+ * has its own two accounts (no contention between clients). Started by {@code ./platform bench txn}.
+ */
+public final class TxnBenchCommand {
+
+    private interface Transfer {
+        void run(int client, long n) throws Exception;
+    }
+
+    private TxnBenchCommand() {
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        Map<String, String> o = Options.parse(args);
+        String gateway = o.getOrDefault("gateway", "http://127.0.0.1:8080");
+        List<String> etcd = List.of(o.getOrDefault("etcd", "http://127.0.0.1:23791").split(","));
+        int[] clients = Arrays.stream(o.getOrDefault("clients", "1,16,64").split(",")).mapToInt(Integer::parseInt).toArray();
+        Duration seconds = Duration.ofSeconds(Long.parseLong(o.getOrDefault("seconds", "10")));
+        Duration warmup = Duration.ofSeconds(Long.parseLong(o.getOrDefault("warmup", "20")));
+        int rounds = Integer.parseInt(o.getOrDefault("rounds", "2"));
+        List<String> only = List.of(o.getOrDefault("systems", "2pc,3pc,etcd").split(","));
+        Http http = new Http();
+        String run = "txnbench-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        int most = Arrays.stream(clients).max().orElse(1);
+        Map<String, Transfer> systems = new LinkedHashMap<>();
+        for (String p : List.of("2pc", "3pc")) if (only.contains(p)) systems.put("dsys " + p, dsys(http, gateway, run, p));
+        if (only.contains("etcd")) systems.put("etcd", etcd(http, etcd, run));
+        out.printf("run: %s; accounts: 2 per client, %d clients at most, 1,000,000 each%n", run, most);
+        for (int c = 0; c < most; c++) {
+            for (String side : List.of("a", "b")) {
+                String key = account(run, c, side);
+                if (systems.keySet().stream().anyMatch(s -> s.startsWith("dsys"))) {
+                    http.send(gateway + "/api/kv/default/" + key, "PUT", "text/plain", "1000000".getBytes(UTF_8), null);
+                }
+                if (systems.containsKey("etcd")) {
+                    http.post(etcd.get(0) + "/v3/kv/put", Http.JSON.createObjectNode().put("key", b64(key)).put("value", b64("1000000")).toString(), null);
+                }
+            }
+        }
+        if (!warmup.isZero()) {
+            out.printf("warm-up: %d s of 16 clients, each system%n", warmup.toSeconds());
+            for (Transfer t : systems.values()) ClosedLoop.run(Math.min(16, most), warmup.dividedBy(systems.size()), t::run);
+        }
+        Map<String, List<ClosedLoop.Result>> cells = new HashMap<>();
+        out.println("| round | system | clients | transfers/s | p50 ms | p99 ms | errors |");
+        out.println("|---|---|---|---|---|---|---|");
+        for (int r = 1; r <= rounds; r++) {
+            List<String> order = new ArrayList<>(systems.keySet());
+            if (r % 2 == 0) java.util.Collections.reverse(order);
+            for (int c : clients) {
+                for (String s : order) {
+                    ClosedLoop.Result res = ClosedLoop.run(c, seconds, systems.get(s)::run);
+                    cells.computeIfAbsent(s + "|" + c, k -> new ArrayList<>()).add(res);
+                    out.printf(Locale.ROOT, "| %d | %s | %d | %.1f | %.2f | %.2f | %d%s |%n", r, s, c, res.opsPerSecond(),
+                            res.p50Ms(), res.p99Ms(), res.errors(), res.firstError() == null ? "" : " (" + res.firstError() + ")");
+                }
+            }
+        }
+        if (systems.containsKey("etcd")) {
+            out.println();
+            out.println("medians over the rounds; ratio = dsys/etcd transfers/s (same run):");
+            out.println("| clients | etcd transfers/s | dsys 2pc | 2pc/etcd | dsys 3pc | 3pc/etcd |");
+            out.println("|---|---|---|---|---|---|");
+            for (int c : clients) {
+                double e = med(cells.get("etcd|" + c)), two = med(cells.get("dsys 2pc|" + c)), three = med(cells.get("dsys 3pc|" + c));
+                out.printf(Locale.ROOT, "| %d | %.0f | %.0f | **%.2f×** | %.0f | **%.2f×** |%n", c, e, two, two / e, three, three / e);
+            }
+        }
+        return 0;
+    }
+
+    private static double med(List<ClosedLoop.Result> rs) {
+        return rs == null ? Double.NaN : ClosedLoop.median(rs, ClosedLoop.Result::opsPerSecond);
+    }
+
+    static String account(String run, int client, String side) {
+        return run + "-" + client + "-" + side;
+    }
+
+    /** One transaction: the participants read and lock both accounts, then add; aborted is an error. */
+    private static Transfer dsys(Http http, String gateway, String run, String protocol) {
+        return (client, n) -> {
+            String from = account(run, client, n % 2 == 0 ? "a" : "b"), to = account(run, client, n % 2 == 0 ? "b" : "a");
+            ObjectNode body = Http.JSON.createObjectNode().put("protocol", protocol);
+            ArrayNode ops = body.putArray("operations");
+            ops.addObject().put("key", from).put("op", "add").put("value", "-1");
+            ops.addObject().put("key", to).put("op", "add").put("value", "1");
+            JsonNode r = http.post(gateway + "/api/txn", body.toString(), null);
+            if (!"committed".equals(r.path("outcome").asText())) throw new IOException("not committed: " + r);
+        };
+    }
+
+    /** etcd's client-side transaction: read both (one txn of two ranges), then compare both revisions and put both. */
+    private static Transfer etcd(Http http, List<String> members, String run) {
+        return (client, n) -> {
+            String member = members.get(client % members.size());
+            String from = account(run, client, n % 2 == 0 ? "a" : "b"), to = account(run, client, n % 2 == 0 ? "b" : "a");
+            ObjectNode read = Http.JSON.createObjectNode();
+            ArrayNode success = read.putArray("success");
+            for (String k : List.of(from, to)) success.addObject().putObject("request_range").put("key", b64(k));
+            JsonNode got = http.post(member + "/v3/kv/txn", read.toString(), null).path("responses");
+            JsonNode a = got.get(0).path("response_range").path("kvs").get(0), b = got.get(1).path("response_range").path("kvs").get(0);
+            long va = Long.parseLong(new String(Base64.getDecoder().decode(a.path("value").asText()), UTF_8));
+            long vb = Long.parseLong(new String(Base64.getDecoder().decode(b.path("value").asText()), UTF_8));
+            ObjectNode write = Http.JSON.createObjectNode();
+            ArrayNode compare = write.putArray("compare");
+            compare.addObject().put("key", b64(from)).put("target", "MOD").put("result", "EQUAL").put("mod_revision", a.path("mod_revision").asText());
+            compare.addObject().put("key", b64(to)).put("target", "MOD").put("result", "EQUAL").put("mod_revision", b.path("mod_revision").asText());
+            ArrayNode puts = write.putArray("success");
+            puts.addObject().putObject("request_put").put("key", b64(from)).put("value", b64(Long.toString(va - 1)));
+            puts.addObject().putObject("request_put").put("key", b64(to)).put("value", b64(Long.toString(vb + 1)));
+            JsonNode w = http.post(member + "/v3/kv/txn", write.toString(), null);
+            if (!w.path("succeeded").asBoolean(false)) throw new IOException("etcd txn compare failed: " + w);
+        };
+    }
+
+    private static String b64(String s) {
+        return Base64.getEncoder().encodeToString(s.getBytes(UTF_8));
+    }
+}
