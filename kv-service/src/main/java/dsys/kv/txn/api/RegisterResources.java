@@ -66,7 +66,7 @@ public final class RegisterResources implements ResourceManager {
         } catch (IllegalArgumentException e) {
             return CompletableFuture.completedFuture(op.key() + ": " + e.getMessage());
         }
-        return lock(txn, op, ifMatch, 0);
+        return lock(txn, op, ifMatch);
     }
 
     /**
@@ -74,34 +74,37 @@ public final class RegisterResources implements ResourceManager {
      * coordinator's vote timeout): a transaction that just committed releases its locks right after its client
      * heard "committed", so the next transfer on the same account would otherwise abort for nothing.
      */
-    private CompletableFuture<String> lock(String txn, TxnOp op, Ballot ifMatch, int attempt) {
-        CompletableFuture<?> taken = switch (op.op()) {
+    private CompletableFuture<String> lock(String txn, TxnOp op, Ballot ifMatch) {
+        return retrying(() -> switch (op.op()) {
             case "put" -> ask(op, new KvRequests.Lock(op.key(), txn, 'p', text(op.value()), ifMatch));
             case "delete" -> ask(op, new KvRequests.Lock(op.key(), txn, 'd', null, ifMatch));
             case "get" -> ask(op, new KvRequests.Lock(op.key(), txn, 'g', null, ifMatch));
             default -> add(txn, op, ifMatch);
-        };
-        return taken.handle((v, t) -> {
-            if (t == null) return CompletableFuture.completedFuture(v instanceof String reason ? reason : null);
-            if (locked(t) && attempt < LOCKED_RETRIES) {
-                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(LOCKED_RETRY_MS, TimeUnit.MILLISECONDS))
-                        .thenCompose(x -> lock(txn, op, ifMatch, attempt + 1));
-            }
-            return CompletableFuture.completedFuture(reason(op, t));
-        }).thenCompose(f -> f);
+        }, t -> cause(t) instanceof ProblemException p && p.status() == 409, LOCKED_RETRIES, LOCKED_RETRY_MS)
+                .handle((v, t) -> t == null ? (v instanceof String reason ? reason : null) : reason(op, t));
     }
 
     private static final int LOCKED_RETRIES = 40;
     private static final long LOCKED_RETRY_MS = 25;
 
-    private static boolean locked(Throwable t) {
-        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-        return c instanceof ProblemException p && p.status() == 409;
+    /** {@code call} again after {@code delayMs} while it fails in a way {@code again} accepts, {@code retries} times at most. */
+    private static <T> CompletableFuture<T> retrying(java.util.function.Supplier<CompletableFuture<T>> call,
+                                                     java.util.function.Predicate<Throwable> again, int retries, long delayMs) {
+        return call.get().handle((v, t) -> {
+            if (t == null) return CompletableFuture.completedFuture(v);
+            if (retries <= 0 || !again.test(t)) return CompletableFuture.<T>failedFuture(cause(t));
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))
+                    .thenCompose(x -> retrying(call, again, retries - 1, delayMs));
+        }).thenCompose(f -> f);
+    }
+
+    private static Throwable cause(Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     /** Read the number, then lock its new value under the version read (a change in between: 412, vote-abort). */
-    private CompletableFuture<?> add(String txn, TxnOp op, Ballot ifMatch) {
-        return kv.call(op.keyspace(), new KvRequests.Get(op.key(), ReadLevel.LINEARIZABLE), KvReplies.Value.class).thenCompose(v -> {
+    private CompletableFuture<Object> add(String txn, TxnOp op, Ballot ifMatch) {
+        return kv.call(op.keyspace(), new KvRequests.Get(op.key(), ReadLevel.LINEARIZABLE), KvReplies.Value.class).<Object>thenCompose(v -> {
             long have;
             try {
                 have = v.found() ? Long.parseLong(new String(StoredValue.decode(v.value()).body(), StandardCharsets.UTF_8).trim()) : 0;
@@ -123,7 +126,7 @@ public final class RegisterResources implements ResourceManager {
     }
 
     private static String reason(TxnOp op, Throwable t) {
-        Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        Throwable c = cause(t);
         return op.keyspace() + "/" + op.key() + ": " + (c instanceof ProblemException p ? p.getMessage() : c.toString());
     }
 
@@ -142,18 +145,14 @@ public final class RegisterResources implements ResourceManager {
         List<String[]> keys = keys(txn);
         if (keys.isEmpty()) return;
         List<CompletableFuture<Object>> releases = new ArrayList<>();
-        for (String[] k : keys) releases.add(release(k[0], k[1], txn, commit, 0));
+        for (String[] k : keys) releases.add(release(k[0], k[1], txn, commit));
         CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
                 .thenRun(() -> onCore.accept(() -> disk.remove(PREPARED + txn)));
     }
 
-    private CompletableFuture<Object> release(String keyspace, String key, String txn, boolean commit, int attempt) {
-        return kv.call(keyspace, new KvRequests.Release(key, txn, commit), Object.class).handle((v, t) -> {
-            if (t == null) return CompletableFuture.completedFuture(v);
-            if (attempt >= 100) return CompletableFuture.<Object>failedFuture(t); // the next start ends it again
-            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS))
-                    .thenCompose(x -> release(keyspace, key, txn, commit, attempt + 1));
-        }).thenCompose(f -> f);
+    /** Until a quorum confirms it, 100 times at most (every 200 ms); the next start ends it again otherwise. */
+    private CompletableFuture<Object> release(String keyspace, String key, String txn, boolean commit) {
+        return retrying(() -> kv.call(keyspace, new KvRequests.Release(key, txn, commit), Object.class), t -> true, 100, 200);
     }
 
     @Override
