@@ -136,8 +136,13 @@ public class DsysAutoConfiguration {
 
     /** Signs and checks the messages between members; a node with peers and no dsys.cluster-secret fails here. */
     @Bean
-    PeerAuth peerAuth(DsysProperties props, NodeIdentity id) {
-        return new PeerAuth(id, ClusterSecret.of(props.getClusterSecret(), id));
+    ClusterSecret clusterSecret(DsysProperties props, NodeIdentity id) {
+        return ClusterSecret.of(props.getClusterSecret(), id);
+    }
+
+    @Bean
+    PeerAuth peerAuth(NodeIdentity id, ClusterSecret secret) {
+        return new PeerAuth(id, secret);
     }
 
     @Bean

@@ -36,7 +36,7 @@ public final class TestNodes {
     }
 
     /**
-     * Command-line arguments for {@code node} of {@code group} (node → port), then {@code extra} ({@code key=value}).
+     * Command-line arguments for {@code node} of {@code group} (node → port), then {@code extra} ({@code key=value}, replacing a default of the same key).
      * Arguments rather than builder properties: those are only defaults, which a service's application.yml beats.
      */
     public static String[] arguments(String node, Map<String, Integer> group, Path dataDir, String... extra) {
@@ -54,6 +54,11 @@ public final class TestNodes {
                 "springdoc.api-docs.enabled=false",
                 "logging.level.root=WARN"));
         group.forEach((peer, port) -> p.add("dsys.peers." + peer + "=http://127.0.0.1:" + port));
+        // An extra setting replaces a default of the same name (a repeated argument would read as "false,true").
+        for (String e : extra) {
+            String name = e.substring(0, e.indexOf('=') + 1);
+            p.removeIf(a -> a.startsWith(name));
+        }
         p.addAll(List.of(extra));
         return p.stream().map(a -> "--" + a).toArray(String[]::new);
     }

@@ -77,6 +77,10 @@ final class KvLiveCluster implements AutoCloseable {
         }
     }
 
+    <T> T bean(String node, Class<T> type) {
+        return contexts.get(node).getBean(type);
+    }
+
     int port(String node) {
         return ports.get(node);
     }

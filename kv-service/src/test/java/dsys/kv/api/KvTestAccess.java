@@ -43,6 +43,21 @@ public final class KvTestAccess implements AutoCloseable {
                 "Content-Type", "text/plain").statusCode();
     }
 
+    /** A bean of {@code node}'s Spring context. */
+    public <T> T bean(String node, Class<T> type) {
+        return cluster.bean(node, type);
+    }
+
+    /** An admin POST of a JSON body to {@code path} at {@code node}: its status. */
+    public int admin(String node, String path, String json) {
+        return cluster.admin(node, path, json).statusCode();
+    }
+
+    /** DELETE /api/chaos at {@code node}: its partitions, link faults and crash points cleared. */
+    public int heal(String node) {
+        return cluster.call(node, "DELETE", "/api/chaos", null, "Authorization", "Bearer " + dsys.testing.TestNodes.ADMIN_TOKEN).statusCode();
+    }
+
     @Override
     public void close() {
         cluster.close();

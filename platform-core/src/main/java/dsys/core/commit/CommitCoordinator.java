@@ -66,13 +66,20 @@ public final class CommitCoordinator implements Core {
 
     private final Env env;
     private final CommitTimeouts timeouts;
+    private final DecisionTopic topic;
     private final Map<String, Txn> txns = new LinkedHashMap<>();
     private long incarnation;
     private long seq;
 
     public CommitCoordinator(Env env, CommitTimeouts timeouts) {
+        this(env, timeouts, DecisionTopic.NONE);
+    }
+
+    /** With a {@link DecisionTopic}: every logged decision is published there too. */
+    public CommitCoordinator(Env env, CommitTimeouts timeouts, DecisionTopic topic) {
         this.env = env;
         this.timeouts = timeouts;
+        this.topic = topic;
     }
 
     @Override
@@ -104,6 +111,7 @@ public final class CommitCoordinator implements Core {
                 }
                 default -> {
                     env.emit("txn.recovery.resend", Map.of("txn", id, "state", t.rec.state().name()));
+                    publish(id, t); // it may have crashed between its log and the topic
                     resendDecision(id, t);
                     retryLater(id);
                 }
@@ -261,6 +269,7 @@ public final class CommitCoordinator implements Core {
         Map<String, Object> fields = new HashMap<>(Map.of("txn", id, "decision", outcome == TxnState.COMMIT ? "global-commit" : "global-abort"));
         if (reason != null) fields.put("reason", reason);
         env.emit("txn.decision", fields);
+        publish(id, t);
         boolean first = true;
         for (String p : t.rec.participants()) {
             if (!first) env.crashPoint(AFTER_DECISION_SENT_TO_SOME);
@@ -275,6 +284,10 @@ public final class CommitCoordinator implements Core {
 
     private static CommitRequests.Outcome outcome(String id, Txn t) {
         return new CommitRequests.Outcome(id, t.rec.state() == TxnState.COMMIT, t.reason, t.rec.participants());
+    }
+
+    private void publish(String id, Txn t) {
+        topic.publish(new DecisionTopic.Published(id, t.rec.state() == TxnState.COMMIT, env.self().value(), t.rec.participants()));
     }
 
     private void resendDecision(String id, Txn t) {

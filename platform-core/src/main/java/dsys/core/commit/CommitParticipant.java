@@ -133,6 +133,8 @@ public final class CommitParticipant implements Core {
     public void onRequest(RequestId request, Object body) {
         if (body instanceof ResourceManager.Completion c) {
             c.then().run();
+        } else if (body instanceof DecisionTopic.Published d) {
+            env.reply(request, learn(d));
         } else if (body instanceof Inspect i) {
             Txn t = txns.get(i.txn());
             env.reply(request, new View(i.txn(), t == null ? TxnState.INIT : t.rec.state(), t != null && t.recovered, resources.locks()));
@@ -158,6 +160,17 @@ public final class CommitParticipant implements Core {
                 terminate(a.txn(), t, true);
             }
         }
+    }
+
+    /**
+     * A decision read from the {@link DecisionTopic}: ends the transaction if this participant has it undecided.
+     * Answers whether it did; one it never heard of, or has decided already, is left as it is.
+     */
+    private boolean learn(DecisionTopic.Published d) {
+        Txn t = txns.get(d.txn());
+        if (t == null || t.rec.state().decided()) return false;
+        decide(d.txn(), t, d.commit(), "from the decisions topic (" + d.coordinator() + ")");
+        return true;
     }
 
     private void onVoteRequest(NodeId from, VoteRequest v) {

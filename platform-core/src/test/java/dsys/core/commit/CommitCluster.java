@@ -23,10 +23,12 @@ final class CommitCluster {
             Duration.ofMillis(2000), Duration.ofMillis(300), Duration.ofMillis(100));
 
     final Simulation sim;
+    /** The decisions topic: what the coordinator published, kept across every crash (a broker's log). */
+    final List<DecisionTopic.Published> topic = new ArrayList<>();
 
     CommitCluster(long seed) {
         sim = new Simulation(seed);
-        sim.add(COORDINATOR, env -> new CommitCoordinator(env, TIMEOUTS));
+        sim.add(COORDINATOR, env -> new CommitCoordinator(env, TIMEOUTS, topic::add));
         for (NodeId p : PARTICIPANTS) sim.add(p, env -> new CommitParticipant(env, new KeyValueResources(env.storage()), TIMEOUTS));
         for (int a = 0; a < ACCOUNTS; a++) {
             if (!resources(home(a)).write(account(a), Long.toString(OPENING))) throw new IllegalStateException("locked at start");

@@ -1,12 +1,23 @@
 package dsys.txn.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dsys.core.commit.DecisionTopic;
+import dsys.platform.commit.DecisionCodec;
+import dsys.platform.commit.KafkaDecisionTopic;
 import dsys.platform.host.CoreHosts;
+import dsys.platform.transport.ClusterSecret;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Starts the "commit" core group on this node: one {@link dsys.core.commit.CommitCoordinator}. */
+/**
+ * Starts the "commit" core group on this node: one {@link dsys.core.commit.CommitCoordinator}, publishing its
+ * decisions to Kafka's {@value DecisionTopic#NAME} too (unless {@code dsys.kafka.enabled=false}).
+ */
 @Configuration
 @EnableConfigurationProperties(TxnProperties.class)
 public class TxnConfiguration {
@@ -17,8 +28,15 @@ public class TxnConfiguration {
     }
 
     @Bean
-    TxnHost txnHost(CoreHosts hosts, TxnProperties props) {
-        return new TxnHost(hosts, props.toTimeouts());
+    TxnHost txnHost(CoreHosts hosts, TxnProperties props, ObjectProvider<KafkaDecisionTopic> topic) {
+        DecisionTopic t = topic.getIfAvailable();
+        return new TxnHost(hosts, props.toTimeouts(), t == null ? DecisionTopic.NONE : t);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "dsys.kafka.enabled", havingValue = "true", matchIfMissing = true)
+    KafkaDecisionTopic decisionTopic(KafkaProperties kafka, ClusterSecret secret, ObjectMapper json, MeterRegistry metrics) {
+        return new KafkaDecisionTopic(kafka.buildProducerProperties(null), new DecisionCodec(secret, json), metrics);
     }
 
     @Bean

@@ -5,6 +5,7 @@ import dsys.core.commit.CommitRequests;
 import dsys.platform.host.CoreHost;
 import dsys.platform.host.CoreHosts;
 import dsys.core.commit.CommitTimeouts;
+import dsys.core.commit.DecisionTopic;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -19,8 +20,8 @@ public final class TxnHost {
 
     private final CoreHost host;
 
-    TxnHost(CoreHosts hosts, CommitTimeouts timeouts) {
-        this.host = hosts.start(GROUP, env -> new CommitCoordinator(env, timeouts));
+    TxnHost(CoreHosts hosts, CommitTimeouts timeouts, DecisionTopic topic) {
+        this.host = hosts.start(GROUP, env -> new CommitCoordinator(env, timeouts, topic));
     }
 
     /** The outcome once decided; a 504 problem when not decided within {@code timeout} (it may still be). */

@@ -3,7 +3,15 @@ package dsys.kv.txn.api;
 import dsys.core.commit.CommitParticipant;
 import dsys.core.commit.CommitTimeouts;
 import dsys.core.commit.ResourceManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dsys.core.commit.DecisionTopic;
 import dsys.kv.api.KvHost;
+import dsys.platform.commit.DecisionCodec;
+import dsys.platform.commit.DecisionFeed;
+import dsys.platform.transport.ClusterSecret;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import dsys.platform.host.CoreHost;
 import dsys.platform.host.CoreHosts;
 import org.springframework.beans.factory.annotation.Value;
@@ -17,7 +25,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Makes this kv node a participant of txn-coordinator's 2PC/3PC: a {@link CommitParticipant} in core group
  * {@value #GROUP} (the coordinator's group, so their messages meet) over the keys' registers
  * ({@link RegisterResources}). Messages from the coordinator are accepted because the launcher links the nodes
- * ({@code dsys.links=txn-1}).
+ * ({@code dsys.links=txn-1}). It also reads the coordinator's decisions from Kafka ({@value DecisionTopic#NAME},
+ * {@link DecisionFeed}), so a decision made while this node was down reaches it without the coordinator.
  */
 @Configuration
 public class TxnParticipantConfiguration {
@@ -40,5 +49,12 @@ public class TxnParticipantConfiguration {
                 new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then))), t));
         self.set(host);
         return new Participant(host);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "dsys.kafka.enabled", havingValue = "true", matchIfMissing = true)
+    DecisionFeed decisionFeed(Participant participant, KafkaProperties kafka, ClusterSecret secret, ObjectMapper json, MeterRegistry metrics) {
+        return new DecisionFeed(kafka.buildConsumerProperties(null), participant.host().env().self().value(),
+                new DecisionCodec(secret, json), participant.host(), metrics);
     }
 }

@@ -1,0 +1,98 @@
+package dsys.kv.txn.api;
+
+import dsys.core.commit.CommitParticipant;
+import dsys.core.commit.CommitProtocol;
+import dsys.core.commit.CommitRequests;
+import dsys.core.commit.DecisionTopic;
+import dsys.core.commit.TxnOp;
+import dsys.core.commit.TxnState;
+import dsys.kv.api.KvTestAccess;
+import dsys.platform.host.CoreHost;
+import dsys.testing.TestNodes;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The decisions topic, live on Kafka: kv-2 logs its vote and crashes before sending it (crash point
+ * after-vote-logged), so the coordinator aborts while kv-2 is down. kv-2 then comes back cut off from the coordinator
+ * and the other participants, where cooperative termination reaches nobody; it learns the abort from the topic.
+ */
+class DecisionFeedLiveTest {
+
+    private static EmbeddedKafkaBroker kafka;
+    private static KvTestAccess kv;
+    private static ConfigurableApplicationContext coordinator;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = new EmbeddedKafkaKraftBroker(1, 1, DecisionTopic.NAME);
+        kafka.afterPropertiesSet();
+        String broker = "spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString();
+        int txnPort = TestNodes.freePort();
+        kv = KvTestAccess.cluster(3, "dsys.links=txn-1", "dsys.peers.txn-1=http://127.0.0.1:" + txnPort,
+                "dsys.txn.ready-timeout-ms=15000", "dsys.kafka.enabled=true", broker);
+        Path data = Files.createTempDirectory("dsys-txn-coordinator");
+        coordinator = new SpringApplicationBuilder(CoordinatorNode.class).run(TestNodes.arguments("txn-1", Map.of("txn-1", txnPort), data,
+                "dsys.links=kv-1,kv-2,kv-3", "dsys.peers.kv-1=http://127.0.0.1:" + kv.port("kv-1"),
+                "dsys.peers.kv-2=http://127.0.0.1:" + kv.port("kv-2"), "dsys.peers.kv-3=http://127.0.0.1:" + kv.port("kv-3"),
+                "spring.application.name=txn-coordinator", "dsys.kafka.enabled=true", broker));
+        kv.put("kv-1", "erin", "50");
+        kv.put("kv-1", "frank", "0");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (coordinator != null) coordinator.close();
+        if (kv != null) kv.close();
+        if (kafka != null) kafka.destroy();
+    }
+
+    private static TxnState participantState(String node, String txn) {
+        CoreHost host = kv.bean(node, TxnParticipantConfiguration.Participant.class).host();
+        return host.read(core -> ((CommitParticipant) core).state(txn));
+    }
+
+    @Test
+    void aParticipantDownDuringTheDecision_learnsItFromTheTopic_cutOffFromEveryone() throws Exception {
+        assertThat(kv.admin("kv-2", "/api/chaos/crash-points", "{\"node\":\"kv-2\",\"point\":\"" + CommitParticipant.AFTER_VOTE_LOGGED + "\"}"))
+                .isEqualTo(200);
+        CoreHost c = coordinator.getBean(CoreHost.class);
+        var o = (CommitRequests.Outcome) c.call(new CommitRequests.Begin(CommitProtocol.TWO_PHASE,
+                Map.of("kv-1", List.of(TxnOp.add("erin", -10)), "kv-2", List.of(TxnOp.add("frank", 10)))), Duration.ofSeconds(20));
+        assertThat(o.committed()).as("kv-2's vote never came").isFalse();
+
+        String cut = "{\"groups\":[[\"kv-2\"],[\"kv-1\",\"kv-3\",\"txn-1\"]]}";
+        for (String n : List.of("kv-1", "kv-2", "kv-3")) assertThat(kv.admin(n, "/api/chaos/partitions", cut)).isEqualTo(200);
+        assertThat(kv.admin("kv-2", "/api/chaos/nodes/kv-2/restart", "{}")).isEqualTo(200);
+
+        long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        TxnState s = participantState("kv-2", o.txn());
+        while (s != TxnState.ABORT && System.nanoTime() < end) {
+            Thread.sleep(100);
+            s = participantState("kv-2", o.txn());
+        }
+        assertThat(s).as("kv-2 learned the abort while cut off from the coordinator and the others").isEqualTo(TxnState.ABORT);
+        double learned = kv.bean("kv-2", MeterRegistry.class).get("dsys.txn.decisions.read").tag("result", "learned").counter().count();
+        assertThat(learned).as("from the topic").isGreaterThanOrEqualTo(1);
+
+        for (String n : List.of("kv-1", "kv-2", "kv-3")) assertThat(kv.heal(n)).isEqualTo(200);
+        long unlock = System.nanoTime() + Duration.ofSeconds(25).toNanos();
+        while (kv.status("kv-3", "GET", "frank", null) != 200 && System.nanoTime() < unlock) Thread.sleep(200);
+        assertThat(kv.get("kv-3", "frank")).as("frank released, never credited").isEqualTo("0");
+        assertThat(kv.get("kv-3", "erin")).isEqualTo("50");
+    }
+}

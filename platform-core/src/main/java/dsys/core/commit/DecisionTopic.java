@@ -1,0 +1,31 @@
+package dsys.core.commit;
+
+import java.util.List;
+
+/**
+ * Where a coordinator also publishes every decision it logs: the notes' persistent messaging. The topic keeps a
+ * decision whether or not its readers are up, so a participant that was down while it was decided reads it when it
+ * starts again, even while the coordinator is down and the other participants are unreachable (where cooperative
+ * termination would leave it blocked). Live this is the Kafka topic {@value #NAME}.
+ *
+ * <p>A decision may be published more than once (again after the coordinator's recovery, since it may have crashed
+ * between its log and the topic); readers are idempotent: a participant ignores a decision it already has.
+ */
+@FunctionalInterface
+public interface DecisionTopic {
+
+    String NAME = "dsys.txn.decisions";
+
+    /** A coordinator without a topic: decisions travel only as messages. */
+    DecisionTopic NONE = d -> {
+    };
+
+    /** One decision as published; also the request that hands it to a {@link CommitParticipant}. */
+    record Published(String txn, boolean commit, String coordinator, List<String> participants) {
+        public Published {
+            participants = List.copyOf(participants);
+        }
+    }
+
+    void publish(Published decision);
+}

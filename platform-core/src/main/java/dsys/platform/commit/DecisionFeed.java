@@ -1,0 +1,116 @@
+package dsys.platform.commit;
+
+import dsys.core.commit.CommitParticipant;
+import dsys.core.commit.DecisionTopic;
+import dsys.platform.host.CoreHost;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A participant's reader of the decisions topic: hands every signed decision to its {@link CommitParticipant} core,
+ * which ends the transaction if it has it undecided. Its consumer group is the node's own
+ * ({@code dsys.txn.decisions.<node>}), and an offset is committed only once the core has taken the records before
+ * it, so a node that was down, killed or crashed reads on from where it stopped: what was decided meanwhile
+ * reaches it even while the coordinator is down. A new group starts at the earliest record the broker keeps.
+ */
+public final class DecisionFeed implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DecisionFeed.class);
+    private static final Duration CORE_TIMEOUT = Duration.ofSeconds(5), BACKOFF = Duration.ofSeconds(1);
+
+    private final KafkaConsumer<String, String> consumer;
+    private final DecisionCodec codec;
+    private final CoreHost participant;
+    private final Counter learned, known, refused;
+    private final Thread reader;
+    private volatile boolean closed;
+
+    public DecisionFeed(Map<String, Object> consumerProperties, String node, DecisionCodec codec, CoreHost participant, MeterRegistry metrics) {
+        Map<String, Object> c = new HashMap<>(consumerProperties);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, DecisionTopic.NAME + "." + node);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 200);
+        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+        this.codec = codec;
+        this.participant = participant;
+        this.learned = metrics.counter("dsys.txn.decisions.read", "result", "learned");
+        this.known = metrics.counter("dsys.txn.decisions.read", "result", "not-needed");
+        this.refused = metrics.counter("dsys.txn.decisions.read", "result", "refused");
+        this.reader = new Thread(this::read, "dsys-decision-feed");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void read() {
+        try {
+            consumer.subscribe(List.of(DecisionTopic.NAME));
+            while (!closed) {
+                ConsumerRecords<String, String> batch = consumer.poll(Duration.ofSeconds(1));
+                if (batch.isEmpty()) continue;
+                if (handOver(batch)) {
+                    consumer.commitSync();
+                } else { // the core did not take them (crashed, paused): read them again after a while
+                    for (TopicPartition tp : batch.partitions()) consumer.seek(tp, batch.records(tp).get(0).offset());
+                    Thread.sleep(BACKOFF.toMillis());
+                }
+            }
+        } catch (WakeupException | InterruptedException e) {
+            if (!closed) log.warn("decision feed stopped: {}", e.toString());
+        } catch (RuntimeException e) {
+            log.error("decision feed stopped; a restart of this node resumes it from its committed offset", e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    /** Whether the core took every decision of the batch (or there was nothing in it for the core). */
+    private boolean handOver(ConsumerRecords<String, String> batch) {
+        List<CompletableFuture<Object>> answers = new ArrayList<>();
+        for (ConsumerRecord<String, String> r : batch) {
+            DecisionTopic.Published d = r.value() == null ? null : codec.decode(r.value());
+            if (d == null) {
+                refused.increment();
+                log.warn("decisions topic: record at {}-{}@{} is not a member's decision; ignored", r.topic(), r.partition(), r.offset());
+                continue;
+            }
+            if (!d.participants().contains(participant.env().self().value())) continue;
+            answers.add(participant.callAsync(d, CORE_TIMEOUT).whenComplete((ended, t) -> {
+                if (t == null) (Boolean.TRUE.equals(ended) ? learned : known).increment();
+            }));
+        }
+        try {
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).join();
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        consumer.wakeup();
+        try {
+            reader.join(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
