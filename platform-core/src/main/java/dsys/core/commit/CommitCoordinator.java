@@ -59,14 +59,27 @@ public final class CommitCoordinator implements Core {
         }
     }
 
-    /** What {@code Inspect} answers. */
+    /**
+     * What {@code Inspect} answers: the coordinator's state and log lines, and each participant's side
+     * ({@link ParticipantView}), asked when the view is taken.
+     */
     public record View(String txn, TxnState state, String protocol, List<String> participants, List<String> votedCommit,
-                       List<String> acknowledged, String reason) {
+                       List<String> acknowledged, String reason, List<String> log, Map<String, ParticipantView> participantStates) {
+
+        View withParticipants(Map<String, ParticipantView> states) {
+            return new View(txn, state, protocol, participants, votedCommit, acknowledged, reason, log, Map.copyOf(states));
+        }
+    }
+
+    /** A participant's logged state ("none": no record), its log line, the keys it holds; state null: no answer in time. */
+    public record ParticipantView(String state, String record, List<String> locked) {
+        static final ParticipantView UNREACHABLE = new ParticipantView(null, null, List.of());
     }
 
     private final Env env;
     private final CommitTimeouts timeouts;
     private final DecisionTopic topic;
+    private final Inspections inspections;
     private final Map<String, Txn> txns = new LinkedHashMap<>();
     private long incarnation;
     private long seq;
@@ -80,6 +93,7 @@ public final class CommitCoordinator implements Core {
         this.env = env;
         this.timeouts = timeouts;
         this.topic = topic;
+        this.inspections = new Inspections(env, timeouts.window());
     }
 
     @Override
@@ -122,7 +136,11 @@ public final class CommitCoordinator implements Core {
     @Override
     public void onRequest(RequestId request, Object body) {
         if (body instanceof CommitRequests.Begin b) begin(request, b);
-        else if (body instanceof CommitRequests.Inspect i) env.reply(request, view(i.txn()));
+        else if (body instanceof CommitRequests.Inspect i) {
+            Object v = view(i.txn());
+            if (v instanceof View view) inspections.start(request, view);
+            else env.reply(request, v);
+        }
         else env.reply(request, Rejection.badRequest("unknown request " + body.getClass().getSimpleName()));
     }
 
@@ -190,6 +208,8 @@ public final class CommitCoordinator implements Core {
                 t.learning = false;
                 decide(r.txn(), t, r.state(), "learned from " + p + " (decided by the participants' termination)");
             }
+        } else if (m instanceof CommitMessages.ViewReply r) {
+            inspections.onReply(from, r);
         } else if (m instanceof Decision d) {
             // A 3PC participant that terminated the transaction tells everyone, this coordinator too.
             Txn t = txns.get(d.txn());
@@ -225,6 +245,7 @@ public final class CommitCoordinator implements Core {
 
     @Override
     public void onTimer(Object timer) {
+        if (timer instanceof Inspections.Deadline d) inspections.onDeadline(d);
         if (!(timer instanceof Timer tm)) return;
         Txn t = txns.get(tm.txn());
         if (t == null) return;
@@ -304,7 +325,14 @@ public final class CommitCoordinator implements Core {
         Txn t = txns.get(id);
         if (t == null) return new Rejection(404, "unknown-transaction", "Not found", "no transaction " + id + " here");
         return new View(id, t.rec.state(), t.rec.protocol().label(), t.rec.participants(), List.copyOf(new java.util.TreeSet<>(t.yes)),
-                List.copyOf(new java.util.TreeSet<>(t.decisionAcked)), t.reason);
+                List.copyOf(new java.util.TreeSet<>(t.decisionAcked)), t.reason, logLines(id), Map.of());
+    }
+
+    private List<String> logLines(String id) {
+        List<String> lines = new java.util.ArrayList<>();
+        env.storage().get(LOG + id).ifPresent(r -> lines.add(LOG + id + " = " + r));
+        env.storage().get(ENDED + id).ifPresent(r -> lines.add(ENDED + id + " = " + r));
+        return lines;
     }
 
     /** The logged state of {@code txn} (null: unknown), for tests and views. */

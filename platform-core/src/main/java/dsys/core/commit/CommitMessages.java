@@ -39,4 +39,12 @@ public final class CommitMessages {
 
     public record StateReply(String txn, TxnState state) implements Message {
     }
+
+    /** For a view only (no side effect, unlike {@link StateRequest}): what have you logged for {@code txn}? */
+    public record ViewRequest(String txn, long view) implements Message {
+    }
+
+    /** The participant's log record of {@code txn} (null: none) and the keys it holds locked for it. */
+    public record ViewReply(String txn, long view, String record, List<String> locked) implements Message {
+    }
 }

@@ -151,6 +151,9 @@ public final class CommitParticipant implements Core {
             Txn t = txns.computeIfAbsent(d.txn(), id -> new Txn(new TxnRecord(TxnState.INIT, CommitProtocol.TWO_PHASE, from.value(), List.of())));
             decide(d.txn(), t, d.commit(), "from " + from.value());
             env.send(from, new DecisionAck(d.txn()));
+        } else if (m instanceof CommitMessages.ViewRequest v) {
+            Txn t = txns.get(v.txn());
+            env.send(from, Inspections.reply(v, t == null ? null : t.rec.encode(), resources.locks()));
         } else if (m instanceof StateRequest r) {
             env.send(from, new StateReply(r.txn(), stateFor(r.txn(), from)));
         } else if (m instanceof StateReply r) onStateReply(from, r);

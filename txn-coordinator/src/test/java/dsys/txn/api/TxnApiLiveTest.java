@@ -74,6 +74,10 @@ class TxnApiLiveTest {
         assertThat(view.body().path("protocol").asText()).isEqualTo(protocol);
         assertThat(texts(view.body().path("votedCommit"))).containsExactly("kv-1", "kv-3");
         await(() -> texts(c.get("/api/txn/" + txn).body().path("acknowledged")), List.of("kv-1", "kv-3"));
+        Response full = c.get("/api/txn/" + txn);
+        assertThat(full.body().path("participantStates").path("kv-1").path("state").asText()).as(full.toString()).isEqualTo("COMMIT");
+        assertThat(full.body().path("participantStates").path("kv-3").path("record").asText()).startsWith("COMMIT|" + protocol + "|txn-1|");
+        assertThat(full.body().path("log").get(0).asText()).startsWith("commit.c." + txn + " = COMMIT|");
 
         assertThat(outcomes(protocol, "committed")).isEqualTo(committedBefore + 1);
         Timer t = registry().find("dsys.txn.duration").tags("protocol", protocol, "outcome", "committed").timer();
