@@ -4,13 +4,13 @@ package dsys.kv.quorum;
  * The function a CASPaxos round applies to the register: a put or delete under an optional precondition
  * (If-Match), or the identity (a read that has to make what it saw chosen, an anti-entropy repair).
  */
-record Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock) {
+record Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock, Derivation derivation) {
 
     /** LOCK takes a transaction's lock (with its intent); RELEASE ends it: applies the intent, or drops it. */
     enum Kind { PUT, DELETE, READ, REPAIR, LOCK, RELEASE }
 
     Change(Kind kind, String value, Ballot ifMatch) {
-        this(kind, value, ifMatch, null);
+        this(kind, value, ifMatch, null, null);
     }
 
     static Change put(String value, Ballot ifMatch) {
@@ -31,12 +31,17 @@ record Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock) {
 
     /** Take {@code lock} for its transaction if the key is not locked by another and If-Match holds. */
     static Change lock(Versioned.Lock lock, Ballot ifMatch) {
-        return new Change(Kind.LOCK, null, ifMatch, lock);
+        return new Change(Kind.LOCK, null, ifMatch, lock, null);
+    }
+
+    /** Take a put's lock for {@code txn} whose intent {@code derivation} computes from the current value. */
+    static Change lockDerived(String txn, Derivation derivation, Ballot ifMatch) {
+        return new Change(Kind.LOCK, null, ifMatch, new Versioned.Lock(txn, 'p', null), derivation);
     }
 
     /** End transaction {@code txn}'s lock: {@code commit} applies its intent; a key it does not lock is left alone. */
     static Change release(String txn, boolean commit) {
-        return new Change(Kind.RELEASE, commit ? "commit" : "abort", null, new Versioned.Lock(txn, 'g', null));
+        return new Change(Kind.RELEASE, commit ? "commit" : "abort", null, new Versioned.Lock(txn, 'g', null), null);
     }
 
     boolean writes() {
@@ -47,8 +52,22 @@ record Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock) {
     boolean holds(Versioned current) {
         if (blockedBy(current)) return false;
         if (kind == Kind.RELEASE) return current.lock() != null && current.lock().txn().equals(lock.txn());
+        return holdsVersion(current) && refusal(current) == null;
+    }
+
+    /** If-Match alone: absent for ZERO, else exactly this version of a present value; none when null. */
+    boolean holdsVersion(Versioned current) {
         if (ifMatch == null) return true;
         return ifMatch.zero() ? !current.present() : current.present() && current.version().equals(ifMatch);
+    }
+
+    /** Why the derivation refuses {@code current} (null: it does not, or there is none). */
+    String refusal(Versioned current) {
+        return derivation == null ? null : derive(current).refusal();
+    }
+
+    private Derivation.Derived derive(Versioned current) {
+        return derivation.derive(current.present() ? current.value() : null);
     }
 
     /** Whether another transaction's lock stands in the way (a plain write on any lock; a lock on another's). */
@@ -67,7 +86,7 @@ record Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock) {
     Versioned apply(Versioned current, Ballot ballot, String op) {
         if (!writes() || !holds(current)) return current;
         return switch (kind) {
-            case LOCK -> current.locked(lock, ballot, op);
+            case LOCK -> current.locked(derivation == null ? lock : new Versioned.Lock(lock.txn(), 'p', derive(current).intent()), ballot, op);
             case RELEASE -> value.equals("commit") && current.lock().writes()
                     ? current.next(ballot, current.lock().kind() == 'p' ? current.lock().intent() : null, op)
                     : current.locked(null, ballot, op);

@@ -43,6 +43,11 @@ public final class KvReplies {
                 + ", the request expected " + (expected.zero() ? "it absent" : "version " + expected));
     }
 
+    /** A transaction's lock whose intent could not be derived from the value (an add below 0, not a number). */
+    public static Rejection refused(String key, String why) {
+        return new Rejection(412, "lock-refused", "Lock refused", "'" + key + "': " + why);
+    }
+
     /** A transaction holds the key (atomic commit's strict two-phase locking): wait for it to end, then retry. */
     public static Rejection locked(String key, Versioned.Lock lock) {
         return new Rejection(409, "key-locked", "Key locked", "'" + key + "' is locked by transaction " + lock.txn()

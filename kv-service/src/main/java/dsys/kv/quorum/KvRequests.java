@@ -28,6 +28,13 @@ public final class KvRequests {
     public record Lock(String key, String txn, char kind, String intent, Ballot ifMatch) {
     }
 
+    /**
+     * A put's lock whose value comes from what the key holds when the lock is taken ({@link Derivation}: an add),
+     * under {@code ifMatch} as for {@link Lock}. 412 with the derivation's refusal when it refuses.
+     */
+    public record LockDerived(String key, String txn, Derivation derivation, Ballot ifMatch) {
+    }
+
     /** Ends transaction {@code txn}'s lock on the key: {@code commit} applies its intent, else it is dropped. */
     public record Release(String key, String txn, boolean commit) {
     }

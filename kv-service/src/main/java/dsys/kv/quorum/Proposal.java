@@ -209,7 +209,8 @@ final class Proposal extends Operation {
             case LOCKED -> KvReplies.locked(key, found.lock());
             case VALUE -> new KvReplies.Value(key, found.value(), found.version(), ReadLevel.LINEARIZABLE.label(),
                     messageCounts());
-            case PRECONDITION_FAILED -> KvReplies.preconditionFailed(key, change.ifMatch(), found);
+            case PRECONDITION_FAILED -> change.holdsVersion(found) && change.refusal(found) != null
+                    ? KvReplies.refused(key, change.refusal(found)) : KvReplies.preconditionFailed(key, change.ifMatch(), found);
             case NONE -> null;
         };
     }

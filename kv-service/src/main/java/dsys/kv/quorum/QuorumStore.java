@@ -93,6 +93,8 @@ public final class QuorumStore implements Core {
             coordinator.change(request, d.key(), Change.delete(d.ifMatch()));
         } else if (body instanceof KvRequests.Lock l) {
             coordinator.change(request, l.key(), Change.lock(new Versioned.Lock(l.txn(), l.kind(), l.intent()), l.ifMatch()));
+        } else if (body instanceof KvRequests.LockDerived l) {
+            coordinator.change(request, l.key(), Change.lockDerived(l.txn(), l.derivation(), l.ifMatch()));
         } else if (body instanceof KvRequests.Release r) {
             coordinator.change(request, r.key(), Change.release(r.txn(), r.commit()));
         } else if (body instanceof KvRequests.Inspect i) {
@@ -115,6 +117,7 @@ public final class QuorumStore implements Core {
         else if (body instanceof KvRequests.Put p) key = p.key();
         else if (body instanceof KvRequests.Delete d) key = d.key();
         else if (body instanceof KvRequests.Lock l) key = l.key();
+        else if (body instanceof KvRequests.LockDerived l) key = l.key();
         else if (body instanceof KvRequests.Release r) key = r.key();
         else if (body instanceof KvRequests.Inspect i) key = i.key();
         else if (body instanceof KvRequests.Replicas r) key = r.key();
@@ -133,6 +136,9 @@ public final class QuorumStore implements Core {
             if (l.intent() != null && l.intent().getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
                 return new Rejection(413, "value-too-large", "Value too large", "the value is longer than " + MAX_VALUE_BYTES + " bytes");
             }
+        }
+        if (body instanceof KvRequests.LockDerived l && (badTxn(l.txn()) || l.derivation() == null)) {
+            return Rejection.badRequest("a derived lock needs a transaction id of 1 to 200 printable characters and a derivation");
         }
         if (body instanceof KvRequests.Release r && badTxn(r.txn())) {
             return Rejection.badRequest("a transaction id is 1 to 200 printable characters");

@@ -106,4 +106,25 @@ class TransactionLocksTest {
         rejected(call(a, new KvRequests.Lock("x", "t", 'p', null, null)), 400, "bad-request");
         rejected(call(a, new KvRequests.Release("x", "bad\u001ftxn", true)), 400, "bad-request");
     }
+
+    /** An add's lock: the intent is computed from the value inside the lock's round; a refusal is a 412 with why. */
+    @Test
+    void aDerivedLockComputesItsIntentFromTheValueItFinds_orRefusesWithWhy() {
+        Ballot v1 = kv.written(kv.put(a, "x", "10")).version();
+        dsys.kv.quorum.Derivation plus5 = current -> dsys.kv.quorum.Derivation.Derived.intent(Long.toString(Long.parseLong(current) + 5));
+        rejected(call(b, new KvRequests.LockDerived("x", "t1", plus5, Ballot.ZERO)), 412, "precondition-failed");
+        assertThat(call(b, new KvRequests.LockDerived("x", "t1", plus5, v1))).isInstanceOf(KvReplies.Written.class);
+        rejected(kv.await(kv.put(c, "x", "0"), Duration.ofSeconds(2)), 409, "key-locked");
+        call(c, new KvRequests.Release("x", "t1", true));
+        assertThat(kv.value(kv.get(a, "x", ReadLevel.LINEARIZABLE)).value()).isEqualTo("15");
+
+        Object refused = call(a, new KvRequests.LockDerived("x", "t2", current -> dsys.kv.quorum.Derivation.Derived.refused("holds " + current), null));
+        rejected(refused, 412, "lock-refused");
+        assertThat(((Rejection) refused).detail()).contains("holds 15");
+        assertThat(kv.written(kv.put(b, "x", "1")).version()).as("a refused lock is not held").isNotNull();
+        Object onAbsent = call(a, new KvRequests.LockDerived("y", "t3", current -> dsys.kv.quorum.Derivation.Derived.intent(current == null ? "absent" : "?"), null));
+        assertThat(onAbsent).isInstanceOf(KvReplies.Written.class);
+        call(b, new KvRequests.Release("y", "t3", true));
+        assertThat(kv.value(kv.get(c, "y", ReadLevel.LINEARIZABLE)).value()).isEqualTo("absent");
+    }
 }
