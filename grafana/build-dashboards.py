@@ -18,8 +18,11 @@ Metric contract for kv-service (Micrometer names, exported as dsys_kv_*; the kv 
   dsys.kv.repairs            counter  (read repair and anti-entropy writes of a newer version to a stale replica)
   dsys.kv.tombstones         gauge    (deleted keys still held as tombstones)
   dsys.kv.replica.lag        gauge, seconds (how far this replica's newest applied write trails the coordinator's)
-txn-coordinator exports no metric of its own yet: its dashboard shows its HTTP traffic and JVM, and its
-transaction panels read dsys_txn_* with `or vector(0)` and say so in their description.
+txn-coordinator (dsys_txn_*, txn-coordinator/README.md):
+  dsys.txn.outcomes          counter  tags protocol (2pc|3pc), outcome (committed|aborted|unknown)
+  dsys.txn.duration          timer with percentile histogram, tags protocol, outcome
+  dsys.txn.decisions.published counter tag result (sent|retried|queue-full); kv nodes: dsys.txn.decisions.read
+  (result learned|not-needed|refused). The participants' steps are events, counted as dsys_events_total{kind}.
 """
 import json
 import os
@@ -125,8 +128,6 @@ BREAKER = [{"type": "value", "options": {
     "1": {"text": "half open", "color": "yellow"},
     "2": {"text": "open", "color": "red"}}}]
 UP_DOWN = [{"type": "value", "options": {"0": {"text": "down", "color": "red"}, "1": {"text": "up", "color": "green"}}}]
-TXN_EMPTY = ("txn-coordinator is still an empty shell: it exports no dsys_txn_* metric yet, so this panel shows 0 "
-             "until the coordinator is built (the query is the one it will answer).")
 
 PLATFORM = ("dsys — platform overview", [var("service", "label_values(up, service)"),
                                         var("node", 'label_values(up{service=~"$service"}, node)')], [
@@ -209,12 +210,25 @@ KV = ("dsys — key-value store", [node_var("kv-service"),
 ] + http_panels("kv-service") + messages_panels("kv-service"))
 
 TXN = ("dsys — transactions", [node_var("txn-coordinator")], [
-    panel("Transactions by outcome", f"sum by (outcome) (rate(dsys_txn_transactions_total{{{NODE}}}[1m]))"
-          + zero(outcome="none yet"), "ops", "{{outcome}}", description=TXN_EMPTY),
-    panel("Two-phase commit: prepare votes", f"sum by (vote) (rate(dsys_txn_votes_total{{{NODE}}}[1m]))"
-          + zero(vote="none yet"), "ops", "{{vote}}", description=TXN_EMPTY),
-    panel("In-doubt transactions", f"sum(dsys_txn_in_doubt{{{NODE}}})" + zero(), "short", "in doubt",
-          description=TXN_EMPTY),
+    panel("Transactions by protocol and outcome",
+          f"sum by (protocol, outcome) (rate(dsys_txn_outcomes_total{{{NODE}}}[1m]))", "ops", "{{protocol}} {{outcome}}",
+          description="POST /api/txn answers: committed, aborted, unknown (no decision within timeoutMs: a 504)."),
+    panel("p95 time to decision",
+          f"histogram_quantile(0.95, sum by (protocol, le) (rate(dsys_txn_duration_seconds_bucket{{{NODE}}}[1m])))",
+          "s", "{{protocol}}", description="From the POST to the coordinator's decision."),
+    panel("Participants: votes, termination, blocking",
+          'sum by (kind) (rate(dsys_events_total{service="kv-service",kind=~"txn.vote|txn.decided|txn.termination|txn.blocked|txn.recovery.ask"}[1m]))',
+          "ops", "{{kind}}", description="The kv participants' steps (events): txn.blocked is 2PC's blocking, "
+                                          "txn.termination a participant asking the others or electing a 3PC coordinator."),
+    panel("Decisions on Kafka (dsys.txn.decisions)", [
+        (f"sum by (result) (rate(dsys_txn_decisions_published_total{{{NODE}}}[1m]))", "published {{result}}"),
+        ('sum by (result) (rate(dsys_txn_decisions_read_total{service="kv-service"}[1m]))' + zero(result="none"),
+         "read by participants {{result}}")], "ops",
+          description="Every decision also goes to the topic; a participant that was down reads it on restart "
+                      "(learned), one that already knew it skips it (not-needed); refused: not signed by a member."),
+    panel("Coordinator recovery",
+          f'sum by (kind) (rate(dsys_events_total{{{NODE},kind=~"txn.recovery.*"}}[1m]))' + zero(kind="none"), "ops", "{{kind}}",
+          description="Transactions a restarted coordinator aborts, learns or resends; 0 while it has not restarted."),
 ] + http_panels("txn-coordinator"))
 
 GATEWAY = ("dsys — gateway", [var("route", "label_values(spring_cloud_gateway_requests_seconds_count, routeId)")], [

@@ -439,7 +439,7 @@ else fail "verify --read one under a partition must be invalid (exit 1)" "exit $
 
 # ---- dashboards and alerts: after a small workload every Grafana panel has data in the Prometheus that `up`
 # started (scripts/check-dashboards.py), and a service that loses its only instance fires ServiceDown in Alertmanager.
-panel_workload() {   # what the panels show: clock sync rounds, a lock, a kv write and read, txn's node info
+panel_workload() {   # what the panels show: clock sync rounds, a lock, a kv write and read, a transaction
   local kv_key="$GW/api/kv/default/e2e-panels-$$" lock="e2e-panels-$$" alg
   for alg in cristian berkeley; do
     curl -fsS --max-time 20 -H 'Content-Type: application/json' --data "{\"algorithm\":\"$alg\"}" "$GW/api/time/sync" >/dev/null
@@ -448,6 +448,8 @@ panel_workload() {   # what the panels show: clock sync rounds, a lock, a kv wri
   curl -fsS --max-time 10 -X PUT -H 'Content-Type: text/plain' --data 'panel' "$kv_key" >/dev/null
   curl -fsS --max-time 10 "$kv_key" >/dev/null
   curl -fsS --max-time 10 "$GW/api/txn/node" >/dev/null
+  curl -fsS --max-time 20 -H 'Content-Type: application/json' "$GW/api/txn" \
+    --data "{\"protocol\":\"2pc\",\"operations\":[{\"key\":\"e2e-panels-$$-acct\",\"op\":\"add\",\"value\":\"1\"}]}" >/dev/null
 }
 check_dashboards_and_alerts() {
   if ! curl -fs --max-time 2 http://127.0.0.1:9090/-/ready >/dev/null; then
