@@ -203,7 +203,9 @@ final class Proposal extends Operation {
     private Object result() {
         return switch (answer) {
             // a lock, or a release that drops it, leaves the version as it was; a committed intent makes a new one
-            case WRITTEN -> new KvReplies.Written(key, proposed.version().equals(written) || !locking() ? written : proposed.version(),
+            // a read lock answers what it read: the transaction's get, held still until the transaction ends
+            case WRITTEN -> readLock() ? new KvReplies.Value(key, found.value(), found.version(), "txn-lock", messageCounts())
+                    : new KvReplies.Written(key, proposed.version().equals(written) || !locking() ? written : proposed.version(),
                     proposed.tombstone() && proposed.version().equals(written), messageCounts());
             case UNCHANGED -> new KvReplies.Written(key, found.version(), found.tombstone(), messageCounts());
             case LOCKED -> KvReplies.locked(key, found.lock());
@@ -213,6 +215,10 @@ final class Proposal extends Operation {
                     ? KvReplies.refused(key, change.refusal(found)) : KvReplies.preconditionFailed(key, change.ifMatch(), found);
             case NONE -> null;
         };
+    }
+
+    private boolean readLock() {
+        return change.kind() == Change.Kind.LOCK && change.lock().kind() == 'g';
     }
 
     private boolean locking() {

@@ -50,6 +50,8 @@ public final class CommitCoordinator implements Core {
         TxnRecord rec;
         Map<String, List<TxnOp>> ops = Map.of();
         final Set<String> yes = new HashSet<>(), acked = new HashSet<>(), decisionAcked = new HashSet<>();
+        /** The vote-commits' reads, per participant (volatile: lost with a crash, like the waiting client). */
+        final Map<String, List<TxnRead>> reads = new HashMap<>();
         RequestId client;
         String reason;
         boolean learning;
@@ -230,6 +232,7 @@ public final class CommitCoordinator implements Core {
             return;
         }
         t.yes.add(p);
+        t.reads.put(p, v.reads());
         if (!t.yes.containsAll(t.rec.participants())) return;
         env.crashPoint(BEFORE_DECISION);
         if (t.rec.protocol() == CommitProtocol.TWO_PHASE) {
@@ -304,7 +307,10 @@ public final class CommitCoordinator implements Core {
     }
 
     private static CommitRequests.Outcome outcome(String id, Txn t) {
-        return new CommitRequests.Outcome(id, t.rec.state() == TxnState.COMMIT, t.reason, t.rec.participants());
+        boolean committed = t.rec.state() == TxnState.COMMIT;
+        List<TxnRead> reads = new java.util.ArrayList<>();
+        if (committed) for (String p : t.rec.participants()) reads.addAll(t.reads.getOrDefault(p, List.of()));
+        return new CommitRequests.Outcome(id, committed, t.reason, t.rec.participants(), reads);
     }
 
     private void publish(String id, Txn t) {

@@ -15,8 +15,15 @@ public final class CommitMessages {
                               List<TxnOp> ops) implements Message {
     }
 
-    /** Phase 1b: vote-commit ({@code commit} true) or vote-abort, with why. */
-    public record Vote(String txn, boolean commit, String reason) implements Message {
+    /** Phase 1b: vote-commit ({@code commit} true) or vote-abort, with why; a vote-commit carries its gets' reads. */
+    public record Vote(String txn, boolean commit, String reason, List<TxnRead> reads) implements Message {
+        public Vote {
+            reads = reads == null ? List.of() : List.copyOf(reads);
+        }
+
+        public Vote(String txn, boolean commit, String reason) {
+            this(txn, commit, reason, List.of());
+        }
     }
 
     /** 3PC phase 2: every vote was vote-commit; move to PRECOMMIT and acknowledge. */

@@ -179,7 +179,8 @@ public final class CommitParticipant implements Core {
     private void onVoteRequest(NodeId from, VoteRequest v) {
         Txn known = txns.get(v.txn());
         if (known != null) { // a repeated request: the same answer
-            env.send(from, new Vote(v.txn(), known.rec.state() != TxnState.ABORT, known.rec.state() == TxnState.ABORT ? "aborted already" : null));
+            boolean yes = known.rec.state() != TxnState.ABORT;
+            env.send(from, new Vote(v.txn(), yes, yes ? null : "aborted already", yes ? resources.reads(v.txn()) : List.of()));
             return;
         }
         env.crashPoint(BEFORE_PREPARE);
@@ -198,7 +199,7 @@ public final class CommitParticipant implements Core {
             if (refusal == null) env.crashPoint(AFTER_VOTE_LOGGED);
             env.emit("txn.vote", Map.of("txn", v.txn(), "vote", refusal == null ? "vote-commit" : "vote-abort",
                     "reason", refusal == null ? "" : refusal));
-            env.send(from, new Vote(v.txn(), refusal == null, refusal));
+            env.send(from, new Vote(v.txn(), refusal == null, refusal, refusal == null ? resources.reads(v.txn()) : List.of()));
             if (refusal == null) armReady(v.txn(), t, timeouts.ready());
         });
     }

@@ -23,7 +23,17 @@ public final class CommitRequests {
     public record Inspect(String txn) {
     }
 
-    /** {@code reason} says why an aborted transaction aborted (a participant's vote-abort, a timeout). */
-    public record Outcome(String txn, boolean committed, String reason, List<String> participants) {
+    /**
+     * {@code reason} says why an aborted transaction aborted (a participant's vote-abort, a timeout). {@code reads}:
+     * what its gets read, when it committed (a coordinator that restarted since the votes no longer has them).
+     */
+    public record Outcome(String txn, boolean committed, String reason, List<String> participants, List<TxnRead> reads) {
+        public Outcome {
+            reads = reads == null ? List.of() : List.copyOf(reads);
+        }
+
+        public Outcome(String txn, boolean committed, String reason, List<String> participants) {
+            this(txn, committed, reason, participants, List.of());
+        }
     }
 }

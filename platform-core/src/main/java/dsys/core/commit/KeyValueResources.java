@@ -94,6 +94,18 @@ public final class KeyValueResources implements ResourceManager {
         return null;
     }
 
+    /** A get's key is read-locked until the end, so what it holds now is what the transaction read. */
+    @Override
+    public List<TxnRead> reads(String txn) {
+        List<TxnRead> out = new ArrayList<>();
+        for (Intent i : intents(txn)) {
+            if (i.kind() != 'g') continue;
+            Stored s = read(i.key());
+            out.add(new TxnRead("default", i.key(), s.value(), Long.toString(s.version())));
+        }
+        return out;
+    }
+
     /** One key's intent: p (put {@code value}), d (delete) or g (only read, only locked). */
     private record Intent(char kind, String key, String value) {
         String encode() {

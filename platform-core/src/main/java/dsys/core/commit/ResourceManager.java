@@ -19,6 +19,14 @@ public interface ResourceManager {
 
     void commit(String txn);
 
+    /**
+     * What the {@code get} operations of {@code txn} read, once prepare said yes; kept durably with the prepared
+     * record until the transaction ends, so a repeated vote (after a crash too) carries the same reads.
+     */
+    default java.util.List<TxnRead> reads(String txn) {
+        return java.util.List.of();
+    }
+
     void abort(String txn);
 
     /** After a crash: rebuild what is kept in memory (the locks) from storage. */

@@ -25,6 +25,10 @@ public record TxnOp(String keyspace, String key, String op, String value, String
         return new TxnOp(null, key, "put", value, null);
     }
 
+    public static TxnOp get(String key) {
+        return new TxnOp("default", key, "get", null, null);
+    }
+
     public static TxnOp add(String key, long delta) {
         return new TxnOp(null, key, "add", Long.toString(delta), null);
     }

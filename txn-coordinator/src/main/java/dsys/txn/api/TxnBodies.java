@@ -2,6 +2,7 @@ package dsys.txn.api;
 
 import dsys.core.commit.CommitProtocol;
 import dsys.core.commit.CommitRequests;
+import dsys.core.commit.TxnRead;
 import dsys.core.commit.TxnOp;
 import dsys.platform.web.ProblemException;
 
@@ -37,9 +38,10 @@ public final class TxnBodies {
     }
 
     /** {@code reason}: why it aborted (a participant's vote-abort, a timeout); null when committed. */
-    public record OutcomeBody(String txnId, String outcome, String reason, List<String> participants) {
+    /** {@code reads}: each get's {keyspace, key, value, version} when committed (one snapshot: all were read-locked). */
+    public record OutcomeBody(String txnId, String outcome, String reason, List<String> participants, List<TxnRead> reads) {
         static OutcomeBody of(CommitRequests.Outcome o) {
-            return new OutcomeBody(o.txn(), o.committed() ? "committed" : "aborted", o.reason(), o.participants());
+            return new OutcomeBody(o.txn(), o.committed() ? "committed" : "aborted", o.reason(), o.participants(), o.reads());
         }
     }
 

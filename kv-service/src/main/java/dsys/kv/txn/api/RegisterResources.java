@@ -2,6 +2,8 @@ package dsys.kv.txn.api;
 
 import dsys.core.commit.ResourceManager;
 import dsys.core.commit.TxnOp;
+import dsys.core.commit.TxnRead;
+import dsys.kv.quorum.KvReplies;
 import dsys.core.env.Durable;
 import dsys.kv.api.KvHost;
 import dsys.kv.api.StoredValue;
@@ -32,7 +34,7 @@ import java.util.function.Consumer;
  */
 public final class RegisterResources implements ResourceManager {
 
-    private static final String PREPARED = "txn.kv.";
+    private static final String PREPARED = "txn.kv.", READS = "txn.kv-reads.";
     private static final String TEXT = "text/plain; charset=utf-8";
 
     private final Durable disk;
@@ -49,21 +51,54 @@ public final class RegisterResources implements ResourceManager {
     @Override
     public void prepare(String txn, List<TxnOp> ops, Consumer<String> done) {
         disk.put(PREPARED + txn, encode(ops));
-        List<CompletableFuture<String>> locks = ops.stream().map(op -> lock(txn, op)).toList();
+        List<CompletableFuture<Object>> locks = ops.stream().map(op -> lock(txn, op)).toList();
         CompletableFuture.allOf(locks.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> onCore.accept(() -> {
-            String refusal = locks.stream().map(f -> f.getNow("no answer")).filter(r -> r != null).findFirst().orElse(null);
-            if (refusal != null) end(txn, false); // what was locked goes again; vote-abort
+            String refusal = locks.stream().map(f -> f.getNow("no answer")).filter(r -> r instanceof String)
+                    .map(String.class::cast).findFirst().orElse(null);
+            if (refusal != null) {
+                end(txn, false); // what was locked goes again; vote-abort
+            } else {
+                List<TxnRead> reads = new ArrayList<>();
+                for (int i = 0; i < ops.size(); i++) {
+                    if (locks.get(i).getNow(null) instanceof KvReplies.Value r) reads.add(read(ops.get(i), r));
+                }
+                if (!reads.isEmpty()) disk.put(READS + txn, encodeReads(reads));
+            }
             done.accept(refusal);
         }));
     }
 
-    /** Null when the key is locked for {@code txn} with its intent; else why not. */
-    private CompletableFuture<String> lock(String txn, TxnOp op) {
+    private static TxnRead read(TxnOp op, KvReplies.Value v) {
+        return new TxnRead(op.keyspace(), op.key(), v.found() ? new String(StoredValue.decode(v.value()).body(), StandardCharsets.UTF_8) : null,
+                v.found() ? v.version().toString() : "0");
+    }
+
+    @Override
+    public List<TxnRead> reads(String txn) {
+        List<TxnRead> out = new ArrayList<>();
+        disk.get(READS + txn).ifPresent(s -> {
+            for (String line : s.split("\n")) {
+                String[] f = line.split(" ", -1);
+                out.add(new TxnRead(unb64(f[0]), unb64(f[1]), f[2].equals("-") ? null : unb64(f[2]), f[3]));
+            }
+        });
+        return out;
+    }
+
+    /** One line per read: keyspace, key and value in base64 ("-": absent), and the version. */
+    private static String encodeReads(List<TxnRead> reads) {
+        List<String> lines = new ArrayList<>();
+        for (TxnRead r : reads) lines.add(b64(r.keyspace()) + " " + b64(r.key()) + " " + (r.value() == null ? "-" : b64(r.value())) + " " + r.version());
+        return String.join("\n", lines);
+    }
+
+    /** A String: why not; a {@link KvReplies.Value}: what a get read; anything else: locked with its intent. */
+    private CompletableFuture<Object> lock(String txn, TxnOp op) {
         Ballot ifMatch;
         try {
             ifMatch = op.ifVersion() == null ? null : op.ifVersion().equals("0") ? Ballot.ZERO : Ballot.parse(op.ifVersion());
         } catch (IllegalArgumentException e) {
-            return CompletableFuture.completedFuture(op.key() + ": " + e.getMessage());
+            return CompletableFuture.<Object>completedFuture(op.key() + ": " + e.getMessage());
         }
         return lock(txn, op, ifMatch);
     }
@@ -75,14 +110,14 @@ public final class RegisterResources implements ResourceManager {
      * retries come soon ({@value #FIRST_RETRY_MS} ms, doubling up to {@value #LOCKED_RETRY_MS} ms): a fixed 25 ms step
      * made every back-to-back transfer of one client wait 25 ms for a lock freed after 3.
      */
-    private CompletableFuture<String> lock(String txn, TxnOp op, Ballot ifMatch) {
+    private CompletableFuture<Object> lock(String txn, TxnOp op, Ballot ifMatch) {
         return retrying(() -> switch (op.op()) {
             case "put" -> ask(op, new KvRequests.Lock(op.key(), txn, 'p', text(op.value()), ifMatch));
             case "delete" -> ask(op, new KvRequests.Lock(op.key(), txn, 'd', null, ifMatch));
             case "get" -> ask(op, new KvRequests.Lock(op.key(), txn, 'g', null, ifMatch));
             default -> add(txn, op, ifMatch);
         }, t -> cause(t) instanceof ProblemException p && p.status() == 409, LOCKED_RETRIES, FIRST_RETRY_MS, LOCKED_RETRY_MS)
-                .handle((v, t) -> t == null ? (v instanceof String reason ? reason : null) : reason(op, t));
+                .handle((v, t) -> t == null ? v : reason(op, t));
     }
 
     private static final int LOCKED_RETRIES = 45; // 2+4+8+16 ms, then 41 × 25 ms: ~1 s in all, as before
@@ -160,7 +195,10 @@ public final class RegisterResources implements ResourceManager {
         List<CompletableFuture<Object>> releases = new ArrayList<>();
         for (String[] k : keys) releases.add(release(k[0], k[1], txn, commit));
         CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
-                .thenRun(() -> onCore.accept(() -> disk.remove(PREPARED + txn)));
+                .thenRun(() -> onCore.accept(() -> {
+                    disk.remove(PREPARED + txn);
+                    disk.remove(READS + txn);
+                }));
     }
 
     /** Until a quorum confirms it, 100 times at most (every 200 ms); the next start ends it again otherwise. */

@@ -105,4 +105,18 @@ class TxnParticipantLiveTest {
         assertThat(broke.committed()).isFalse();
         assertThat(broke.reason()).contains("cannot add -1000");
     }
+
+    @Test
+    void aReadOnlyTransactionReadsEveryKeyAtOnce_andAGetBesideAWriteSeesTheValueBeforeIt() {
+        CommitRequests.Outcome o = run(CommitProtocol.TWO_PHASE, Map.of(
+                "kv-2", List.of(TxnOp.get("alice")), "kv-3", List.of(TxnOp.get("bob"), TxnOp.get("nobody"))));
+        assertThat(o.committed()).as(o.reason()).isTrue();
+        assertThat(o.reads()).extracting(r -> r.key() + "=" + r.value()).containsExactlyInAnyOrder(
+                "alice=" + kv.get("kv-1", "alice"), "bob=" + kv.get("kv-1", "bob"), "nobody=null");
+        assertThat(o.reads()).filteredOn(r -> r.key().equals("alice")).extracting(dsys.core.commit.TxnRead::version)
+                .containsExactly(eventuallyVersion("alice").replace("\"", ""));
+        assertThat(o.reads()).filteredOn(r -> r.key().equals("nobody")).extracting(dsys.core.commit.TxnRead::version).containsExactly("0");
+        assertThat(eventually(() -> kv.status("kv-1", "PUT", "nobody", "x"), 200)).as("read locks released").isEqualTo(200);
+        assertThat(kv.status("kv-1", "DELETE", "nobody", null)).isIn(200, 204);
+    }
 }
