@@ -95,7 +95,7 @@ final class Charts {
         return sb.append(legend()).append("</svg>").toString();
     }
 
-    private static StringBuilder frame(double span, List<Window> windows, String title) {
+    static StringBuilder frame(double span, List<Window> windows, String title) {
         StringBuilder sb = new StringBuilder(String.format("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"11\">", W, H));
         sb.append(text(LEFT, 12, title, "start"));
         for (Window w : windows) {
@@ -140,7 +140,7 @@ final class Charts {
         return (c.completion().time() - c.invoke().time()) / 1e6;
     }
 
-    private static double x(double s, double span) {
+    static double x(double s, double span) {
         return LEFT + (W - LEFT - 5) * Math.max(0, s) / span;
     }
 

@@ -36,16 +36,20 @@ final class Report {
         b.append("<p>").append(esc(j.checker())).append(": ").append(esc(j.summary())).append(", checked in ")
                 .append(j.elapsedNanos() / 1_000_000).append(" ms.</p>");
         b.append("<table><tr><th>run</th><td>").append(o.concurrency()).append(" clients, ").append(o.timeS())
-                .append(" s, ").append(o.keys()).append(o.workload().equals("lock") ? " lock(s)" : " key(s)")
-                .append(o.workload().equals("lock") ? ", lease " + o.leaseMs() + " ms" : ", read=" + esc(o.read()))
+                .append(" s, ").append(o.keys()).append(' ').append(o.unit()).append("(s)").append(switch (o.workload()) {
+                    case "lock" -> ", lease " + o.leaseMs() + " ms";
+                    case "bank" -> ", POST /api/txn under " + esc(o.protocol());
+                    default -> ", read=" + esc(o.read());
+                })
                 .append(", seed ").append(o.seed()).append("</td></tr><tr><th>nemesis</th><td>")
                 .append(o.faults().isEmpty() ? "none" : esc(o.faults().stream().map(Nemesis.Fault::label).toList().toString()))
                 .append(", ").append(windows.size()).append(" fault windows</td></tr><tr><th>calls</th><td>")
                 .append(esc(s.toString())).append("</td></tr><tr><th>history</th><td>history.jsonl, ").append(h.size())
-                .append(" lines; <code>./platform check ").append(model(o)).append(" history.jsonl</code> judges it again</td></tr></table>");
+                .append(o.workload().equals("bank") ? " lines (no <code>./platform check</code> model for bank yet)"
+                        : " lines; <code>./platform check " + model(o) + " history.jsonl</code> judges it again").append("</td></tr></table>");
 
-        b.append("<h2>Per ").append(o.workload().equals("lock") ? "lock" : "key").append("</h2><table><tr><th>")
-                .append(o.workload().equals("lock") ? "lock" : "key").append("</th><th>verdict</th><th>calls</th><th>search</th></tr>");
+        b.append("<h2>Per ").append(o.unit()).append("</h2><table><tr><th>").append(o.unit()).append("</th><th>verdict</th><th>")
+                .append(o.workload().equals("bank") ? "transfers</th><th>balance" : "calls</th><th>search").append("</th></tr>");
         j.keys().forEach((k, r) -> b.append("<tr><td>").append(esc(k)).append("</td><td>").append(r.verdict().label())
                 .append("</td><td>").append(r.calls()).append("</td><td>").append(esc(r.search())).append("</td></tr>"));
         b.append("</table>");
@@ -60,6 +64,10 @@ final class Report {
 
         b.append("<h2>Latency</h2>").append(Charts.latency(h, t0, span, windows));
         b.append("<h2>Throughput</h2>").append(Charts.throughput(h, t0, span, windows));
+        if (o.workload().equals("bank")) {
+            b.append("<h2>Snapshots</h2>").append(BankChart.totals(h, t0, span, windows, o.keys() * BankWorkload.OPENING))
+                    .append(BankChart.balances(h, t0, span, windows));
+        }
         b.append("<h2>Faults</h2><table><tr><th>fault</th><th>from</th><th>to</th><th>what</th></tr>");
         for (Charts.Window w : windows) {
             b.append("<tr><td>").append(esc(w.fault())).append("</td><td>").append(String.format("%.1f s", w.from()))

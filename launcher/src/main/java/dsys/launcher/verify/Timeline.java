@@ -91,7 +91,10 @@ final class Timeline {
 
     static String label(Call c) {
         String v = switch (c.f()) {
-            case "read" -> c.isOk() ? Values.toJson(c.output()) : "?";
+            // A bank snapshot shows its total: its balances would not fit.
+            case "read" -> !c.isOk() ? "?" : c.output() instanceof Map<?, ?> m ? "Σ " + BankChart.total(m) : Values.toJson(c.output());
+            case "transfer" -> Values.field(c.input(), "amount") + " #" + BankChart.shortName(String.valueOf(Values.field(c.input(), "from")))
+                    + "→#" + BankChart.shortName(String.valueOf(Values.field(c.input(), "to")));
             case "acquire" -> c.isOk() ? "t" + Values.field(c.output(), "token") : "";
             default -> Values.toJson(c.input());
         };

@@ -31,9 +31,8 @@ public final class VerifyCommand {
         RunOptions o;
         try {
             if (args.length > 0 && RunOptions.PLANNED.contains(args[0])) {
-                err.println("verify " + args[0] + ": not built yet: it waits for " + (args[0].equals("bank")
-                        ? "the transaction coordinator's REST (txn)" : "the eventual replication mode of kv-service")
-                        + "; built: register, cas, lock");
+                err.println("verify " + args[0] + ": not built yet: it waits for the eventual replication mode of kv-service"
+                        + "; built: register, cas, lock, bank");
                 return 2;
             }
             o = RunOptions.parse(args);
@@ -56,18 +55,20 @@ public final class VerifyCommand {
         String runId = "v" + stamp.replace("-", "");
         Workload w = switch (o.workload()) {
             case "lock" -> new LockWorkload(gw, runId, o.keys(), o.leaseMs(), o.waitMs());
+            case "bank" -> new BankWorkload(gw, o.protocol(), runId, o.keys());
             default -> new KvWorkload(gw, o.workload().equals("cas"), o.read(), runId, o.keys(), o.budget());
         };
         Path historyFile = dir.resolve("history.jsonl");
-        out.printf("verify %s: %d clients for %d s on %d %s, nemesis %s, read=%s, seed %d%n  writing %s%n", o.workload(),
-                o.concurrency(), o.timeS(), o.keys(), o.workload().equals("lock") ? "lock(s)" : "key(s)",
-                o.faults().isEmpty() ? "none" : o.faults().stream().map(Nemesis.Fault::label).toList(), o.read(), o.seed(), dir);
+        out.printf("verify %s: %d clients for %d s on %d %s(s), nemesis %s, %s, seed %d%n  writing %s%n", o.workload(),
+                o.concurrency(), o.timeS(), o.keys(), o.unit(), o.faults().isEmpty() ? "none" : o.faults().stream().map(Nemesis.Fault::label).toList(),
+                o.workload().equals("bank") ? "protocol=" + o.protocol() : "read=" + o.read(), o.seed(), dir);
 
         long t0 = System.nanoTime();
-        long end = t0 + o.timeS() * 1_000_000_000L;
         String healError = null;
         try (HistoryWriter sink = HistoryWriter.open(historyFile)) {
             HistoryRecorder rec = new HistoryRecorder(System::nanoTime, sink);
+            w.setup(rec);
+            long end = System.nanoTime() + o.timeS() * 1_000_000_000L; // the run's time starts once the setup is done
             Nemesis nemesis = new Nemesis(o.faults(), w.nodes(), gw, new ProcessControl(o.root(), dir.resolve("nemesis.log")),
                     rec, o.quietMs(), o.faultMs(), end, o.seed(), out);
             AtomicReference<Throwable> clientError = new AtomicReference<>();
@@ -126,12 +127,16 @@ public final class VerifyCommand {
     static void usage(PrintStream out) {
         out.println("""
                 usage: verify WORKLOAD [--time 60] [--concurrency 10] [--nemesis partition,kill,pause,skew] [--read linearizable]
-                              [--keys 3] [--fault-s 8] [--quiet-s 5] [--lease-ms 5000] [--wait-ms 1000] [--budget-s 300] [--seed N]
+                              [--keys 3] [--fault-s 8] [--quiet-s 5] [--lease-ms 5000] [--wait-ms 1000] [--budget-s 300]
+                              [--protocol 2pc] [--seed N]
                   WORKLOAD: register  reads and writes of unique values on --keys kv keys (model: register)
                             cas       reads, writes and compare-and-set on versions (model: cas-register)
                             lock      acquire with a lease, fenced write, release on --keys locks (LockChecker)
-                            bank, set not built yet (bank: the workload over POST /api/txn; set: kv's eventual mode)
-                  --nemesis: any of partition, kill, pause, skew, loss, kill-all (one at a time, in turn), or none
+                            bank      transfers and snapshot reads over --keys accounts (default 5) of 100 each, as
+                                      POST /api/txn under --protocol 2pc|3pc (BankChecker: totals, no negative, final balances)
+                            set       not built yet (it waits for kv's eventual mode)
+                  --nemesis: any of partition, kill, pause, skew, loss, kill-all (one at a time, in turn), or none; on kv-1..3
+                             (lock-1..3 for lock), for bank also txn-1: the one coordinator, while down every transaction fails
                   --read one|quorum: the kv read level (a control: read=one under partitions must be found not linearizable)
                   writes .platform/verify/<time>-<workload>/history.jsonl and report.html; exit 0 valid, 1 invalid, 2 unknown/error""");
     }

@@ -11,6 +11,10 @@ interface Workload {
     /** The nodes under test (the nemesis' targets), e.g. kv-1..3. */
     List<String> nodes();
 
+    /** Before the clients and the faults start: what the workload needs to exist (bank: its accounts), recorded like any op. */
+    default void setup(HistoryRecorder rec) {
+    }
+
     /**
      * One operation of process {@code process}, pinned to {@code node}, recorded into {@code rec}.
      *
