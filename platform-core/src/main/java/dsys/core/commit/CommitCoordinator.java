@@ -98,15 +98,24 @@ public final class CommitCoordinator implements Core {
         this.inspections = new Inspections(env, timeouts.window());
     }
 
+    /**
+     * A first start finds an empty log; a live node's process started again after {@code kill -9} also comes here
+     * (its host cannot tell), so the log is read either way: a coordinator that forgot a committed transaction would
+     * answer a participant's state request with presumed abort, and the participants would split.
+     */
     @Override
     public void onStart() {
-        incarnation = env.storage().get(INCARNATION).map(Long::parseLong).orElse(0L) + 1;
-        env.storage().put(INCARNATION, Long.toString(incarnation));
+        recover();
     }
 
     @Override
     public void onRecover() {
-        onStart();
+        recover();
+    }
+
+    private void recover() {
+        incarnation = env.storage().get(INCARNATION).map(Long::parseLong).orElse(0L) + 1;
+        env.storage().put(INCARNATION, Long.toString(incarnation));
         boolean first = true;
         for (Map.Entry<String, String> e : env.storage().scan(LOG).entrySet()) {
             String id = e.getKey().substring(LOG.length());

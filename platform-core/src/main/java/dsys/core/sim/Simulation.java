@@ -232,14 +232,30 @@ public final class Simulation {
 
     /** A new core from the factory over the same disk; onRecover runs now, before anything else reaches it. */
     public void restart(NodeId id) {
+        restart(id, false);
+    }
+
+    /**
+     * What a live node does after {@code kill -9} and a new process: a new core over the same disk whose
+     * {@link dsys.core.env.Core#onStart()} runs (a live host cannot tell a first start from a restart), not onRecover.
+     * A core whose onStart ignores its disk is caught here; {@link #restart} alone never calls onStart again.
+     */
+    public void restartProcess(NodeId id) {
+        restart(id, true);
+    }
+
+    private void restart(NodeId id, boolean process) {
         SimNode n = node(id);
         if (n.up) throw new IllegalStateException(id + " is up; crash it before restarting it");
         n.up = true;
         n.env = new NodeEnv(this, n, n.epoch);
         NodeEnv env = n.env;
-        trace.add(now, id, "RESTART", null);
+        trace.add(now, id, process ? "RESTART (new process)" : "RESTART", null);
         invoke(n, "factory", null, () -> n.core = Objects.requireNonNull(n.factory.apply(env), "factory returned null"));
-        if (env.alive()) invoke(n, "onRecover", null, () -> n.core.onRecover());
+        if (env.alive()) {
+            if (process) invoke(n, "onStart", null, () -> n.core.onStart());
+            else invoke(n, "onRecover", null, () -> n.core.onRecover());
+        }
     }
 
     /** The node processes nothing for {@code d}: what comes due meanwhile waits and then runs in order. */

@@ -67,7 +67,7 @@ class AtomicCommitTest {
             c.sim.at(Duration.ofMillis(at), () -> c.sim.network().partition(all.subList(0, cut), all.subList(cut, all.size())));
             c.sim.at(Duration.ofMillis(at + 200 + rnd.nextInt(1500)), () -> c.sim.network().heal());
         }
-        for (int t = 400; t <= 6000; t += 400 + rnd.nextInt(400)) c.sim.at(Duration.ofMillis(t), c::restartWhatIsDown);
+        for (int t = 400; t <= 6000; t += 400 + rnd.nextInt(400)) c.sim.at(Duration.ofMillis(t), () -> c.restartWhatIsDown(rnd));
         c.sim.at(Duration.ofMillis(6000), () -> c.sim.network().heal().loss(0).duplicate(0));
 
         Map<String, Map<String, List<TxnOp>>> issued = new HashMap<>();

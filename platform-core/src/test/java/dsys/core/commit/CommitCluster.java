@@ -79,6 +79,15 @@ final class CommitCluster {
     }
 
     void restartWhatIsDown() {
-        for (NodeId n : sim.nodes()) if (!sim.isUp(n)) sim.restart(n);
+        restartWhatIsDown(new java.util.Random(0));
+    }
+
+    /** Each node that is down comes back either recovering (a chaos crash) or as a new process (kill -9), at random. */
+    void restartWhatIsDown(java.util.Random rnd) {
+        for (NodeId n : sim.nodes()) {
+            if (sim.isUp(n)) continue;
+            if (rnd.nextBoolean()) sim.restartProcess(n);
+            else sim.restart(n);
+        }
     }
 }

@@ -40,6 +40,10 @@ public final class RegisterResources implements ResourceManager {
     private final Durable disk;
     private final KvHost kv;
     private final Consumer<Runnable> onCore;
+    /** Transactions whose locks are being taken, and those of them already ended (both touched on the core's thread). */
+    private final Set<String> locking = new java.util.HashSet<>(), endedWhileLocking = new java.util.HashSet<>();
+    /** Transactions whose releases are on their way (read by the lock retries' threads too). */
+    private final Set<String> ending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** {@code onCore} runs a continuation on the participant core's thread (its host's {@code tell}). */
     public RegisterResources(Durable disk, KvHost kv, Consumer<Runnable> onCore) {
@@ -51,11 +55,16 @@ public final class RegisterResources implements ResourceManager {
     @Override
     public void prepare(String txn, List<TxnOp> ops, Consumer<String> done) {
         disk.put(PREPARED + txn, encode(ops));
+        locking.add(txn);
         List<CompletableFuture<Object>> locks = ops.stream().map(op -> lock(txn, op)).toList();
         CompletableFuture.allOf(locks.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> onCore.accept(() -> {
+            locking.remove(txn);
             String refusal = locks.stream().map(f -> f.getNow("no answer")).filter(r -> r instanceof String)
                     .map(String.class::cast).findFirst().orElse(null);
-            if (refusal != null) {
+            if (endedWhileLocking.remove(txn)) {
+                end(txn, false); // aborted meanwhile: release what the late locks took
+                done.accept(refusal != null ? refusal : "aborted while its keys were being locked");
+            } else if (refusal != null) {
                 end(txn, false); // what was locked goes again; vote-abort
             } else {
                 List<TxnRead> reads = new ArrayList<>();
@@ -116,8 +125,18 @@ public final class RegisterResources implements ResourceManager {
             case "delete" -> ask(op, new KvRequests.Lock(op.key(), txn, 'd', null, ifMatch));
             case "get" -> ask(op, new KvRequests.Lock(op.key(), txn, 'g', null, ifMatch));
             default -> add(txn, op, ifMatch);
-        }, t -> cause(t) instanceof ProblemException p && p.status() == 409, LOCKED_RETRIES, FIRST_RETRY_MS, LOCKED_RETRY_MS)
+        }, t -> cause(t) instanceof ProblemException p && p.status() == 409 && mayWait(txn, WaitDie.holder(p.getMessage())),
+                LOCKED_RETRIES, FIRST_RETRY_MS, LOCKED_RETRY_MS)
                 .handle((v, t) -> t == null ? v : reason(op, t));
+    }
+
+    /**
+     * Wait-die: a transaction may wait for a key's holder only if the holder is ending here (its releases are on
+     * their way) or is younger. A younger one dies at once (vote-abort), so two transfers that each hold the key the
+     * other wants cannot wait for each other until the coordinator gives up on both: the older one goes on.
+     */
+    private boolean mayWait(String txn, String holder) {
+        return holder == null || ending.contains(holder) || WaitDie.olderThan(txn, holder);
     }
 
     private static final int LOCKED_RETRIES = 45; // 2+4+8+16 ms, then 41 × 25 ms: ~1 s in all, as before
@@ -188,13 +207,23 @@ public final class RegisterResources implements ResourceManager {
         end(txn, false);
     }
 
-    /** Releases every key, each until a quorum confirms it; the record goes once all are. */
+    /**
+     * Releases every key, each until a quorum confirms it; the record goes once all are. An abort that comes while
+     * the keys are still being locked (the coordinator gave up waiting for the vote) waits for those locks: released
+     * now, a lock taken a moment later would stay, with no record left to release it by.
+     */
     private void end(String txn, boolean commit) {
+        if (locking.contains(txn)) {
+            endedWhileLocking.add(txn);
+            return;
+        }
         List<String[]> keys = keys(txn);
         if (keys.isEmpty()) return;
+        ending.add(txn);
         List<CompletableFuture<Object>> releases = new ArrayList<>();
         for (String[] k : keys) releases.add(release(k[0], k[1], txn, commit));
         CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
+                .whenComplete((v, t) -> ending.remove(txn))
                 .thenRun(() -> onCore.accept(() -> {
                     disk.remove(PREPARED + txn);
                     disk.remove(READS + txn);
