@@ -1,0 +1,33 @@
+package dsys.core.rpc;
+
+/**
+ * What happens to the computations a crashed client left running at the servers, its orphans (the notes' §2.3.5).
+ */
+public enum OrphanRemedy {
+    /** Orphans run on and apply their effects: wasted work, and a duplicate when the rebooted client redoes it. */
+    NONE,
+    /**
+     * Extermination (灭绝法): the client logs each call durably before sending it; after a reboot it sends a kill
+     * for every call still in its log. The server also remembers the killed id, so a copy of the request still in
+     * the network cannot start the orphan afterwards.
+     */
+    EXTERMINATION,
+    /**
+     * Reincarnation (重生法): the client keeps a durable epoch and stamps it on every call; after a reboot it starts a
+     * new epoch and broadcasts it. A server kills every computation of that client from an older epoch, and refuses
+     * requests from one.
+     */
+    REINCARNATION,
+    /**
+     * Gentle reincarnation (温和重生法): on a new-epoch broadcast a server tries to locate the owner of each remote
+     * computation it runs (asks the owner whether it still waits for the result) and kills only those nobody
+     * claims within the locate timeout; a computation whose owner answers for it runs on.
+     */
+    GENTLE_REINCARNATION,
+    /**
+     * Expiration (超时法): a computation gets a quantum T; the client must ask for another quantum (renew) while it
+     * waits, or the server kills the computation when T runs out. A rebooted client waits T (plus the network's
+     * delay bound) before it calls again, so by then all its orphans are gone.
+     */
+    EXPIRATION
+}
