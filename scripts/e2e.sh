@@ -432,6 +432,10 @@ fi
 rc=$?
 if ((rc == 0)); then pass "verify register (partition, kill -9): $(grep -o 'valid (register.*' "$TMP/verify.log" | head -n 1)"
 else fail "verify register under partition and kill -9 is linearizable" "exit $rc: $(grep -vE '^ +[0-9]+ s:' "$TMP/verify.log" | tail -n 8 | tr '\n' ' ')"; fi
+./platform verify bank --time 20 --concurrency 3 --nemesis partition --fault-s 5 --quiet-s 3 >"$TMP/verify-bank.log" 2>&1
+rc=$?
+if ((rc == 0)); then pass "verify bank (partition): $(grep -o 'valid: .*' "$TMP/verify-bank.log" | head -n 1 | cut -c1-160)"
+else fail "verify bank under partitions: every snapshot and the final balances add up (exit 0)" "exit $rc: $(grep -vE '^ +[0-9]+ s:' "$TMP/verify-bank.log" | tail -n 6 | tr '\n' ' ')"; fi
 ./platform verify register --time 20 --concurrency 10 --nemesis partition --fault-s 8 --quiet-s 3 --read one >"$TMP/verify-one.log" 2>&1
 rc=$?
 if ((rc == 1)); then pass "verify register --read one under a partition: the checker finds it not linearizable"
