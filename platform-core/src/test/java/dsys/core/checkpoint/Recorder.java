@@ -1,18 +1,14 @@
 package dsys.core.checkpoint;
 
 import dsys.core.checkpoint.ChannelMessages.Transfer;
-import dsys.core.clock.LogicalClocks;
-import dsys.core.clock.PhysicalClock;
 import dsys.core.env.Core;
 import dsys.core.env.Durable;
 import dsys.core.env.Env;
+import dsys.core.env.ForwardingEnv;
 import dsys.core.env.RequestId;
-import dsys.core.env.TimerId;
 import dsys.core.message.Message;
-import dsys.core.node.Membership;
 import dsys.core.node.NodeId;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +17,6 @@ import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.random.RandomGenerator;
 
 /**
  * Watches the cores from outside, in true order (one counter for everything, across nodes): the first time each
@@ -118,13 +113,12 @@ final class Recorder {
         }
     }
 
-    private final class RecordingEnv implements Env {
-        final Env env;
+    private final class RecordingEnv extends ForwardingEnv {
         final String node;
         final Durable storage;
 
         RecordingEnv(Env env) {
-            this.env = env;
+            super(env);
             this.node = env.self().value();
             Durable disk = env.storage();
             this.storage = new Durable() {
@@ -153,16 +147,6 @@ final class Recorder {
         }
 
         @Override
-        public NodeId self() {
-            return env.self();
-        }
-
-        @Override
-        public Membership members() {
-            return env.members();
-        }
-
-        @Override
         public void send(NodeId to, Message m) {
             long o = ++order;
             if (m instanceof Transfer t) firstSend.putIfAbsent(t.id(), o);
@@ -171,53 +155,9 @@ final class Recorder {
         }
 
         @Override
-        public void reply(RequestId request, Object result) {
-            env.reply(request, result);
-        }
-
-        @Override
-        public TimerId after(Duration delay, Object timer) {
-            return env.after(delay, timer);
-        }
-
-        @Override
-        public void cancel(TimerId timer) {
-            env.cancel(timer);
-        }
-
-        @Override
-        public long nanoTime() {
-            return env.nanoTime();
-        }
-
-        @Override
-        public PhysicalClock clock() {
-            return env.clock();
-        }
-
-        @Override
-        public LogicalClocks logical() {
-            return env.logical();
-        }
-
-        @Override
         public Durable storage() {
             return storage;
         }
 
-        @Override
-        public void emit(String kind, Map<String, Object> fields) {
-            env.emit(kind, fields);
-        }
-
-        @Override
-        public RandomGenerator random() {
-            return env.random();
-        }
-
-        @Override
-        public void crashPoint(String name) {
-            env.crashPoint(name);
-        }
     }
 }
