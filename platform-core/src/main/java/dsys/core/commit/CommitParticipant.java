@@ -188,8 +188,8 @@ public final class CommitParticipant implements Core {
         TxnRecord rec = new TxnRecord(TxnState.READY, CommitProtocol.parse(v.protocol()), v.coordinator(), v.participants());
         resources.prepare(v.txn(), v.ops(), refusal -> {
             preparing.remove(v.txn());
-            if (txns.containsKey(v.txn())) { // aborted meanwhile (a state request found no record): undo
-                if (refusal == null) resources.abort(v.txn());
+            if (txns.containsKey(v.txn())) { // aborted meanwhile (a decision, or a state request that found no record): undo
+                if (refusal == null) resources.abort(v.txn()); // a refusal has released its locks already
                 return;
             }
             Txn t = new Txn(refusal == null ? rec : rec.with(TxnState.ABORT));
@@ -334,7 +334,7 @@ public final class CommitParticipant implements Core {
         log(id, t);
         env.crashPoint(AFTER_DECISION_LOGGED);
         if (commit) resources.commit(id);
-        else resources.abort(id);
+        else if (!preparing.contains(id)) resources.abort(id); // else its prepare, when done, ends what it locked
         env.emit("txn.decided", Map.of("txn", id, "state", t.rec.state().name(), "how", how));
     }
 

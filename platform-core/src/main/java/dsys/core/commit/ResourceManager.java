@@ -27,6 +27,7 @@ public interface ResourceManager {
         return java.util.List.of();
     }
 
+    /** Not called while {@code txn}'s prepare is still running: the participant ends it once prepare has answered. */
     void abort(String txn);
 
     /** After a crash: rebuild what is kept in memory (the locks) from storage. */

@@ -40,8 +40,6 @@ public final class RegisterResources implements ResourceManager {
     private final Durable disk;
     private final KvHost kv;
     private final Consumer<Runnable> onCore;
-    /** Transactions whose locks are being taken, and those of them already ended (both touched on the core's thread). */
-    private final Set<String> locking = new java.util.HashSet<>(), endedWhileLocking = new java.util.HashSet<>();
     /** Transactions whose releases are on their way (read by the lock retries' threads too). */
     private final Set<String> ending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -55,16 +53,11 @@ public final class RegisterResources implements ResourceManager {
     @Override
     public void prepare(String txn, List<TxnOp> ops, Consumer<String> done) {
         disk.put(PREPARED + txn, encode(ops));
-        locking.add(txn);
         List<CompletableFuture<Object>> locks = ops.stream().map(op -> lock(txn, op)).toList();
         CompletableFuture.allOf(locks.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> onCore.accept(() -> {
-            locking.remove(txn);
             String refusal = locks.stream().map(f -> f.getNow("no answer")).filter(r -> r instanceof String)
                     .map(String.class::cast).findFirst().orElse(null);
-            if (endedWhileLocking.remove(txn)) {
-                end(txn, false); // aborted meanwhile: release what the late locks took
-                done.accept(refusal != null ? refusal : "aborted while its keys were being locked");
-            } else if (refusal != null) {
+            if (refusal != null) {
                 end(txn, false); // what was locked goes again; vote-abort
             } else {
                 List<TxnRead> reads = new ArrayList<>();
@@ -214,15 +207,11 @@ public final class RegisterResources implements ResourceManager {
     }
 
     /**
-     * Releases every key, each until a quorum confirms it; the record goes once all are. An abort that comes while
-     * the keys are still being locked (the coordinator gave up waiting for the vote) waits for those locks: released
-     * now, a lock taken a moment later would stay, with no record left to release it by.
+     * Releases every key, each until a quorum confirms it; the record goes once all are. Never called while the
+     * transaction's locks are still being taken (the participant ends it once its prepare is done): released then,
+     * a lock taken a moment later would stay, with no record left to release it by.
      */
     private void end(String txn, boolean commit) {
-        if (locking.contains(txn)) {
-            endedWhileLocking.add(txn);
-            return;
-        }
         List<String[]> keys = keys(txn);
         if (keys.isEmpty()) return;
         ending.add(txn);
