@@ -55,8 +55,12 @@ final class Catalog {
                     "", null, "kv-service's active mode (issue #15)", ""),
             new Entry("kv-eventual", "eventual consistency: gossip, anti-entropy, session guarantees",
                     "副本与一致性 §2.2, 通信 §4.4.2", "", null, "kv-service's eventual mode and sessions (issue #15)", ""),
-            new Entry("commit", "atomic commit: 2PC vs 3PC", "容错 §8.2–8.3",
-                    "", null, "txn-coordinator's 2PC and 3PC (issue #14)", ""),
+            new Entry("commit", "atomic commit: 2PC vs 3PC; RPC retries across a crash", "容错 §8.2–8.3, 通信 §2.3",
+                    "A transfer between two accounts; the coordinator crashes after every vote-commit: 2PC's participants "
+                            + "block holding their locks until it is back, 3PC's elect a new coordinator and abort without it; "
+                            + "then it crashes after logging a decision, and a retry runs the transfer twice without a "
+                            + "request id (at-least-once) and once with an Idempotency-Key (at-most-once).",
+                    CommitDemo::new, null, "--protocols=2pc,3pc"),
             new Entry("checkpoints", "checkpoints: independent (domino effect) and coordinated", "容错 §9.3",
                     "", null, "txn-coordinator's checkpoints (issue #14)", ""));
 

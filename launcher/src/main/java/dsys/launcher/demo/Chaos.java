@@ -35,6 +35,10 @@ final class Chaos {
     private static void restart(Api api, String node) {
         Api.Answer a = api.admin("POST", "/api/chaos/nodes/" + node + "/restart", null);
         if (!a.ok()) throw new IllegalStateException("restart of " + node + " answered " + a.brief());
+        awaitUp(api, node);
+    }
+
+    private static void awaitUp(Api api, String node) {
         try {
             if (!api.awaitHealth(node, true, UP_AGAIN)) {
                 throw new IllegalStateException(node + " is not UP " + UP_AGAIN.toSeconds() + " s after its restart");
@@ -42,6 +46,27 @@ final class Chaos {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Arms a named protocol step on {@code node} (e.g. 2PC {@code before-decision}): the node crashes when it gets
+     * there. Undone by {@code DELETE /api/chaos} (which also disarms a point not reached and restarts a crashed node)
+     * and the gateway seeing the node UP again.
+     */
+    static Faults.Fault crashPoint(Demo.Stage s, String node, String point) {
+        Faults.Fault f = s.faults().make(node + " crashing at " + point,
+                () -> s.api().admin("POST", "/api/chaos/crash-points", Map.of("node", node, "point", point)),
+                () -> {
+                    Api.Answer a = s.api().admin("DELETE", "/api/chaos", null);
+                    if (!a.ok()) throw new IllegalStateException("DELETE /api/chaos answered " + a.brief());
+                    awaitUp(s.api(), node);
+                });
+        Api.Answer a = f.answer();
+        boolean applied = a.ok() && a.json().path("nodes").path(node).path("body").path("applied").asBoolean();
+        s.say().call("POST /api/chaos/crash-points {" + node + ", " + point + "}", a, applied
+                ? a.json().path("nodes").path(node).path("body").path("detail").asText() : "not applied: " + a.text());
+        if (!applied) throw new IllegalStateException(node + "'s crash point was not armed");
+        return f;
     }
 
     static Faults.Fault partition(Demo.Stage s, List<List<String>> groups) {
