@@ -44,6 +44,8 @@ public final class TxnBenchCommand {
         Duration warmup = Duration.ofSeconds(Long.parseLong(o.getOrDefault("warmup", "20")));
         int rounds = Integer.parseInt(o.getOrDefault("rounds", "2"));
         List<String> only = List.of(o.getOrDefault("systems", "2pc,3pc,etcd").split(","));
+        List<String> nodes = List.of(o.getOrDefault("nodes",
+                "http://127.0.0.1:8301,http://127.0.0.1:8302,http://127.0.0.1:8303,http://127.0.0.1:8401").split(","));
         Http http = new Http();
         String run = "txnbench-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         int most = Arrays.stream(clients).max().orElse(1);
@@ -66,18 +68,27 @@ public final class TxnBenchCommand {
             out.printf("warm-up: %d s of 16 clients, each system%n", warmup.toSeconds());
             for (Transfer t : systems.values()) ClosedLoop.run(Math.min(16, most), warmup.dividedBy(systems.size()), t::run);
         }
+        TxnCosts dsysCosts = new TxnCosts(http, gateway, nodes);
+        EtcdKv etcdCosts = new EtcdKv(http, etcd);
         Map<String, List<ClosedLoop.Result>> cells = new HashMap<>();
-        out.println("| round | system | clients | transfers/s | p50 ms | p99 ms | errors |");
-        out.println("|---|---|---|---|---|---|---|");
+        Map<String, List<Map<String, Double>>> costs = new HashMap<>();
+        out.println("| round | system | clients | transfers/s | p50 ms | p99 ms | errors | CPU ms/txn | messages/txn | fsyncs/txn |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|");
         for (int r = 1; r <= rounds; r++) {
             List<String> order = new ArrayList<>(systems.keySet());
             if (r % 2 == 0) java.util.Collections.reverse(order);
             for (int c : clients) {
                 for (String s : order) {
+                    java.util.concurrent.Callable<Map<String, Double>> counters = s.equals("etcd") ? etcdCosts::counters : dsysCosts::counters;
+                    Map<String, Double> before = counters.call();
                     ClosedLoop.Result res = ClosedLoop.run(c, seconds, systems.get(s)::run);
+                    Map<String, Double> perTxn = new HashMap<>();
+                    counters.call().forEach((k, v) -> perTxn.put(k, res.ops() == 0 ? Double.NaN : (v - before.get(k)) / res.ops()));
                     cells.computeIfAbsent(s + "|" + c, k -> new ArrayList<>()).add(res);
-                    out.printf(Locale.ROOT, "| %d | %s | %d | %.1f | %.2f | %.2f | %d%s |%n", r, s, c, res.opsPerSecond(),
-                            res.p50Ms(), res.p99Ms(), res.errors(), res.firstError() == null ? "" : " (" + res.firstError() + ")");
+                    costs.computeIfAbsent(s, k -> new ArrayList<>()).add(perTxn);
+                    out.printf(Locale.ROOT, "| %d | %s | %d | %.1f | %.2f | %.2f | %d%s | %s | %s | %s |%n", r, s, c, res.opsPerSecond(),
+                            res.p50Ms(), res.p99Ms(), res.errors(), res.firstError() == null ? "" : " (" + res.firstError() + ")",
+                            cost(perTxn, "cpu-ms"), cost(perTxn, "messages"), cost(perTxn, "fsyncs"));
                 }
             }
         }
@@ -102,7 +113,23 @@ public final class TxnBenchCommand {
                 out.println(row);
             }
         }
+        out.println();
+        out.println("cost per transaction, medians over every cell (messages: dsys's nodes; etcd counts bytes, not messages):");
+        for (String s : systems.keySet()) {
+            List<Map<String, Double>> cs = costs.getOrDefault(s, List.of());
+            out.printf(Locale.ROOT, "  %-9s CPU %s ms, messages %s, fsyncs %s%n", s, costMedian(cs, "cpu-ms"), costMedian(cs, "messages"), costMedian(cs, "fsyncs"));
+        }
         return 0;
+    }
+
+    private static String cost(Map<String, Double> perTxn, String name) {
+        Double v = perTxn.get(name);
+        return v == null ? "–" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String costMedian(List<Map<String, Double>> cs, String name) {
+        if (cs.isEmpty() || !cs.get(0).containsKey(name)) return "–";
+        return String.format(Locale.ROOT, "%.2f", ClosedLoop.median(cs, m -> m.get(name)));
     }
 
     private static double med(List<ClosedLoop.Result> rs) {
