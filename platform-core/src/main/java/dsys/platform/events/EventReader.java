@@ -36,8 +36,8 @@ public class EventReader {
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 3000,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+                ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 8000);
     }
 
     private KafkaConsumer<String, String> open() {
@@ -46,16 +46,16 @@ public class EventReader {
 
     /** The last {@code limit} events matching {@code filter}, ordered by true time then Lamport time. */
     public List<JsonNode> tail(int limit, Predicate<JsonNode> filter) {
+        long deadline = System.nanoTime() + TAIL_BUDGET.toNanos();
         try (KafkaConsumer<String, String> c = open()) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(3)).stream()
+            List<TopicPartition> parts = c.partitionsFor(topic, left(deadline)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             c.assign(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(3));
+            Map<TopicPartition, Long> end = c.endOffsets(parts, left(deadline));
             // Filtering happens after reading, so read a generous window per partition.
             long window = Math.max(limit, 1) * 4L;
             for (TopicPartition tp : parts) c.seek(tp, Math.max(0, end.get(tp) - window));
             List<JsonNode> out = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
             while (!caughtUp(c, parts, end) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) parse(r.value(), filter, out::add);
             }
@@ -63,6 +63,17 @@ public class EventReader {
                     .thenComparingLong(n -> n.path("lamport").asLong()));
             return out.subList(Math.max(0, out.size() - limit), out.size());
         }
+    }
+
+    /**
+     * One budget for a whole read, under the gateway's 10 s limit: a fresh consumer's first metadata request is the
+     * slow part on a broker that is busy (right after {@code ./platform up}, every node's producer and consumer
+     * group connecting at once), and 3 s for each step answered 503 there.
+     */
+    private static final Duration TAIL_BUDGET = Duration.ofSeconds(8);
+
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     private static boolean caughtUp(KafkaConsumer<?, ?> c, List<TopicPartition> parts, Map<TopicPartition, Long> end) {

@@ -40,8 +40,8 @@ public final class RegisterResources implements ResourceManager {
     private final Durable disk;
     private final KvHost kv;
     private final Consumer<Runnable> onCore;
-    /** Transactions whose releases are on their way (read by the lock retries' threads too). */
-    private final Set<String> ending = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Transactions whose releases are on their way, each with when they are all chosen (read by the lock retries' threads too). */
+    private final Map<String, CompletableFuture<Void>> ending = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** {@code onCore} runs a continuation on the participant core's thread (its host's {@code tell}). */
     public RegisterResources(Durable disk, KvHost kv, Consumer<Runnable> onCore) {
@@ -108,20 +108,38 @@ public final class RegisterResources implements ResourceManager {
     /**
      * A key another transaction holds is asked again (within the coordinator's vote timeout): a transaction that just
      * committed releases its locks right after its client heard "committed", so the next transfer on the same account
-     * would otherwise abort for nothing. The release takes a quorum round, a few milliseconds here, so the first
-     * retries come soon ({@value #FIRST_RETRY_MS} ms, doubling up to {@value #LOCKED_RETRY_MS} ms): a fixed 25 ms step
-     * made every back-to-back transfer of one client wait 25 ms for a lock freed after 3.
+     * would otherwise abort for nothing. A holder whose releases are on their way from this node is waited for exactly:
+     * the lock is asked again the moment they are chosen (a client's back-to-back transfers meet this every time).
+     * Any other holder is asked again after {@value #FIRST_RETRY_MS} ms, doubling up to {@value #LOCKED_RETRY_MS} ms,
+     * as long as wait-die lets this transaction wait.
      */
     private CompletableFuture<Object> lock(String txn, TxnOp op, Ballot ifMatch) {
-        long start = System.nanoTime();
-        return retrying(() -> switch (op.op()) {
+        return attempt(txn, op, ifMatch, System.nanoTime(), LOCKED_RETRIES, FIRST_RETRY_MS).handle((v, t) -> t == null ? v : reason(op, t));
+    }
+
+    private CompletableFuture<Object> attempt(String txn, TxnOp op, Ballot ifMatch, long start, int retries, long delayMs) {
+        return call(txn, op, ifMatch).handle((v, t) -> {
+            if (t == null) return CompletableFuture.completedFuture(v);
+            Throwable c = cause(t);
+            if (retries <= 0 || !(c instanceof ProblemException p && p.status() == 409)) return CompletableFuture.<Object>failedFuture(c);
+            String holder = WaitDie.holder(p.getMessage());
+            CompletableFuture<Void> released = holder == null ? null : ending.get(holder);
+            if (released != null) {
+                return released.handle((x, y) -> x).thenCompose(x -> attempt(txn, op, ifMatch, start, retries - 1, delayMs));
+            }
+            if (!mayWait(txn, holder, start)) return CompletableFuture.<Object>failedFuture(c);
+            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))
+                    .thenCompose(x -> attempt(txn, op, ifMatch, start, retries - 1, Math.min(2 * delayMs, LOCKED_RETRY_MS)));
+        }).thenCompose(f -> f);
+    }
+
+    private CompletableFuture<Object> call(String txn, TxnOp op, Ballot ifMatch) {
+        return switch (op.op()) {
             case "put" -> ask(op, new KvRequests.Lock(op.key(), txn, 'p', text(op.value()), ifMatch));
             case "delete" -> ask(op, new KvRequests.Lock(op.key(), txn, 'd', null, ifMatch));
             case "get" -> ask(op, new KvRequests.Lock(op.key(), txn, 'g', null, ifMatch));
             default -> add(txn, op, ifMatch);
-        }, t -> cause(t) instanceof ProblemException p && p.status() == 409 && mayWait(txn, WaitDie.holder(p.getMessage()), start),
-                LOCKED_RETRIES, FIRST_RETRY_MS, LOCKED_RETRY_MS)
-                .handle((v, t) -> t == null ? v : reason(op, t));
+        };
     }
 
     /**
@@ -132,7 +150,7 @@ public final class RegisterResources implements ResourceManager {
      * younger gives way, the older goes on. Dying at once aborted 99 % of a contended bank's transfers.
      */
     private boolean mayWait(String txn, String holder, long since) {
-        if (holder == null || ending.contains(holder) || WaitDie.olderThan(txn, holder)) return true;
+        if (holder == null || ending.containsKey(holder) || WaitDie.olderThan(txn, holder)) return true;
         return System.nanoTime() - since < YOUNGER_PATIENCE_MS * 1_000_000;
     }
 
@@ -214,11 +232,15 @@ public final class RegisterResources implements ResourceManager {
     private void end(String txn, boolean commit) {
         List<String[]> keys = keys(txn);
         if (keys.isEmpty()) return;
-        ending.add(txn);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        ending.put(txn, done);
         List<CompletableFuture<Object>> releases = new ArrayList<>();
         for (String[] k : keys) releases.add(release(k[0], k[1], txn, commit));
         CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
-                .whenComplete((v, t) -> ending.remove(txn))
+                .whenComplete((v, t) -> {
+                    ending.remove(txn, done);
+                    done.complete(null);
+                })
                 .thenRun(() -> onCore.accept(() -> {
                     disk.remove(PREPARED + txn);
                     disk.remove(READS + txn);
