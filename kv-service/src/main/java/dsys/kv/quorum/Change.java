@@ -51,7 +51,7 @@ record Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock, Deri
     /** If-Match (absent for ZERO, else exactly this version of a present value; none when null), and the locks. */
     boolean holds(Versioned current) {
         if (blockedBy(current)) return false;
-        if (kind == Kind.RELEASE) return current.lock() != null && current.lock().txn().equals(lock.txn());
+        if (kind == Kind.RELEASE) return current.lock() != null && current.lock().heldBy(lock.txn());
         return holdsVersion(current) && refusal(current) == null;
     }
 
@@ -70,13 +70,17 @@ record Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock, Deri
         return derivation.derive(current.present() ? current.value() : null);
     }
 
-    /** Whether another transaction's lock stands in the way (a plain write on any lock; a lock on another's). */
+    /**
+     * Whether another transaction's lock stands in the way: a plain write on any lock; a lock on another's, except a
+     * read lock beside other readers (shared), or a write lock of this transaction's own sole read lock (an upgrade).
+     */
     boolean blockedBy(Versioned current) {
         Versioned.Lock held = current.lock();
         if (held == null) return false;
         return switch (kind) {
             case PUT, DELETE -> true;
-            case LOCK -> !held.txn().equals(lock.txn());
+            case LOCK -> held.writes() ? !held.txn().equals(lock.txn())
+                    : lock.kind() != 'g' && !held.holders().equals(java.util.List.of(lock.txn()));
             case READ -> held.writes();
             default -> false;
         };
@@ -86,12 +90,18 @@ record Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock, Deri
     Versioned apply(Versioned current, Ballot ballot, String op) {
         if (!writes() || !holds(current)) return current;
         return switch (kind) {
-            case LOCK -> current.locked(derivation == null ? lock : new Versioned.Lock(lock.txn(), 'p', derive(current).intent()), ballot, op);
+            case LOCK -> current.locked(lockAfter(current.lock(), current), ballot, op);
             case RELEASE -> value.equals("commit") && current.lock().writes()
                     ? current.next(ballot, current.lock().kind() == 'p' ? current.lock().intent() : null, op)
-                    : current.locked(null, ballot, op);
+                    : current.locked(current.lock().writes() ? null : current.lock().without(lock.txn()), ballot, op);
             default -> current.next(ballot, value, op);
         };
+    }
+
+    /** The lock a LOCK leaves: a reader joins a read lock; a transaction that writes the key keeps its write lock. */
+    private Versioned.Lock lockAfter(Versioned.Lock held, Versioned current) {
+        if (lock.kind() == 'g' && held != null) return held.writes() ? held : held.withReader(lock.txn());
+        return derivation == null ? lock : new Versioned.Lock(lock.txn(), 'p', derive(current).intent());
     }
 
     /** The name the counters and events use: put, cas, delete, read, repair. */

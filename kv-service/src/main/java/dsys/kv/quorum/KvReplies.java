@@ -50,8 +50,11 @@ public final class KvReplies {
 
     /** A transaction holds the key (atomic commit's strict two-phase locking): wait for it to end, then retry. */
     public static Rejection locked(String key, Versioned.Lock lock) {
-        return new Rejection(409, "key-locked", "Key locked", "'" + key + "' is locked by transaction " + lock.txn()
-                + (lock.writes() ? " (it will write it)" : " (it read it)") + " until that transaction commits or aborts; retry then");
+        // the first holder names the transaction (wait-die reads it from here); other readers are counted
+        int others = lock.holders().size() - 1;
+        return new Rejection(409, "key-locked", "Key locked", "'" + key + "' is locked by transaction " + lock.holders().get(0)
+                + (lock.writes() ? " (it will write it)" : " (it read it" + (others == 0 ? ")" : "; " + others + " more reading)"))
+                + " until that transaction commits or aborts; retry then");
     }
 
     /** No quorum in time, and nothing was proposed: certainly not applied; safe to retry. */

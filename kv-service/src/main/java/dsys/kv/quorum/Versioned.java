@@ -25,7 +25,9 @@ public record Versioned(Ballot version, String value, List<Write> writes, Lock l
     /**
      * A transaction's lock on the key (strict two-phase locking for atomic commit): {@code kind} 'p' will put
      * {@code intent}, 'd' will delete, 'g' only read. While a write lock ('p', 'd') is held, plain writes and
-     * linearizable reads are refused (409); while a read lock is, plain writes are.
+     * linearizable reads are refused (409); while a read lock is, plain writes are. A read lock is shared: its
+     * {@code txn} lists every reader, comma-separated (a transaction id has no comma), so snapshots do not exclude
+     * each other; a writer waits until the last reader is gone, unless it is that reader (an upgrade).
      */
     public record Lock(String txn, char kind, String intent) {
         public Lock {
@@ -35,6 +37,27 @@ public record Versioned(Ballot version, String value, List<Write> writes, Lock l
 
         public boolean writes() {
             return kind != 'g';
+        }
+
+        /** The transactions holding it: the writer, or every reader. */
+        public List<String> holders() {
+            return writes() ? List.of(txn) : List.of(txn.split(","));
+        }
+
+        public boolean heldBy(String t) {
+            return holders().contains(t);
+        }
+
+        /** A read lock shared with {@code t} too. */
+        Lock withReader(String t) {
+            return heldBy(t) ? this : new Lock(txn + "," + t, 'g', null);
+        }
+
+        /** This lock once {@code t} has gone (null: nobody holds it any more). */
+        Lock without(String t) {
+            List<String> left = new ArrayList<>(holders());
+            left.remove(t);
+            return left.isEmpty() ? null : new Lock(String.join(",", left), kind, intent);
         }
     }
 

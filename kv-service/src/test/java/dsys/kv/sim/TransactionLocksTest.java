@@ -84,6 +84,28 @@ class TransactionLocksTest {
         assertThat(kv.written(kv.put(c, "x", "5")).version()).isGreaterThan(v1);
     }
 
+    /** Read locks are shared: snapshots do not exclude each other; a writer waits for the last reader (or upgrades its own). */
+    @Test
+    void readLocksAreShared_aWriterWaitsForTheLastReader_aSoleReaderMayUpgrade() {
+        Ballot v1 = kv.written(kv.put(a, "x", "1")).version();
+        assertThat(call(a, new KvRequests.Lock("x", "t1", 'g', null, null))).isInstanceOf(KvReplies.Value.class);
+        assertThat(call(b, new KvRequests.Lock("x", "t2", 'g', null, null))).as("a second reader shares it").isInstanceOf(KvReplies.Value.class);
+        assertThat(kv.store(c).replicaState("x").content().lock().holders()).containsExactly("t1", "t2");
+        Object blocked = call(c, new KvRequests.Lock("x", "t3", 'p', "3", null));
+        rejected(blocked, 409, "key-locked");
+        assertThat(((Rejection) blocked).detail()).contains("t1", "1 more reading");
+        rejected(call(a, new KvRequests.Lock("x", "t1", 'p', "2", null)), 409, "key-locked"); // t2 reads it too: no upgrade
+        call(b, new KvRequests.Release("x", "t1", true));
+        rejected(call(c, new KvRequests.Lock("x", "t3", 'p', "3", null)), 409, "key-locked"); // t2 still reads
+        assertThat(call(c, new KvRequests.Lock("x", "t2", 'p', "2", v1))).as("the sole reader upgrades").isInstanceOf(KvReplies.Written.class);
+        assertThat(call(a, new KvRequests.Lock("x", "t2", 'g', null, null))).as("reading what it writes keeps its write lock")
+                .isInstanceOf(KvReplies.Value.class);
+        assertThat(kv.store(b).replicaState("x").content().lock()).isEqualTo(new Versioned.Lock("t2", 'p', "2"));
+        call(a, new KvRequests.Release("x", "t2", true));
+        assertThat(kv.value(kv.get(c, "x", ReadLevel.LINEARIZABLE)).value()).isEqualTo("2");
+        assertThat(call(c, new KvRequests.Lock("x", "t3", 'p', "3", null))).isInstanceOf(KvReplies.Written.class);
+    }
+
     @Test
     void aLockOnAnAbsentKeyCreatesItOnCommit_andTheLockSurvivesARestart() {
         call(a, new KvRequests.Lock("new", "t1", 'p', "v", Ballot.ZERO));

@@ -25,8 +25,8 @@ final class CommitDemo implements Demo {
     @Override
     public void run(Stage s) throws Exception {
         Narrator say = s.say();
-        say.console("Transactions (type a txnId shown below: phases, each participant's state and locks) and the space-time "
-                + "diagram (filter txn.: vote-request, vote, decision, termination, blocked)");
+        say.console("the space-time diagram (filter txn.: vote-request, vote, decision, termination, blocked); each "
+                + "participant's state and locks are in GET /api/txn/{txnId} (the Transactions view is a placeholder)");
         List<String> protocols = s.list("protocols", PROTOCOLS);
         String from = "demo-" + run + "-alice", to = "demo-" + run + "-bob";
         if (!open(s, from, to)) return;
