@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -291,6 +292,54 @@ class ConsoleBrowserTest {
         });
     System.out.println("alerts shown in the console: " + last);
     screenshot("alerts");
+  }
+
+  /**
+   * The Transactions panel: a committed transfer shows both participants COMMIT; one with txn-1 armed to crash at
+   * before-decision gets no outcome (the participants hold the accounts, READY); after txn-1's restart the panel's
+   * refresh shows the coordinator and every participant ABORT.
+   */
+  @Test
+  @Order(6)
+  void aTransferWhoseCoordinatorCrashesShowsTheParticipantsBlockedThenAborted() {
+    if (!driver.getCurrentUrl().startsWith(url)) {
+      driver.get(url + "/");
+    }
+    WebElement form = driver.findElement(By.id("txn-form"));
+    String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+    type(form.findElement(By.name("from")), "browser-" + run + "-a");
+    type(form.findElement(By.name("to")), "browser-" + run + "-b");
+    click("open accounts", () -> driver.findElement(By.cssSelector("#txn-form button[name=open]")));
+    waitFor("accounts opened", () -> driver.findElement(By.id("txn-result")).getText().contains("hold 100 each"));
+    click("transfer", () -> driver.findElement(By.cssSelector("#txn-form button[name=transfer]")));
+    waitFor("a committed transfer with its participants", Duration.ofSeconds(30),
+        () -> driver.findElement(By.id("txn-result")).getText().contains("committed") && !participantStates().isEmpty()
+            && participantStates().values().stream().allMatch(s -> s.equals("COMMIT")));
+    new org.openqa.selenium.support.ui.Select(form.findElement(By.name("crash"))).selectByVisibleText("before-decision");
+    click("transfer with a crash", () -> driver.findElement(By.cssSelector("#txn-form button[name=transfer]")));
+    waitFor("no outcome: the coordinator crashed", Duration.ofSeconds(30),
+        () -> driver.findElement(By.id("txn-result")).getText().contains("no outcome"));
+    screenshot("txn-coordinator-crashed");
+    api("POST", "/api/chaos/nodes/txn-1/restart");
+    waitFor("after txn-1's restart every participant aborted and holds nothing", Duration.ofSeconds(60), () -> {
+      driver.findElement(By.cssSelector("#txn-form button[name=inspect]")).click();
+      Map<String, String> states = participantStates();
+      return !states.isEmpty() && states.values().stream().allMatch(s -> s.equals("ABORT"))
+          && driver.findElement(By.id("txn-log")).getText().contains("coordinator ABORT");
+    });
+    screenshot("txn-aborted");
+  }
+
+  /** Participant → state, from the Transactions panel's table. */
+  private static Map<String, String> participantStates() {
+    Map<String, String> out = new java.util.TreeMap<>();
+    for (WebElement row : driver.findElements(By.cssSelector("#txn-participants tr"))) {
+      List<WebElement> cells = row.findElements(By.tagName("td"));
+      if (cells.size() >= 2) {
+        out.put(cells.get(0).getText(), cells.get(1).getText());
+      }
+    }
+    return out;
   }
 
   private static String cell(String replica, int column) {
