@@ -30,6 +30,10 @@ import java.util.Set;
  * have committed: 2PC commits only on its word, 3PC only after PRECOMMIT), resends what it had decided until
  * every participant acknowledged, and, for a 3PC transaction it left in PRECOMMIT, only asks: the participants'
  * termination protocol may have decided either way meanwhile, so a recovered coordinator learns, never decides.
+ *
+ * <p>Memory holds the transactions not yet ended (undecided, or decided and not acknowledged by every participant)
+ * and a bounded cache of ended ones; an older one is read from the log when asked for (a retry with its
+ * Idempotency-Key, a view, a late state request). A start reads only the open ones ({@code commit.c-open.}).
  */
 public final class CommitCoordinator implements Core {
 
@@ -38,23 +42,44 @@ public final class CommitCoordinator implements Core {
             BEFORE_DECISION = "before-decision", AFTER_DECISION_LOGGED = "after-decision-logged",
             AFTER_DECISION_SENT_TO_SOME = "after-decision-sent-to-some", DURING_RECOVERY = "during-recovery";
 
-    private static final String LOG = "commit.c.", ENDED = "commit.c-ended.", INCARNATION = "commit.c-incarnation";
+    /**
+     * The log: a transaction's state record, its {@link DecisionRecord}, a mark while it is open (put with INIT,
+     * removed with ENDED) so a start finds the open ones without reading the rest, and ENDED once every participant
+     * acknowledged the decision.
+     *
+     * <p>Ended transactions stay in the log: no retention trims them. Presumed abort alone would allow it (ENDED means
+     * every participant logged the decision, so none asks again, and a late question answered "abort" finds it decided
+     * and is ignored), but an Idempotency-Key has no expiry (API.md: a retry gets the first outcome), and a trimmed
+     * key would begin the transaction again: a new vote-request that a participant still holding its record answers
+     * vote-commit without preparing, so the retry "commits" without its reads, and one that trimmed its own runs it
+     * twice. GET /api/txn/{id} would 404 too. Trimming first needs a documented lifetime for keys and ids.
+     */
+    private static final String LOG = "commit.c.", ENDED = "commit.c-ended.", OPEN = "commit.c-open.",
+            OUTCOME = "commit.c-outcome.", OPEN_MARKED = "commit.c-open-marked", INCARNATION = "commit.c-incarnation";
+
+    /** Ended transactions kept in memory unless the constructor says otherwise. */
+    public static final int ENDED_IN_MEMORY = 10_000;
 
     private enum Tick { VOTES, ACKS, RETRY }
 
     private record Timer(String txn, Tick tick) {
     }
 
-    /** The coordinator's view of one transaction (volatile but for {@link #rec}, which is the log record). */
+    /** The coordinator's view of one transaction (volatile but for {@link #rec} and {@link #logged}, which are logged). */
     private static final class Txn {
         TxnRecord rec;
+        /** What is logged beside rec: the reads from PRECOMMIT on, everything once decided. */
+        DecisionRecord logged = DecisionRecord.NONE;
         Map<String, List<TxnOp>> ops = Map.of();
         final Set<String> yes = new HashSet<>(), acked = new HashSet<>(), decisionAcked = new HashSet<>();
-        /** The vote-commits' reads, per participant (volatile: lost with a crash, like the waiting client). */
+        /** The vote-commits' reads, per participant, until they are logged. */
         final Map<String, List<TxnRead>> reads = new HashMap<>();
+        /** Protocol messages sent and received until the decision, by name ({@link CommitRequests.Messages}). */
+        final Map<String, Long> messages = new java.util.TreeMap<>();
         RequestId client;
-        String reason;
         boolean learning;
+        /** Participants that had not voted at the vote timeout (volatile: a hint for the host's routing). */
+        List<String> silent = List.of();
 
         Txn(TxnRecord rec) {
             this.rec = rec;
@@ -82,7 +107,10 @@ public final class CommitCoordinator implements Core {
     private final CommitTimeouts timeouts;
     private final DecisionTopic topic;
     private final Inspections inspections;
-    private final Map<String, Txn> txns = new LinkedHashMap<>();
+    /** Not ended: every one is in memory. */
+    private final Map<String, Txn> open = new LinkedHashMap<>();
+    /** The most recently ended or looked-up ended ones; the rest are read from the log on demand. */
+    private final Map<String, Txn> ended;
     private long incarnation;
     private long seq;
 
@@ -92,16 +120,28 @@ public final class CommitCoordinator implements Core {
 
     /** With a {@link DecisionTopic}: every logged decision is published there too. */
     public CommitCoordinator(Env env, CommitTimeouts timeouts, DecisionTopic topic) {
+        this(env, timeouts, topic, ENDED_IN_MEMORY);
+    }
+
+    /** Keeping at most {@code endedInMemory} ended transactions in memory (0: none; each costs a log read when asked). */
+    public CommitCoordinator(Env env, CommitTimeouts timeouts, DecisionTopic topic, int endedInMemory) {
+        if (endedInMemory < 0) throw new IllegalArgumentException("endedInMemory must be 0 or more, got " + endedInMemory);
         this.env = env;
         this.timeouts = timeouts;
         this.topic = topic;
         this.inspections = new Inspections(env, timeouts.window());
+        this.ended = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Txn> eldest) {
+                return size() > endedInMemory;
+            }
+        };
     }
 
     /**
      * A first start finds an empty log; a live node's process started again after {@code kill -9} also comes here
-     * (its host cannot tell), so the log is read either way: a coordinator that forgot a committed transaction would
-     * answer a participant's state request with presumed abort, and the participants would split.
+     * (its host cannot tell), so the open transactions are read either way: a coordinator that forgot a committed one
+     * would answer a participant's state request with presumed abort, and the participants would split.
      */
     @Override
     public void onStart() {
@@ -116,12 +156,13 @@ public final class CommitCoordinator implements Core {
     private void recover() {
         incarnation = env.storage().get(INCARNATION).map(Long::parseLong).orElse(0L) + 1;
         env.storage().put(INCARNATION, Long.toString(incarnation));
+        markOpenOnce();
         boolean first = true;
-        for (Map.Entry<String, String> e : env.storage().scan(LOG).entrySet()) {
-            String id = e.getKey().substring(LOG.length());
-            Txn t = new Txn(TxnRecord.decode(e.getValue()));
-            txns.put(id, t);
-            if (env.storage().get(ENDED + id).isPresent()) continue;
+        for (String mark : env.storage().scan(OPEN).keySet()) {
+            String id = mark.substring(OPEN.length());
+            Txn t = new Txn(TxnRecord.decode(env.storage().get(LOG + id).orElseThrow()));
+            t.logged = loggedOutcome(id);
+            open.put(id, t);
             if (!first) env.crashPoint(DURING_RECOVERY);
             first = false;
             switch (t.rec.state()) {
@@ -144,6 +185,38 @@ public final class CommitCoordinator implements Core {
         }
     }
 
+    /**
+     * A log written before the open marks has none: mark each transaction not ended, once. The one start that scans
+     * the whole log ({@link dsys.core.env.Durable#scan} copies every record once; none is kept).
+     */
+    private void markOpenOnce() {
+        if (env.storage().get(OPEN_MARKED).isPresent()) return;
+        for (String key : env.storage().scan(LOG).keySet()) {
+            String id = key.substring(LOG.length());
+            if (env.storage().get(ENDED + id).isEmpty()) env.storage().put(OPEN + id, "1");
+        }
+        env.storage().put(OPEN_MARKED, "1");
+    }
+
+    /** An open transaction, else an ended one: cached, or read from the log (and cached). Null: never logged here. */
+    private Txn find(String id) {
+        Txn t = open.get(id);
+        if (t == null) t = ended.get(id);
+        if (t != null) return t;
+        java.util.Optional<String> line = env.storage().get(LOG + id);
+        if (line.isEmpty()) return null;
+        t = new Txn(TxnRecord.decode(line.get()));
+        t.logged = loggedOutcome(id);
+        t.decisionAcked.addAll(t.rec.participants()); // not open, so ended: every participant acknowledged
+        if (t.rec.state() == TxnState.COMMIT) t.yes.addAll(t.rec.participants());
+        ended.put(id, t);
+        return t;
+    }
+
+    private DecisionRecord loggedOutcome(String id) {
+        return env.storage().get(OUTCOME + id).map(DecisionRecord::decode).orElse(DecisionRecord.NONE);
+    }
+
     @Override
     public void onRequest(RequestId request, Object body) {
         if (body instanceof CommitRequests.Begin b) begin(request, b);
@@ -161,7 +234,7 @@ public final class CommitCoordinator implements Core {
             return;
         }
         String id = b.idempotencyKey() != null ? "key-" + b.idempotencyKey() : env.self().value() + "-" + incarnation + "-" + (++seq);
-        Txn known = txns.get(id);
+        Txn known = find(id);
         if (known != null) { // a retry: the first outcome, now or when it is decided
             if (known.rec.state().decided()) env.reply(request, outcome(id, known));
             else known.client = request;
@@ -175,7 +248,8 @@ public final class CommitCoordinator implements Core {
         Txn t = new Txn(new TxnRecord(TxnState.INIT, b.protocol(), env.self().value(), participants));
         t.ops = b.operations();
         t.client = request;
-        txns.put(id, t);
+        open.put(id, t);
+        env.storage().put(OPEN + id, "1");
         log(id, t);
         env.crashPoint(BEFORE_PREPARE);
         t.rec = t.rec.with(TxnState.WAIT); // not logged: INIT and WAIT recover alike (abort)
@@ -187,53 +261,77 @@ public final class CommitCoordinator implements Core {
     }
 
     private void sendVoteRequest(String id, Txn t, String p) {
-        env.send(NodeId.of(p), new VoteRequest(id, t.rec.protocol().label(), env.self().value(), t.rec.participants(),
+        send(t, NodeId.of(p), new VoteRequest(id, t.rec.protocol().label(), env.self().value(), t.rec.participants(),
                 t.ops.getOrDefault(p, List.of())));
     }
 
     @Override
     public void onMessage(NodeId from, Message m) {
         String p = from.value();
-        if (m instanceof Vote v) onVote(p, v);
-        else if (m instanceof PreCommitAck a) {
-            Txn t = txns.get(a.txn());
+        if (m instanceof CommitMessages.ViewReply r) {
+            inspections.onReply(from, r);
+            return;
+        }
+        String id = CommitMessages.txn(m);
+        if (id == null) return;
+        Txn t = open.get(id);
+        count(t, m);
+        if (m instanceof Vote v) onVote(p, t, v);
+        else if (m instanceof PreCommitAck) {
             if (t == null || t.rec.state() != TxnState.PRECOMMIT || t.learning) return;
             t.acked.add(p);
-            if (t.acked.containsAll(t.rec.participants())) decide(a.txn(), t, TxnState.COMMIT, null);
-        } else if (m instanceof DecisionAck a) {
-            Txn t = txns.get(a.txn());
-            if (t == null || !t.rec.state().decided()) return;
+            if (t.acked.containsAll(t.rec.participants())) decide(id, t, TxnState.COMMIT, null);
+        } else if (m instanceof DecisionAck) {
+            if (t == null || !t.rec.state().decided()) return; // an ended one is acknowledged already
             t.decisionAcked.add(p);
-            if (t.decisionAcked.containsAll(t.rec.participants()) && env.storage().get(ENDED + a.txn()).isEmpty()) {
-                env.storage().put(ENDED + a.txn(), "1");
-                env.emit("txn.ended", Map.of("txn", a.txn()));
-            }
-        } else if (m instanceof StateRequest r) {
-            Txn t = txns.get(r.txn());
+            if (t.decisionAcked.containsAll(t.rec.participants())) end(id, t);
+        } else if (m instanceof StateRequest) {
+            Txn known = t != null ? t : find(id);
             // Presumed abort: a transaction this coordinator has no record of never got its commit.
-            TxnState s = t == null ? TxnState.ABORT : t.rec.state() == TxnState.INIT ? TxnState.WAIT : t.rec.state();
-            env.send(from, new StateReply(r.txn(), s));
+            TxnState s = known == null ? TxnState.ABORT : known.rec.state() == TxnState.INIT ? TxnState.WAIT : known.rec.state();
+            send(t, from, new StateReply(id, s));
         } else if (m instanceof StateReply r) {
-            Txn t = txns.get(r.txn());
             if (t != null && t.learning && r.state().decided()) {
                 t.learning = false;
-                decide(r.txn(), t, r.state(), "learned from " + p + " (decided by the participants' termination)");
+                decide(id, t, r.state(), "learned from " + p + " (decided by the participants' termination)");
             }
-        } else if (m instanceof CommitMessages.ViewReply r) {
-            inspections.onReply(from, r);
         } else if (m instanceof Decision d) {
             // A 3PC participant that terminated the transaction tells everyone, this coordinator too.
-            Txn t = txns.get(d.txn());
             if (t != null && !t.rec.state().decided() && t.learning) {
                 t.learning = false;
-                decide(d.txn(), t, d.commit() ? TxnState.COMMIT : TxnState.ABORT, "learned from " + p);
+                decide(id, t, d.commit() ? TxnState.COMMIT : TxnState.ABORT, "learned from " + p);
             }
-            env.send(from, new DecisionAck(d.txn()));
+            env.send(from, new DecisionAck(id));
         }
     }
 
-    private void onVote(String p, Vote v) {
-        Txn t = txns.get(v.txn());
+    /**
+     * Every participant acknowledged the decision: ENDED is logged, the open mark goes, and the transaction leaves
+     * memory but for the bounded cache of ended ones (without its operations and votes' reads, which are logged).
+     */
+    private void end(String id, Txn t) {
+        env.storage().put(ENDED + id, "1");
+        env.storage().remove(OPEN + id);
+        open.remove(id);
+        t.ops = Map.of();
+        t.reads.clear();
+        t.acked.clear();
+        ended.put(id, t);
+        env.emit("txn.ended", Map.of("txn", id));
+    }
+
+    /** Counts {@code m} in {@code t}'s messages while it is undecided (see {@link CommitRequests.Messages}). */
+    private static void count(Txn t, Message m) {
+        String name = CommitMessages.name(m);
+        if (t != null && name != null && !t.rec.state().decided()) t.messages.merge(name, 1L, Long::sum);
+    }
+
+    private void send(Txn t, NodeId to, Message m) {
+        count(t, m);
+        env.send(to, m);
+    }
+
+    private void onVote(String p, Txn t, Vote v) {
         if (t == null || t.rec.state() != TxnState.WAIT) return; // late, repeated, or for a decided transaction
         env.emit("txn.vote", Map.of("txn", v.txn(), "participant", p, "vote", v.commit() ? "vote-commit" : "vote-abort"));
         if (!v.commit()) {
@@ -249,9 +347,10 @@ public final class CommitCoordinator implements Core {
             return;
         }
         t.rec = t.rec.with(TxnState.PRECOMMIT);
+        logOutcome(v.txn(), t, new DecisionRecord(null, votedReads(t), Map.of())); // a restart here may still learn a commit
         log(v.txn(), t);
         env.emit("txn.precommit", Map.of("txn", v.txn(), "participants", t.rec.participants()));
-        for (String q : t.rec.participants()) env.send(NodeId.of(q), new PreCommit(v.txn()));
+        for (String q : t.rec.participants()) send(t, NodeId.of(q), new PreCommit(v.txn()));
         env.after(timeouts.ack(), new Timer(v.txn(), Tick.ACKS));
     }
 
@@ -259,12 +358,13 @@ public final class CommitCoordinator implements Core {
     public void onTimer(Object timer) {
         if (timer instanceof Inspections.Deadline d) inspections.onDeadline(d);
         if (!(timer instanceof Timer tm)) return;
-        Txn t = txns.get(tm.txn());
-        if (t == null) return;
+        Txn t = open.get(tm.txn());
+        if (t == null) return; // ended
         switch (tm.tick()) {
             case VOTES -> {
                 if (t.rec.state() == TxnState.WAIT) {
                     List<String> silent = t.rec.participants().stream().filter(p -> !t.yes.contains(p)).toList();
+                    t.silent = silent;
                     decide(tm.txn(), t, TxnState.ABORT, "no vote from " + silent + " within " + timeouts.vote().toMillis() + " ms");
                 }
             }
@@ -277,13 +377,12 @@ public final class CommitCoordinator implements Core {
     }
 
     private void retry(String id, Txn t) {
-        if (env.storage().get(ENDED + id).isPresent()) return;
         if (t.learning) {
-            for (String p : t.rec.participants()) env.send(NodeId.of(p), new StateRequest(id));
+            for (String p : t.rec.participants()) send(t, NodeId.of(p), new StateRequest(id));
         } else if (t.rec.state() == TxnState.WAIT) {
             for (String p : t.rec.participants()) if (!t.yes.contains(p)) sendVoteRequest(id, t, p);
         } else if (t.rec.state() == TxnState.PRECOMMIT) {
-            for (String p : t.rec.participants()) if (!t.acked.contains(p)) env.send(NodeId.of(p), new PreCommit(id));
+            for (String p : t.rec.participants()) if (!t.acked.contains(p)) send(t, NodeId.of(p), new PreCommit(id));
         } else if (t.rec.state().decided()) {
             resendDecision(id, t);
         }
@@ -295,8 +394,9 @@ public final class CommitCoordinator implements Core {
     }
 
     private void decide(String id, Txn t, TxnState outcome, String reason) {
+        List<TxnRead> reads = outcome == TxnState.COMMIT ? votedReads(t) : List.of();
         t.rec = t.rec.with(outcome);
-        t.reason = reason;
+        logOutcome(id, t, new DecisionRecord(reason, reads, t.messages));
         log(id, t);
         env.crashPoint(AFTER_DECISION_LOGGED);
         Map<String, Object> fields = new HashMap<>(Map.of("txn", id, "decision", outcome == TxnState.COMMIT ? "global-commit" : "global-abort"));
@@ -307,7 +407,7 @@ public final class CommitCoordinator implements Core {
         for (String p : t.rec.participants()) {
             if (!first) env.crashPoint(AFTER_DECISION_SENT_TO_SOME);
             first = false;
-            env.send(NodeId.of(p), new Decision(id, outcome == TxnState.COMMIT));
+            send(t, NodeId.of(p), new Decision(id, outcome == TxnState.COMMIT));
         }
         if (t.client != null) {
             env.reply(t.client, outcome(id, t));
@@ -316,10 +416,22 @@ public final class CommitCoordinator implements Core {
     }
 
     private static CommitRequests.Outcome outcome(String id, Txn t) {
-        boolean committed = t.rec.state() == TxnState.COMMIT;
-        List<TxnRead> reads = new java.util.ArrayList<>();
-        if (committed) for (String p : t.rec.participants()) reads.addAll(t.reads.getOrDefault(p, List.of()));
-        return new CommitRequests.Outcome(id, committed, t.reason, t.rec.participants(), reads);
+        return new CommitRequests.Outcome(id, t.rec.state() == TxnState.COMMIT, t.logged.reason(), t.rec.participants(),
+                t.logged.reads(), CommitRequests.Messages.of(t.logged.messages()), t.silent);
+    }
+
+    /** The vote-commits' reads in participant order; after a restart in PRECOMMIT, those logged with it. */
+    private static List<TxnRead> votedReads(Txn t) {
+        if (t.reads.isEmpty()) return t.logged.reads();
+        List<TxnRead> out = new ArrayList<>();
+        for (String p : t.rec.participants()) out.addAll(t.reads.getOrDefault(p, List.of()));
+        return out;
+    }
+
+    /** Put in the same step as the state record it goes with, so one group commit makes both durable. */
+    private void logOutcome(String id, Txn t, DecisionRecord r) {
+        t.logged = r;
+        env.storage().put(OUTCOME + id, r.encode());
     }
 
     private void publish(String id, Txn t) {
@@ -328,7 +440,7 @@ public final class CommitCoordinator implements Core {
 
     private void resendDecision(String id, Txn t) {
         for (String p : t.rec.participants()) {
-            if (!t.decisionAcked.contains(p)) env.send(NodeId.of(p), new Decision(id, t.rec.state() == TxnState.COMMIT));
+            if (!t.decisionAcked.contains(p)) send(t, NodeId.of(p), new Decision(id, t.rec.state() == TxnState.COMMIT));
         }
     }
 
@@ -337,33 +449,44 @@ public final class CommitCoordinator implements Core {
     }
 
     private Object view(String id) {
-        Txn t = txns.get(id);
+        Txn t = find(id);
         if (t == null) return new Rejection(404, "unknown-transaction", "Not found", "no transaction " + id + " here");
         return new View(id, t.rec.state(), t.rec.protocol().label(), t.rec.participants(), List.copyOf(new java.util.TreeSet<>(t.yes)),
-                List.copyOf(new java.util.TreeSet<>(t.decisionAcked)), t.reason, logLines(id), Map.of());
+                List.copyOf(new java.util.TreeSet<>(t.decisionAcked)), t.logged.reason(), logLines(id), Map.of());
     }
 
     private List<String> logLines(String id) {
         List<String> lines = new java.util.ArrayList<>();
         env.storage().get(LOG + id).ifPresent(r -> lines.add(LOG + id + " = " + r));
+        env.storage().get(OUTCOME + id).ifPresent(r -> lines.add(OUTCOME + id + " = " + r.replace('\n', ' ')));
         env.storage().get(ENDED + id).ifPresent(r -> lines.add(ENDED + id + " = " + r));
         return lines;
     }
 
     /** The logged state of {@code txn} (null: unknown), for tests and views. */
     public TxnState state(String txn) {
-        Txn t = txns.get(txn);
+        Txn t = find(txn);
         return t == null ? null : t.rec.state();
     }
 
     /** The participants of {@code txn} (empty: unknown). */
     public List<String> participants(String txn) {
-        Txn t = txns.get(txn);
+        Txn t = find(txn);
         return t == null ? List.of() : t.rec.participants();
     }
 
-    /** Every transaction this coordinator knows, in the order it began them. */
+    /** Every transaction in the log, in id order: a scan of the whole log, for tests and tools only. */
     public List<String> transactions() {
-        return List.copyOf(txns.keySet());
+        return env.storage().scan(LOG).keySet().stream().map(k -> k.substring(LOG.length())).toList();
+    }
+
+    /** Transactions held in memory: the open ones (not ended) and the cached ended ones. */
+    public int inMemory() {
+        return open.size() + ended.size();
+    }
+
+    /** Transactions not ended (undecided, or decided and not acknowledged by every participant). */
+    public int openTransactions() {
+        return open.size();
     }
 }

@@ -54,4 +54,30 @@ public final class CommitMessages {
     /** The participant's log record of {@code txn} (null: none) and the keys it holds locked for it. */
     public record ViewReply(String txn, long view, String record, List<String> locked) implements Message {
     }
+
+    /** The notes' name of a protocol message (as an outcome's {@code messages} counts it); null for the views'. */
+    static String name(Message m) {
+        if (m instanceof VoteRequest) return "vote-request";
+        if (m instanceof Vote v) return v.commit() ? "vote-commit" : "vote-abort";
+        if (m instanceof PreCommit) return "precommit";
+        if (m instanceof PreCommitAck) return "precommit-ack";
+        if (m instanceof Decision d) return d.commit() ? "global-commit" : "global-abort";
+        if (m instanceof DecisionAck) return "decision-ack";
+        if (m instanceof StateRequest) return "state-request";
+        if (m instanceof StateReply) return "state-reply";
+        return null;
+    }
+
+    /** The transaction a protocol message is about (null for the views'). */
+    static String txn(Message m) {
+        if (m instanceof VoteRequest v) return v.txn();
+        if (m instanceof Vote v) return v.txn();
+        if (m instanceof PreCommit p) return p.txn();
+        if (m instanceof PreCommitAck a) return a.txn();
+        if (m instanceof Decision d) return d.txn();
+        if (m instanceof DecisionAck a) return a.txn();
+        if (m instanceof StateRequest r) return r.txn();
+        if (m instanceof StateReply r) return r.txn();
+        return null;
+    }
 }

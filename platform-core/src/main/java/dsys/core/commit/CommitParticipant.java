@@ -81,14 +81,21 @@ public final class CommitParticipant implements Core {
     private final Env env;
     private final ResourceManager resources;
     private final CommitTimeouts timeouts;
+    private final DecisionTopic topic;
     private final Map<String, Txn> txns = new HashMap<>();
     /** Transactions whose locks are being taken (an asynchronous resource manager): no vote yet, no record. */
     private final Set<String> preparing = new HashSet<>();
 
     public CommitParticipant(Env env, ResourceManager resources, CommitTimeouts timeouts) {
+        this(env, resources, timeouts, DecisionTopic.NONE);
+    }
+
+    /** With a {@link DecisionTopic}: a decision this participant takes as 3PC's elected coordinator is published too. */
+    public CommitParticipant(Env env, ResourceManager resources, CommitTimeouts timeouts, DecisionTopic topic) {
         this.env = env;
         this.resources = resources;
         this.timeouts = timeouts;
+        this.topic = topic;
     }
 
     @Override
@@ -190,6 +197,7 @@ public final class CommitParticipant implements Core {
             preparing.remove(v.txn());
             if (txns.containsKey(v.txn())) { // aborted meanwhile (a decision, or a state request that found no record): undo
                 if (refusal == null) resources.abort(v.txn()); // a refusal has released its locks already
+                env.emit("txn.prepare.undone", Map.of("txn", v.txn(), "state", txns.get(v.txn()).rec.state().name()));
                 return;
             }
             Txn t = new Txn(refusal == null ? rec : rec.with(TxnState.ABORT));
@@ -247,6 +255,10 @@ public final class CommitParticipant implements Core {
 
     @Override
     public void onTimer(Object timer) {
+        if (timer instanceof ResourceManager.Completion c) { // a resource manager may also come back through a timer
+            c.then().run();
+            return;
+        }
         if (!(timer instanceof Timer tm)) return;
         Txn t = txns.get(tm.txn());
         if (t == null || t.rec.state().decided() || tm.round() != t.round) return;
@@ -319,9 +331,14 @@ public final class CommitParticipant implements Core {
         }
     }
 
-    /** The new coordinator's decision, told to every participant and to the old coordinator. */
+    /**
+     * The new coordinator's decision, told to every participant and to the old coordinator, and published like the
+     * old coordinator's: a participant that is down now may find nobody to ask when it is back.
+     */
     private void terminate(String id, Txn t, boolean commit) {
+        if (t.rec.state().decided()) return; // learned meanwhile (a late acknowledgement): not this one's to tell
         decide(id, t, commit, "3PC termination by " + env.self().value());
+        topic.publish(new DecisionTopic.Published(id, commit, env.self().value(), t.rec.participants()));
         Decision d = new Decision(id, commit);
         for (String p : t.rec.participants()) if (!p.equals(env.self().value())) env.send(NodeId.of(p), d);
         if (!t.rec.coordinator().isEmpty()) env.send(NodeId.of(t.rec.coordinator()), d);

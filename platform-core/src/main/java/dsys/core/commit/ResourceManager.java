@@ -41,7 +41,8 @@ public interface ResourceManager {
 
     /**
      * How an asynchronous resource manager hands its answer back to the participant's own thread: the host delivers
-     * it as a request ({@code CoreHost.tell}) and the participant runs it.
+     * it as a request ({@code CoreHost.tell}), or the resource manager sets it as a timer ({@code Env.after}), and the
+     * participant runs it.
      */
     record Completion(Runnable then) {
     }

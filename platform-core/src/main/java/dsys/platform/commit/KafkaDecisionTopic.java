@@ -17,10 +17,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The coordinator's side of {@link DecisionTopic} on Kafka. The core publishes inside its serial section, so this
+ * The publishing side of {@link DecisionTopic} on Kafka: the coordinator's, and a participant's for what it decides as
+ * 3PC's elected coordinator. The core publishes inside its serial section, so this
  * only queues; one thread sends each decision (keyed by transaction, all replicas acknowledging) and retries it
  * until the broker takes it. A decision still queued when the process dies is published again by the recovering
- * coordinator if some participant has not acknowledged it; one that every participant acknowledged is not needed.
+ * coordinator if some participant has not acknowledged it (one a participant decided, when the coordinator learns
+ * it); one that every participant acknowledged is not needed.
  */
 public final class KafkaDecisionTopic implements DecisionTopic, AutoCloseable {
 

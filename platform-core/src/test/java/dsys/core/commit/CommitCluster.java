@@ -1,5 +1,6 @@
 package dsys.core.commit;
 
+import dsys.core.env.Env;
 import dsys.core.node.NodeId;
 import dsys.core.sim.Simulation;
 
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A coordinator (txn-1) and three participants (kv-1..3) in the simulator, with six bank accounts of 100 spread
@@ -22,14 +24,42 @@ final class CommitCluster {
     static final CommitTimeouts TIMEOUTS = new CommitTimeouts(Duration.ofMillis(300), Duration.ofMillis(300),
             Duration.ofMillis(2000), Duration.ofMillis(300), Duration.ofMillis(100));
 
+    /**
+     * How a cluster differs from the default: participants whose prepares finish up to {@code maxPrepareDelay} later
+     * ({@link DelayedResources}; zero: at once), the coordinator's cache of ended transactions, and what its Env is
+     * wrapped in (e.g. to watch its storage).
+     */
+    record Settings(Duration maxPrepareDelay, int endedInMemory, UnaryOperator<Env> coordinatorEnv) {
+        static final Settings DEFAULT = new Settings(Duration.ZERO, CommitCoordinator.ENDED_IN_MEMORY, UnaryOperator.identity());
+
+        Settings prepareDelay(Duration d) {
+            return new Settings(d, endedInMemory, coordinatorEnv);
+        }
+
+        Settings endedInMemory(int n) {
+            return new Settings(maxPrepareDelay, n, coordinatorEnv);
+        }
+
+        Settings coordinatorEnv(UnaryOperator<Env> wrap) {
+            return new Settings(maxPrepareDelay, endedInMemory, wrap);
+        }
+    }
+
     final Simulation sim;
-    /** The decisions topic: what the coordinator published, kept across every crash (a broker's log). */
+    /** The decisions topic: what the coordinator and terminating participants published, kept across every crash (a broker's log). */
     final List<DecisionTopic.Published> topic = new ArrayList<>();
 
     CommitCluster(long seed) {
+        this(seed, Settings.DEFAULT);
+    }
+
+    CommitCluster(long seed, Settings settings) {
         sim = new Simulation(seed);
-        sim.add(COORDINATOR, env -> new CommitCoordinator(env, TIMEOUTS, topic::add));
-        for (NodeId p : PARTICIPANTS) sim.add(p, env -> new CommitParticipant(env, new KeyValueResources(env.storage()), TIMEOUTS));
+        sim.add(COORDINATOR, env -> new CommitCoordinator(settings.coordinatorEnv().apply(env), TIMEOUTS, topic::add, settings.endedInMemory()));
+        for (NodeId p : PARTICIPANTS) {
+            sim.add(p, env -> new CommitParticipant(env, settings.maxPrepareDelay().isZero() ? new KeyValueResources(env.storage())
+                    : new DelayedResources(env, settings.maxPrepareDelay()), TIMEOUTS, topic::add));
+        }
         for (int a = 0; a < ACCOUNTS; a++) {
             if (!resources(home(a)).write(account(a), Long.toString(OPENING))) throw new IllegalStateException("locked at start");
         }

@@ -37,11 +37,17 @@ public final class TxnBodies {
     public record OperationBody(String keyspace, String key, String op, String value, String ifVersion) {
     }
 
-    /** {@code reason}: why it aborted (a participant's vote-abort, a timeout); null when committed. */
-    /** {@code reads}: each get's {keyspace, key, value, version} when committed (one snapshot: all were read-locked). */
-    public record OutcomeBody(String txnId, String outcome, String reason, List<String> participants, List<TxnRead> reads) {
+    /**
+     * {@code reason}: why it aborted (a participant's vote-abort, a timeout); null when committed. {@code reads}: each
+     * get's {keyspace, key, value, version} when committed (one snapshot: all were read-locked). {@code messages}:
+     * {count, byType} of the protocol messages the coordinator sent and received for it up to the decision
+     * ({@link CommitRequests.Messages} says which).
+     */
+    public record OutcomeBody(String txnId, String outcome, String reason, List<String> participants, List<TxnRead> reads,
+                              CommitRequests.Messages messages) {
         static OutcomeBody of(CommitRequests.Outcome o) {
-            return new OutcomeBody(o.txn(), o.committed() ? "committed" : "aborted", o.reason(), o.participants(), o.reads());
+            return new OutcomeBody(o.txn(), o.committed() ? "committed" : "aborted", o.reason(), o.participants(), o.reads(),
+                    o.messages());
         }
     }
 

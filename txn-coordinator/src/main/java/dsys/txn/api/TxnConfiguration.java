@@ -30,7 +30,7 @@ public class TxnConfiguration {
     @Bean
     TxnHost txnHost(CoreHosts hosts, TxnProperties props, ObjectProvider<KafkaDecisionTopic> topic) {
         DecisionTopic t = topic.getIfAvailable();
-        return new TxnHost(hosts, props.toTimeouts(), t == null ? DecisionTopic.NONE : t);
+        return new TxnHost(hosts, props.toTimeouts(), t == null ? DecisionTopic.NONE : t, props.getEndedInMemory());
     }
 
     @Bean(destroyMethod = "close")

@@ -40,7 +40,10 @@ public class TxnController {
         this.defaultTimeoutMs = props.getTimeoutMs();
     }
 
-    /** Runs one transaction under 2PC or 3PC; a retry with the same Idempotency-Key gets the first outcome. */
+    /**
+     * Runs one transaction under 2PC or 3PC; a retry with the same Idempotency-Key gets the first outcome (its reads and
+     * message counts too, from the coordinator's log after a restart).
+     */
     @PostMapping
     public CompletableFuture<OutcomeBody> begin(@RequestBody(required = false) BeginBody body,
                                                 @RequestHeader(value = IDEMPOTENCY_KEY, required = false) String key) {
@@ -49,6 +52,9 @@ public class TxnController {
         long start = System.nanoTime();
         return host.begin(begin, timeout)
                 .whenComplete((o, t) -> metrics.answered(begin.protocol(), key != null, start, o, t))
+                .whenComplete((o, t) -> {
+                    if (o != null) participants.silent(o.silent());
+                })
                 .handle((o, t) -> {
                     if (t == null) return OutcomeBody.of(o);
                     throw undecided(t, timeout, key);

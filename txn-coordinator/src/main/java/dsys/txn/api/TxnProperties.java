@@ -1,12 +1,16 @@
 package dsys.txn.api;
 
+import dsys.core.commit.CommitCoordinator;
 import dsys.core.commit.CommitTimeouts;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.time.Duration;
 import java.util.List;
 
-/** {@code dsys.txn.*}: the coordinator's timeouts ({@link CommitTimeouts}, milliseconds) and its participants. */
+/**
+ * {@code dsys.txn.*}: the coordinator's timeouts ({@link CommitTimeouts}, milliseconds), its participants, and how many
+ * ended transactions it keeps in memory.
+ */
 @ConfigurationProperties(prefix = "dsys.txn")
 public class TxnProperties {
 
@@ -19,6 +23,8 @@ public class TxnProperties {
     private List<String> participants = List.of("kv-1", "kv-2", "kv-3");
     /** How long a POST waits for the decision when its body names no timeoutMs. */
     private long timeoutMs = 8_000;
+    /** Ended transactions the coordinator keeps in memory; older outcomes are read from its log when asked for. */
+    private int endedInMemory = CommitCoordinator.ENDED_IN_MEMORY;
 
     public CommitTimeouts toTimeouts() {
         return new CommitTimeouts(ms("vote-timeout-ms", voteTimeoutMs), ms("ack-timeout-ms", ackTimeoutMs),
@@ -44,4 +50,9 @@ public class TxnProperties {
     public void setParticipants(List<String> v) { this.participants = v; }
     public long getTimeoutMs() { return timeoutMs; }
     public void setTimeoutMs(long v) { this.timeoutMs = v; }
+    public int getEndedInMemory() { return endedInMemory; }
+    public void setEndedInMemory(int v) {
+        if (v < 0) throw new IllegalArgumentException("dsys.txn.ended-in-memory must be 0 or more, got " + v);
+        this.endedInMemory = v;
+    }
 }

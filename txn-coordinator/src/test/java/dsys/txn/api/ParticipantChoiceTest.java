@@ -57,4 +57,24 @@ class ParticipantChoiceTest {
         assertThatThrownBy(() -> new ParticipantChoice(List.of("kv-1", "kv-1"))).hasMessageContaining("twice");
         assertThatThrownBy(() -> new ParticipantChoice(List.of("kv|1"))).hasMessageContaining("not a node id");
     }
+
+    /** A silent participant is passed over for a while: its keys go to the next node that is not suspected. */
+    @Test
+    void aSilentParticipantsKeysGoToTheNextNodeUntilTheSuspicionEnds() {
+        long[] now = {0};
+        ParticipantChoice c = new ParticipantChoice(List.of("kv-1", "kv-2", "kv-3"), () -> now[0]);
+        String key = java.util.stream.IntStream.range(0, 100).mapToObj(i -> "k" + i)
+                .filter(k -> c.of("default", k).equals("kv-3")).findFirst().orElseThrow();
+        c.silent(List.of("kv-3"));
+        assertThat(c.of("default", key)).isEqualTo("kv-1");
+        assertThat(c.home("default", key)).isEqualTo("kv-3");
+        c.silent(List.of("kv-1"));
+        assertThat(c.of("default", key)).isEqualTo("kv-2");
+        c.silent(List.of("kv-2"));
+        assertThat(c.of("default", key)).as("all suspected: its own node").isEqualTo("kv-3");
+        now[0] += ParticipantChoice.SUSPICION.toNanos();
+        assertThat(c.of("default", key)).as("the suspicion has ended").isEqualTo("kv-3");
+        c.silent(List.of("not-a-participant"));
+        assertThat(c.of("default", key)).isEqualTo("kv-3");
+    }
 }

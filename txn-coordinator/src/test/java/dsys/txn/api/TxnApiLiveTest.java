@@ -63,6 +63,12 @@ class TxnApiLiveTest {
         assertThat(texts(r.body().path("participants"))).containsExactly("kv-1", "kv-3");
         String txn = r.body().path("txnId").asText();
         assertThat(txn).startsWith("txn-1-");
+        // 2 participants: 2 vote-requests and 2 votes (3PC: and 2 PRECOMMITs and 2 acknowledgements); more if one went again
+        JsonNode messages = r.body().path("messages");
+        assertThat(messages.path("count").asLong()).as(r.toString()).isGreaterThanOrEqualTo(protocol.equals("2pc") ? 4 : 8);
+        assertThat(messages.path("byType").path("vote-commit").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(messages.path("byType").path("precommit-ack").asLong()).isGreaterThanOrEqualTo(protocol.equals("2pc") ? 0 : 2);
+        if (protocol.equals("2pc")) assertThat(messages.path("byType").has("precommit")).isFalse();
 
         await(() -> c.stored("kv-1", payer), new KeyValueResources.Stored(2, "70"));
         await(() -> c.stored("kv-3", payee), new KeyValueResources.Stored(2, "130"));

@@ -8,6 +8,8 @@ import dsys.core.commit.DecisionTopic;
 import dsys.kv.api.KvHost;
 import dsys.platform.commit.DecisionCodec;
 import dsys.platform.commit.DecisionFeed;
+import dsys.platform.commit.KafkaDecisionTopic;
+import org.springframework.beans.factory.ObjectProvider;
 import dsys.platform.transport.ClusterSecret;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -26,7 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@value #GROUP} (the coordinator's group, so their messages meet) over the keys' registers
  * ({@link RegisterResources}). Messages from the coordinator are accepted because the launcher links the nodes
  * ({@code dsys.links=txn-1}). It also reads the coordinator's decisions from Kafka ({@value DecisionTopic#NAME},
- * {@link DecisionFeed}), so a decision made while this node was down reaches it without the coordinator.
+ * {@link DecisionFeed}), so a decision made while this node was down reaches it without the coordinator, and publishes
+ * there the decisions its participant takes itself as 3PC's elected coordinator ({@link KafkaDecisionTopic}).
  */
 @Configuration
 public class TxnParticipantConfiguration {
@@ -38,17 +41,25 @@ public class TxnParticipantConfiguration {
     }
 
     @Bean
-    Participant txnParticipant(CoreHosts hosts, KvHost kv,
+    Participant txnParticipant(CoreHosts hosts, KvHost kv, ObjectProvider<KafkaDecisionTopic> topic,
                                @Value("${dsys.txn.ready-timeout-ms:10000}") long readyMs,
                                @Value("${dsys.txn.window-ms:1000}") long windowMs,
                                @Value("${dsys.txn.retry-ms:250}") long retryMs) {
         CommitTimeouts t = new CommitTimeouts(CommitTimeouts.DEFAULT.vote(), CommitTimeouts.DEFAULT.ack(),
                 Duration.ofMillis(readyMs), Duration.ofMillis(windowMs), Duration.ofMillis(retryMs));
         AtomicReference<CoreHost> self = new AtomicReference<>();
+        KafkaDecisionTopic kafkaTopic = topic.getIfAvailable();
+        DecisionTopic publish = kafkaTopic == null ? DecisionTopic.NONE : kafkaTopic;
         CoreHost host = hosts.start(GROUP, env -> new CommitParticipant(env,
-                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then))), t));
+                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then))), t, publish));
         self.set(host);
         return new Participant(host);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "dsys.kafka.enabled", havingValue = "true", matchIfMissing = true)
+    KafkaDecisionTopic participantDecisions(KafkaProperties kafka, ClusterSecret secret, ObjectMapper json, MeterRegistry metrics) {
+        return new KafkaDecisionTopic(kafka.buildProducerProperties(null), new DecisionCodec(secret, json), metrics);
     }
 
     @Bean(destroyMethod = "close")
