@@ -24,8 +24,11 @@ import java.util.zip.CRC32;
  */
 public final class ParticipantChoice {
 
-    /** How long a silent participant is passed over. */
-    static final Duration SUSPICION = Duration.ofSeconds(5);
+    /**
+     * How long a silent participant is passed over: nothing is lost by it (any node serves its keys), while each
+     * transaction sent to a dead one holds its other keys for a whole vote timeout.
+     */
+    static final Duration SUSPICION = Duration.ofSeconds(30);
 
     private final List<String> nodes;
     private final Map<String, Long> suspectedUntil = new ConcurrentHashMap<>();
