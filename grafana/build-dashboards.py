@@ -22,7 +22,8 @@ txn-coordinator (dsys_txn_*, txn-coordinator/README.md):
   dsys.txn.outcomes          counter  tags protocol (2pc|3pc), outcome (committed|aborted|unknown)
   dsys.txn.duration          timer with percentile histogram, tags protocol, outcome
   dsys.txn.decisions.published counter tag result (sent|retried|queue-full); kv nodes: dsys.txn.decisions.read
-  (result learned|not-needed|refused). The participants' steps are events, counted as dsys_events_total{kind}.
+  (result learned|not-needed|refused); kv nodes: dsys.txn.participant.holding gauge (transactions holding keys there).
+  The participants' steps are events, counted as dsys_events_total{kind}.
 """
 import json
 import os
@@ -220,6 +221,11 @@ TXN = ("dsys — transactions", [node_var("txn-coordinator")], [
           'sum by (kind) (rate(dsys_events_total{service="kv-service",kind=~"txn.vote|txn.decided|txn.termination|txn.blocked|txn.recovery.ask"}[1m]))',
           "ops", "{{kind}}", description="The kv participants' steps (events): txn.blocked is 2PC's blocking, "
                                           "txn.termination a participant asking the others or electing a 3PC coordinator."),
+    panel("Transactions holding keys, per participant", [
+        ('sum by (node) (dsys_txn_participant_holding{service="kv-service"})' + zero(node="none"), "{{node}}")],
+          "short", description="Transactions with a prepared record at the kv node: locks taken, not yet released. "
+                               "Above 0 for long: a participant in doubt (READY, 2PC blocking) or releases that cannot "
+                               "reach a quorum."),
     panel("Decisions on Kafka (dsys.txn.decisions)", [
         (f"sum by (result) (rate(dsys_txn_decisions_published_total{{{NODE}}}[1m]))", "published {{result}}"),
         ('sum by (result) (rate(dsys_txn_decisions_read_total{service="kv-service"}[1m]))' + zero(result="none"),

@@ -43,15 +43,25 @@ public final class RegisterResources implements ResourceManager {
     /** Transactions whose releases are on their way, each with when they are all chosen (read by the lock retries' threads too). */
     private final Map<String, CompletableFuture<Void>> ending = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Transactions holding keys here (a prepared record on disk): the gauge {@code dsys.txn.participant.holding}. */
+    private final java.util.concurrent.atomic.AtomicInteger holding;
+
     /** {@code onCore} runs a continuation on the participant core's thread (its host's {@code tell}). */
     public RegisterResources(Durable disk, KvHost kv, Consumer<Runnable> onCore) {
+        this(disk, kv, onCore, new java.util.concurrent.atomic.AtomicInteger());
+    }
+
+    /** {@code holding} outlives this object (a crash builds a new one): it is set again from the disk at recovery. */
+    public RegisterResources(Durable disk, KvHost kv, Consumer<Runnable> onCore, java.util.concurrent.atomic.AtomicInteger holding) {
         this.disk = disk;
         this.kv = kv;
         this.onCore = onCore;
+        this.holding = holding;
     }
 
     @Override
     public void prepare(String txn, List<TxnOp> ops, Consumer<String> done) {
+        if (disk.get(PREPARED + txn).isEmpty()) holding.incrementAndGet();
         disk.put(PREPARED + txn, encode(ops));
         List<CompletableFuture<Object>> locks = ops.stream().map(op -> lock(txn, op)).toList();
         CompletableFuture.allOf(locks.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> onCore.accept(() -> {
@@ -242,6 +252,7 @@ public final class RegisterResources implements ResourceManager {
                     done.complete(null);
                 })
                 .thenRun(() -> onCore.accept(() -> {
+                    if (disk.get(PREPARED + txn).isPresent()) holding.decrementAndGet();
                     disk.remove(PREPARED + txn);
                     disk.remove(READS + txn);
                 }));
@@ -255,6 +266,7 @@ public final class RegisterResources implements ResourceManager {
     @Override
     public void recover() {
         // the locks live in the registers; the records are read when needed
+        holding.set(disk.scan(PREPARED).size());
     }
 
     @Override

@@ -41,7 +41,7 @@ public class TxnParticipantConfiguration {
     }
 
     @Bean
-    Participant txnParticipant(CoreHosts hosts, KvHost kv, ObjectProvider<KafkaDecisionTopic> topic,
+    Participant txnParticipant(CoreHosts hosts, KvHost kv, ObjectProvider<KafkaDecisionTopic> topic, MeterRegistry metrics,
                                @Value("${dsys.txn.ready-timeout-ms:10000}") long readyMs,
                                @Value("${dsys.txn.window-ms:1000}") long windowMs,
                                @Value("${dsys.txn.retry-ms:250}") long retryMs) {
@@ -50,8 +50,11 @@ public class TxnParticipantConfiguration {
         AtomicReference<CoreHost> self = new AtomicReference<>();
         KafkaDecisionTopic kafkaTopic = topic.getIfAvailable();
         DecisionTopic publish = kafkaTopic == null ? DecisionTopic.NONE : kafkaTopic;
+        // transactions holding keys here: in doubt (READY), or ending; one stuck above 0 is a blocked transaction
+        java.util.concurrent.atomic.AtomicInteger holding = metrics.gauge("dsys.txn.participant.holding",
+                new java.util.concurrent.atomic.AtomicInteger());
         CoreHost host = hosts.start(GROUP, env -> new CommitParticipant(env,
-                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then))), t, publish));
+                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then)), holding), t, publish));
         self.set(host);
         return new Participant(host);
     }
