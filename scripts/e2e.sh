@@ -229,7 +229,7 @@ else fail "admin route with the token" "got $CODE $(short "$BODY$ERR")"; fi
 if ./platform fuzz >"$TMP/fuzz.log" 2>&1; then pass "fuzz: $(grep -o '[0-9]* requests; by status: .*' "$TMP/fuzz.log"), no 5xx, every node answers"
 else fail "fuzz: no 5xx and every node answers" "$(grep -E '^fuzz: (5xx|no answer|[a-z])' "$TMP/fuzz.log" | head -n 5 | tr '\n' ' ')"; fi
 
-# ---- narrated demos (./platform demo): the list, a family not built yet refused, three demos run as checks (each exits
+# ---- narrated demos (./platform demo): the list, a family not built yet refused, four demos run as checks (each exits
 # 1 when the platform did not behave as narrated) and leave no fault behind
 if out=$(./platform demo 2>&1) && grep -q '^  byzantine ' <<<"$out" && grep -A1 '^  kv-chain ' <<<"$out" | grep -q 'not built yet'; then
   pass "demo: ./platform demo lists $(grep -c '^  [a-z]' <<<"$out") demos, those not built yet marked"
@@ -240,7 +240,7 @@ fi
 rc=$?
 if ((rc == 2)) && grep -q 'not built yet' "$TMP/demo-kv-chain.log"; then pass "demo kv-chain: refused, not built yet (exit 2)"
 else fail "demo kv-chain must be refused as not built yet (exit 2)" "exit $rc: $(short "$(cat "$TMP/demo-kv-chain.log")")"; fi
-for demo in byzantine election commit; do
+for demo in byzantine election commit checkpoints; do
   t0=$SECONDS
   if ./platform demo "$demo" >"$TMP/demo-$demo.log" 2>&1; then
     pass "$(tail -n 1 "$TMP/demo-$demo.log") ($((SECONDS - t0)) s)"

@@ -15,8 +15,9 @@ import org.springframework.context.annotation.Configuration;
 public class KvConfiguration {
 
     @Bean
-    KvHost kvHost(CoreHosts hosts, KvProperties props, WatchHub watches) {
-        return new KvHost(hosts, props.toSettings(), props.getCatalogRefreshMs(), watches);
+    KvHost kvHost(CoreHosts hosts, KvProperties props, WatchHub watches, com.fasterxml.jackson.databind.ObjectMapper json) {
+        return new KvHost(hosts, props.toSettings(), props.getCatalogRefreshMs(), watches,
+                new KvCheckpoints(props.getCheckpoint(), new dsys.platform.checkpoint.JsonCodec(json)));
     }
 
     @Bean

@@ -50,9 +50,11 @@ public final class KvHost implements AutoCloseable {
     private final ScheduledExecutorService refresher;
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private final WatchHub watches;
+    private final KvCheckpoints checkpoints;
 
-    KvHost(CoreHosts hosts, QuorumSettings settings, long catalogRefreshMs, WatchHub watches) {
+    KvHost(CoreHosts hosts, QuorumSettings settings, long catalogRefreshMs, WatchHub watches, KvCheckpoints checkpoints) {
         this.watches = watches;
+        this.checkpoints = checkpoints;
         this.hosts = hosts;
         this.settings = settings;
         this.timeout = Duration.ofMillis(settings.deadlineMs()).plus(SLACK);
@@ -78,7 +80,7 @@ public final class KvHost implements AutoCloseable {
     /** Whether this node's replica of the keyspace holds the key (a value or a death certificate). */
     public CompletableFuture<Boolean> holds(String keyspace, String key) {
         return resolve(keyspace).thenApply(h -> h.read(core -> {
-            AcceptorState s = ((QuorumStore) core).replicaState(key);
+            AcceptorState s = KvCheckpoints.store(core).replicaState(key);
             return s != null && !s.accepted().zero();
         }));
     }
@@ -149,7 +151,7 @@ public final class KvHost implements AutoCloseable {
     long tombstones() {
         Map<String, CoreHost> all = new java.util.TreeMap<>(keyspaces);
         all.put(KeyspaceCatalog.SYSTEM, system);
-        return all.values().stream().mapToLong(h -> h.read(core -> ((QuorumStore) core).tombstones())).sum();
+        return all.values().stream().mapToLong(h -> h.read(core -> KvCheckpoints.store(core).tombstones())).sum();
     }
 
     List<dsys.core.node.NodeId> members() {
@@ -184,8 +186,8 @@ public final class KvHost implements AutoCloseable {
     private synchronized void start(KeyspaceConfig c) {
         if (keyspaces.containsKey(c.name())) return;
         configs.put(c.name(), c);
-        keyspaces.put(c.name(), hosts.start("kv-" + c.name(),
-                env -> new QuorumStore(env, c, settings, watches.listener(c.name()))));
+        keyspaces.put(c.name(), hosts.start("kv-" + c.name(), checkpoints.core(c.name(),
+                env -> new QuorumStore(env, c, settings, watches.listener(c.name())))));
         log.info("keyspace {} started on {}", c, hosts.identity().self());
     }
 

@@ -24,6 +24,36 @@ public class KvProperties {
     /** New keys are refused (507) while live data fills more than this share of the old generation ({@link HeapGuard}). */
     private double heapFullFraction = 0.8;
 
+    /** Checkpoints and recovery of keyspaces (see {@link KvCheckpoints}). */
+    private final Checkpoint checkpoint = new Checkpoint();
+
+    /**
+     * {@code dsys.kv.checkpoint.*}: the node whose checkpoint messages count (txn-1), the keyspaces whose replicas
+     * take part (each a core wrapped for it; others run as they are), the mean time between a node's own
+     * independent checkpoints (0: only when txn-1's query asks), local checkpoints kept per algorithm, and the
+     * longest a coordinated round holds a node's sends back (more than txn-1's round timeout).
+     */
+    public static class Checkpoint {
+        private String initiator = "txn-1";
+        private java.util.List<String> keyspaces = java.util.List.of("default");
+        private long independentEveryMs = 0;
+        private int keep = 3;
+        private long blockLimitMs = 5_000;
+
+        public String getInitiator() { return initiator; }
+        public void setInitiator(String v) { this.initiator = v; }
+        public java.util.List<String> getKeyspaces() { return keyspaces; }
+        public void setKeyspaces(java.util.List<String> v) { this.keyspaces = v; }
+        public long getIndependentEveryMs() { return independentEveryMs; }
+        public void setIndependentEveryMs(long v) { this.independentEveryMs = v; }
+        public int getKeep() { return keep; }
+        public void setKeep(int v) { this.keep = v; }
+        public long getBlockLimitMs() { return blockLimitMs; }
+        public void setBlockLimitMs(long v) { this.blockLimitMs = v; }
+    }
+
+    public Checkpoint getCheckpoint() { return checkpoint; }
+
     public QuorumSettings toSettings() {
         return new QuorumSettings(retryMs, backoffMs, deadlineMs, antiEntropyMs, tombstoneHorizonMs, d.buckets(),
                 d.ballotReserve(), maxTransferBytes);

@@ -23,7 +23,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every message the quorum store sends between nodes survives the HTTP transport's JSON (class name + body). */
+/** Every message the quorum store sends between nodes survives the HTTP transport's JSON (class name + body), stamped or not. */
 class MessageJsonTest {
 
     private final ObjectMapper json = new ObjectMapper().registerModule(new DsysJacksonModule())
@@ -49,6 +49,10 @@ class MessageJsonTest {
             assertThat(text).doesNotContain("\"type\"").doesNotContain("\"zero\"");
             Object back = json.readValue(text, Class.forName(m.getClass().getName()));
             assertThat(back).as(text).isEqualTo(m);
+            // as a checkpointed keyspace sends it (dsys.kv.checkpoint.keyspaces)
+            dsys.core.checkpoint.live.Stamped stamped = new dsys.core.checkpoint.live.Stamped(1, 2, (1L << 32) + 3, 4, m);
+            String wrapped = json.writeValueAsString(stamped);
+            assertThat(json.readValue(wrapped, dsys.core.checkpoint.live.Stamped.class)).as(wrapped).isEqualTo(stamped);
         }
     }
 }

@@ -61,8 +61,11 @@ final class Catalog {
                             + "then it crashes after logging a decision, and a retry runs the transfer twice without a "
                             + "request id (at-least-once) and once with an Idempotency-Key (at-most-once).",
                     CommitDemo::new, null, "--protocols=2pc,3pc"),
-            new Entry("checkpoints", "checkpoints: independent (domino effect) and coordinated", "容错 §9.3",
-                    "", null, "txn-coordinator's checkpoints (issue #14)", ""));
+            new Entry("checkpoints", "checkpoints: snapshot, coordinated, independent; backward recovery", "容错 §9.1, §9.3",
+                    "A Chandy–Lamport snapshot of the kv replicas while a writer keeps them busy (states and messages in "
+                            + "flight); a two-phase blocking coordinated checkpoint; each restored and read back; "
+                            + "independent checkpoints and their recovery line.",
+                    CheckpointsDemo::new, null, ""));
 
     private Catalog() {
     }

@@ -25,6 +25,8 @@
  * channels are FIFO and reliable on an unreliable network (sequence numbers, hold-back, a sender-based message log
  * and probes; the simulated network reorders, and Chandy–Lamport needs FIFO), and tagged with the recovery epoch,
  * so that in-transit messages are replayed after a rollback and nothing from before it is taken for what comes after.
+ * These are the notes' algorithms as the simulator shows them; {@link dsys.core.checkpoint.live} applies the three to
+ * any core (the kv replicas, live) without its cooperation.
  * Events: {@code checkpoint.*} (taken, tentative, permanent, discarded, request, global, round-aborted,
  * send-blocked, recovery, recovery-line, rollback, recovered, restart) and {@code snapshot.*} (start, recorded,
  * marker, local-complete, complete, restore, restored, abandoned).

@@ -68,7 +68,8 @@ public record MessageBatch(List<Item> messages) {
         return out;
     }
 
-    private static Class<?> messageClass(String type) {
+    /** The message class named {@code type}; IllegalArgumentException when there is none or it is not a message. */
+    static Class<?> messageClass(String type) {
         Class<?> c = CLASSES.get(type);
         if (c != null) return c;
         try {

@@ -13,13 +13,17 @@ import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 /**
  * Starts the "commit" core group on this node: one {@link dsys.core.commit.CommitCoordinator}, publishing its
- * decisions to Kafka's {@value DecisionTopic#NAME} too (unless {@code dsys.kafka.enabled=false}).
+ * decisions to Kafka's {@value DecisionTopic#NAME} too (unless {@code dsys.kafka.enabled=false}). And the
+ * checkpoints of the kv replicas: platform-core's initiator and /api/txn/checkpoints
+ * ({@link dsys.platform.checkpoint.CheckpointsConfiguration}, {@code dsys.checkpoints.*}).
  */
 @Configuration
 @EnableConfigurationProperties(TxnProperties.class)
+@Import(dsys.platform.checkpoint.CheckpointsConfiguration.class)
 public class TxnConfiguration {
 
     @Bean

@@ -184,6 +184,17 @@ class TxnApiLiveTest {
         assertThat(wrongMethod.body().path("type").asText()).isEqualTo("https://dsys.dev/problems/method-not-allowed");
     }
 
+    /** /api/txn/checkpoints is served here too (platform-core's initiator; kv-service's CheckpointsLiveTest runs it). */
+    @Test
+    void checkpointsAreServedBesideTransactions() {
+        Response list = c.get("/api/txn/checkpoints");
+        assertThat(list.status()).isEqualTo(200);
+        assertThat(list.body().path("checkpoints").isArray()).isTrue();
+        Response unknown = c.get("/api/txn/checkpoints/snapshot-99");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body().path("type").asText()).isEqualTo("https://dsys.dev/problems/no-such-checkpoint");
+    }
+
     // --- helpers
 
     /** The first key {@code prefix<i>} that ParticipantChoice puts at {@code node}. */
