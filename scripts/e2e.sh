@@ -177,7 +177,7 @@ check_trace
 if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
   if ./mvnw -q -B -pl gateway -am test -Dtest=ConsoleBrowserTest -Dsurefire.failIfNoSpecifiedTests=false \
       -Ddsys.console.url="$GW" -Ddsys.admin-token="$(./platform token)" >"$TMP/console.log" 2>&1; then
-    pass "console in chromium: loads without console errors, lists every instance, crash red/restart green, lock acquire drawn, dragged partition in /api/chaos, stale read=one shown ($(cat "$TMP/console.log" gateway/target/surefire-reports/dsys.gateway.console.ConsoleBrowserTest-output.txt 2>/dev/null | grep -c '^console screenshot') screenshots in gateway/target/console-screenshots)"
+    pass "console in chromium: loads without console errors, lists every instance, crash red/restart green, lock acquire drawn, dragged partition in /api/chaos, stale read=one shown, a transfer whose coordinator crashed shown blocked then aborted ($(cat "$TMP/console.log" gateway/target/surefire-reports/dsys.gateway.console.ConsoleBrowserTest-output.txt 2>/dev/null | grep -c '^console screenshot') screenshots in gateway/target/console-screenshots)"
   else
     fail "console in chromium" "$(grep -E 'Tests run|FAIL|expected|Expecting|waiting for|Exception' "$TMP/console.log" | head -n 6 | tr '\n' ' ')"
   fi
