@@ -62,7 +62,14 @@ public final class ParticipantChoice {
             Long until = suspectedUntil.get(n);
             if (until == null || now - until >= 0) return n;
         }
-        return nodes.get(home); // every one suspected: no better choice
+        // every one suspected: the one whose suspicion ends first (a dead node is suspected again at each silence,
+        // a live one slowed by lock waits is not, so its suspicion is the older)
+        String soonest = nodes.get(home);
+        for (int i = 0; i < nodes.size(); i++) {
+            String n = nodes.get((home + i) % nodes.size());
+            if (suspectedUntil.get(n) - suspectedUntil.get(soonest) < 0) soonest = n;
+        }
+        return soonest;
     }
 
     /** The key's own node, whatever is suspected. */

@@ -70,8 +70,12 @@ class ParticipantChoiceTest {
         assertThat(c.home("default", key)).isEqualTo("kv-3");
         c.silent(List.of("kv-1"));
         assertThat(c.of("default", key)).isEqualTo("kv-2");
+        now[0] += 1;
         c.silent(List.of("kv-2"));
-        assertThat(c.of("default", key)).as("all suspected: its own node").isEqualTo("kv-3");
+        assertThat(c.of("default", key)).as("all suspected: the one suspected longest ago").isEqualTo("kv-3");
+        now[0] += 1;
+        c.silent(List.of("kv-3"));
+        assertThat(c.of("default", key)).as("kv-3 silent again: kv-1's suspicion ends first").isEqualTo("kv-1");
         now[0] += ParticipantChoice.SUSPICION.toNanos();
         assertThat(c.of("default", key)).as("the suspicion has ended").isEqualTo("kv-3");
         c.silent(List.of("not-a-participant"));

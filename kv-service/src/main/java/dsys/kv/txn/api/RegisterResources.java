@@ -134,10 +134,12 @@ public final class RegisterResources implements ResourceManager {
             if (retries <= 0 || !(c instanceof ProblemException p && p.status() == 409)) return CompletableFuture.<Object>failedFuture(c);
             String holder = WaitDie.holder(p.getMessage());
             CompletableFuture<Void> released = holder == null ? null : ending.get(holder);
-            if (released != null) {
-                return released.handle((x, y) -> x).thenCompose(x -> attempt(txn, op, ifMatch, start, retries - 1, delayMs));
+            long left = WAIT_BUDGET_MS - (System.nanoTime() - start) / 1_000_000;
+            if (released != null && left > 0) { // a copy: the timeout must not end the other waiters' wait
+                return released.copy().orTimeout(left, TimeUnit.MILLISECONDS).handle((x, y) -> x)
+                        .thenCompose(x -> attempt(txn, op, ifMatch, start, retries - 1, delayMs));
             }
-            if (!mayWait(txn, holder, start)) return CompletableFuture.<Object>failedFuture(c);
+            if (left <= 0 || !mayWait(txn, holder, start)) return CompletableFuture.<Object>failedFuture(c);
             return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))
                     .thenCompose(x -> attempt(txn, op, ifMatch, start, retries - 1, Math.min(2 * delayMs, LOCKED_RETRY_MS)));
         }).thenCompose(f -> f);
@@ -167,6 +169,11 @@ public final class RegisterResources implements ResourceManager {
     private static final long YOUNGER_PATIENCE_MS = 200;
 
     private static final int LOCKED_RETRIES = 45; // 2+4+8+16 ms, then 41 × 25 ms: ~1 s in all, as before
+    /**
+     * How long a prepare waits for keys in all: well inside the coordinator's 2 s vote timeout, so a live participant
+     * always votes (vote-abort if need be) and is never taken for a silent one, which the coordinator routes around.
+     */
+    private static final long WAIT_BUDGET_MS = 1000;
     private static final long FIRST_RETRY_MS = 2, LOCKED_RETRY_MS = 25;
 
     /**
