@@ -189,7 +189,8 @@ final class CommitDemo implements Demo {
     /** The participants' termination events for {@code txn}: kind → what the first said. */
     private static Map<String, Object> termination(Stage s, String txn) {
         Map<String, Object> seen = new LinkedHashMap<>();
-        for (var e : s.api().get("/api/events?kind=txn.&limit=200").json().path("events")) {
+        // the tail reads a window of every kind and filters after: a wide one, or the kv nodes' own events crowd these out
+        for (var e : s.api().get("/api/events?kind=txn.&limit=2000").json().path("events")) {
             if (!txn.equals(e.path("fields").path("txn").asText()) || e.path("node").asText().equals(COORDINATOR)) continue;
             String kind = e.path("kind").asText();
             if (kind.equals("txn.termination") || kind.equals("txn.blocked") || kind.equals("txn.decided")) {
