@@ -68,7 +68,7 @@ final class CommitDemo implements Demo {
         if (!say.check(txn != null, from + " is locked by the transaction (GET answers 409 key-locked)")) return;
         if (!three) {
             Thread.sleep(READY_MS + 3000);
-            Map<String, Object> seen = termination(s, txn);
+            Map<String, Object> seen = termination(s, txn, "txn.blocked");
             say.say("participants' events for " + txn + ": " + seen);
             say.check(seen.containsKey("txn.blocked") && txn.equals(lockHolder(s.api(), from)),
                     String.format(java.util.Locale.ROOT, "%.0f s after the crash the participants asked each other (termination), "
@@ -86,7 +86,7 @@ final class CommitDemo implements Demo {
                             + "balance is still %d", txn, freed, before));
         } else {
             double freed = awaitFree(s.api(), from, READY_MS + 10_000, sent);
-            Map<String, Object> seen = termination(s, txn);
+            Map<String, Object> seen = termination(s, txn, "txn.termination");
             say.say("participants' events for " + txn + ": " + seen);
             say.check(freed > 0 && seen.containsKey("txn.termination") && balance(s.api(), from) == before,
                     String.format(java.util.Locale.ROOT, "with %s still down, the participants elected a new coordinator, "
@@ -186,11 +186,23 @@ final class CommitDemo implements Demo {
         return -1;
     }
 
-    /** The participants' termination events for {@code txn}: kind → what the first said. */
+    /**
+     * The participants' termination events for {@code txn}: kind → what the first said. Waits up to 5 s for
+     * {@code expected}: a node's events reach Kafka a moment after what they describe happened.
+     */
+    private static Map<String, Object> termination(Stage s, String txn, String expected) throws InterruptedException {
+        long end = System.nanoTime() + 5_000_000_000L;
+        Map<String, Object> seen = termination(s, txn);
+        while (!seen.containsKey(expected) && System.nanoTime() < end) {
+            Thread.sleep(500);
+            seen = termination(s, txn);
+        }
+        return seen;
+    }
+
     private static Map<String, Object> termination(Stage s, String txn) {
         Map<String, Object> seen = new LinkedHashMap<>();
-        // the tail reads a window of every kind and filters after: a wide one, or the kv nodes' own events crowd these out
-        for (var e : s.api().get("/api/events?kind=txn.&limit=2000").json().path("events")) {
+        for (var e : s.api().get("/api/events?kind=txn.&limit=500").json().path("events")) {
             if (!txn.equals(e.path("fields").path("txn").asText()) || e.path("node").asText().equals(COORDINATOR)) continue;
             String kind = e.path("kind").asText();
             if (kind.equals("txn.termination") || kind.equals("txn.blocked") || kind.equals("txn.decided")) {

@@ -44,24 +44,65 @@ public class EventReader {
         return new KafkaConsumer<>(new HashMap<>(config));
     }
 
-    /** The last {@code limit} events matching {@code filter}, ordered by true time then Lamport time. */
+    /**
+     * The last {@code limit} events matching {@code filter}, ordered by true time then Lamport time. Reads backwards
+     * from each partition's end in chunks that double, until the partition gave {@code limit} matches or has no older
+     * records: a sparse kind (a few {@code txn.*} among many {@code kv.*}) is still found, and when the budget runs out
+     * what is missing is the oldest, never the newest.
+     */
     public List<JsonNode> tail(int limit, Predicate<JsonNode> filter) {
         long deadline = System.nanoTime() + TAIL_BUDGET.toNanos();
         try (KafkaConsumer<String, String> c = open()) {
             List<TopicPartition> parts = c.partitionsFor(topic, left(deadline)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             c.assign(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts, left(deadline));
-            // Filtering happens after reading, so read a generous window per partition.
-            long window = Math.max(limit, 1) * 4L;
-            for (TopicPartition tp : parts) c.seek(tp, Math.max(0, end.get(tp) - window));
+            Map<TopicPartition, Long> begin = c.beginningOffsets(parts, left(deadline));
+            Map<TopicPartition, Long> upTo = new HashMap<>(c.endOffsets(parts, left(deadline)));
+            Map<TopicPartition, Integer> found = new HashMap<>();
             List<JsonNode> out = new ArrayList<>();
-            while (!caughtUp(c, parts, end) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) parse(r.value(), filter, out::add);
+            long chunk = Math.max(limit, 1) * 2L;
+            while (System.nanoTime() < deadline) {
+                Map<TopicPartition, long[]> ranges = new HashMap<>();
+                for (TopicPartition tp : parts) {
+                    long to = upTo.get(tp);
+                    if (to <= begin.get(tp) || found.getOrDefault(tp, 0) >= limit) continue;
+                    long from = Math.max(begin.get(tp), to - chunk);
+                    ranges.put(tp, new long[]{from, to});
+                    c.seek(tp, from);
+                }
+                if (ranges.isEmpty()) break;
+                List<TopicPartition> idle = parts.stream().filter(tp -> !ranges.containsKey(tp)).toList();
+                c.resume(parts);
+                c.pause(idle);
+                readRanges(c, ranges, filter, out, found, deadline);
+                ranges.forEach((tp, r) -> upTo.put(tp, r[0]));
+                chunk *= 2;
             }
             out.sort(Comparator.comparingLong((JsonNode n) -> n.path("trueTimeMs").asLong())
                     .thenComparingLong(n -> n.path("lamport").asLong()));
             return out.subList(Math.max(0, out.size() - limit), out.size());
+        }
+    }
+
+    /** Reads each partition's [from, to) once; records at or past {@code to} were read in an earlier round. */
+    private void readRanges(KafkaConsumer<String, String> c, Map<TopicPartition, long[]> ranges, Predicate<JsonNode> filter,
+                            List<JsonNode> out, Map<TopicPartition, Integer> found, long deadline) {
+        Map<TopicPartition, long[]> open = new HashMap<>(ranges);
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+                TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+                long[] range = open.get(tp);
+                if (range == null || r.offset() >= range[1]) continue;
+                parse(r.value(), filter, n -> {
+                    out.add(n);
+                    found.merge(tp, 1, Integer::sum);
+                });
+            }
+            open.entrySet().removeIf(e -> {
+                boolean done = c.position(e.getKey()) >= e.getValue()[1];
+                if (done) c.pause(List.of(e.getKey()));
+                return done;
+            });
         }
     }
 
@@ -74,11 +115,6 @@ public class EventReader {
 
     private static Duration left(long deadline) {
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-    }
-
-    private static boolean caughtUp(KafkaConsumer<?, ?> c, List<TopicPartition> parts, Map<TopicPartition, Long> end) {
-        for (TopicPartition tp : parts) if (c.position(tp) < end.get(tp)) return false;
-        return true;
     }
 
     /** Follows new events until {@code keepGoing} says stop; calls {@code sink} for each match. */
