@@ -1,6 +1,5 @@
 package dsys.kv.quorum;
 
-import dsys.core.env.Core;
 import dsys.core.env.Env;
 import dsys.core.env.Rejection;
 import dsys.core.env.RequestId;
@@ -26,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  * goes through the key's CASPaxos register, so plain puts, compare-and-set and deletes of a keyspace are
  * linearizable together; quorums are weighted votes (V_r to prepare or read, V_w to accept).
  */
-public final class QuorumStore implements Core {
+public final class QuorumStore implements dsys.kv.mode.KvCore {
 
     public static final int MAX_KEY_BYTES = 1024;
     /** A value as stored: room for the REST limit of 1 MiB of body in base64 (4/3) with its content type. */
@@ -211,7 +210,14 @@ public final class QuorumStore implements Core {
         return replica == null ? null : replica.indexMismatch();
     }
 
+    @Override
+    public boolean holds(String key) {
+        AcceptorState s = replicaState(key);
+        return s != null && !s.accepted().zero();
+    }
+
     /** Death certificates this node's replica holds (0 without a replica). */
+    @Override
     public int tombstones() {
         return replica == null ? 0 : replica.tombstoneCount();
     }

@@ -1,0 +1,27 @@
+package dsys.kv.mode;
+
+import dsys.core.env.Core;
+import dsys.kv.quorum.ChosenListener;
+import dsys.kv.quorum.KeyspaceConfig;
+import dsys.kv.quorum.QuorumSettings;
+
+/**
+ * One node's part of a keyspace, whatever its replication mode: it answers the client requests of
+ * {@link dsys.kv.quorum.KvRequests} with the replies of {@link dsys.kv.quorum.KvReplies}, so the REST API, watch,
+ * ETags and {@code /replicas} are the same for every mode. Requests a mode does not serve (atomic commit's locks
+ * outside the quorum mode) are answered with a 400 that says which mode does.
+ */
+public interface KvCore extends Core {
+
+    /** Whether this node's replica holds {@code key} (a value or a death certificate); read in the serial section. */
+    boolean holds(String key);
+
+    /** Death certificates this node's replica holds (0 without a replica). */
+    int tombstones();
+
+    /** Makes a mode's core for one node: the mode is a keyspace's {@code mode}, its constructor is the factory. */
+    @FunctionalInterface
+    interface Factory {
+        KvCore create(dsys.core.env.Env env, KeyspaceConfig config, QuorumSettings settings, ChosenListener listener);
+    }
+}
