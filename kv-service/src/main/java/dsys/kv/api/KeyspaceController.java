@@ -24,12 +24,18 @@ public class KeyspaceController {
     /** A keyspace as the API shows it; {@code created}: only in a creation's answer. */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record KeyspaceBody(String name, String mode, List<String> replicas, Map<String, Integer> votes,
-                               int totalVotes, int readQuorum, int writeQuorum, Boolean created) {
+                               Integer totalVotes, Integer readQuorum, Integer writeQuorum, String consistency,
+                               Boolean created) {
         static KeyspaceBody of(KeyspaceConfig c, Boolean created) {
+            List<String> replicas = c.replicas().stream().map(NodeId::value).toList();
+            String model = dsys.kv.mode.Modes.of(c.mode()).model();
+            if (!c.mode().equals(KeyspaceConfig.QUORUM)) {
+                return new KeyspaceBody(c.name(), c.mode(), replicas, null, null, null, null, model, created);
+            }
             Map<String, Integer> v = new LinkedHashMap<>();
             c.replicas().forEach(r -> v.put(r.value(), c.votesOf(r)));
-            return new KeyspaceBody(c.name(), "quorum", c.replicas().stream().map(NodeId::value).toList(), v,
-                    c.totalVotes(), c.readQuorum(), c.writeQuorum(), created);
+            return new KeyspaceBody(c.name(), c.mode(), replicas, v, c.totalVotes(), c.readQuorum(), c.writeQuorum(),
+                    model, created);
         }
     }
 

@@ -2,6 +2,7 @@ package dsys.kv.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dsys.core.node.NodeId;
+import dsys.kv.mode.Modes;
 import dsys.kv.quorum.KeyspaceConfig;
 import dsys.platform.web.ProblemException;
 
@@ -16,7 +17,7 @@ import java.util.Set;
  * The body of {@code POST /api/kv/keyspaces}. {@code replicas} is a list of node names or a number N (the N
  * members ranked first by rendezvous hashing on the keyspace's name, so keyspaces spread over the nodes);
  * absent: every member. {@code votes} default to 1 each, {@code readQuorum} and {@code writeQuorum} to a majority
- * of the votes. Only the quorum mode is built.
+ * of the votes. {@code mode} is one of {@link Modes} (absent: quorum); votes and quorums are the quorum mode's.
  */
 public record KeyspaceSpec(String name, String mode, JsonNode replicas, Map<String, Integer> votes,
                            Integer readQuorum, Integer writeQuorum) {
@@ -25,11 +26,16 @@ public record KeyspaceSpec(String name, String mode, JsonNode replicas, Map<Stri
     static final Set<String> RESERVED = Set.of(KeyspaceCatalog.SYSTEM, "keyspaces", "stats", "node");
 
     KeyspaceConfig toConfig(List<NodeId> members) {
-        if (mode != null && !mode.equals("quorum")) {
-            throw ProblemException.badRequest("mode '" + mode + "' is not built; only \"quorum\" is (weighted voting)");
+        String m = mode == null ? KeyspaceConfig.QUORUM : mode;
+        if (Modes.of(m) == null) {
+            throw ProblemException.badRequest("mode '" + m + "' is not built; the modes are "
+                    + Modes.all().stream().map(Modes.Mode::name).toList());
         }
         if (name != null && RESERVED.contains(name)) {
             throw ProblemException.badRequest("'" + name + "' is reserved (" + RESERVED + "); choose another name");
+        }
+        if (!m.equals(KeyspaceConfig.QUORUM) && (votes != null || readQuorum != null || writeQuorum != null)) {
+            throw ProblemException.badRequest("votes, readQuorum and writeQuorum belong to the quorum mode, not to '" + m + "'");
         }
         List<NodeId> chosen = replicas(members);
         Map<NodeId, Integer> v = new LinkedHashMap<>();
@@ -38,7 +44,7 @@ public record KeyspaceSpec(String name, String mode, JsonNode replicas, Map<Stri
         int majority = total / 2 + 1;
         try {
             return new KeyspaceConfig(name, chosen, v, readQuorum == null ? majority : readQuorum,
-                    writeQuorum == null ? majority : writeQuorum);
+                    writeQuorum == null ? majority : writeQuorum, m);
         } catch (KeyspaceConfig.QuorumRuleViolation e) {
             throw new ProblemException(400, "quorum-rule-broken", "Quorum rule broken", e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -6,7 +6,7 @@ import dsys.core.checkpoint.live.ParticipantConfig;
 import dsys.core.env.Core;
 import dsys.core.env.Env;
 import dsys.core.node.NodeId;
-import dsys.kv.quorum.QuorumStore;
+import dsys.kv.mode.KvCore;
 import dsys.kv.quorum.TxnLocksOnRestore;
 
 import java.time.Duration;
@@ -40,8 +40,8 @@ final class KvCheckpoints {
         return env -> new CheckpointedCore(env, c, store);
     }
 
-    /** The quorum store inside a core the host runs (wrapped or not). */
-    static QuorumStore store(Core core) {
-        return (QuorumStore) (core instanceof CheckpointedCore c ? c.inner() : core);
+    /** The keyspace's core inside a core the host runs (wrapped or not). */
+    static KvCore store(Core core) {
+        return (KvCore) (core instanceof CheckpointedCore c ? c.inner() : core);
     }
 }

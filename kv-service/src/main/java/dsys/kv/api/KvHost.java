@@ -1,6 +1,7 @@
 package dsys.kv.api;
 
-import dsys.kv.quorum.AcceptorState;
+import dsys.kv.mode.KvCore;
+import dsys.kv.mode.Modes;
 import dsys.kv.quorum.KeyspaceConfig;
 import dsys.kv.quorum.KvRequests;
 import dsys.kv.quorum.QuorumStats;
@@ -62,7 +63,9 @@ public final class KvHost implements AutoCloseable {
         KeyspaceConfig sys = KeyspaceConfig.majority(KeyspaceCatalog.SYSTEM, members);
         this.system = hosts.start("kv-" + sys.name(), env -> new QuorumStore(env, sys, settings));
         this.catalog = new KeyspaceCatalog(system, timeout);
-        start(KeyspaceConfig.majority("default", members));
+        for (Modes.Mode m : Modes.all()) {
+            if (m.builtIn() != null) start(KeyspaceConfig.majority(m.builtIn(), members).withMode(m.name()));
+        }
         startAll(catalog.local());
         this.refresher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dsys-kv-keyspaces-" + hosts.identity().self());
@@ -79,10 +82,7 @@ public final class KvHost implements AutoCloseable {
 
     /** Whether this node's replica of the keyspace holds the key (a value or a death certificate). */
     public CompletableFuture<Boolean> holds(String keyspace, String key) {
-        return resolve(keyspace).thenApply(h -> h.read(core -> {
-            AcceptorState s = KvCheckpoints.store(core).replicaState(key);
-            return s != null && !s.accepted().zero();
-        }));
+        return resolve(keyspace).thenApply(h -> h.read(core -> KvCheckpoints.store(core).holds(key)));
     }
 
     /** The keyspace's configuration (404 if neither this node nor the agreed table knows it). */
@@ -107,11 +107,11 @@ public final class KvHost implements AutoCloseable {
 
     /** Adds a keyspace to the agreed table and starts it here; other nodes start it when they next read the table. */
     CompletableFuture<KeyspaceCatalog.Added> create(KeyspaceConfig c) {
-        if (c.name().equals("default")) {
+        if (builtIn(c.name())) {
             return CompletableFuture.failedFuture(new ProblemException(409, "keyspace-exists", "Keyspace exists",
-                    "'default' is built in: " + configs.get("default")));
+                    "'" + c.name() + "' is built in: " + configs.get(c.name())));
         }
-        if (!keyspaces.containsKey(c.name()) && keyspaces.size() - 1 >= MAX_KEYSPACES) {
+        if (!keyspaces.containsKey(c.name()) && keyspaces.size() - builtIns() >= MAX_KEYSPACES) {
             return CompletableFuture.failedFuture(new ProblemException(409, "too-many-keyspaces", "Too many keyspaces",
                     "a cluster holds at most " + MAX_KEYSPACES + " created keyspaces"));
         }
@@ -183,11 +183,20 @@ public final class KvHost implements AutoCloseable {
         table.configs().forEach(this::start);
     }
 
+    private static boolean builtIn(String name) {
+        return Modes.all().stream().anyMatch(m -> name.equals(m.builtIn()));
+    }
+
+    private static int builtIns() {
+        return (int) Modes.all().stream().filter(m -> m.builtIn() != null).count();
+    }
+
     private synchronized void start(KeyspaceConfig c) {
         if (keyspaces.containsKey(c.name())) return;
+        KvCore.Factory mode = Modes.of(c.mode()).factory();
         configs.put(c.name(), c);
         keyspaces.put(c.name(), hosts.start("kv-" + c.name(), checkpoints.core(c.name(),
-                env -> new QuorumStore(env, c, settings, watches.listener(c.name())))));
+                env -> mode.create(env, c, settings, watches.listener(c.name())))));
         log.info("keyspace {} started on {}", c, hosts.identity().self());
     }
 

@@ -15,7 +15,14 @@ import java.util.Set;
  * write quorum, so a read sees the latest write) and V_w > V/2 (two write quorums meet, so writes are ordered).
  */
 public record KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Integer> votes, int readQuorum,
-                             int writeQuorum) {
+                             int writeQuorum, String mode) {
+
+    /** The replication mode of keyspaces that do not name one: weighted voting over CASPaxos registers. */
+    public static final String QUORUM = "quorum";
+
+    public KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Integer> votes, int readQuorum, int writeQuorum) {
+        this(name, replicas, votes, readQuorum, writeQuorum, QUORUM);
+    }
 
     /** A broken quorum rule; {@link #rule()} is the rule as the notes write it. */
     public static final class QuorumRuleViolation extends IllegalArgumentException {
@@ -32,6 +39,7 @@ public record KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Int
     }
 
     public KeyspaceConfig {
+        if (mode == null) mode = QUORUM;
         if (!validName(name)) {
             throw new IllegalArgumentException("keyspace name must be 1-63 of a-z, 0-9 and '-', starting with a "
                     + "letter or digit, got '" + name + "'");
@@ -88,6 +96,11 @@ public record KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Int
         return new KeyspaceConfig(name, replicas, null, 1, replicas.size());
     }
 
+    /** This configuration in another replication mode (the votes and quorums are the quorum mode's). */
+    public KeyspaceConfig withMode(String m) {
+        return new KeyspaceConfig(name, replicas, votes, readQuorum, writeQuorum, m);
+    }
+
     public int totalVotes() {
         return votes.values().stream().mapToInt(Integer::intValue).sum();
     }
@@ -102,6 +115,7 @@ public record KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Int
 
     @Override
     public String toString() {
-        return name + " " + votes + " V=" + totalVotes() + " V_r=" + readQuorum + " V_w=" + writeQuorum;
+        return mode.equals(QUORUM) ? name + " " + votes + " V=" + totalVotes() + " V_r=" + readQuorum + " V_w=" + writeQuorum
+                : name + " " + mode + " " + replicas;
     }
 }
