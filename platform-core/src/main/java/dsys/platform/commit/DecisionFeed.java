@@ -47,7 +47,16 @@ public final class DecisionFeed implements AutoCloseable {
     private final Thread reader;
     private volatile boolean closed;
 
+    private final RecentDecisions recent;
+
     public DecisionFeed(Map<String, Object> consumerProperties, String node, DecisionCodec codec, CoreHost participant, MeterRegistry metrics) {
+        this(consumerProperties, node, codec, participant, metrics, new RecentDecisions());
+    }
+
+    /** {@code recent} is told every decision read, this node's or not (lock resolution). */
+    public DecisionFeed(Map<String, Object> consumerProperties, String node, DecisionCodec codec, CoreHost participant,
+                        MeterRegistry metrics, RecentDecisions recent) {
+        this.recent = recent;
         Map<String, Object> c = new HashMap<>(consumerProperties);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, DecisionTopic.NAME + "." + node);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -105,6 +114,7 @@ public final class DecisionFeed implements AutoCloseable {
                 log.warn("decisions topic: record at {}-{}@{} is not a member's decision; ignored", r.topic(), r.partition(), r.offset());
                 continue;
             }
+            recent.record(d.txn(), d.commit());
             if (!d.participants().contains(participant.env().self().value())) continue;
             answers.add(participant.callAsync(d, CORE_TIMEOUT).whenComplete((ended, t) -> {
                 if (t == null) (Boolean.TRUE.equals(ended) ? learned : known).increment();

@@ -9,6 +9,7 @@ import dsys.kv.api.KvHost;
 import dsys.platform.commit.DecisionCodec;
 import dsys.platform.commit.DecisionFeed;
 import dsys.platform.commit.KafkaDecisionTopic;
+import dsys.platform.commit.RecentDecisions;
 import org.springframework.beans.factory.ObjectProvider;
 import dsys.platform.transport.ClusterSecret;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,8 +41,15 @@ public class TxnParticipantConfiguration {
     public record Participant(CoreHost host) {
     }
 
+    /** Outcomes read from the decisions topic, for lock resolution ({@link RegisterResources}). */
+    @Bean
+    RecentDecisions recentDecisions() {
+        return new RecentDecisions();
+    }
+
     @Bean
     Participant txnParticipant(CoreHosts hosts, KvHost kv, ObjectProvider<KafkaDecisionTopic> topic, MeterRegistry metrics,
+                               RecentDecisions recent,
                                @Value("${dsys.txn.ready-timeout-ms:10000}") long readyMs,
                                @Value("${dsys.txn.window-ms:1000}") long windowMs,
                                @Value("${dsys.txn.retry-ms:250}") long retryMs) {
@@ -53,8 +61,10 @@ public class TxnParticipantConfiguration {
         // transactions holding keys here: in doubt (READY), or ending; one stuck above 0 is a blocked transaction
         java.util.concurrent.atomic.AtomicInteger holding = metrics.gauge("dsys.txn.participant.holding",
                 new java.util.concurrent.atomic.AtomicInteger());
+        io.micrometer.core.instrument.Counter resolved = metrics.counter("dsys.txn.participant.resolved");
         CoreHost host = hosts.start(GROUP, env -> new CommitParticipant(env,
-                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then)), holding), t, publish));
+                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then)), holding,
+                        recent::outcome, resolved), t, publish));
         self.set(host);
         return new Participant(host);
     }
@@ -67,8 +77,9 @@ public class TxnParticipantConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "dsys.kafka.enabled", havingValue = "true", matchIfMissing = true)
-    DecisionFeed decisionFeed(Participant participant, KafkaProperties kafka, ClusterSecret secret, ObjectMapper json, MeterRegistry metrics) {
+    DecisionFeed decisionFeed(Participant participant, KafkaProperties kafka, ClusterSecret secret, ObjectMapper json, MeterRegistry metrics,
+                              RecentDecisions recent) {
         return new DecisionFeed(kafka.buildConsumerProperties(null), participant.host().env().self().value(),
-                new DecisionCodec(secret, json), participant.host(), metrics);
+                new DecisionCodec(secret, json), participant.host(), metrics, recent);
     }
 }

@@ -52,6 +52,8 @@ class DecisionFeedLiveTest {
                 "spring.application.name=txn-coordinator", "dsys.kafka.enabled=true", broker));
         kv.put("kv-1", "erin", "50");
         kv.put("kv-1", "frank", "0");
+        kv.put("kv-1", "gina", "50");
+        kv.put("kv-1", "hank", "0");
     }
 
     @AfterAll
@@ -98,5 +100,36 @@ class DecisionFeedLiveTest {
         while (kv.status("kv-3", "GET", "frank", null) != 200 && System.nanoTime() < unlock) Thread.sleep(200);
         assertThat(kv.get("kv-3", "frank")).as("frank released, never credited").isEqualTo("0");
         assertThat(kv.get("kv-3", "erin")).isEqualTo("50");
+    }
+
+    /**
+     * Lock resolution: kv-2 crashes after logging its vote, holding hank's lock; the coordinator aborts. With kv-2
+     * still down, a transfer to hank through kv-1 finds the lock, reads the abort from the topic, drops the lock
+     * itself and commits. Without resolution it waits its 1 s budget for kv-2 and votes abort.
+     */
+    @Test
+    void aLockWhoseHolderEndedElsewhere_isResolvedByTheNextParticipant() throws Exception {
+        assertThat(kv.admin("kv-2", "/api/chaos/crash-points", "{\"node\":\"kv-2\",\"point\":\"" + CommitParticipant.AFTER_VOTE_LOGGED + "\"}"))
+                .isEqualTo(200);
+        CoreHost c = coordinator.getBean(CoreHost.class);
+        try {
+            var first = (CommitRequests.Outcome) c.call(new CommitRequests.Begin(CommitProtocol.TWO_PHASE,
+                    Map.of("kv-1", List.of(TxnOp.add("gina", -10)), "kv-2", List.of(TxnOp.add("hank", 10)))), Duration.ofSeconds(20));
+            assertThat(first.committed()).as("kv-2's vote never came").isFalse();
+            assertThat(kv.status("kv-3", "GET", "hank", null)).as("hank still locked by the crashed kv-2's transaction").isEqualTo(409);
+
+            var recent = kv.bean("kv-1", dsys.platform.commit.RecentDecisions.class);
+            long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (recent.outcome(first.txn()) == null && System.nanoTime() < end) Thread.sleep(100);
+            assertThat(recent.outcome(first.txn())).as("kv-1 read the abort from the topic").isFalse();
+
+            var second = (CommitRequests.Outcome) c.call(new CommitRequests.Begin(CommitProtocol.TWO_PHASE,
+                    Map.of("kv-1", List.of(TxnOp.add("hank", 5)))), Duration.ofSeconds(20));
+            assertThat(second.committed()).as("kv-1 resolved hank's lock and committed: " + second).isTrue();
+            assertThat(kv.get("kv-3", "hank")).as("the aborted credit dropped, the new one applied").isEqualTo("5");
+            assertThat(kv.bean("kv-1", MeterRegistry.class).get("dsys.txn.participant.resolved").counter().count()).isGreaterThanOrEqualTo(1);
+        } finally {
+            assertThat(kv.admin("kv-2", "/api/chaos/nodes/kv-2/restart", "{}")).isEqualTo(200);
+        }
     }
 }
