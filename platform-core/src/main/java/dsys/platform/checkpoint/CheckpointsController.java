@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * /api/txn/checkpoints, thin: checks the body, hands the run to the initiator core ({@link CheckpointsHost}) and
  * answers what it answers (its refusals as problems with their status: 409 busy or not restorable, 503 aborted or a
  * node silent, 404 unknown). Restore is admin-only; it answers 202 when a node had not confirmed by the deadline
- * (the order keeps going to it).
+ * (the order keeps going to it). A {@link RestoreGate} bean, when there is one, is closed during a restore: 409 when
+ * it refuses (work in flight).
  */
 @RestController
 @RequestMapping("/api/txn/checkpoints")
@@ -32,10 +33,13 @@ public class CheckpointsController {
 
     private final CheckpointsHost host;
     private final CheckpointMetrics metrics;
+    private final RestoreGate gate;
 
-    public CheckpointsController(CheckpointsHost host, CheckpointMetrics metrics) {
+    public CheckpointsController(CheckpointsHost host, CheckpointMetrics metrics,
+                                 org.springframework.beans.factory.ObjectProvider<RestoreGate> gate) {
         this.host = host;
         this.metrics = metrics;
+        this.gate = gate.getIfAvailable(() -> RestoreGate.NONE);
     }
 
     public record TakeBody(String algorithm) {
@@ -72,7 +76,20 @@ public class CheckpointsController {
     @AdminOnly
     @PostMapping("/{id}/restore")
     public CompletableFuture<ResponseEntity<Views.RestoreOutcome>> restore(@PathVariable String id) {
-        return host.restore(checked(id)).thenApply(o -> {
+        String checkedId = checked(id);
+        String busy = gate.close();
+        if (busy != null) {
+            throw new ProblemException(409, "restore-refused", "Restore refused", busy
+                    + "; a restore rolls every participant back, so work in flight would half-survive it: retry once it has ended");
+        }
+        CompletableFuture<Views.RestoreOutcome> restored;
+        try {
+            restored = host.restore(checkedId);
+        } catch (RuntimeException e) {
+            gate.open();
+            throw e;
+        }
+        return restored.whenComplete((o, t) -> gate.open()).thenApply(o -> {
             if (!o.pending().isEmpty()) return ResponseEntity.status(HttpStatus.ACCEPTED).body(o);
             metrics.restored(o.algorithm());
             return ResponseEntity.ok(o);

@@ -43,6 +43,12 @@ public class TxnConfiguration {
         return new KafkaDecisionTopic(kafka.buildProducerProperties(null), new DecisionCodec(secret, json), metrics);
     }
 
+    /** Transactions and checkpoint restores exclude each other (the restore endpoint is on this service). */
+    @Bean
+    TxnRestoreGate txnRestoreGate(TxnHost host) {
+        return new TxnRestoreGate(() -> host.read(c -> c.openTransactions()));
+    }
+
     @Bean
     TxnMetrics txnMetrics(MeterRegistry registry) {
         return new TxnMetrics(registry);

@@ -33,8 +33,11 @@ public class TxnController {
     private final TxnMetrics metrics;
     private final long defaultTimeoutMs;
 
-    public TxnController(TxnHost host, ParticipantChoice participants, TxnMetrics metrics, TxnProperties props) {
+    private final TxnRestoreGate gate;
+
+    public TxnController(TxnHost host, ParticipantChoice participants, TxnMetrics metrics, TxnProperties props, TxnRestoreGate gate) {
         this.host = host;
+        this.gate = gate;
         this.participants = participants;
         this.metrics = metrics;
         this.defaultTimeoutMs = props.getTimeoutMs();
@@ -50,7 +53,12 @@ public class TxnController {
         CommitRequests.Begin begin = TxnBodies.begin(body, key, participants);
         Duration timeout = TxnBodies.timeout(body, defaultTimeoutMs);
         long start = System.nanoTime();
+        if (!gate.enter()) {
+            throw new ProblemException(503, "restoring", "Restoring a checkpoint", "a global checkpoint is being restored "
+                    + "(POST /api/txn/checkpoints/{id}/restore); transactions are refused until it has ended: retry in a moment");
+        }
         return host.begin(begin, timeout)
+                .whenComplete((o, t) -> gate.leave())
                 .whenComplete((o, t) -> metrics.answered(begin.protocol(), key != null, start, o, t))
                 .whenComplete((o, t) -> {
                     if (o != null) participants.silent(o.silent());
