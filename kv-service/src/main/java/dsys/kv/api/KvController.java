@@ -50,8 +50,11 @@ public class KvController {
     private final KvMetrics metrics;
     private final WatchHub watches;
     private final HeapGuard heap;
+    private final LockResolver locks;
 
-    public KvController(KvHost host, KvMetrics metrics, WatchHub watches, HeapGuard heap) {
+    public KvController(KvHost host, KvMetrics metrics, WatchHub watches, HeapGuard heap,
+                        org.springframework.beans.factory.ObjectProvider<LockResolver> locks) {
+        this.locks = locks.getIfAvailable(() -> LockResolver.NONE);
         this.host = host;
         this.metrics = metrics;
         this.watches = watches;
@@ -76,7 +79,7 @@ public class KvController {
                 : host.holds(keyspace, key).thenAccept(held -> {
                     if (!held) throw new ProblemException(507, "kv-full", "Store full", full);
                 });
-        return room.thenCompose(x -> metrics.timed(keyspace, precondition == null ? "put" : "cas", "write", host.call(keyspace,
+        return room.thenCompose(x -> metrics.timed(keyspace, precondition == null ? "put" : "cas", "write", resolving(keyspace, key,
                 new KvRequests.Put(key, value, precondition), KvReplies.Written.class))).thenApply(KvController::written);
     }
 
@@ -85,8 +88,19 @@ public class KvController {
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch, HttpServletRequest request) {
         Keys.check(key, request.getRequestURI());
         Ballot precondition = ETags.precondition(ifMatch, null);
-        return metrics.timed(keyspace, precondition == null ? "delete" : "cas", "write", host.call(keyspace,
+        return metrics.timed(keyspace, precondition == null ? "delete" : "cas", "write", resolving(keyspace, key,
                 new KvRequests.Delete(key, precondition), KvReplies.Written.class)).thenApply(KvController::written);
+    }
+
+    /** The call; once more if it met the lock of a transaction that has ended elsewhere and that lock was resolved. */
+    private <T> CompletableFuture<T> resolving(String keyspace, String key, Object request, Class<T> type) {
+        return host.call(keyspace, request, type).handle((v, t) -> {
+            if (t == null) return CompletableFuture.completedFuture(v);
+            Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+            if (!(c instanceof ProblemException p && p.status() == 409)) return CompletableFuture.<T>failedFuture(c);
+            return locks.resolve(keyspace, key, p).thenCompose(released -> released ? host.call(keyspace, request, type)
+                    : CompletableFuture.<T>failedFuture(c));
+        }).thenCompose(f -> f);
     }
 
     /**
@@ -132,7 +146,7 @@ public class KvController {
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest(e.getMessage());
         }
-        return metrics.timed(keyspace, "get", level.label(), host.call(keyspace, new KvRequests.Get(key, level),
+        return metrics.timed(keyspace, "get", level.label(), resolving(keyspace, key, new KvRequests.Get(key, level),
                 KvReplies.Value.class)).thenApply(v -> {
             if (!v.found()) {
                 throw new ProblemException(404, "no-such-key", "No such key", "'" + key + "' is not in keyspace '"

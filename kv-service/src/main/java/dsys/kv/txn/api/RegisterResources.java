@@ -46,28 +46,25 @@ public final class RegisterResources implements ResourceManager {
     /** Transactions holding keys here (a prepared record on disk): the gauge {@code dsys.txn.participant.holding}. */
     private final java.util.concurrent.atomic.AtomicInteger holding;
 
-    /** A transaction's logged outcome as this node read it (TRUE commit, FALSE abort), null when not known here. */
-    private final java.util.function.Function<String, Boolean> outcomes;
-    private final io.micrometer.core.instrument.Counter resolved;
+    /** Outcomes of other transactions read here, to resolve their locks; null: none. */
+    private final DecidedLocks decided;
 
     /** {@code onCore} runs a continuation on the participant core's thread (its host's {@code tell}). */
     public RegisterResources(Durable disk, KvHost kv, Consumer<Runnable> onCore) {
-        this(disk, kv, onCore, new java.util.concurrent.atomic.AtomicInteger(), txn -> null, null);
+        this(disk, kv, onCore, new java.util.concurrent.atomic.AtomicInteger(), null);
     }
 
     /**
      * {@code holding} outlives this object (a crash builds a new one): it is set again from the disk at recovery.
-     * {@code outcomes}: what the decisions topic said of other transactions, to resolve their locks
-     * ({@code resolved} counts each lock ended so).
+     * {@code decided}: what the decisions topic said of other transactions, to resolve their locks (null: none).
      */
     public RegisterResources(Durable disk, KvHost kv, Consumer<Runnable> onCore, java.util.concurrent.atomic.AtomicInteger holding,
-                             java.util.function.Function<String, Boolean> outcomes, io.micrometer.core.instrument.Counter resolved) {
+                             DecidedLocks decided) {
         this.disk = disk;
         this.kv = kv;
         this.onCore = onCore;
         this.holding = holding;
-        this.outcomes = outcomes;
-        this.resolved = resolved;
+        this.decided = decided;
     }
 
     @Override
@@ -150,24 +147,15 @@ public final class RegisterResources implements ResourceManager {
                 return released.copy().orTimeout(left, TimeUnit.MILLISECONDS).handle((x, y) -> x)
                         .thenCompose(x -> attempt(txn, op, ifMatch, start, retries - 1, delayMs));
             }
-            Boolean outcome = holder == null || holder.equals(txn) ? null : outcomes.apply(holder);
-            if (outcome != null && left > 0) return resolve(op, holder, outcome).thenCompose(x -> attempt(txn, op, ifMatch, start, retries - 1, delayMs));
+            Boolean outcome = decided == null || txn.equals(holder) ? null : decided.outcome(holder);
+            if (outcome != null && left > 0) { // lock resolution: the holder ended elsewhere (DecidedLocks)
+                return decided.release(op.keyspace(), op.key(), holder, outcome).handle((x, y) -> x)
+                        .thenCompose(x -> attempt(txn, op, ifMatch, start, retries - 1, delayMs));
+            }
             if (left <= 0 || !mayWait(txn, holder, start)) return CompletableFuture.<Object>failedFuture(c);
             return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))
                     .thenCompose(x -> attempt(txn, op, ifMatch, start, retries - 1, Math.min(2 * delayMs, LOCKED_RETRY_MS)));
         }).thenCompose(f -> f);
-    }
-
-    /**
-     * Lock resolution: {@code holder} has ended (its decision is on the topic) but its lock is still on the key, its
-     * own participant being down or slow. Its release is applied from here, with its outcome: the lock carries the
-     * intent, and a release the holder's node sends later finds nothing left to do.
-     */
-    private CompletableFuture<Object> resolve(TxnOp op, String holder, boolean commit) {
-        return kv.call(op.keyspace(), new KvRequests.Release(op.key(), holder, commit), Object.class).handle((v, t) -> {
-            if (t == null && resolved != null) resolved.increment();
-            return v;
-        });
     }
 
     private CompletableFuture<Object> call(String txn, TxnOp op, Ballot ifMatch) {

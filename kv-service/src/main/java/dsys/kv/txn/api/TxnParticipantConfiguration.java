@@ -47,9 +47,15 @@ public class TxnParticipantConfiguration {
         return new RecentDecisions();
     }
 
+    /** Lock resolution for the participant and for plain reads and writes ({@code KvController}). */
+    @Bean
+    DecidedLocks decidedLocks(RecentDecisions recent, KvHost kv, MeterRegistry metrics) {
+        return new DecidedLocks(recent, kv, metrics.counter("dsys.txn.participant.resolved"));
+    }
+
     @Bean
     Participant txnParticipant(CoreHosts hosts, KvHost kv, ObjectProvider<KafkaDecisionTopic> topic, MeterRegistry metrics,
-                               RecentDecisions recent,
+                               DecidedLocks decided,
                                @Value("${dsys.txn.ready-timeout-ms:10000}") long readyMs,
                                @Value("${dsys.txn.window-ms:1000}") long windowMs,
                                @Value("${dsys.txn.retry-ms:250}") long retryMs) {
@@ -61,10 +67,8 @@ public class TxnParticipantConfiguration {
         // transactions holding keys here: in doubt (READY), or ending; one stuck above 0 is a blocked transaction
         java.util.concurrent.atomic.AtomicInteger holding = metrics.gauge("dsys.txn.participant.holding",
                 new java.util.concurrent.atomic.AtomicInteger());
-        io.micrometer.core.instrument.Counter resolved = metrics.counter("dsys.txn.participant.resolved");
         CoreHost host = hosts.start(GROUP, env -> new CommitParticipant(env,
-                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then)), holding,
-                        recent::outcome, resolved), t, publish));
+                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then)), holding, decided), t, publish));
         self.set(host);
         return new Participant(host);
     }

@@ -54,6 +54,7 @@ class DecisionFeedLiveTest {
         kv.put("kv-1", "frank", "0");
         kv.put("kv-1", "gina", "50");
         kv.put("kv-1", "hank", "0");
+        kv.put("kv-1", "ivy", "0");
     }
 
     @AfterAll
@@ -103,33 +104,43 @@ class DecisionFeedLiveTest {
     }
 
     /**
-     * Lock resolution: kv-2 crashes after logging its vote, holding hank's lock; the coordinator aborts. With kv-2
-     * still down, a transfer to hank through kv-1 finds the lock, reads the abort from the topic, drops the lock
-     * itself and commits. Without resolution it waits its 1 s budget for kv-2 and votes abort.
+     * Lock resolution: kv-2 crashes after logging its vote, holding hank's and ivy's locks; the coordinator aborts.
+     * With kv-2 still down, a transfer to hank through kv-1 finds the lock, reads the abort from the topic, drops the
+     * lock itself and commits; a plain read of ivy through kv-3 does the same. Without resolution the transfer waits
+     * its 1 s budget for kv-2 and votes abort, and the read answers 409 until kv-2 is back.
      */
     @Test
-    void aLockWhoseHolderEndedElsewhere_isResolvedByTheNextParticipant() throws Exception {
+    void aLockWhoseHolderEndedElsewhere_isResolvedByTheNextParticipant_andByAPlainRead() throws Exception {
         assertThat(kv.admin("kv-2", "/api/chaos/crash-points", "{\"node\":\"kv-2\",\"point\":\"" + CommitParticipant.AFTER_VOTE_LOGGED + "\"}"))
                 .isEqualTo(200);
         CoreHost c = coordinator.getBean(CoreHost.class);
         try {
             var first = (CommitRequests.Outcome) c.call(new CommitRequests.Begin(CommitProtocol.TWO_PHASE,
-                    Map.of("kv-1", List.of(TxnOp.add("gina", -10)), "kv-2", List.of(TxnOp.add("hank", 10)))), Duration.ofSeconds(20));
+                    Map.of("kv-1", List.of(TxnOp.add("gina", -10)), "kv-2", List.of(TxnOp.add("hank", 10), TxnOp.add("ivy", 10)))),
+                    Duration.ofSeconds(20));
             assertThat(first.committed()).as("kv-2's vote never came").isFalse();
-            assertThat(kv.status("kv-3", "GET", "hank", null)).as("hank still locked by the crashed kv-2's transaction").isEqualTo(409);
 
-            var recent = kv.bean("kv-1", dsys.platform.commit.RecentDecisions.class);
-            long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (recent.outcome(first.txn()) == null && System.nanoTime() < end) Thread.sleep(100);
-            assertThat(recent.outcome(first.txn())).as("kv-1 read the abort from the topic").isFalse();
+            for (String node : List.of("kv-1", "kv-3")) {
+                var recent = kv.bean(node, dsys.platform.commit.RecentDecisions.class);
+                long end = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+                while (recent.outcome(first.txn()) == null && System.nanoTime() < end) Thread.sleep(100);
+                assertThat(recent.outcome(first.txn())).as(node + " read the abort from the topic").isFalse();
+            }
 
             var second = (CommitRequests.Outcome) c.call(new CommitRequests.Begin(CommitProtocol.TWO_PHASE,
                     Map.of("kv-1", List.of(TxnOp.add("hank", 5)))), Duration.ofSeconds(20));
             assertThat(second.committed()).as("kv-1 resolved hank's lock and committed: " + second).isTrue();
+            assertThat(resolved("kv-1")).as("kv-1 released kv-2's lock on hank").isGreaterThanOrEqualTo(1);
             assertThat(kv.get("kv-3", "hank")).as("the aborted credit dropped, the new one applied").isEqualTo("5");
-            assertThat(kv.bean("kv-1", MeterRegistry.class).get("dsys.txn.participant.resolved").counter().count()).isGreaterThanOrEqualTo(1);
+
+            assertThat(kv.get("kv-3", "ivy")).as("a plain read resolves ivy's lock: the abort dropped the intent").isEqualTo("0");
+            assertThat(resolved("kv-3")).as("kv-3 released kv-2's lock on ivy").isGreaterThanOrEqualTo(1);
         } finally {
             assertThat(kv.admin("kv-2", "/api/chaos/nodes/kv-2/restart", "{}")).isEqualTo(200);
         }
+    }
+
+    private static double resolved(String node) {
+        return kv.bean(node, MeterRegistry.class).get("dsys.txn.participant.resolved").counter().count();
     }
 }
