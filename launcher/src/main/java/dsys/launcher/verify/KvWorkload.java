@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * {@code register} (reads and writes) and {@code cas} (reads, writes and compare-and-set) on a few keys of the
- * kv store's default keyspace, through the gateway. Every written value is unique, so a version (ETag) stands for
+ * {@code register} (reads and writes) and {@code cas} (reads, writes and compare-and-set) on a few keys of a kv
+ * keyspace ({@code --keyspace}, default {@code default}), through the gateway. Every written value is unique, so a version (ETag) stands for
  * the value it carries: a CAS {@code If-Match} the version a process last saw with value v is the model's
  * {@code cas [v, new]} ({@code If-None-Match: *} after a 404 is {@code cas [null, new]}).
  */
@@ -36,6 +36,7 @@ final class KvWorkload implements Workload {
     private final String readLevel;
     private final List<String> keys;
     private final Duration budget;
+    private final String keyspace;
     private final AtomicLong nextValue = new AtomicLong();
     /** process → key → the value and version it last saw (for CAS). */
     private final Map<String, Map<String, Seen>> seen = new ConcurrentHashMap<>();
@@ -44,6 +45,11 @@ final class KvWorkload implements Workload {
     }
 
     KvWorkload(Gateway gw, boolean cas, String readLevel, String runId, int keyCount, Duration budget) {
+        this(gw, cas, readLevel, runId, keyCount, budget, "default");
+    }
+
+    KvWorkload(Gateway gw, boolean cas, String readLevel, String runId, int keyCount, Duration budget, String keyspace) {
+        this.keyspace = keyspace;
         this.gw = gw;
         this.cas = cas;
         this.readLevel = readLevel;
@@ -168,8 +174,8 @@ final class KvWorkload implements Workload {
                 findings, res.elapsedNanos(), res.toString().lines().findFirst().orElse(""));
     }
 
-    private static String path(String key) {
-        return "/api/kv/default/" + key;
+    private String path(String key) {
+        return "/api/kv/" + keyspace + "/" + key;
     }
 
     /** A value no client wrote (not a number) is kept as text: the checker then reports the read. */

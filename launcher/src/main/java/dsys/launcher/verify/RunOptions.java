@@ -13,12 +13,12 @@ import java.util.Set;
 /** {@code verify WORKLOAD [--name value | --name=value ...]}, checked before anything runs. */
 record RunOptions(String workload, int timeS, int concurrency, List<Nemesis.Fault> faults, String read, int keys,
                   long faultMs, long quietMs, long leaseMs, long waitMs, Duration budget, String protocol, String gateway,
-                  String token, Path root, Path out, long seed) {
+                  String token, Path root, Path out, long seed, String keyspace) {
 
     static final Set<String> BUILT = Set.of("register", "cas", "lock", "bank");
     static final Set<String> PLANNED = Set.of("set");
     private static final Set<String> NAMES = Set.of("time", "concurrency", "nemesis", "read", "keys", "fault-s", "quiet-s",
-            "lease-ms", "wait-ms", "budget-s", "protocol", "gateway", "token", "root", "out", "seed");
+            "lease-ms", "wait-ms", "budget-s", "protocol", "gateway", "token", "root", "out", "seed", "keyspace");
 
     static RunOptions parse(String[] args) {
         if (args.length == 0 || args[0].startsWith("-")) throw new IllegalArgumentException("which workload? (register, cas, lock, bank)");
@@ -34,6 +34,9 @@ record RunOptions(String workload, int timeS, int concurrency, List<Nemesis.Faul
         String protocol = o.getOrDefault("protocol", "2pc");
         if (!Set.of("2pc", "3pc").contains(protocol)) throw new IllegalArgumentException("--protocol is 2pc or 3pc");
         if (o.containsKey("protocol") && !w.equals("bank")) throw new IllegalArgumentException("--protocol applies to bank");
+        String keyspace = o.getOrDefault("keyspace", "default");
+        if (o.containsKey("keyspace") && !Set.of("register", "cas").contains(w)) throw new IllegalArgumentException("--keyspace applies to register and cas");
+        if (!keyspace.matches("[a-z0-9][a-z0-9-]{0,62}")) throw new IllegalArgumentException("--keyspace is a keyspace name (a-z, 0-9, '-')");
         Path root = Path.of(o.getOrDefault("root", "."));
         RunOptions r = new RunOptions(w, num(o, "time", 60), num(o, "concurrency", 10), faults, read,
                 num(o, "keys", switch (w) {
@@ -44,7 +47,7 @@ record RunOptions(String workload, int timeS, int concurrency, List<Nemesis.Faul
                 num(o, "lease-ms", 5000), num(o, "wait-ms", 1000), Duration.ofSeconds(num(o, "budget-s", 300)), protocol,
                 o.getOrDefault("gateway", "http://127.0.0.1:8080"), o.get("token"), root,
                 Path.of(o.getOrDefault("out", root.resolve(".platform/verify").toString())),
-                Long.parseLong(o.getOrDefault("seed", Long.toString(System.nanoTime()))));
+                Long.parseLong(o.getOrDefault("seed", Long.toString(System.nanoTime()))), keyspace);
         if (r.timeS < 1 || r.concurrency < 1 || r.keys < 1 || r.faultMs < 1000 || r.leaseMs < 1) {
             throw new IllegalArgumentException("--time, --concurrency, --keys, --lease-ms must be positive, --fault-s at least 1");
         }

@@ -56,7 +56,7 @@ public final class VerifyCommand {
         Workload w = switch (o.workload()) {
             case "lock" -> new LockWorkload(gw, runId, o.keys(), o.leaseMs(), o.waitMs());
             case "bank" -> new BankWorkload(gw, o.protocol(), runId, o.keys());
-            default -> new KvWorkload(gw, o.workload().equals("cas"), o.read(), runId, o.keys(), o.budget());
+            default -> new KvWorkload(gw, o.workload().equals("cas"), o.read(), runId, o.keys(), o.budget(), o.keyspace());
         };
         Path historyFile = dir.resolve("history.jsonl");
         out.printf("verify %s: %d clients for %d s on %d %s(s), nemesis %s, %s, seed %d%n  writing %s%n", o.workload(),
@@ -128,7 +128,7 @@ public final class VerifyCommand {
         out.println("""
                 usage: verify WORKLOAD [--time 60] [--concurrency 10] [--nemesis partition,kill,pause,skew] [--read linearizable]
                               [--keys 3] [--fault-s 8] [--quiet-s 5] [--lease-ms 5000] [--wait-ms 1000] [--budget-s 300]
-                              [--protocol 2pc] [--seed N]
+                              [--protocol 2pc] [--keyspace default] [--seed N]
                   WORKLOAD: register  reads and writes of unique values on --keys kv keys (model: register)
                             cas       reads, writes and compare-and-set on versions (model: cas-register)
                             lock      acquire with a lease, fenced write, release on --keys locks (LockChecker)
@@ -138,6 +138,7 @@ public final class VerifyCommand {
                   --nemesis: any of partition, kill, pause, skew, loss, kill-all (one at a time, in turn), or none; on kv-1..3
                              (lock-1..3 for lock), for bank also txn-1: the one coordinator, while down every transaction fails
                   --read one|quorum: the kv read level (a control: read=one under partitions must be found not linearizable)
+                  --keyspace NAME: register and cas on that keyspace (GET /api/kv/keyspaces), checked for linearizability
                   writes .platform/verify/<time>-<workload>/history.jsonl and report.html; exit 0 valid, 1 invalid, 2 unknown/error""");
     }
 }

@@ -38,6 +38,10 @@ class VerifyPiecesTest {
         assertThatThrownBy(() -> RunOptions.parse(new String[] {"register", "--bogus=1"})).hasMessageContaining("--bogus");
         assertThatThrownBy(() -> RunOptions.parse(new String[] {"register"})).hasMessageContaining("token");
         assertThatThrownBy(() -> RunOptions.parse(new String[] {"lock", "--read=one", "--token=t"})).hasMessageContaining("--read");
+        assertThat(o.keyspace()).isEqualTo("default");
+        assertThat(RunOptions.parse(new String[] {"cas", "--keyspace=chain", "--token=t"}).keyspace()).isEqualTo("chain");
+        assertThatThrownBy(() -> RunOptions.parse(new String[] {"bank", "--keyspace=chain", "--token=t"})).hasMessageContaining("--keyspace");
+        assertThatThrownBy(() -> RunOptions.parse(new String[] {"cas", "--keyspace=Bad/Name", "--token=t"})).hasMessageContaining("keyspace name");
     }
 
     @Test
