@@ -11,7 +11,8 @@ import java.util.Map;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * dsys's quorum store through the gateway ({@code /api/kv/default/{key}}: a put, a linearizable get); the cost
+ * dsys's kv store through the gateway ({@code /api/kv/<keyspace>/{key}}: a put, a get at the keyspace's own
+ * strongest level; {@code default} is the quorum mode, other keyspaces other replication modes); the cost
  * counters straight from each kv node: messages sent ({@code /api/kv/stats}) and the write-ahead log's appends and
  * fsyncs ({@code dsys_storage_*} on {@code /actuator/prometheus}), and the CPU time of the kv nodes and the gateway
  * ({@code process_cpu_time_ns_total}), which the shared host's noise changes far less than ops/s.
@@ -21,12 +22,14 @@ final class DsysKv implements KvTarget {
     private final Http http;
     private final String gateway;
     private final String base;
+    private final String keyspace;
     private final List<String> nodes;
 
-    DsysKv(Http http, String gateway, List<String> nodes) {
+    DsysKv(Http http, String gateway, List<String> nodes, String keyspace) {
         this.http = http;
         this.gateway = gateway;
-        this.base = gateway + "/api/kv/default/";
+        this.keyspace = keyspace;
+        this.base = gateway + "/api/kv/" + keyspace + "/";
         this.nodes = nodes;
     }
 
@@ -69,7 +72,7 @@ final class DsysKv implements KvTarget {
     public long removeRun(String prefix, PrintStream out) throws Exception {
         List<String> keys = new ArrayList<>();
         for (String after = null; ; ) {
-            JsonNode page = Http.JSON.readTree(http.get(gateway + "/api/kv/default?limit=1000&prefix=" + enc(prefix)
+            JsonNode page = Http.JSON.readTree(http.get(gateway + "/api/kv/" + keyspace + "?limit=1000&prefix=" + enc(prefix)
                     + (after == null ? "" : "&after=" + enc(after))));
             for (JsonNode k : page.path("keys")) keys.add(k.path("key").asText());
             if (page.path("next").isNull() || page.path("next").isMissingNode()) break;

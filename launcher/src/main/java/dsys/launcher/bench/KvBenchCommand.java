@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * {@code kvbench}: the same closed-loop client against dsys's quorum store (through the gateway) and etcd, put of
- * small values and linearizable get, cell by cell in interleaved rounds, so both share the host's good and bad
- * minutes. Beside the figures, what each op cost the system: messages (dsys) and fsyncs, as deltas of the
+ * {@code kvbench}: the same closed-loop client against dsys's kv store (through the gateway; one system per keyspace
+ * of {@code --keyspaces}, each a replication mode) and etcd, put of small values and get, cell by cell in rounds whose
+ * order rotates, so all share the host's good and bad minutes. Beside the figures, what each op cost the system: messages (dsys) and fsyncs, as deltas of the
  * systems' own counters over the cell. Started by {@code ./platform bench kv}, which runs etcd beside the platform.
  */
 public final class KvBenchCommand {
@@ -50,7 +50,10 @@ public final class KvBenchCommand {
         Http http = new Http();
         Map<String, KvTarget> systems = new LinkedHashMap<>();
         List<String> only = List.of(o.getOrDefault("systems", "dsys,etcd").split(","));
-        if (only.contains("dsys")) systems.put("dsys", new DsysKv(http, gateway, kvNodes));
+        List<String> keyspaces = List.of(o.getOrDefault("keyspaces", "default").split(","));
+        if (only.contains("dsys")) {
+            for (String ks : keyspaces) systems.put(keyspaces.size() == 1 ? "dsys" : "dsys/" + ks, new DsysKv(http, gateway, kvNodes, ks));
+        }
         if (only.contains("etcd")) systems.put("etcd", new EtcdKv(http, etcd));
         String run = "kvbench-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         out.printf("run: %s (its keys start %s-)%n", run, run);
@@ -90,10 +93,10 @@ public final class KvBenchCommand {
         for (int r = 1; r <= rounds; r++) {
             for (String op : ops) {
                 for (int c : clients) {
-                    List<String> order = r % 2 == 1 ? List.of("dsys", "etcd") : List.of("etcd", "dsys");
+                    List<String> order = new ArrayList<>(systems.keySet());
+                    java.util.Collections.rotate(order, r - 1);
                     for (String system : order) {
                         KvTarget t = systems.get(system);
-                        if (t == null) continue; // --systems left it out (profiling one side)
                         Map<String, Double> before = t.counters();
                         ClosedLoop.Result res = ClosedLoop.run(c, seconds, op(t, op, run, run + "-" + r + "-" + c, keys, value));
                         Map<String, Double> perOp = new HashMap<>();
@@ -108,7 +111,7 @@ public final class KvBenchCommand {
                 }
             }
         }
-        if (systems.size() == 2) summary(out, cells, ops, clients);
+        if (systems.containsKey("etcd") && systems.size() > 1) summary(out, cells, ops, clients, systems.keySet());
         return 0;
     }
 
@@ -130,26 +133,33 @@ public final class KvBenchCommand {
         return v == null ? "–" : String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static void summary(PrintStream out, Map<String, List<Cell>> cells, List<String> ops, int[] clients) {
+    private static void summary(PrintStream out, Map<String, List<Cell>> cells, List<String> ops, int[] clients,
+                                java.util.Set<String> systems) {
         out.println();
         out.println("medians over the rounds; ratio = dsys/etcd ops/s (from the same run); cost per op from each system's counters"
                 + " (CPU: dsys = kv nodes + gateway, etcd = its members):");
-        out.println("| op | clients | etcd ops/s (p50, p99 ms) | dsys ops/s (p50, p99 ms) | dsys/etcd | CPU ms/op etcd, dsys | dsys messages/op | dsys fsyncs/op | dsys storage writes/op | etcd WAL fsyncs/op | etcd backend commits/op |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        out.println("| op | clients | system | etcd ops/s (p50, p99 ms) | dsys ops/s (p50, p99 ms) | dsys/etcd | CPU ms/op etcd, dsys | dsys messages/op | dsys fsyncs/op | dsys storage writes/op | etcd WAL fsyncs/op | etcd backend commits/op |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (String op : ops) {
             for (int c : clients) {
-                List<Cell> e = cells.get("etcd|" + op + "|" + c);
-                List<Cell> d = cells.get("dsys|" + op + "|" + c);
-                double eo = med(e, x -> x.result().opsPerSecond()), dop = med(d, x -> x.result().opsPerSecond());
-                out.printf(Locale.ROOT, "| %s | %d | %.0f (%.1f, %.1f) | %.0f (%.1f, %.1f) | **%.2f×** | %.2f, %.2f | %.1f | %.2f | %.2f | %.2f | %.2f |%n",
-                        op, c, eo, med(e, x -> x.result().p50Ms()), med(e, x -> x.result().p99Ms()),
-                        dop, med(d, x -> x.result().p50Ms()), med(d, x -> x.result().p99Ms()), eo > 0 ? dop / eo : Double.NaN,
-                        med(e, x -> x.perOp().get("cpu-ms")), med(d, x -> x.perOp().get("cpu-ms")),
-                        med(d, x -> x.perOp().get("messages")), med(d, x -> x.perOp().get("fsyncs")),
-                        med(d, x -> x.perOp().get("storage-writes")), med(e, x -> x.perOp().get("fsyncs")),
-                        med(e, x -> x.perOp().get("backend-commits")));
+                for (String system : systems) {
+                    if (!system.equals("etcd")) summaryRow(out, cells, op, c, system);
+                }
             }
         }
+    }
+
+    private static void summaryRow(PrintStream out, Map<String, List<Cell>> cells, String op, int c, String system) {
+        List<Cell> e = cells.get("etcd|" + op + "|" + c);
+        List<Cell> d = cells.get(system + "|" + op + "|" + c);
+        double eo = med(e, x -> x.result().opsPerSecond()), dop = med(d, x -> x.result().opsPerSecond());
+        out.printf(Locale.ROOT, "| %s | %d | %s | %.0f (%.1f, %.1f) | %.0f (%.1f, %.1f) | **%.2f×** | %.2f, %.2f | %.1f | %.2f | %.2f | %.2f | %.2f |%n",
+                op, c, system, eo, med(e, x -> x.result().p50Ms()), med(e, x -> x.result().p99Ms()),
+                dop, med(d, x -> x.result().p50Ms()), med(d, x -> x.result().p99Ms()), eo > 0 ? dop / eo : Double.NaN,
+                med(e, x -> x.perOp().get("cpu-ms")), med(d, x -> x.perOp().get("cpu-ms")),
+                med(d, x -> x.perOp().get("messages")), med(d, x -> x.perOp().get("fsyncs")),
+                med(d, x -> x.perOp().get("storage-writes")), med(e, x -> x.perOp().get("fsyncs")),
+                med(e, x -> x.perOp().get("backend-commits")));
     }
 
     private static double med(List<Cell> cells, ToDoubleFunction<Cell> figure) {
