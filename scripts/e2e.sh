@@ -425,6 +425,16 @@ else
   fail "bench kv --systems=dsys measures and leaves no key behind" "exit $rc, listing $CODE $(short "$BODY"): $(tail -n 4 "$TMP/kvbench.log" | tr '\n' ' ')"
 fi
 
+# ---- push against pull: every write is seen at every kv node both ways, with its staleness and messages
+./platform bench staleness --writes=5 --poll-ms=50 >"$TMP/stale.log" 2>&1
+rc=$?
+if ((rc == 0)) && grep -qE '^\| default \| push \(watch\) \| [0-9.]+ .* \| 0 \|$' "$TMP/stale.log" \
+   && grep -qE '^\| default \| pull every 50 ms \| [0-9.]+ .* \| 0 \|$' "$TMP/stale.log"; then
+  pass "bench staleness: $(grep -E '^\| default \| push' "$TMP/stale.log" | awk -F'|' '{print "push p50" $4 "ms,"}') $(grep -E '^\| default \| pull' "$TMP/stale.log" | awk -F'|' '{print "pull p50" $4 "ms"}')"
+else
+  fail "bench staleness sees every write at every node by watch and by polling" "exit $rc: $(tail -n 5 "$TMP/stale.log" | tr '\n' ' ')"
+fi
+
 # ---- Jepsen-style (./platform verify): 10 clients on 3 kv keys through the gateway with a partition and a kill -9;
 # the verifier must find the history linearizable (exit 0). Then the control: reads at level one under a partition
 # must be found not linearizable (exit 1), so the first check is not vacuous.

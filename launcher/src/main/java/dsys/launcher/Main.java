@@ -81,6 +81,14 @@ public final class Main {
                 return 1;
             }
         }
+        if (args[0].equals("stalenessbench")) {
+            try {
+                return dsys.launcher.bench.StalenessBenchCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+            } catch (Exception e) {
+                err.println("staleness: " + e.getMessage());
+                return 1;
+            }
+        }
         if (args[0].equals("txnbench")) {
             try {
                 return dsys.launcher.bench.TxnBenchCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
