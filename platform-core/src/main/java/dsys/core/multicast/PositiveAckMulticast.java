@@ -1,0 +1,122 @@
+package dsys.core.multicast;
+
+import dsys.core.env.Env;
+import dsys.core.message.Message;
+import dsys.core.multicast.MulticastMessages.Ack;
+import dsys.core.multicast.MulticastMessages.Data;
+import dsys.core.node.NodeId;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Basic reliable multicast (the notes' §7.1): the sender numbers each message, sends it to every receiver and keeps
+ * it in its history buffer until every receiver has acknowledged it. A receiver acknowledges every message it gets
+ * (cumulatively: "I have all up to n"); one that sees a later number than it expects says which one is missing at
+ * once, and the sender retransmits it. Whatever stays unacknowledged for a tick goes again, so a lost last message
+ * or a lost acknowledgement is repaired too. The cost is the point: n − 1 acknowledgements per message.
+ */
+public final class PositiveAckMulticast implements ReliableMulticast {
+
+    /** The periodic retransmission check. */
+    public record Tick() {
+    }
+
+    /** Messages a receiver gets again per tick at most (a receiver back from a long absence is not flooded). */
+    static final int RESEND_WINDOW = 32;
+
+    private final Env env;
+    private final List<NodeId> receivers;
+    private final MulticastTiming timing;
+    private final History history;
+    private final Inbox inbox;
+    private final FeedbackCount feedback = new FeedbackCount();
+    private final Map<NodeId, Long> acked = new HashMap<>();
+    private final Map<NodeId, Long> lastGapRepair = new HashMap<>();
+    private final String self;
+
+    /**
+     * {@code group}: every member, this one included; {@code prefix} scopes its keys on the node's disk (so a core
+     * may embed several); {@code deliver} is called for each message in the step it becomes deliverable.
+     */
+    public PositiveAckMulticast(Env env, List<NodeId> group, MulticastTiming timing, String prefix,
+                                Consumer<Delivery> deliver) {
+        this.env = env;
+        this.self = env.self().value();
+        this.receivers = group.stream().filter(n -> !n.equals(env.self())).sorted().toList();
+        this.timing = timing;
+        this.history = new History(env.storage(), prefix);
+        this.inbox = new Inbox(env.storage(), prefix, deliver);
+    }
+
+    @Override
+    public void start() {
+        history.load(env.nanoTime());
+        env.after(timing.tick(), new Tick());
+    }
+
+    @Override
+    public long multicast(String payload) {
+        long seq = history.takeSeq();
+        history.put(self, seq, payload, env.nanoTime());
+        inbox.receive(self, seq, payload);
+        for (NodeId r : receivers) env.send(r, new Data(self, seq, payload, false));
+        return seq;
+    }
+
+    @Override
+    public boolean onMessage(NodeId from, Message m) {
+        if (m instanceof Data d) {
+            inbox.receive(d.origin(), d.seq(), d.payload());
+            boolean gap = inbox.next(d.origin()) <= d.seq(); // a later one came, an earlier one did not
+            env.send(NodeId.of(d.origin()), new Ack(d.origin(), inbox.delivered(d.origin()), gap));
+            feedback.sent(1, true);
+            return true;
+        }
+        if (m instanceof Ack a && a.origin().equals(self)) {
+            long upTo = Math.min(a.upTo(), history.lastSeq());
+            if (acked.merge(from, upTo, Math::max) == upTo) trim();
+            if (a.gap() && !Long.valueOf(a.upTo()).equals(lastGapRepair.put(from, a.upTo()))) {
+                resend(from, history.after(self, a.upTo(), Long.MAX_VALUE, 1)); // the one it says is missing
+            }
+            return true;
+        }
+        return m instanceof Ack;
+    }
+
+    @Override
+    public boolean onTimer(Object timer) {
+        if (!(timer instanceof Tick)) return false;
+        long before = env.nanoTime() - timing.tick().toNanos();
+        for (NodeId r : receivers) {
+            resend(r, history.after(self, acked.getOrDefault(r, 0L), before, RESEND_WINDOW));
+        }
+        lastGapRepair.clear();
+        env.after(timing.tick(), new Tick());
+        return true;
+    }
+
+    @Override
+    public FeedbackCount feedback() {
+        return feedback;
+    }
+
+    /** Messages this member still keeps because a receiver has not acknowledged them. */
+    public int unacknowledged() {
+        return history.size();
+    }
+
+    private void resend(NodeId to, Map<Long, String> messages) {
+        messages.forEach((seq, payload) -> env.send(to, new Data(self, seq, payload, true)));
+    }
+
+    /** Everyone has acknowledged up to the smallest of their acknowledgements: that prefix leaves the buffer. */
+    private void trim() {
+        long stable = Long.MAX_VALUE;
+        for (NodeId r : receivers) stable = Math.min(stable, acked.getOrDefault(r, 0L));
+        if (stable > 0 && stable != Long.MAX_VALUE) history.removeUpTo(self, stable);
+        if (receivers.isEmpty()) history.removeUpTo(self, history.lastSeq());
+    }
+}
