@@ -47,6 +47,7 @@ public final class AtomicMulticast {
     static final int MAX_RECORDS = 16;
 
     private final Env env;
+    private final String joinedKey;
     private final String self;
     private final Duration tick;
     private final long suspectAfter;
@@ -76,9 +77,10 @@ public final class AtomicMulticast {
      * {@code group}: the first view; {@code deliver} gets each message in the step it is delivered; {@code installed}
      * each view this member installs. Route {@link AtomicMessages} and {@link Tick} here.
      */
-    public AtomicMulticast(Env env, List<NodeId> group, Duration tick, Duration suspectAfter,
+    public AtomicMulticast(Env env, List<NodeId> group, Duration tick, Duration suspectAfter, String prefix,
                            Consumer<AtomicDelivery> deliver, Consumer<View> installed) {
         this.env = env;
+        this.joinedKey = prefix + "joined";
         this.self = env.self().value();
         this.tick = tick;
         this.suspectAfter = suspectAfter.toNanos();
@@ -88,16 +90,20 @@ public final class AtomicMulticast {
         this.view = first;
     }
 
-    /** Arms the timer; from the host core's onStart. A recovered member stays out (crash-stop: no rejoin). */
+    /**
+     * Arms the timer; from the host core's onStart and onRecover. A member that was in the group before (its disk says
+     * so) lost its state in a crash: it stays out (crash-stop; rejoining with a state transfer is not built), since
+     * taking part again could deliver the old views' messages a second time.
+     */
     public void start() {
+        if (env.storage().get(joinedKey).isPresent()) {
+            excluded = true;
+            return;
+        }
+        env.storage().put(joinedKey, view.id().toString());
         for (String m : view.members()) lastHeard.put(m, env.nanoTime());
         install(view);
         env.after(tick, new Tick());
-    }
-
-    /** After a crash this member's state is gone; it must not speak for the view it was in. */
-    public void stayOut() {
-        excluded = true;
     }
 
     /** Queues {@code payload} for the group; its number at this member. Delivered back here like everywhere. */

@@ -44,7 +44,9 @@ final class Inbox {
     }
 
     boolean has(String origin, long seq) {
-        return seq < next(origin) || early.getOrDefault(origin, new TreeMap<>()).containsKey(seq);
+        if (seq < next(origin)) return true;
+        TreeMap<Long, String> waiting = early.get(origin);
+        return waiting != null && waiting.containsKey(seq);
     }
 
     /** Takes a message; false when it was already here. Delivers whatever became contiguous. */

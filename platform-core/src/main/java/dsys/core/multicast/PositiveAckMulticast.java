@@ -63,6 +63,7 @@ public final class PositiveAckMulticast implements ReliableMulticast {
         history.put(self, seq, payload, env.nanoTime());
         inbox.receive(self, seq, payload);
         for (NodeId r : receivers) env.send(r, new Data(self, seq, payload, false));
+        if (receivers.isEmpty()) trim();
         return seq;
     }
 
@@ -116,7 +117,7 @@ public final class PositiveAckMulticast implements ReliableMulticast {
     private void trim() {
         long stable = Long.MAX_VALUE;
         for (NodeId r : receivers) stable = Math.min(stable, acked.getOrDefault(r, 0L));
-        if (stable > 0 && stable != Long.MAX_VALUE) history.removeUpTo(self, stable);
-        if (receivers.isEmpty()) history.removeUpTo(self, history.lastSeq());
+        if (receivers.isEmpty()) stable = history.lastSeq();
+        if (stable > 0) history.removeUpTo(self, stable);
     }
 }

@@ -28,7 +28,7 @@ final class AtomicMember implements Core {
 
     AtomicMember(Env env, List<NodeId> group, ViewLog log) {
         this.env = env;
-        this.channel = new AtomicMulticast(env, group, TICK, SUSPECT_AFTER, d -> delivered(d, log),
+        this.channel = new AtomicMulticast(env, group, TICK, SUSPECT_AFTER, "am.", d -> delivered(d, log),
                 v -> log.installed(env.self(), v));
     }
 
@@ -41,11 +41,6 @@ final class AtomicMember implements Core {
     @Override
     public void onStart() {
         channel.start();
-    }
-
-    @Override
-    public void onRecover() {
-        channel.stayOut();
     }
 
     @Override

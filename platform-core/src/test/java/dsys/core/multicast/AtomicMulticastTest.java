@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Atomic multicast with views under loss, duplication, reordering and crashes of members (often the view's
- * coordinator, which orders the messages) while messages are being multicast. Judged by {@link ViewLog} from what
+ * coordinator, which orders the messages) while messages are being multicast; a crashed member may come back and
+ * must then stay out (crash-stop). Judged by {@link ViewLog} from what
  * the members delivered and installed: virtual synchrony (what any member delivered in a view, every member that
  * survives into the next view delivered there too, in the same order), FIFO per origin; and once the crashes are
  * over, the survivors are in one view of exactly the live members and every answered multicast reached all of them.
@@ -56,12 +57,16 @@ class AtomicMulticastTest {
             if (crashed.size() == crashes) break;
             if (crashed.contains(victim)) continue;
             crashed.add(victim);
-            sim.at(Duration.ofMillis(100 + rnd.nextInt(2000)), () -> {
+            int at = 100 + rnd.nextInt(2000), back = rnd.nextInt(3);
+            sim.at(Duration.ofMillis(at), () -> {
                 if (((AtomicMember) sim.core(victim)).channel().view().coordinator().equals(victim)) {
                     COORDINATOR_CRASHES.incrementAndGet();
                 }
                 sim.crash(victim);
             });
+            // A crashed member may come back (recovering, or as a new process): it must stay out of the group.
+            if (back == 1) sim.at(Duration.ofMillis(at + 300), () -> sim.restart(victim));
+            if (back == 2) sim.at(Duration.ofMillis(at + 300), () -> sim.restartProcess(victim));
         }
         List<SimRequest> requests = new ArrayList<>();
         for (int i = 0; i < 25; i++) {
