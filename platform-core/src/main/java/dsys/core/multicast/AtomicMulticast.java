@@ -272,7 +272,11 @@ public final class AtomicMulticast {
     }
 
     private void catchUp(List<InstallRecord> chain) {
-        for (InstallRecord r : chain) if (r.from().equals(view.id())) apply(r);
+        for (InstallRecord r : chain) {
+            if (!r.from().equals(view.id()) || excluded) continue;
+            env.emit("multicast.view.caught-up", Map.of("view", r.to().id().toString()));
+            apply(r);
+        }
     }
 
     private void apply(InstallRecord r) {

@@ -30,14 +30,15 @@ class AtomicMulticastTest {
 
     private static final AtomicLong FLUSHED = new AtomicLong();
     private static final AtomicLong COORDINATOR_CRASHES = new AtomicLong();
-    private static final AtomicLong CHAINED = new AtomicLong();
+    private static final AtomicLong CAUGHT_UP = new AtomicLong();
 
     @Test
     void everyMessageOfAViewReachesAllItsSurvivorsOrNone() {
-        long flushed = FLUSHED.get(), coordinators = COORDINATOR_CRASHES.get();
+        long flushed = FLUSHED.get(), coordinators = COORDINATOR_CRASHES.get(), caughtUp = CAUGHT_UP.get();
         Seeds.run("atomic multicast under crashes", 200, AtomicMulticastTest::run);
         assertThat(FLUSHED.get() - flushed).as("messages delivered by a flush (the path under test ran)").isPositive();
         assertThat(COORDINATOR_CRASHES.get() - coordinators).as("runs where the coordinator crashed").isPositive();
+        assertThat(CAUGHT_UP.get() - caughtUp).as("installs a member missed and took from one that made them").isPositive();
     }
 
     private static void run(long seed) {
@@ -88,6 +89,7 @@ class AtomicMulticastTest {
                 + "answered multicast delivered by every survivor").isTrue();
         for (Event e : sim.events()) {
             if (e.kind().equals("multicast.view.installed")) FLUSHED.addAndGet(((Number) e.fields().get("flushed")).longValue());
+            if (e.kind().equals("multicast.view.caught-up")) CAUGHT_UP.incrementAndGet();
         }
     }
 }

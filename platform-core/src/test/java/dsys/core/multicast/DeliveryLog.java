@@ -18,6 +18,7 @@ final class DeliveryLog {
     private final Map<NodeId, Map<NodeId, Long>> last = new TreeMap<>();
     private final Map<String, String> payloads = new HashMap<>();
     final Map<NodeId, List<Delivery>> byMember = new TreeMap<>();
+    private long total;
 
     void delivered(NodeId member, Delivery d) {
         long expected = last.computeIfAbsent(member, m -> new TreeMap<>()).getOrDefault(d.origin(), 0L) + 1;
@@ -32,6 +33,12 @@ final class DeliveryLog {
         }
         last.get(member).put(d.origin(), d.seq());
         byMember.computeIfAbsent(member, m -> new ArrayList<>()).add(d);
+        total++;
+    }
+
+    /** Deliveries so far, at all members together. */
+    long total() {
+        return total;
     }
 
     /** How many messages of {@code origin} {@code member} has delivered. */
