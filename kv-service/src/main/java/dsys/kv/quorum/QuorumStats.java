@@ -25,25 +25,25 @@ public final class QuorumStats {
     private final Map<String, Cost> operations = new TreeMap<>();
     private final Map<String, Long> counts = new TreeMap<>();
 
-    void sent(String type) {
+    public void sent(String type) {
         sent.merge(type, 1L, Long::sum);
     }
 
-    void operation(String label, Map<String, Integer> messages) {
+    public void operation(String label, Map<String, Integer> messages) {
         long m = messages.values().stream().mapToLong(Integer::longValue).sum();
         operations.merge(label, new Cost(1, m), (a, b) -> new Cost(a.operations + b.operations, a.messages + b.messages));
     }
 
-    void count(String name) {
+    public void count(String name) {
         add(name, 1);
     }
 
-    void add(String name, long n) {
+    public void add(String name, long n) {
         counts.merge(name, n, Long::sum);
     }
 
     /** A level rather than a tally (the last value wins). */
-    void set(String name, long value) {
+    public void set(String name, long value) {
         counts.put(name, value);
     }
 

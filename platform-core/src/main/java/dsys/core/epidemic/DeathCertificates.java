@@ -48,9 +48,12 @@ public final class DeathCertificates {
 
     /** The replicas that keep {@code key}'s certificates dormant: the top {@code r} by rendezvous hashing. */
     public static List<NodeId> keepers(String key, List<NodeId> replicas, int r) {
-        List<NodeId> ranked = new ArrayList<>(replicas);
-        ranked.sort(Comparator.comparingLong((NodeId n) -> rank(key, n)).reversed().thenComparing(n -> n));
-        return List.copyOf(ranked.subList(0, Math.min(r, ranked.size())));
+        record Ranked(long rank, NodeId node) {
+        }
+        List<Ranked> ranked = new ArrayList<>(replicas.size());
+        for (NodeId n : replicas) ranked.add(new Ranked(rank(key, n), n)); // one hash per node, not per comparison
+        ranked.sort(Comparator.comparingLong(Ranked::rank).reversed().thenComparing(Ranked::node));
+        return ranked.stream().limit(r).map(Ranked::node).toList();
     }
 
     public boolean keeps(String key) {
@@ -71,6 +74,8 @@ public final class DeathCertificates {
     /** Feedback from {@code from}: if it keeps these keys, they are safe to drop here. */
     void onFeedback(NodeId from, Map<String, LamportStamp> known) {
         known.forEach((key, version) -> {
+            Update held = replica.get(key);
+            if (held == null || !held.deathCertificate()) return; // only a certificate here waits for a keeper
             if (keepers(key).contains(from)) confirmed.merge(key, version, (a, b) -> a.compareTo(b) >= 0 ? a : b);
         });
     }

@@ -1,0 +1,182 @@
+package dsys.kv.eventual;
+
+import dsys.core.env.Env;
+import dsys.core.env.ForwardingEnv;
+import dsys.core.env.Rejection;
+import dsys.core.env.RequestId;
+import dsys.core.epidemic.EpidemicSettings;
+import dsys.core.epidemic.Exchange;
+import dsys.core.message.Message;
+import dsys.core.node.NodeId;
+import dsys.kv.eventual.EventualMessages.ForwardGet;
+import dsys.kv.eventual.EventualMessages.ForwardList;
+import dsys.kv.eventual.EventualMessages.ForwardWrite;
+import dsys.kv.eventual.EventualMessages.Forwarded;
+import dsys.kv.eventual.EventualMessages.Peek;
+import dsys.kv.eventual.EventualMessages.PeekReply;
+import dsys.kv.mode.KvCore;
+import dsys.kv.quorum.ChosenListener;
+import dsys.kv.quorum.KeyPage;
+import dsys.kv.quorum.KeyspaceConfig;
+import dsys.kv.quorum.KvReplies;
+import dsys.kv.quorum.KvRequests;
+import dsys.kv.quorum.QuorumSettings;
+import dsys.kv.quorum.QuorumStats;
+import dsys.kv.quorum.QuorumStore;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * One node's part of an eventual keyspace. A replica answers reads, writes and listings from its own replica at
+ * once (a write is stored before it is acknowledged, then spreads by rumor mongering and anti-entropy); a node
+ * holding no replica forwards them to one ({@link Forwarder}). Every read level reads one replica. Atomic commit's
+ * locks are refused: transactions need the quorum mode's linearizable registers. The replies are the quorum mode's,
+ * so the REST API, ETags (a version is the write's (Lamport time, node)), watchers and {@code /replicas} work as
+ * they are.
+ */
+public final class EventualStore implements KvCore {
+
+    private final Env env;
+    private final QuorumStats stats = new QuorumStats();
+    private final EventualReplica replica;
+    private final Forwarder forwarder;
+    private final ReplicaPeeks peeks;
+
+    public EventualStore(Env env, KeyspaceConfig config, QuorumSettings settings, ChosenListener listener) {
+        this.env = new ForwardingEnv(env) {
+            @Override
+            public void send(NodeId to, Message m) {
+                stats.sent(m.type());
+                super.send(to, m);
+            }
+        };
+        this.replica = config.isReplica(env.self())
+                ? new EventualReplica(this.env, config, epidemicSettings(settings), listener) : null;
+        this.forwarder = new Forwarder(this.env, config, settings, this.env::send, stats::operation);
+        this.peeks = new ReplicaPeeks(this.env, config, settings, replica, this.env::send);
+    }
+
+    /**
+     * The epidemic's timings from the keyspace's: a rumor round per retry interval with k = 3 (about 2% of the
+     * replicas left to anti-entropy), push-pull anti-entropy at the anti-entropy interval, death certificates kept
+     * active for the tombstone horizon, two dormant keepers per key, messages within the transfer budget.
+     */
+    static EpidemicSettings epidemicSettings(QuorumSettings s) {
+        return new EpidemicSettings(s.retryMs(), 3, s.antiEntropyMs(), Exchange.PUSH_PULL, s.tombstoneHorizonMs(), 2,
+                s.maxTransferBytes());
+    }
+
+    /** Where a node's replica of {@code keyspace} lives in its storage. */
+    public static String storagePrefix(String keyspace) {
+        return "kve/" + keyspace + "/";
+    }
+
+    @Override
+    public void onStart() {
+        if (replica != null) replica.start();
+    }
+
+    @Override
+    public void onRecover() {
+        onStart();
+        env.emit("kv.recover", Map.of("keys", replica == null ? 0 : replica.epidemic().replica().items().size()));
+    }
+
+    @Override
+    public void onRequest(RequestId request, Object body) {
+        Rejection bad = validate(body);
+        if (bad != null) {
+            env.reply(request, bad);
+        } else if (body instanceof KvRequests.Lock || body instanceof KvRequests.LockDerived
+                || body instanceof KvRequests.Release) {
+            env.reply(request, Rejection.badRequest("transactions run on quorum keyspaces: this keyspace is eventual "
+                    + "(no linearizable register to lock)"));
+        } else if (body instanceof KvRequests.Inspect i) {
+            env.reply(request, new KvReplies.ReplicaView(env.self().value(), i.key(),
+                    replica == null ? null : replica.state(i.key())));
+        } else if (body instanceof KvRequests.Replicas r) {
+            peeks.start(request, r.key());
+        } else if (body instanceof KvRequests.Stats) {
+            env.reply(request, stats());
+        } else if (body instanceof KvRequests.Get || body instanceof KvRequests.Put || body instanceof KvRequests.Delete
+                || body instanceof KeyPage.Request) {
+            if (replica == null) {
+                forwarder.start(request, body, label(body));
+            } else {
+                stats.operation(label(body), Map.of());
+                env.reply(request, replica.serve(body));
+            }
+        } else {
+            env.reply(request, Rejection.badRequest("unknown request " + body.getClass().getSimpleName()));
+        }
+    }
+
+    @Override
+    public void onMessage(NodeId from, Message m) {
+        if (m instanceof Forwarded f) forwarder.onReply(f);
+        else if (m instanceof PeekReply p) peeks.onReply(from, p);
+        else if (replica == null) return; // replica traffic reaching a node without one: ignored
+        else if (m instanceof Peek p) env.send(from, ReplicaPeeks.answer(replica, p));
+        else if (m instanceof ForwardGet || m instanceof ForwardWrite || m instanceof ForwardList) {
+            Object request = Forwarder.request(m);
+            Rejection bad = validate(request);
+            env.send(from, Forwarder.answer(Forwarder.op(m), bad != null ? bad : replica.serve(request)));
+        } else replica.epidemic().onMessage(from, m);
+    }
+
+    @Override
+    public void onTimer(Object timer) {
+        if (timer instanceof Forwarder.Tick t) forwarder.onTimer(t);
+        else if (timer instanceof ReplicaPeeks.Tick t) peeks.onTimer(t);
+        else if (replica != null) replica.epidemic().onTimer(timer);
+    }
+
+    @Override
+    public boolean holds(String key) {
+        return replica != null && replica.holds(key);
+    }
+
+    @Override
+    public int tombstones() {
+        return replica == null ? 0 : replica.tombstones();
+    }
+
+    public QuorumStats.View stats() {
+        if (replica != null) replica.epidemic().counts().forEach(stats::set);
+        return stats.view();
+    }
+
+    private static String label(Object body) {
+        if (body instanceof KvRequests.Get) return "get";
+        if (body instanceof KvRequests.Put p) return p.ifMatch() == null ? "put" : "cas";
+        if (body instanceof KvRequests.Delete d) return d.ifMatch() == null ? "delete" : "cas";
+        return "list";
+    }
+
+    /** The quorum mode's limits on keys, values and pages, so a request is refused alike in every mode. */
+    static Rejection validate(Object body) {
+        String key;
+        if (body instanceof KvRequests.Get g) key = g.key();
+        else if (body instanceof KvRequests.Put p) key = p.key();
+        else if (body instanceof KvRequests.Delete d) key = d.key();
+        else if (body instanceof KvRequests.Inspect i) key = i.key();
+        else if (body instanceof KvRequests.Replicas r) key = r.key();
+        else if (body instanceof KeyPage.Request r) {
+            return r.limit() >= 1 && r.limit() <= KeyPage.Request.MAX_LIMIT ? null
+                    : Rejection.badRequest("limit must be within 1.." + KeyPage.Request.MAX_LIMIT + ", got " + r.limit());
+        } else return null;
+        if (key == null || key.isEmpty()) return Rejection.badRequest("the key must not be empty");
+        if (key.getBytes(StandardCharsets.UTF_8).length > QuorumStore.MAX_KEY_BYTES) {
+            return Rejection.badRequest("the key is longer than " + QuorumStore.MAX_KEY_BYTES + " bytes of UTF-8");
+        }
+        if (body instanceof KvRequests.Put p) {
+            if (p.value() == null) return Rejection.badRequest("a put needs a value (DELETE removes a key)");
+            if (p.value().getBytes(StandardCharsets.UTF_8).length > QuorumStore.MAX_VALUE_BYTES) {
+                return new Rejection(413, "value-too-large", "Value too large",
+                        "the value is longer than " + QuorumStore.MAX_VALUE_BYTES + " bytes");
+            }
+        }
+        return null;
+    }
+}

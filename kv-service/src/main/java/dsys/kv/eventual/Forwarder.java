@@ -1,0 +1,167 @@
+package dsys.kv.eventual;
+
+import dsys.core.env.Env;
+import dsys.core.env.Rejection;
+import dsys.core.env.RequestId;
+import dsys.core.message.Message;
+import dsys.core.node.NodeId;
+import dsys.kv.eventual.EventualMessages.ForwardGet;
+import dsys.kv.eventual.EventualMessages.ForwardList;
+import dsys.kv.eventual.EventualMessages.ForwardWrite;
+import dsys.kv.eventual.EventualMessages.Forwarded;
+import dsys.kv.quorum.KeyPage;
+import dsys.kv.quorum.KeyspaceConfig;
+import dsys.kv.quorum.KvReplies;
+import dsys.kv.quorum.KvRequests;
+import dsys.kv.quorum.QuorumSettings;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * A node without a replica hands client requests to a replica: it starts at a random one and, every
+ * {@code retryMs} without an answer, tries the next. The first answer is the client's. At the deadline a read or
+ * listing is answered 503 (nothing happened); a write 504, since a replica may have applied it without the answer
+ * getting back (the quorum mode's convention). A retried write may be applied by two replicas: two versions of the
+ * same value, of which the later wins; harmless for plain writes, and one more reason compare-and-set is not
+ * linearizable in this mode.
+ */
+final class Forwarder {
+
+    record Tick(String op) {
+    }
+
+    private static final class Pending {
+        final RequestId request;
+        final Object body;
+        final String label;
+        final long deadlineNanos;
+        int next;
+        int sent;
+
+        Pending(RequestId request, Object body, String label, long deadlineNanos, int first) {
+            this.request = request;
+            this.body = body;
+            this.label = label;
+            this.deadlineNanos = deadlineNanos;
+            this.next = first;
+        }
+    }
+
+    private final Env env;
+    private final List<NodeId> replicas;
+    private final QuorumSettings settings;
+    private final BiConsumer<NodeId, Message> send;
+    private final BiConsumer<String, Map<String, Integer>> operation;
+    private final Map<String, Pending> open = new HashMap<>();
+    private long seq;
+
+    Forwarder(Env env, KeyspaceConfig config, QuorumSettings settings, BiConsumer<NodeId, Message> send,
+              BiConsumer<String, Map<String, Integer>> operation) {
+        this.env = env;
+        this.replicas = config.replicas();
+        this.settings = settings;
+        this.send = send;
+        this.operation = operation;
+    }
+
+    void start(RequestId request, Object body, String label) {
+        String op = env.self().value() + ":fwd:" + ++seq;
+        Pending p = new Pending(request, body, label, env.nanoTime() + settings.deadlineMs() * 1_000_000L,
+                env.random().nextInt(replicas.size()));
+        open.put(op, p);
+        attempt(op, p);
+    }
+
+    void onTimer(Tick t) {
+        Pending p = open.get(t.op());
+        if (p == null) return;
+        if (env.nanoTime() - p.deadlineNanos < 0) {
+            attempt(t.op(), p);
+            return;
+        }
+        open.remove(t.op());
+        String key = key(p.body);
+        env.emit("kv.forward", Map.of("op", p.label, "outcome", "no-answer", "attempts", p.sent));
+        env.reply(p.request, p.body instanceof KvRequests.Put || p.body instanceof KvRequests.Delete
+                ? KvReplies.outcomeUnknown(key, "no replica of " + replicas + " answered the forwarded write in time")
+                : KvReplies.unavailable(key, "no replica of " + replicas + " answered in time"));
+    }
+
+    void onReply(Forwarded f) {
+        Pending p = open.remove(f.op());
+        if (p == null) return; // late or duplicate
+        Map<String, Integer> messages = new LinkedHashMap<>();
+        messages.put(forwardType(p.body), p.sent);
+        messages.put("Forwarded", 1);
+        operation.accept(p.label, messages);
+        Object answer;
+        if (f.value() != null) {
+            KvReplies.Value v = f.value();
+            answer = new KvReplies.Value(v.key(), v.value(), v.version(), v.level(), messages);
+        } else if (f.written() != null) {
+            KvReplies.Written w = f.written();
+            answer = new KvReplies.Written(w.key(), w.version(), w.deleted(), messages);
+        } else if (f.page() != null) {
+            answer = new KeyPage(f.page().keys(), f.page().next(), messages);
+        } else {
+            answer = f.rejection() != null ? f.rejection() : Rejection.unavailable("an empty answer from a replica");
+        }
+        env.reply(p.request, answer);
+    }
+
+    /** What a replica sends back for a forwarded request, given its own answer (a reply or a rejection). */
+    static Forwarded answer(String op, Object reply) {
+        if (reply instanceof KvReplies.Value v) return new Forwarded(op, v, null, null, null);
+        if (reply instanceof KvReplies.Written w) return new Forwarded(op, null, w, null, null);
+        if (reply instanceof KeyPage p) return new Forwarded(op, null, null, p, null);
+        return new Forwarded(op, null, null, null, (Rejection) reply);
+    }
+
+    /** The client request a forwarded message carries. */
+    static Object request(Message m) {
+        if (m instanceof ForwardGet g) return new KvRequests.Get(g.key(), null);
+        if (m instanceof ForwardWrite w) {
+            return w.delete() ? new KvRequests.Delete(w.key(), w.ifMatch()) : new KvRequests.Put(w.key(), w.value(), w.ifMatch());
+        }
+        ForwardList l = (ForwardList) m;
+        return new KeyPage.Request(l.prefix(), l.after(), l.limit());
+    }
+
+    static String op(Message m) {
+        if (m instanceof ForwardGet g) return g.op();
+        if (m instanceof ForwardWrite w) return w.op();
+        return ((ForwardList) m).op();
+    }
+
+    private void attempt(String op, Pending p) {
+        NodeId to = replicas.get(p.next++ % replicas.size());
+        send.accept(to, message(op, p.body));
+        p.sent++;
+        env.after(Duration.ofMillis(settings.retryMs()), new Tick(op));
+    }
+
+    private static Message message(String op, Object body) {
+        if (body instanceof KvRequests.Get g) return new ForwardGet(op, g.key());
+        if (body instanceof KvRequests.Put p) return new ForwardWrite(op, p.key(), p.value(), false, p.ifMatch());
+        if (body instanceof KvRequests.Delete d) return new ForwardWrite(op, d.key(), null, true, d.ifMatch());
+        KeyPage.Request r = (KeyPage.Request) body;
+        return new ForwardList(op, r.prefix(), r.after(), r.limit());
+    }
+
+    private static String forwardType(Object body) {
+        return body instanceof KvRequests.Get ? "ForwardGet" : body instanceof KeyPage.Request ? "ForwardList" : "ForwardWrite";
+    }
+
+    private static String key(Object body) {
+        if (body instanceof KvRequests.Get g) return g.key();
+        if (body instanceof KvRequests.Put p) return p.key();
+        if (body instanceof KvRequests.Delete d) return d.key();
+        KeyPage.Request r = (KeyPage.Request) body;
+        return (r.prefix() == null ? "" : r.prefix()) + "*";
+    }
+}
