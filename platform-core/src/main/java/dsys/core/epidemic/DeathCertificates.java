@@ -99,8 +99,14 @@ public final class DeathCertificates {
             expired += dropped;
             env.emit("epidemic.certificates-expired", Map.of("count", dropped, "dormant", replica.dormantCertificates()));
         }
-        if (waiting) schedule(Math.max(1, settings.certificateTtlMs() / 4) * 1_000_000L);
+        if (waiting) schedule(askAgainMs() * 1_000_000L);
         else learned();
+    }
+
+    /** How soon to ask the keepers again: a few rounds, but never more than a quarter of the lifetime. */
+    private long askAgainMs() {
+        long rounds = 4 * Math.max(settings.rumorPeriodMs(), settings.antiEntropyPeriodMs());
+        return Math.max(1, Math.min(settings.certificateTtlMs() / 4, rounds == 0 ? Long.MAX_VALUE : rounds));
     }
 
     long expired() {
