@@ -42,6 +42,7 @@ class ConvergenceTest {
             totals[0] += t[0];
             totals[1] += t[1];
         });
+        if (System.getProperty("dsys.seed") != null) return; // one replayed seed need not take these paths
         assertThat(totals[0]).as("keys whose last acknowledged update is a delete (the check ran)").isPositive();
         assertThat(totals[1]).as("dormant certificates woken by obsolete copies (the path ran)").isPositive();
     }

@@ -96,7 +96,9 @@ class DeathCertificateTest {
     void deletedKeysNeverReappearAndReplicasConverge() {
         long[] revivals = {0};
         Seeds.run("death certificates under faults", 60, seed -> revivals[0] += randomRun(seed));
-        assertThat(revivals[0]).as("dormant certificates woke up in some run (the path under test ran)").isPositive();
+        if (System.getProperty("dsys.seed") == null) { // one replayed seed need not take that path
+            assertThat(revivals[0]).as("dormant certificates woke up in some run (the path under test ran)").isPositive();
+        }
     }
 
     private static long randomRun(long seed) {
