@@ -73,7 +73,7 @@ class KeyspacesAndReplicasLiveTest {
         assertProblem(cluster.admin("kv-2", "/api/kv/keyspaces", "{\"name\":\"far\",\"replicas\":[\"kv-1\",\"kv-9\"]}"),
                 400, "bad-request");
         assertProblem(cluster.admin("kv-2", "/api/kv/keyspaces", "{\"name\":\"system\"}"), 400, "bad-request");
-        assertProblem(cluster.admin("kv-2", "/api/kv/keyspaces", "{\"name\":\"chained\",\"mode\":\"chain\"}"), 400, "bad-request");
+        assertProblem(cluster.admin("kv-2", "/api/kv/keyspaces", "{\"name\":\"chained\",\"mode\":\"raft\"}"), 400, "bad-request");
         assertProblem(cluster.call("kv-2", "POST", "/api/kv/keyspaces", utf8("{\"name\":\"open\"}"),
                 "Content-Type", "application/json"), 401, "unauthorized");
         for (String n : NODES) assertThat(names(cluster.call(n, "GET", "/api/kv/keyspaces", null))).doesNotContain("thin", "split", "far", "open");

@@ -1,0 +1,117 @@
+package dsys.kv.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dsys.kv.mode.Modes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Three nodes over HTTP: every replication mode's built-in keyspace is there at start, listed with its mode and the
+ * consistency it claims, and serves the same API (put on one node, read back on every node, /replicas agreeing);
+ * keyspaces of a mode are created like quorum ones, without the quorum mode's votes.
+ */
+class ReplicationModesLiveTest {
+
+    private static KvLiveCluster cluster;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] NODES = {"kv-1", "kv-2", "kv-3"};
+
+    @BeforeAll
+    static void start() throws IOException {
+        cluster = new KvLiveCluster(3, "dsys.kv.catalog-refresh-ms=200", "dsys.kv.deadline-ms=3000", "dsys.kv.retry-ms=250");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) cluster.close();
+    }
+
+    private static JsonNode json(HttpResponse<byte[]> r) throws IOException {
+        return JSON.readTree(r.body());
+    }
+
+    private static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode keyspace(String node, String name) throws IOException {
+        for (JsonNode k : json(cluster.call(node, "GET", "/api/kv/keyspaces", null)).path("keyspaces")) {
+            if (k.path("name").asText().equals(name)) return k;
+        }
+        return null;
+    }
+
+    /** Polls until {@code node} reads {@code expected} at {@code path} (read=one: its own replica where the mode has one). */
+    private static String readUntil(String node, String path, String expected) throws Exception {
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        String last = null;
+        while (System.nanoTime() < end) {
+            HttpResponse<byte[]> r = cluster.call(node, "GET", path + "?read=one", null);
+            last = r.statusCode() + " " + text(r);
+            if (r.statusCode() == 200 && text(r).equals(expected)) return text(r);
+            Thread.sleep(100);
+        }
+        return last;
+    }
+
+    @Test
+    void everyModesKeyspaceIsReadyAtStart_andServesTheSameApi() throws Exception {
+        for (Modes.Mode m : Modes.all()) {
+            JsonNode k = keyspace("kv-2", m.builtIn());
+            assertThat(k).as(m.builtIn() + " listed").isNotNull();
+            assertThat(k.path("mode").asText()).isEqualTo(m.name());
+            assertThat(k.path("consistency").asText()).isEqualTo(m.model());
+            String path = "/api/kv/" + m.builtIn() + "/modes-" + m.name();
+            HttpResponse<byte[]> put = cluster.call("kv-1", "PUT", path, "hello".getBytes(StandardCharsets.UTF_8), "Content-Type", "text/plain");
+            assertThat(put.statusCode()).as(m.name() + ": " + text(put)).isEqualTo(200);
+            assertThat(put.headers().firstValue("ETag")).isPresent();
+            for (String n : NODES) assertThat(readUntil(n, path, "hello")).as(m.name() + " at " + n).isEqualTo("hello");
+            JsonNode replicas = json(cluster.call("kv-3", "GET", path + "/replicas", null));
+            assertThat(replicas.path("replicas")).as(m.name() + " /replicas: " + replicas).hasSize(3);
+            assertThat(cluster.call("kv-2", "DELETE", path, null).statusCode()).isEqualTo(200);
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            int status = 0;
+            while (System.nanoTime() < end && (status = cluster.call("kv-3", "GET", path + "?read=one", null).statusCode()) != 404) Thread.sleep(100);
+            assertThat(status).as(m.name() + ": the delete reached kv-3").isEqualTo(404);
+        }
+    }
+
+    @Test
+    void aModesKeyspaceIsCreatedLikeAQuorumOne_withoutVotes() throws Exception {
+        HttpResponse<byte[]> votes = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"gossip-votes\",\"mode\":\"eventual\",\"writeQuorum\":2}");
+        assertThat(votes.statusCode()).as(text(votes)).isEqualTo(400);
+        assertThat(json(votes).path("detail").asText()).contains("belong to the quorum mode");
+        HttpResponse<byte[]> unknown = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"x\",\"mode\":\"raft\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json(unknown).path("detail").asText()).contains("quorum", "eventual");
+        HttpResponse<byte[]> builtIn = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"eventual\",\"mode\":\"eventual\"}");
+        assertThat(builtIn.statusCode()).as(text(builtIn)).isEqualTo(409);
+
+        HttpResponse<byte[]> created = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"gossip\",\"mode\":\"eventual\",\"replicas\":2}");
+        assertThat(created.statusCode()).as(text(created)).isEqualTo(201);
+        assertThat(json(created).path("mode").asText()).isEqualTo("eventual");
+        assertThat(json(created).path("consistency").asText()).isEqualTo("eventual");
+        assertThat(json(created).path("votes").isMissingNode()).as("no votes outside the quorum mode").isTrue();
+        HttpResponse<byte[]> put = cluster.call("kv-3", "PUT", "/api/kv/gossip/k", "v".getBytes(StandardCharsets.UTF_8), "Content-Type", "text/plain");
+        assertThat(put.statusCode()).as(text(put)).isEqualTo(200);
+        for (String n : NODES) {
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            JsonNode k = keyspace(n, "gossip");
+            while (k == null && System.nanoTime() < end) {
+                Thread.sleep(100);
+                k = keyspace(n, "gossip");
+            }
+            assertThat(k).as(n + " knows the created keyspace").isNotNull();
+            assertThat(k.path("mode").asText()).isEqualTo("eventual");
+        }
+    }
+}
