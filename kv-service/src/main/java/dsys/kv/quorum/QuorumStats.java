@@ -6,7 +6,8 @@ import java.util.TreeMap;
 /**
  * This node's counters for the stats endpoint: messages it sent by type, and per kind of operation it
  * coordinated how many there were and the messages they cost (requests sent plus answers received, as the
- * coordinator saw them), beside anti-entropy rounds and bytes and any other named count.
+ * coordinator saw them), beside anti-entropy rounds and bytes and any other named count. Public so that the other
+ * replication modes' cores ({@code dsys.kv.chain}) keep the same counters.
  */
 public final class QuorumStats {
 

@@ -110,7 +110,8 @@ public final class QuorumStore implements dsys.kv.mode.KvCore {
         }
     }
 
-    private static Rejection validate(Object body) {
+    /** Why a client request is malformed (a 400 or 413), or null; every mode's core checks requests alike. */
+    public static Rejection validate(Object body) {
         String key;
         if (body instanceof KvRequests.Get g) key = g.key();
         else if (body instanceof KvRequests.Put p) key = p.key();

@@ -9,8 +9,9 @@ import java.util.List;
  * node, hence the prefix): {@code kvq/<keyspace>/k/<hex of the key's UTF-8>} → the acceptor state, plus the
  * tombstone floor, the ballot reserve and the coordinator's incarnation. Hex keeps any key (slashes, control
  * characters, any script) out of the storage key's syntax and keeps byte order and prefixes, for listing keys.
+ * The chain mode ({@code dsys.kv.chain}) stores its keys' states with the same encoding under its own prefix.
  */
-final class StorageCodec {
+public final class StorageCodec {
 
     private static final char F = '\u001f';
     private static final char R = '\u001e';
@@ -46,7 +47,7 @@ final class StorageCodec {
         return prefix + "incarnation";
     }
 
-    static String hex(String key) {
+    public static String hex(String key) {
         byte[] b = key.getBytes(StandardCharsets.UTF_8);
         char[] out = new char[b.length * 2];
         for (int i = 0; i < b.length; i++) {
@@ -56,7 +57,7 @@ final class StorageCodec {
         return new String(out);
     }
 
-    static String unhex(String hex) {
+    public static String unhex(String hex) {
         byte[] b = new byte[hex.length() / 2];
         for (int i = 0; i < b.length; i++) {
             b[i] = (byte) Integer.parseInt(hex.substring(2 * i, 2 * i + 2), 16);
@@ -69,7 +70,7 @@ final class StorageCodec {
      * transaction's lock, when there is one, comes between writes and value as {@code !<kind><txn> R <intent
      * length>}, and its intent after the value (lengths in chars, so both may contain anything).
      */
-    static String encode(AcceptorState s) {
+    public static String encode(AcceptorState s) {
         Versioned c = s.content();
         StringBuilder writes = new StringBuilder();
         for (Versioned.Write w : c.writes()) {
@@ -83,7 +84,7 @@ final class StorageCodec {
                 + writes + lock + F + (c.value() == null ? "-" : "=" + c.value()) + intent;
     }
 
-    static AcceptorState decode(String s) {
+    public static AcceptorState decode(String s) {
         String[] p = s.split(String.valueOf(F), 7);
         if (p.length < 6) throw new IllegalStateException("corrupt acceptor state: " + s);
         Versioned.Lock lock = null;

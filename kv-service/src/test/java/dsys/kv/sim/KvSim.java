@@ -3,7 +3,9 @@ package dsys.kv.sim;
 import dsys.core.node.NodeId;
 import dsys.core.sim.SimRequest;
 import dsys.core.sim.Simulation;
+import dsys.kv.mode.KvCore;
 import dsys.kv.quorum.AcceptorState;
+import dsys.kv.quorum.ChosenListener;
 import dsys.kv.quorum.Ballot;
 import dsys.kv.quorum.KeyspaceConfig;
 import dsys.kv.quorum.KvRequests;
@@ -21,24 +23,48 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.IntStream;
 
-/** A simulated quorum-replicated keyspace on kv-1..n, with request helpers. */
+/**
+ * A simulated keyspace on kv-1..n, with request helpers: quorum-replicated, or run by another mode's core (a
+ * {@link KvCore.Factory}; the quorum-specific helpers and durability check then do not apply).
+ */
 public final class KvSim {
 
     public final Simulation sim;
     public final List<NodeId> nodes;
     public final KeyspaceConfig config;
 
+    private final boolean quorum;
+
     public KvSim(long seed, int n, Function<List<NodeId>, KeyspaceConfig> config, QuorumSettings settings) {
+        this(seed, n, config, settings, QuorumStore::new, true);
+    }
+
+    /** The keyspace run by {@code factory}'s cores (another replication mode). */
+    public KvSim(long seed, int n, Function<List<NodeId>, KeyspaceConfig> config, QuorumSettings settings,
+                 KvCore.Factory factory) {
+        this(seed, n, config, settings, factory, false);
+    }
+
+    private KvSim(long seed, int n, Function<List<NodeId>, KeyspaceConfig> config, QuorumSettings settings,
+                  KvCore.Factory factory, boolean quorum) {
         sim = new Simulation(seed);
         nodes = IntStream.rangeClosed(1, n).mapToObj(i -> NodeId.of("kv-" + i)).toList();
         this.config = config.apply(nodes);
+        this.quorum = quorum;
         for (NodeId id : nodes) {
-            sim.add(id, env -> new QuorumStore(ReplyTap.around(env, this::replied, this::sent), this.config, settings));
+            sim.add(id, env -> factory.create(ReplyTap.around(env, this::replied, this::sent), this.config, settings,
+                    ChosenListener.NONE));
         }
     }
 
     private final Map<String, Runnable> onReply = new java.util.HashMap<>();
     private final List<ReplyTap.Sent> sendTaps = new java.util.ArrayList<>();
+    private final List<ReplyTap.Replied> replyTaps = new java.util.ArrayList<>();
+
+    /** {@code tap} sees every answer a core gives a client request, as it gives it (before the client reacts). */
+    public void onReply(ReplyTap.Replied tap) {
+        replyTaps.add(tap);
+    }
 
     /** {@code tap} sees every message a core sends, as it sends it (whether the network then delivers it or not). */
     public void onSend(ReplyTap.Sent tap) {
@@ -49,8 +75,9 @@ public final class KvSim {
         for (ReplyTap.Sent t : sendTaps) t.sent(from, to, m);
     }
 
-    private void replied(dsys.core.env.RequestId id, Object result) {
-        if (result instanceof KvReplies.Written w) checkDurable(w);
+    private void replied(NodeId node, dsys.core.env.RequestId id, Object result) {
+        if (quorum && result instanceof KvReplies.Written w) checkDurable(w);
+        for (ReplyTap.Replied t : replyTaps) t.replied(node, id, result);
         Runnable r = onReply.remove(id.value());
         if (r != null) r.run();
     }

@@ -7,24 +7,28 @@ import dsys.core.node.NodeId;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
-import java.util.function.BiConsumer;
 
 /**
  * A node's Env that tells the test harness when the core answers a client request, so simulated clients react
  * at the instant of the reply instead of polling for it, and what it sends (to measure messages as they leave);
  * every call goes to the simulator's Env unchanged.
  */
-final class ReplyTap {
+public final class ReplyTap {
 
     private ReplyTap() {
     }
 
     /** What a node sent: its sender, its receiver and the message. */
-    interface Sent {
+    public interface Sent {
         void sent(NodeId from, NodeId to, Message m);
     }
 
-    static Env around(Env env, BiConsumer<RequestId, Object> replied, Sent sent) {
+    /** A node answered a client request. */
+    public interface Replied {
+        void replied(NodeId node, RequestId request, Object result);
+    }
+
+    static Env around(Env env, Replied replied, Sent sent) {
         return (Env) Proxy.newProxyInstance(Env.class.getClassLoader(), new Class<?>[]{Env.class}, (proxy, method, args) -> {
             Object result;
             try {
@@ -32,7 +36,7 @@ final class ReplyTap {
             } catch (InvocationTargetException e) {
                 throw e.getCause(); // e.g. the simulator's crash-point unwinding, which must pass through as it is
             }
-            if (method.getName().equals("reply")) replied.accept((RequestId) args[0], args[1]);
+            if (method.getName().equals("reply")) replied.replied(env.self(), (RequestId) args[0], args[1]);
             else if (method.getName().equals("send")) sent.sent(env.self(), (NodeId) args[0], (Message) args[1]);
             return result;
         });
