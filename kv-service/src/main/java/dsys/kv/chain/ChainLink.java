@@ -72,6 +72,7 @@ final class ChainLink {
         succReady = false;
         stable = 0;
         advanceStable(successor == null && v.has(self) ? replica.lastSeq() : 0);
+        if (predecessor != null && !sealed.getAsBoolean()) ackUp(false); // the predecessor learns where to resume
     }
 
     boolean ready() {
@@ -119,7 +120,7 @@ final class ChainLink {
         if (view == null || a.epoch() != view.epoch() || !from.equals(successor)) return;
         succProgress = a.progress();
         succReady = a.ready();
-        if (a.gap()) {
+        if (a.gap() || sentUpTo < 0) {
             sentUpTo = a.progress();
             push();
         }

@@ -53,6 +53,7 @@ final class ViewAgreement {
         final Map<String, Received> promises = new HashMap<>();
         final Set<String> accepts = new HashSet<>();
         Phase phase = Phase.PREPARE;
+        boolean acceptSent;
         long majorityAt = -1;
         long waitUntil;
         View value;
@@ -85,6 +86,7 @@ final class ViewAgreement {
     private long quietUntil;
     private long maxSeenCounter;
     private Proposal proposal;
+    private Predicate<String> suspected;
     /** The epoch in which this node finished copying the tail's state (-1: none); set by {@link RejoinCopy}. */
     private long copyEpoch = -1;
 
@@ -228,6 +230,7 @@ final class ViewAgreement {
      * is, so a proposer that died half-way does not leave the chain sealed.
      */
     void tick(boolean wanted, Predicate<String> suspected) {
+        this.suspected = suspected;
         long now = env.nanoTime();
         if (proposal != null && now - proposal.started > timings.ms(timings.proposeTimeoutMs())) {
             env.emit("kv.chain.proposal.abandoned", Map.of("epoch", proposal.epoch, "ballot", proposal.ballot.toString()));
@@ -236,7 +239,7 @@ final class ViewAgreement {
         }
         boolean stuck = sealed() && now - sealedSince > timings.ms(timings.proposeTimeoutMs());
         if (proposal == null && (wanted || stuck) && now - quietUntil >= 0) start();
-        if (proposal != null) drive(suspected);
+        if (proposal != null) drive(suspected, true);
     }
 
     private void start() {
@@ -256,7 +259,8 @@ final class ViewAgreement {
         for (String r : replicas()) if (!r.equals(self)) send.accept(r, new Prepare(epoch, b));
     }
 
-    private void drive(Predicate<String> suspected) {
+    /** Moves the proposal on; {@code resend} (on ticks): asks again those that have not answered. */
+    private void drive(Predicate<String> suspected, boolean resend) {
         Proposal p = proposal;
         long now = env.nanoTime();
         if (p.phase == Phase.PREPARE) {
@@ -273,11 +277,14 @@ final class ViewAgreement {
                 p.waitUntil = leaseWait(p, now);
                 p.phase = Phase.ACCEPT;
             } else {
-                for (String r : replicas()) if (!p.promises.containsKey(r)) send.accept(r, new Prepare(p.epoch, p.ballot));
+                if (resend) for (String r : replicas()) if (!p.promises.containsKey(r)) send.accept(r, new Prepare(p.epoch, p.ballot));
                 return;
             }
         }
         if (now - p.waitUntil < 0) return;
+        boolean first = p.accepts.isEmpty() && !p.acceptSent;
+        if (!first && !resend) return;
+        p.acceptSent = true;
         if (p.accepts.isEmpty()) {
             onAccept(self, new Accept(p.epoch, p.ballot, p.value)); // this node's acceptor answers through send to self
             if (proposal != p) return;
@@ -325,6 +332,7 @@ final class ViewAgreement {
         seen(m.ballot());
         if (proposal == null || m.epoch() != proposal.epoch || !m.ballot().equals(proposal.ballot)) return;
         proposal.promises.putIfAbsent(from, new Received(m, env.nanoTime()));
+        if (suspected != null) drive(suspected, false); // on to the accepts now, not at the next tick
     }
 
     void onAccepted(String from, Accepted m) {
