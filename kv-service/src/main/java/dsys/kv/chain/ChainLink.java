@@ -154,7 +154,10 @@ final class ChainLink {
         if (s <= stable) return;
         stable = s;
         Map<Long, Entry> due = untold.headMap(s, true);
-        for (Entry e : due.values()) listener.chosen(e.key(), e.content());
+        for (Entry e : due.values()) {
+            // a refused compare-and-set on a key never written leaves a record with no version: nothing to tell
+            if (!e.content().version().zero()) listener.chosen(e.key(), e.content());
+        }
         due.clear();
         stableChanged.accept(s);
     }
