@@ -21,6 +21,7 @@ public final class Modes {
 
     static {
         add(new Mode("quorum", "default", "linearizable", QuorumStore::new));
+        add(new Mode("chain", "chain", "linearizable", dsys.kv.chain.ChainStore::new));
         add(new Mode("eventual", "eventual", "eventual", dsys.kv.eventual.EventualStore::new));
     }
 
