@@ -25,17 +25,23 @@ public class KeyspaceController {
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record KeyspaceBody(String name, String mode, List<String> replicas, Map<String, Integer> votes,
                                Integer totalVotes, Integer readQuorum, Integer writeQuorum, String consistency,
-                               Boolean created) {
+                               Map<String, Object> roles, Boolean created) {
         static KeyspaceBody of(KeyspaceConfig c, Boolean created) {
+            return of(c, null, created);
+        }
+
+        /** {@code roles}: the answering node's view of them (chain: head, tail, epoch); null or empty: left out. */
+        static KeyspaceBody of(KeyspaceConfig c, Map<String, Object> roles, Boolean created) {
+            Map<String, Object> r = roles == null || roles.isEmpty() ? null : roles;
             List<String> replicas = c.replicas().stream().map(NodeId::value).toList();
             String model = dsys.kv.mode.Modes.of(c.mode()).model();
             if (!c.mode().equals(KeyspaceConfig.QUORUM)) {
-                return new KeyspaceBody(c.name(), c.mode(), replicas, null, null, null, null, model, created);
+                return new KeyspaceBody(c.name(), c.mode(), replicas, null, null, null, null, model, r, created);
             }
             Map<String, Integer> v = new LinkedHashMap<>();
-            c.replicas().forEach(r -> v.put(r.value(), c.votesOf(r)));
+            c.replicas().forEach(n -> v.put(n.value(), c.votesOf(n)));
             return new KeyspaceBody(c.name(), c.mode(), replicas, v, c.totalVotes(), c.readQuorum(), c.writeQuorum(),
-                    model, created);
+                    model, r, created);
         }
     }
 
@@ -60,7 +66,9 @@ public class KeyspaceController {
 
     @GetMapping
     public CompletableFuture<ListBody> list() {
-        return host.list().thenApply(l -> new ListBody(l.agreed(),
-                l.keyspaces().stream().map(c -> KeyspaceBody.of(c, null)).toList()));
+        // async: the listing completes in the system keyspace's serial section, and the roles are read in each
+        // keyspace's, which is the same node's one serial executor
+        return host.list().thenApplyAsync(l -> new ListBody(l.agreed(),
+                l.keyspaces().stream().map(c -> KeyspaceBody.of(c, host.roles(c.name()), null)).toList()));
     }
 }

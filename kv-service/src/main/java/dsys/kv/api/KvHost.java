@@ -85,6 +85,12 @@ public final class KvHost implements AutoCloseable {
         return resolve(keyspace).thenApply(h -> h.read(core -> KvCheckpoints.store(core).holds(key)));
     }
 
+    /** This node's view of the keyspace's roles ({@link KvCore#roles()}); empty when it runs no such keyspace. */
+    java.util.Map<String, Object> roles(String keyspace) {
+        CoreHost h = keyspaces.get(keyspace);
+        return h == null ? Map.of() : h.read(core -> KvCheckpoints.store(core).roles());
+    }
+
     /** The keyspace's configuration (404 if neither this node nor the agreed table knows it). */
     public CompletableFuture<KeyspaceConfig> config(String keyspace) {
         return resolve(keyspace).thenApply(h -> configs.get(keyspace));

@@ -387,6 +387,19 @@ public final class ChainStore implements dsys.kv.mode.KvCore {
         return agreement.view();
     }
 
+    @Override
+    public java.util.Map<String, Object> roles() {
+        View v = view();
+        if (v == null) return java.util.Map.of();
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("epoch", v.epoch());
+        m.put("chain", v.chain());
+        m.put("head", v.head());
+        m.put("tail", v.tail());
+        m.put("servingReads", servingReads());
+        return m;
+    }
+
     /** Whether this node answers linearizable reads right now (the tail, ready, under a lease). */
     public boolean servingReads() {
         return servesReads();

@@ -19,6 +19,14 @@ public interface KvCore extends Core {
     /** Death certificates this node's replica holds (0 without a replica). */
     int tombstones();
 
+    /**
+     * This node's view of the roles in the keyspace (chain: the epoch, the chain from head to tail, whether this node
+     * serves reads); empty for a mode without roles. Shown by {@code GET /api/kv/keyspaces} as the answering node sees it.
+     */
+    default java.util.Map<String, Object> roles() {
+        return java.util.Map.of();
+    }
+
     /** Makes a mode's core for one node: the mode is a keyspace's {@code mode}, its constructor is the factory. */
     @FunctionalInterface
     interface Factory {

@@ -85,6 +85,25 @@ class ReplicationModesLiveTest {
         }
     }
 
+    /** The chain's roles as each node sees them: one view, the head first, the tail last, only the tail serving reads. */
+    @Test
+    void theChainsRolesAreShownByEveryNode() throws Exception {
+        for (String n : NODES) {
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            JsonNode roles = keyspace(n, "chain").path("roles");
+            while (roles.path("tail").asText().isEmpty() && System.nanoTime() < end) {
+                Thread.sleep(100);
+                roles = keyspace(n, "chain").path("roles");
+            }
+            assertThat(roles.path("chain")).as(n + ": " + roles).hasSize(3);
+            assertThat(roles.path("head").asText()).isEqualTo(roles.path("chain").get(0).asText());
+            assertThat(roles.path("tail").asText()).isEqualTo(roles.path("chain").get(2).asText());
+            assertThat(roles.path("servingReads").asBoolean()).as(n + " serves reads only as the tail")
+                    .isEqualTo(n.equals(roles.path("tail").asText()) && roles.path("servingReads").asBoolean());
+        }
+        assertThat(keyspace("kv-1", "default").path("roles").isMissingNode()).as("the quorum mode has no roles").isTrue();
+    }
+
     @Test
     void aModesKeyspaceIsCreatedLikeAQuorumOne_withoutVotes() throws Exception {
         HttpResponse<byte[]> votes = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"gossip-votes\",\"mode\":\"eventual\",\"writeQuorum\":2}");
