@@ -1,5 +1,9 @@
 package dsys.kv.api;
 
+import dsys.kv.eventual.Guarantee;
+import dsys.kv.eventual.Session;
+import dsys.kv.eventual.SessionRequest;
+import dsys.kv.mode.Modes;
 import dsys.kv.quorum.Ballot;
 import dsys.kv.quorum.KeyPage;
 import dsys.kv.quorum.KvReplies;
@@ -27,6 +31,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -66,8 +71,12 @@ public class KvController {
             @RequestHeader(value = HttpHeaders.CONTENT_TYPE, required = false) String type,
             @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
             @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+            @RequestHeader(value = SessionTokens.SESSION, required = false) String token,
+            @RequestHeader(value = SessionTokens.GUARANTEES, required = false) String guarantees,
             HttpServletRequest request) throws IOException {
         Keys.check(key, request.getRequestURI());
+        Session session = SessionTokens.decode(token);
+        Set<Guarantee> wanted = SessionTokens.guarantees(guarantees);
         // read as bytes here, not by @RequestBody: Spring would parse the Content-Type first and answer a wildcard 400
         byte[] body = request.getInputStream().readAllBytes();
         if (body.length == 0) throw ProblemException.badRequest("a PUT needs a body: the value to store (DELETE removes a key)");
@@ -79,17 +88,41 @@ public class KvController {
                 : host.holds(keyspace, key).thenAccept(held -> {
                     if (!held) throw new ProblemException(507, "kv-full", "Store full", full);
                 });
-        return room.thenCompose(x -> metrics.timed(keyspace, precondition == null ? "put" : "cas", "write", resolving(keyspace, key,
-                new KvRequests.Put(key, value, precondition), KvReplies.Written.class))).thenApply(KvController::written);
+        return room.thenCompose(x -> sessioned(keyspace, new KvRequests.Put(key, value, precondition), session, wanted))
+                .thenCompose(core -> metrics.timed(keyspace, precondition == null ? "put" : "cas", "write",
+                        resolving(keyspace, key, core, KvReplies.Written.class)))
+                .thenApply(w -> written(w, session.sawWrite(keyspace, key, w.version())));
     }
 
     @DeleteMapping("/{keyspace}/{key}")
     public CompletableFuture<ResponseEntity<WrittenBody>> delete(@PathVariable String keyspace, @PathVariable String key,
-            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch, HttpServletRequest request) {
+            @RequestHeader(value = HttpHeaders.IF_MATCH, required = false) String ifMatch,
+            @RequestHeader(value = SessionTokens.SESSION, required = false) String token,
+            @RequestHeader(value = SessionTokens.GUARANTEES, required = false) String guarantees,
+            HttpServletRequest request) {
         Keys.check(key, request.getRequestURI());
+        Session session = SessionTokens.decode(token);
+        Set<Guarantee> wanted = SessionTokens.guarantees(guarantees);
         Ballot precondition = ETags.precondition(ifMatch, null);
-        return metrics.timed(keyspace, precondition == null ? "delete" : "cas", "write", resolving(keyspace, key,
-                new KvRequests.Delete(key, precondition), KvReplies.Written.class)).thenApply(KvController::written);
+        return sessioned(keyspace, new KvRequests.Delete(key, precondition), session, wanted)
+                .thenCompose(core -> metrics.timed(keyspace, precondition == null ? "delete" : "cas", "write",
+                        resolving(keyspace, key, core, KvReplies.Written.class)))
+                .thenApply(w -> written(w, session.sawWrite(keyspace, key, w.version())));
+    }
+
+    /**
+     * The core request under the session's guarantees: eventual replicas enforce them ({@link SessionRequest});
+     * a linearizable mode meets all four anyway (every read returns the latest write), so it gets the plain request.
+     */
+    private CompletableFuture<Object> sessioned(String keyspace, Object request, Session session, Set<Guarantee> wanted) {
+        if (wanted.isEmpty()) return CompletableFuture.completedFuture(request);
+        return host.config(keyspace).thenApply(c -> {
+            if (c.mode().equals("eventual")) return session.request(keyspace, request, wanted);
+            Modes.Mode m = Modes.of(c.mode());
+            if (m != null && m.model().equals("linearizable")) return request;
+            throw ProblemException.badRequest("session guarantees are enforced on eventual keyspaces and hold anyway "
+                    + "on linearizable ones; '" + keyspace + "' is " + c.mode() + ", which does not enforce them");
+        });
     }
 
     /** The call; once more if it met the lock of a transaction that has ended elsewhere and that lock was resolved. */
@@ -138,25 +171,32 @@ public class KvController {
     public CompletableFuture<ResponseEntity<byte[]>> get(@PathVariable String keyspace, @PathVariable String key,
             @RequestParam(value = "read", required = false) String read,
             @RequestHeader(value = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+            @RequestHeader(value = SessionTokens.SESSION, required = false) String token,
+            @RequestHeader(value = SessionTokens.GUARANTEES, required = false) String guarantees,
             HttpServletRequest request) {
         Keys.check(key, request.getRequestURI());
+        Session session = SessionTokens.decode(token);
+        Set<Guarantee> wanted = SessionTokens.guarantees(guarantees);
         ReadLevel level;
         try {
             level = ReadLevel.parse(read);
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest(e.getMessage());
         }
-        return metrics.timed(keyspace, "get", level.label(), resolving(keyspace, key, new KvRequests.Get(key, level),
-                KvReplies.Value.class)).thenApply(v -> {
+        return sessioned(keyspace, new KvRequests.Get(key, level), session, wanted)
+                .thenCompose(core -> metrics.timed(keyspace, "get", level.label(), resolving(keyspace, key, core,
+                        KvReplies.Value.class))).thenApply(v -> {
             if (!v.found()) {
                 throw new ProblemException(404, "no-such-key", "No such key", "'" + key + "' is not in keyspace '"
                         + keyspace + "'" + (v.version().zero() ? "" : " (deleted at version " + v.version() + ")"));
             }
+            String next = SessionTokens.encode(session.sawRead(keyspace, key, v.version()));
             if (matches(ifNoneMatch, v.version())) {
-                return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(ETags.of(v.version())).build();
+                return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(ETags.of(v.version()))
+                        .header(SessionTokens.SESSION, next).build();
             }
             StoredValue s = StoredValue.decode(v.value());
-            return ResponseEntity.ok().eTag(ETags.of(v.version())).contentType(MediaType.parseMediaType(s.contentType()))
+            return ResponseEntity.ok().eTag(ETags.of(v.version())).header(SessionTokens.SESSION, next).contentType(MediaType.parseMediaType(s.contentType()))
                     .header("X-Dsys-Read", v.level()).header("X-Dsys-Messages", Integer.toString(
                             v.messages().values().stream().mapToInt(Integer::intValue).sum())).body(s.body());
         });
@@ -207,7 +247,8 @@ public class KvController {
         return Arrays.stream(ifNoneMatch.split(",")).map(ETags::parse).anyMatch(current::equals);
     }
 
-    private static ResponseEntity<WrittenBody> written(KvReplies.Written w) {
-        return ResponseEntity.ok().eTag(ETags.of(w.version())).body(WrittenBody.of(w));
+    private static ResponseEntity<WrittenBody> written(KvReplies.Written w, Session session) {
+        return ResponseEntity.ok().eTag(ETags.of(w.version())).header(SessionTokens.SESSION, SessionTokens.encode(session))
+                .body(WrittenBody.of(w));
     }
 }

@@ -93,6 +93,13 @@ final class EventualReplica {
         return new AcceptorState(b, b, true, versioned(u));
     }
 
+    /** The version of the key this replica holds, a dormant death certificate's included; ZERO: none. */
+    Ballot version(String key) {
+        Update u = held(key);
+        if (u == null) u = epidemic.replica().dormant(key);
+        return u == null ? Ballot.ZERO : version(u);
+    }
+
     boolean holds(String key) {
         return held(key) != null || epidemic.replica().dormant(key) != null;
     }

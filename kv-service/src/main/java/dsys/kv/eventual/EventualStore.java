@@ -15,6 +15,7 @@ import dsys.kv.eventual.EventualMessages.Forwarded;
 import dsys.kv.eventual.EventualMessages.Peek;
 import dsys.kv.eventual.EventualMessages.PeekReply;
 import dsys.kv.mode.KvCore;
+import dsys.kv.quorum.Ballot;
 import dsys.kv.quorum.ChosenListener;
 import dsys.kv.quorum.KeyPage;
 import dsys.kv.quorum.KeyspaceConfig;
@@ -42,6 +43,7 @@ public final class EventualStore implements KvCore {
     private final EventualReplica replica;
     private final Forwarder forwarder;
     private final ReplicaPeeks peeks;
+    private final SessionGuard sessions;
 
     public EventualStore(Env env, KeyspaceConfig config, QuorumSettings settings, ChosenListener listener) {
         this.env = new ForwardingEnv(env) {
@@ -55,6 +57,10 @@ public final class EventualStore implements KvCore {
                 ? new EventualReplica(this.env, config, epidemicSettings(settings), listener) : null;
         this.forwarder = new Forwarder(this.env, config, settings, this.env::send, stats::operation);
         this.peeks = new ReplicaPeeks(this.env, config, settings, replica, this.env::send);
+        this.sessions = replica == null ? null : new SessionGuard(this.env, replica::version, (r, body) -> {
+            stats.operation(label(body), Map.of());
+            this.env.reply(r, replica.serve(body));
+        }, settings.deadlineMs());
     }
 
     /**
@@ -85,13 +91,15 @@ public final class EventualStore implements KvCore {
 
     @Override
     public void onRequest(RequestId request, Object body) {
-        Rejection bad = validate(body);
+        Rejection bad = validate(body instanceof SessionRequest s ? s.request() : body);
         if (bad != null) {
             env.reply(request, bad);
         } else if (body instanceof KvRequests.Lock || body instanceof KvRequests.LockDerived
                 || body instanceof KvRequests.Release) {
             env.reply(request, Rejection.badRequest("transactions run on quorum keyspaces: this keyspace is eventual "
                     + "(no linearizable register to lock)"));
+        } else if (body instanceof SessionRequest s) {
+            onSession(request, s);
         } else if (body instanceof KvRequests.Inspect i) {
             env.reply(request, new KvReplies.ReplicaView(env.self().value(), i.key(),
                     replica == null ? null : replica.state(i.key())));
@@ -112,6 +120,25 @@ public final class EventualStore implements KvCore {
         }
     }
 
+    /**
+     * Session guarantees are decided where the versions are: a replica serves the request once it holds what they
+     * need ({@link SessionGuard}). A node without a replica forwards only what needs nothing; else 503 (the
+     * forwarder's first replica to answer might be the stale one).
+     */
+    private void onSession(RequestId request, SessionRequest s) {
+        Object inner = s.request();
+        if (!(inner instanceof KvRequests.Get || inner instanceof KvRequests.Put || inner instanceof KvRequests.Delete)) {
+            env.reply(request, Rejection.badRequest("session guarantees cover gets, puts and deletes"));
+        } else if (sessions != null) {
+            sessions.start(request, s);
+        } else {
+            Guarantee g = SessionGuard.missing(s, Ballot.ZERO);
+            if (g == null) forwarder.start(request, inner, label(inner));
+            else env.reply(request, SessionGuard.unavailable(env.self().value(), Session.key(inner), g, s, Ballot.ZERO,
+                    "this node holds no replica of the keyspace; send the request to a replica"));
+        }
+    }
+
     @Override
     public void onMessage(NodeId from, Message m) {
         if (m instanceof Forwarded f) forwarder.onReply(f);
@@ -122,13 +149,19 @@ public final class EventualStore implements KvCore {
             Object request = Forwarder.request(m);
             Rejection bad = validate(request);
             env.send(from, Forwarder.answer(Forwarder.op(m), bad != null ? bad : replica.serve(request)));
-        } else replica.epidemic().onMessage(from, m);
+        } else {
+            replica.epidemic().onMessage(from, m);
+            sessions.recheck();
+        }
     }
 
     @Override
     public void onTimer(Object timer) {
         if (timer instanceof Forwarder.Tick t) forwarder.onTimer(t);
         else if (timer instanceof ReplicaPeeks.Tick t) peeks.onTimer(t);
+        else if (timer instanceof SessionGuard.Expire e) {
+            if (sessions != null) sessions.onTimer(e);
+        }
         else if (replica != null) replica.epidemic().onTimer(timer);
     }
 
