@@ -114,6 +114,7 @@ public final class EventualStore implements KvCore {
             } else {
                 stats.operation(label(body), Map.of());
                 env.reply(request, replica.serve(body));
+                sessions.recheck(); // another client's write here supersedes what a waiting session needs
             }
         } else {
             env.reply(request, Rejection.badRequest("unknown request " + body.getClass().getSimpleName()));
