@@ -37,7 +37,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * /api/kv/{keyspace}/{key}: thin — turns HTTP (body and content type, ETag, If-Match, If-None-Match, ?read=) into
  * the core's requests and its answers back; the core's rejections arrive as problem+json with their status
- * (400, 412, 413, 503 quorum-unavailable, 504 outcome-unknown). A key is one path segment ({@link Keys}); keys,
+ * (400, 412, 413, 503 quorum-unavailable, 504 outcome-unknown). Session guarantees: X-Dsys-Session and
+ * X-Dsys-Guarantees in, the merged token out ({@link SessionTokens}); the core decides. A key is one path segment ({@link Keys}); keys,
  * bodies and preconditions are checked before anything is sent, so a refused request changes nothing.
  */
 @RestController
@@ -196,7 +197,8 @@ public class KvController {
                         .header(SessionTokens.SESSION, next).build();
             }
             StoredValue s = StoredValue.decode(v.value());
-            return ResponseEntity.ok().eTag(ETags.of(v.version())).header(SessionTokens.SESSION, next).contentType(MediaType.parseMediaType(s.contentType()))
+            return ResponseEntity.ok().eTag(ETags.of(v.version())).header(SessionTokens.SESSION, next)
+                    .contentType(MediaType.parseMediaType(s.contentType()))
                     .header("X-Dsys-Read", v.level()).header("X-Dsys-Messages", Integer.toString(
                             v.messages().values().stream().mapToInt(Integer::intValue).sum())).body(s.body());
         });
