@@ -23,6 +23,7 @@ public final class Modes {
         add(new Mode("quorum", "default", "linearizable", QuorumStore::new));
         add(new Mode("chain", "chain", "linearizable", dsys.kv.chain.ChainStore::new));
         add(new Mode("eventual", "eventual", "eventual", dsys.kv.eventual.EventualStore::new));
+        add(new Mode("active", "active", "sequential", dsys.kv.active.ActiveStore::new));
     }
 
     private static void add(Mode m) {

@@ -1,0 +1,6 @@
+/**
+ * Active keyspaces (the notes' 主动复制, §4.3.2.2.1): replicas as deterministic state machines fed one total order
+ * of writes by Lamport's totally ordered multicast (全序组播, §5.2, {@link dsys.core.multicast.LamportTotalOrder}).
+ * Reads are local: sequential consistency, not linearizability.
+ */
+package dsys.kv.active;
