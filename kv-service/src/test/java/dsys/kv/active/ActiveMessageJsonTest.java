@@ -1,0 +1,55 @@
+package dsys.kv.active;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dsys.core.env.Rejection;
+import dsys.core.message.Message;
+import dsys.core.multicast.MulticastMessages;
+import dsys.kv.active.ActiveMessages.ForwardGet;
+import dsys.kv.active.ActiveMessages.ForwardList;
+import dsys.kv.active.ActiveMessages.ForwardWrite;
+import dsys.kv.active.ActiveMessages.Forwarded;
+import dsys.kv.active.ActiveMessages.Peek;
+import dsys.kv.active.ActiveMessages.PeekReply;
+import dsys.kv.quorum.AcceptorState;
+import dsys.kv.quorum.Ballot;
+import dsys.kv.quorum.KeyPage;
+import dsys.kv.quorum.KvReplies;
+import dsys.kv.quorum.Versioned;
+import dsys.platform.transport.DsysJacksonModule;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every message of an active keyspace (the multicast's and the forwarding's) survives the HTTP transport's JSON. */
+class ActiveMessageJsonTest {
+
+    private final ObjectMapper json = new ObjectMapper().registerModule(new DsysJacksonModule())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    @Test
+    void roundTrips() throws Exception {
+        Ballot b = new Ballot(17, "kv-2");
+        Versioned v = new Versioned(b, "x", List.of(new Versioned.Write("kv-1:w:1", b)));
+        String payload = new WriteOp("kv-4:fwd:9", "k/é", false, b, "v\u001f\n|").encode();
+        List<Message> all = List.of(new MulticastMessages.Data("kv-1", 3, "M|5|" + payload, false),
+                new MulticastMessages.Data("kv-1", 4, "A|6|5|kv-1", true), new MulticastMessages.Ack("kv-1", 4, true),
+                new ForwardGet("kv-4:fwd:1", "k"), new ForwardWrite("kv-4:fwd:2", "k", "v", false, Ballot.ZERO),
+                new ForwardWrite("kv-4:fwd:3", "k", null, true, null), new ForwardList("kv-4:fwd:4", "p/", null, 10),
+                new Forwarded("op", new KvReplies.Value("k", "x", b, "sequential", Map.of()), null, null, null),
+                new Forwarded("op", null, new KvReplies.Written("k", b, true, Map.of()), null, null),
+                new Forwarded("op", null, null, new KeyPage(List.of(new KeyPage.Key("k", b, 1)), "k", Map.of()), null),
+                new Forwarded("op", null, null, null, Rejection.badRequest("no")),
+                new Peek("kv-1:peek:1", "k"), new PeekReply("kv-1:peek:1", "k", new AcceptorState(b, b, true, v)));
+        for (Message m : all) {
+            String text = json.writeValueAsString(m);
+            assertThat(json.readValue(text, Class.forName(m.getClass().getName()))).as(text).isEqualTo(m);
+        }
+        assertThat(WriteOp.decode(payload)).isEqualTo(new WriteOp("kv-4:fwd:9", "k/é", false, b, "v\u001f\n|"));
+        WriteOp delete = new WriteOp("o", "d", true, Ballot.ZERO, null);
+        assertThat(WriteOp.decode(delete.encode())).isEqualTo(delete);
+    }
+}
