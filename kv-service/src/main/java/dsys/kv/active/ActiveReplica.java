@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * certificates, kept, so versions keep growing past them.
  *
  * <p>Disk: {@code kva/<keyspace>/k/<hex key>} → the key's content in the quorum mode's encoding, and
- * {@code kva/<keyspace>/applied} → how many writes this replica applied and the last one's (timestamp, origin):
+ * {@code kva/<keyspace>/applied} → how many writes this replica applied and the last one's (timestamp, origin),
+ * outcome (its version, or 412) and operation id:
  * written in the step that delivers the write, together with the multicast's removal of it from its queue.
  */
 final class ActiveReplica {
@@ -89,7 +90,7 @@ final class ActiveReplica {
         }
         applied++;
         disk.put(prefix + "applied", applied + "" + F + ts + "." + origin + F
-                + (reply instanceof KvReplies.Written x ? x.version() : "412"));
+                + (reply instanceof KvReplies.Written x ? x.version() : "412") + F + w.op());
         return new Applied(reply, next);
     }
 

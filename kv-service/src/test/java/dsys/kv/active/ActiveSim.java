@@ -31,6 +31,8 @@ final class ActiveSim {
     final KvSim kv;
     final List<NodeId> replicas;
     final Map<NodeId, List<String>> applied = new TreeMap<>();
+    /** Per replica, each application's operation id and outcome, in the same order. */
+    final Map<NodeId, List<String>> ops = new TreeMap<>();
     final List<KvReplies.Written> acknowledged = new ArrayList<>();
 
     ActiveSim(long seed, int nodes, int replicaCount, QuorumSettings settings) {
@@ -67,6 +69,7 @@ final class ActiveSim {
                             throw new AssertionError(env.self() + " recorded application #" + f[0] + " after " + log.size());
                         }
                         log.add(f[1] + "->" + f[2]);
+                        ops.computeIfAbsent(env.self(), n -> new ArrayList<>()).add(f[3] + "->" + f[2]);
                     }
                     inner.put(k, v);
                 }

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * restarts (3 replicas and a node that forwards; clients put, delete and compare-and-set at random nodes). Judged
  * from the disks: each replica's sequence of applied operations only grows, never applies one twice, and once the
  * faults heal every replica has applied the same sequence, so at every moment each one's was a prefix of that common
- * sequence; all replicas then hold identical data, every acknowledged write is in the sequence and no key is older
+ * sequence; an operation id (a forwarded write sent again) makes at most one version; all replicas then hold
+ * identical data, every acknowledged write is in the sequence and no key is older
  * than its latest acknowledged write.
  */
 class SequentialConsistencyTest {
@@ -66,6 +67,13 @@ class SequentialConsistencyTest {
 
         List<String> sequence = s.applied.get(s.replicas.get(0));
         assertThat(new HashSet<>(sequence)).as("no operation applied twice").hasSize(sequence.size());
+        Map<String, java.util.Set<String>> versionsByOp = new java.util.HashMap<>();
+        for (String e : s.ops.get(s.replicas.get(0))) {
+            String[] f = e.split("->");
+            if (!f[1].equals("412")) versionsByOp.computeIfAbsent(f[0], o -> new HashSet<>()).add(f[1]);
+        }
+        versionsByOp.forEach((op, versions) -> assertThat(versions).as("operation %s (repeats of a forwarded write "
+                + "apply once)", op).hasSize(1));
         Map<String, Versioned> data = s.data(s.replicas.get(0));
         for (KvReplies.Written w : s.acknowledged) {
             assertThat(sequence).as("acknowledged %s is in the common sequence", w)
