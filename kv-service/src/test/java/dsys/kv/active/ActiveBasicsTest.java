@@ -106,4 +106,32 @@ class ActiveBasicsTest {
         });
         if (System.getProperty("dsys.seed") == null) assertThat(sent[0]).as("forwarded writes sent again").isGreaterThan(100);
     }
+
+    /**
+     * The replica a forwarded write went to crashes right after multicasting it and comes back: the forwarder's
+     * repeat is multicast again, and the second copy, found among the key's recent writes where it is delivered,
+     * changes nothing and is answered with the first one's version.
+     */
+    @Test
+    void aWriteMulticastTwiceAfterACrashIsAppliedOnce() {
+        ActiveSim s = new ActiveSim(1, 4, 3, QuorumSettings.sim().withDeadlineMs(3000));
+        NodeId[] target = {null};
+        boolean[] crashed = {false};
+        s.kv.onSend((from, to, m) -> {
+            if (m instanceof ActiveMessages.ForwardWrite && target[0] == null) target[0] = to;
+            if (m instanceof dsys.core.multicast.MulticastMessages.Data d && from.equals(target[0])
+                    && d.payload().startsWith("M|") && !crashed[0]) {
+                crashed[0] = true;
+                s.kv.sim.at(Duration.ofNanos(s.kv.sim.now() + 1_000_000), () -> s.kv.sim.crash(from));
+                s.kv.sim.at(Duration.ofNanos(s.kv.sim.now() + 200_000_000), () -> s.kv.sim.restart(from));
+            }
+        });
+        KvReplies.Written w = (KvReplies.Written) s.kv.await(s.kv.put(s.node(4), "k", "v"), Duration.ofSeconds(4));
+        s.kv.sim.runFor(Duration.ofMillis(300));
+        for (NodeId n : s.replicas) {
+            assertThat(s.ops.get(n)).as("%s applied the operation twice, changing the key once", n)
+                    .hasSize(2).allMatch(e -> e.endsWith("->" + w.version()));
+            assertThat(s.data(n).get("k").version()).isEqualTo(w.version());
+        }
+    }
 }
