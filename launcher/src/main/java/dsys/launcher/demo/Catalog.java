@@ -49,12 +49,15 @@ final class Catalog {
                     QuorumKvDemo::new, null, ""),
             new Entry("kv-primary-backup", "primary-based replication (remote write, local write)", "副本与一致性 §4.3.2.1",
                     "", null, "kv-service's primary-backup mode (issue #15)", ""),
-            new Entry("kv-chain", "chain replication", "— (not in the notes; DESIGN.md)",
-                    "", null, "kv-service's chain mode (issue #15)", ""),
+            new Entry("kv-chain", "chain replication", "副本与一致性 §4.3.1",
+                    "A write enters at the head and is acknowledged by the tail, which answers every read; the head "
+                            + "crashes, a majority agrees on a chain without it and writes go on within seconds, nothing "
+                            + "acknowledged lost; the crashed node copies the tail and joins at the end.",
+                    ChainDemo::new, null, ""),
             new Entry("kv-active", "active replication over totally ordered multicast", "副本与一致性 §4.3.2.2.1",
-                    "", null, "kv-service's active mode (issue #15)", ""),
+                    "", null, "its narration (the mode runs: keyspace 'active', issue #15)", ""),
             new Entry("kv-eventual", "eventual consistency: gossip, anti-entropy, session guarantees",
-                    "副本与一致性 §2.2, 通信 §4.4.2", "", null, "kv-service's eventual mode and sessions (issue #15)", ""),
+                    "副本与一致性 §2.2, 通信 §4.4.2", "", null, "its narration (the mode and sessions run: keyspace 'eventual', issue #15)", ""),
             new Entry("commit", "atomic commit: 2PC vs 3PC; RPC retries across a crash", "容错 §8.2–8.3, 通信 §2.3",
                     "A transfer between two accounts; the coordinator crashes after every vote-commit: 2PC's participants "
                             + "block holding their locks until it is back, 3PC's elect a new coordinator and abort without it; "
