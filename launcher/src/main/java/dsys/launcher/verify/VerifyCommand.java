@@ -134,7 +134,7 @@ public final class VerifyCommand {
                             lock      acquire with a lease, fenced write, release on --keys locks (LockChecker)
                             bank      transfers and snapshot reads over --keys accounts (default 5) of 100 each, as
                                       POST /api/txn under --protocol 2pc|3pc (BankChecker: totals, no negative, final balances)
-                            set       not built yet (it waits for kv's eventual mode)
+                            set       not built yet (a convergence checker for the eventual keyspace)
                   --nemesis: any of partition, kill, pause, skew, loss, kill-all (one at a time, in turn), or none; on kv-1..3
                              (lock-1..3 for lock), for bank also txn-1: the one coordinator, while down every transaction fails
                   --read one|quorum: the kv read level (a control: read=one under partitions must be found not linearizable)
