@@ -41,7 +41,7 @@ class NotesMapDemosTest {
             collect(WAITS, cell, waiting);
         }
         assertThat(run).as("demos the map runs").isEqualTo(names(true));
-        // kv-chain is in no section of the notes, so the map need not name every demo that waits.
+        // the map need not name every demo that waits (a family may span several sections).
         assertThat(waiting).as("demos the map says are not built yet").isNotEmpty().isSubsetOf(names(false));
     }
 
