@@ -68,7 +68,7 @@ public final class ActiveStore implements KvCore {
     private final ActiveReplica replica;
     private final LamportTotalOrder order;
     private final ToReplica forwarder;
-    private final Survey survey;
+    private final dsys.kv.mode.StateSurvey survey;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Map<String, Forwarded> answered = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -89,7 +89,7 @@ public final class ActiveStore implements KvCore {
         this.order = isReplica ? new LamportTotalOrder(countingEnv(env), config.replicas(), timing,
                 ActiveReplica.prefix(config.name()) + "lto.", this::delivered) : null;
         this.forwarder = new ToReplica(env, config.replicas(), settings.deadlineMs(), stats, this::send);
-        this.survey = new Survey(env, config, settings.deadlineMs(), this::send);
+        this.survey = new dsys.kv.mode.StateSurvey(env, config, settings, this::send, Peek::new, "Peek", "PeekReply");
     }
 
     /** The multicast's messages counted like this core's own. */
@@ -196,7 +196,7 @@ public final class ActiveStore implements KvCore {
     @Override
     public void onMessage(NodeId from, Message m) {
         if (m instanceof Forwarded f) forwarder.onReply(f);
-        else if (m instanceof PeekReply r) survey.onReply(from, r);
+        else if (m instanceof PeekReply r) survey.onReply(from, r.op(), r.key(), r.state());
         else if (replica == null) return; // replica traffic reaching a node without one
         else if (m instanceof Peek p) send(from, new PeekReply(p.op(), p.key(), replica.state(p.key())));
         else if (m instanceof ForwardGet g) answerRead(from, g.op(), new KvRequests.Get(g.key(), null));
@@ -224,8 +224,9 @@ public final class ActiveStore implements KvCore {
         if (timer instanceof Tick) {
             expire();
             forwarder.tick();
-            survey.tick();
             env.after(Duration.ofMillis(settings.retryMs()), timer);
+        } else if (timer instanceof dsys.kv.mode.StateSurvey.Tick t) {
+            survey.onTimer(t);
         } else if (order != null) {
             order.onTimer(timer);
         }

@@ -42,7 +42,7 @@ public final class EventualStore implements KvCore {
     private final QuorumStats stats = new QuorumStats();
     private final EventualReplica replica;
     private final Forwarder forwarder;
-    private final ReplicaPeeks peeks;
+    private final dsys.kv.mode.StateSurvey peeks;
     private final SessionGuard sessions;
 
     public EventualStore(Env env, KeyspaceConfig config, QuorumSettings settings, ChosenListener listener) {
@@ -56,7 +56,7 @@ public final class EventualStore implements KvCore {
         this.replica = config.isReplica(env.self())
                 ? new EventualReplica(this.env, config, epidemicSettings(settings), listener) : null;
         this.forwarder = new Forwarder(this.env, config, settings, this.env::send, stats::operation);
-        this.peeks = new ReplicaPeeks(this.env, config, settings, replica, this.env::send);
+        this.peeks = new dsys.kv.mode.StateSurvey(this.env, config, settings, this.env::send, Peek::new, "Peek", "PeekReply");
         this.sessions = replica == null ? null : new SessionGuard(this.env, replica::version, (r, body) -> {
             stats.operation(label(body), Map.of());
             this.env.reply(r, replica.serve(body));
@@ -104,7 +104,7 @@ public final class EventualStore implements KvCore {
             env.reply(request, new KvReplies.ReplicaView(env.self().value(), i.key(),
                     replica == null ? null : replica.state(i.key())));
         } else if (body instanceof KvRequests.Replicas r) {
-            peeks.start(request, r.key());
+            peeks.start(request, r.key(), replica == null ? null : replica.state(r.key()));
         } else if (body instanceof KvRequests.Stats) {
             env.reply(request, stats());
         } else if (body instanceof KvRequests.Get || body instanceof KvRequests.Put || body instanceof KvRequests.Delete
@@ -143,9 +143,9 @@ public final class EventualStore implements KvCore {
     @Override
     public void onMessage(NodeId from, Message m) {
         if (m instanceof Forwarded f) forwarder.onReply(f);
-        else if (m instanceof PeekReply p) peeks.onReply(from, p);
+        else if (m instanceof PeekReply p) peeks.onReply(from, p.op(), p.key(), p.state());
         else if (replica == null) return; // replica traffic reaching a node without one: ignored
-        else if (m instanceof Peek p) env.send(from, ReplicaPeeks.answer(replica, p));
+        else if (m instanceof Peek p) env.send(from, new PeekReply(p.op(), p.key(), replica.state(p.key())));
         else if (m instanceof ForwardGet || m instanceof ForwardWrite || m instanceof ForwardList) {
             Object request = Forwarder.request(m);
             Rejection bad = validate(request);
@@ -159,7 +159,7 @@ public final class EventualStore implements KvCore {
     @Override
     public void onTimer(Object timer) {
         if (timer instanceof Forwarder.Tick t) forwarder.onTimer(t);
-        else if (timer instanceof ReplicaPeeks.Tick t) peeks.onTimer(t);
+        else if (timer instanceof dsys.kv.mode.StateSurvey.Tick t) peeks.onTimer(t);
         else if (timer instanceof SessionGuard.Expire e) {
             if (sessions != null) sessions.onTimer(e);
         }

@@ -1,11 +1,9 @@
-package dsys.kv.eventual;
+package dsys.kv.mode;
 
 import dsys.core.env.Env;
 import dsys.core.env.RequestId;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
-import dsys.kv.eventual.EventualMessages.Peek;
-import dsys.kv.eventual.EventualMessages.PeekReply;
 import dsys.kv.quorum.AcceptorState;
 import dsys.kv.quorum.KeyspaceConfig;
 import dsys.kv.quorum.KvReplies;
@@ -18,25 +16,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
- * {@link dsys.kv.quorum.KvRequests.Replicas} in an eventual keyspace: asks every replica what it holds for the key
- * (re-asking the silent ones every {@code retryMs}) and answers once all did or at the deadline, naming those that
- * did not. Nothing is repaired: the point is to watch replicas differ and then converge.
+ * {@link dsys.kv.quorum.KvRequests.Replicas} for the modes whose replicas answer with their state of the key (eventual,
+ * active): asks every replica (the silent ones again every {@code retryMs}) and answers once all did or at the
+ * deadline, naming those that did not. Nothing is repaired: the point is to watch replicas differ and converge. The
+ * mode brings its own question and answer messages; its core routes the answers and {@link Tick}s here.
  */
-final class ReplicaPeeks {
+public final class StateSurvey {
 
-    record Tick(String op) {
+    public record Tick(String op) {
     }
 
-    private static final class Survey {
+    private static final class Open {
         final RequestId request;
         final String key;
         final long deadlineNanos;
         final Map<NodeId, AcceptorState> answers = new HashMap<>();
         int sent;
 
-        Survey(RequestId request, String key, long deadlineNanos) {
+        Open(RequestId request, String key, long deadlineNanos) {
             this.request = request;
             this.key = key;
             this.deadlineNanos = deadlineNanos;
@@ -46,44 +46,45 @@ final class ReplicaPeeks {
     private final Env env;
     private final KeyspaceConfig config;
     private final QuorumSettings settings;
-    private final EventualReplica local;
     private final BiConsumer<NodeId, Message> send;
-    private final Map<String, Survey> open = new HashMap<>();
+    private final BiFunction<String, String, Message> ask;
+    private final String askType, replyType;
+    private final Map<String, Open> open = new HashMap<>();
     private long seq;
 
-    ReplicaPeeks(Env env, KeyspaceConfig config, QuorumSettings settings, EventualReplica local,
-                 BiConsumer<NodeId, Message> send) {
+    /** {@code ask}: the mode's question for (op, key); its type names and its answer's count in the reply. */
+    public StateSurvey(Env env, KeyspaceConfig config, QuorumSettings settings, BiConsumer<NodeId, Message> send,
+                       BiFunction<String, String, Message> ask, String askType, String replyType) {
         this.env = env;
         this.config = config;
         this.settings = settings;
-        this.local = local;
         this.send = send;
+        this.ask = ask;
+        this.askType = askType;
+        this.replyType = replyType;
     }
 
-    void start(RequestId request, String key) {
+    /** {@code own}: this node's replica's state of the key (null without a replica). */
+    public void start(RequestId request, String key, AcceptorState own) {
         String op = env.self().value() + ":peek:" + ++seq;
-        Survey s = new Survey(request, key, env.nanoTime() + settings.deadlineMs() * 1_000_000L);
+        Open s = new Open(request, key, env.nanoTime() + settings.deadlineMs() * 1_000_000L);
         open.put(op, s);
-        if (local != null) s.answers.put(env.self(), local.state(key));
+        if (own != null) s.answers.put(env.self(), own);
         if (finishIfComplete(op, s)) return;
         askSilent(op, s);
         env.after(Duration.ofMillis(settings.retryMs()), new Tick(op));
     }
 
-    /** A replica's answer to a {@link Peek}. */
-    static PeekReply answer(EventualReplica replica, Peek p) {
-        return new PeekReply(p.op(), p.key(), replica.state(p.key()));
+    /** A replica's answer: its state of {@code key} for survey {@code op}. */
+    public void onReply(NodeId from, String op, String key, AcceptorState state) {
+        Open s = open.get(op);
+        if (s == null || !config.isReplica(from) || !key.equals(s.key)) return; // late, duplicate or foreign
+        s.answers.put(from, state);
+        finishIfComplete(op, s);
     }
 
-    void onReply(NodeId from, PeekReply r) {
-        Survey s = open.get(r.op());
-        if (s == null || !config.isReplica(from) || !r.key().equals(s.key)) return;
-        s.answers.put(from, r.state());
-        finishIfComplete(r.op(), s);
-    }
-
-    void onTimer(Tick t) {
-        Survey s = open.get(t.op());
+    public void onTimer(Tick t) {
+        Open s = open.get(t.op());
         if (s == null) return;
         if (env.nanoTime() - s.deadlineNanos >= 0) {
             finish(t.op(), s);
@@ -93,21 +94,21 @@ final class ReplicaPeeks {
         env.after(Duration.ofMillis(settings.retryMs()), t);
     }
 
-    private void askSilent(String op, Survey s) {
+    private void askSilent(String op, Open s) {
         for (NodeId r : config.replicas()) {
             if (s.answers.containsKey(r)) continue;
-            send.accept(r, new Peek(op, s.key));
+            send.accept(r, ask.apply(op, s.key));
             s.sent++;
         }
     }
 
-    private boolean finishIfComplete(String op, Survey s) {
+    private boolean finishIfComplete(String op, Open s) {
         if (s.answers.size() < config.replicas().size()) return false;
         finish(op, s);
         return true;
     }
 
-    private void finish(String op, Survey s) {
+    private void finish(String op, Open s) {
         open.remove(op);
         List<KvReplies.ReplicaReport> all = new ArrayList<>();
         for (NodeId r : config.replicas()) {
@@ -116,9 +117,9 @@ final class ReplicaPeeks {
                     : new KvReplies.ReplicaReport(r.value(), config.votesOf(r), true, a.accepted(), a.committed(), a.content()));
         }
         Map<String, Integer> messages = new LinkedHashMap<>();
-        if (s.sent > 0) messages.put("Peek", s.sent);
+        if (s.sent > 0) messages.put(askType, s.sent);
         int replies = (int) s.answers.keySet().stream().filter(n -> !n.equals(env.self())).count();
-        if (replies > 0) messages.put("PeekReply", replies);
+        if (replies > 0) messages.put(replyType, replies);
         env.emit("kv.replicas", Map.of("key", s.key, "answered", s.answers.size(), "replicas", all.size()));
         env.reply(s.request, new KvReplies.Replicas(s.key, all, messages));
     }
