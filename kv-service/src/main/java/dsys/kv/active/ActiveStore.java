@@ -140,7 +140,7 @@ public final class ActiveStore implements KvCore {
             if (replica == null) {
                 forwarder.start(request, body);
             } else {
-                stats.operation(label(body), Map.of());
+                stats.operation(KvCore.operation(body), Map.of());
                 env.reply(request, read(body));
             }
         } else if (body instanceof KvRequests.Put p) {
@@ -162,7 +162,7 @@ public final class ActiveStore implements KvCore {
             this.forwarder.start(request, body);
             return;
         }
-        if (request != null) stats.operation(label(body), Map.of());
+        if (request != null) stats.operation(KvCore.operation(body), Map.of());
         pending.put(w.op(), new Pending(request, forwarder, w.key(), env.nanoTime() + settings.deadlineMs() * 1_000_000L));
         order.multicast(w.encode()); // may deliver at once (a replica alone): pending is in place first
     }
@@ -249,13 +249,6 @@ public final class ActiveStore implements KvCore {
     private void send(NodeId to, Message m) {
         stats.sent(m.type());
         env.send(to, m);
-    }
-
-    static String label(Object body) {
-        if (body instanceof KvRequests.Get) return "get";
-        if (body instanceof KvRequests.Put p) return p.ifMatch() == null ? "put" : "cas";
-        if (body instanceof KvRequests.Delete d) return d.ifMatch() == null ? "delete" : "cas";
-        return "list";
     }
 
     @Override

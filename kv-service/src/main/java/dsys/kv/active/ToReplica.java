@@ -85,7 +85,7 @@ final class ToReplica {
         Pending p = open.remove(f.op());
         if (p == null) return; // late or repeated
         Map<String, Integer> messages = Map.of(message(f.op(), p.body).type(), p.sent, "Forwarded", 1);
-        stats.operation(ActiveStore.label(p.body), messages);
+        stats.operation(dsys.kv.mode.KvCore.operation(p.body), messages);
         Object answer;
         if (f.value() != null) {
             KvReplies.Value v = f.value();

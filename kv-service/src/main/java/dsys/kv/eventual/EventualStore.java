@@ -25,7 +25,6 @@ import dsys.kv.quorum.QuorumSettings;
 import dsys.kv.quorum.QuorumStats;
 import dsys.kv.quorum.QuorumStore;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -58,7 +57,7 @@ public final class EventualStore implements KvCore {
         this.forwarder = new Forwarder(this.env, config, settings, this.env::send, stats::operation);
         this.peeks = new dsys.kv.mode.StateSurvey(this.env, config, settings, this.env::send, Peek::new, "Peek", "PeekReply");
         this.sessions = replica == null ? null : new SessionGuard(this.env, replica::version, (r, body) -> {
-            stats.operation(label(body), Map.of());
+            stats.operation(KvCore.operation(body), Map.of());
             this.env.reply(r, replica.serve(body));
         }, settings.deadlineMs());
     }
@@ -91,7 +90,7 @@ public final class EventualStore implements KvCore {
 
     @Override
     public void onRequest(RequestId request, Object body) {
-        Rejection bad = validate(body instanceof SessionRequest s ? s.request() : body);
+        Rejection bad = QuorumStore.validate(body instanceof SessionRequest s ? s.request() : body);
         if (bad != null) {
             env.reply(request, bad);
         } else if (body instanceof KvRequests.Lock || body instanceof KvRequests.LockDerived
@@ -110,9 +109,9 @@ public final class EventualStore implements KvCore {
         } else if (body instanceof KvRequests.Get || body instanceof KvRequests.Put || body instanceof KvRequests.Delete
                 || body instanceof KeyPage.Request) {
             if (replica == null) {
-                forwarder.start(request, body, label(body));
+                forwarder.start(request, body, KvCore.operation(body));
             } else {
-                stats.operation(label(body), Map.of());
+                stats.operation(KvCore.operation(body), Map.of());
                 env.reply(request, replica.serve(body));
                 sessions.recheck(); // another client's write here supersedes what a waiting session needs
             }
@@ -134,7 +133,7 @@ public final class EventualStore implements KvCore {
             sessions.start(request, s);
         } else {
             Guarantee g = SessionGuard.missing(s, Ballot.ZERO);
-            if (g == null) forwarder.start(request, inner, label(inner));
+            if (g == null) forwarder.start(request, inner, KvCore.operation(inner));
             else env.reply(request, SessionGuard.unavailable(env.self().value(), Session.key(inner), g, s, Ballot.ZERO,
                     "this node holds no replica of the keyspace; send the request to a replica"));
         }
@@ -148,7 +147,7 @@ public final class EventualStore implements KvCore {
         else if (m instanceof Peek p) env.send(from, new PeekReply(p.op(), p.key(), replica.state(p.key())));
         else if (m instanceof ForwardGet || m instanceof ForwardWrite || m instanceof ForwardList) {
             Object request = Forwarder.request(m);
-            Rejection bad = validate(request);
+            Rejection bad = QuorumStore.validate(request);
             env.send(from, Forwarder.answer(Forwarder.op(m), bad != null ? bad : replica.serve(request)));
         } else {
             replica.epidemic().onMessage(from, m);
@@ -179,38 +178,5 @@ public final class EventualStore implements KvCore {
     public QuorumStats.View stats() {
         if (replica != null) replica.epidemic().counts().forEach(stats::set);
         return stats.view();
-    }
-
-    private static String label(Object body) {
-        if (body instanceof KvRequests.Get) return "get";
-        if (body instanceof KvRequests.Put p) return p.ifMatch() == null ? "put" : "cas";
-        if (body instanceof KvRequests.Delete d) return d.ifMatch() == null ? "delete" : "cas";
-        return "list";
-    }
-
-    /** The quorum mode's limits on keys, values and pages, so a request is refused alike in every mode. */
-    static Rejection validate(Object body) {
-        String key;
-        if (body instanceof KvRequests.Get g) key = g.key();
-        else if (body instanceof KvRequests.Put p) key = p.key();
-        else if (body instanceof KvRequests.Delete d) key = d.key();
-        else if (body instanceof KvRequests.Inspect i) key = i.key();
-        else if (body instanceof KvRequests.Replicas r) key = r.key();
-        else if (body instanceof KeyPage.Request r) {
-            return r.limit() >= 1 && r.limit() <= KeyPage.Request.MAX_LIMIT ? null
-                    : Rejection.badRequest("limit must be within 1.." + KeyPage.Request.MAX_LIMIT + ", got " + r.limit());
-        } else return null;
-        if (key == null || key.isEmpty()) return Rejection.badRequest("the key must not be empty");
-        if (key.getBytes(StandardCharsets.UTF_8).length > QuorumStore.MAX_KEY_BYTES) {
-            return Rejection.badRequest("the key is longer than " + QuorumStore.MAX_KEY_BYTES + " bytes of UTF-8");
-        }
-        if (body instanceof KvRequests.Put p) {
-            if (p.value() == null) return Rejection.badRequest("a put needs a value (DELETE removes a key)");
-            if (p.value().getBytes(StandardCharsets.UTF_8).length > QuorumStore.MAX_VALUE_BYTES) {
-                return new Rejection(413, "value-too-large", "Value too large",
-                        "the value is longer than " + QuorumStore.MAX_VALUE_BYTES + " bytes");
-            }
-        }
-        return null;
     }
 }

@@ -27,6 +27,14 @@ public interface KvCore extends Core {
         return java.util.Map.of();
     }
 
+    /** The name a client request's operation is counted under in the stats (get, put, cas, delete, list). */
+    static String operation(Object body) {
+        if (body instanceof dsys.kv.quorum.KvRequests.Get) return "get";
+        if (body instanceof dsys.kv.quorum.KvRequests.Put p) return p.ifMatch() == null ? "put" : "cas";
+        if (body instanceof dsys.kv.quorum.KvRequests.Delete d) return d.ifMatch() == null ? "delete" : "cas";
+        return "list";
+    }
+
     /** Makes a mode's core for one node: the mode is a keyspace's {@code mode}, its constructor is the factory. */
     @FunctionalInterface
     interface Factory {
