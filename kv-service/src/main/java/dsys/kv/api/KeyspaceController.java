@@ -25,7 +25,7 @@ public class KeyspaceController {
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record KeyspaceBody(String name, String mode, List<String> replicas, Map<String, Integer> votes,
                                Integer totalVotes, Integer readQuorum, Integer writeQuorum, String consistency,
-                               Map<String, Object> roles, Boolean created) {
+                               Map<String, Object> roles, Boolean created, String writeMode, String sequencer) {
         static KeyspaceBody of(KeyspaceConfig c, Boolean created) {
             return of(c, null, created);
         }
@@ -34,14 +34,16 @@ public class KeyspaceController {
         static KeyspaceBody of(KeyspaceConfig c, Map<String, Object> roles, Boolean created) {
             Map<String, Object> r = roles == null || roles.isEmpty() ? null : roles;
             List<String> replicas = c.replicas().stream().map(NodeId::value).toList();
-            String model = dsys.kv.mode.Modes.of(c.mode()).model();
+            dsys.kv.mode.Modes.Mode m = dsys.kv.mode.Modes.of(c.mode());
+            String variant = c.variantOr(m.defaultVariant());
             if (!c.mode().equals(KeyspaceConfig.QUORUM)) {
-                return new KeyspaceBody(c.name(), c.mode(), replicas, null, null, null, null, model, r, created);
+                return new KeyspaceBody(c.name(), c.mode(), replicas, null, null, null, null, m.model(), r, created,
+                        "writeMode".equals(m.option()) ? variant : null, "sequencer".equals(m.option()) ? variant : null);
             }
             Map<String, Integer> v = new LinkedHashMap<>();
             c.replicas().forEach(n -> v.put(n.value(), c.votesOf(n)));
             return new KeyspaceBody(c.name(), c.mode(), replicas, v, c.totalVotes(), c.readQuorum(), c.writeQuorum(),
-                    model, r, created);
+                    m.model(), r, created, null, null);
         }
     }
 

@@ -18,9 +18,15 @@ import java.util.Set;
  * members ranked first by rendezvous hashing on the keyspace's name, so keyspaces spread over the nodes);
  * absent: every member. {@code votes} default to 1 each, {@code readQuorum} and {@code writeQuorum} to a majority
  * of the votes. {@code mode} is one of {@link Modes} (absent: quorum); votes and quorums are the quorum mode's.
+ * {@code writeMode} (primary-backup: remote or local) and {@code sequencer} (active) choose a mode's variant.
  */
 public record KeyspaceSpec(String name, String mode, JsonNode replicas, Map<String, Integer> votes,
-                           Integer readQuorum, Integer writeQuorum) {
+                           Integer readQuorum, Integer writeQuorum, String writeMode, String sequencer) {
+
+    KeyspaceSpec(String name, String mode, JsonNode replicas, Map<String, Integer> votes, Integer readQuorum,
+                 Integer writeQuorum) {
+        this(name, mode, replicas, votes, readQuorum, writeQuorum, null, null);
+    }
 
     /** Names the API's own routes or the system keyspace use. */
     static final Set<String> RESERVED = Set.of(KeyspaceCatalog.SYSTEM, "keyspaces", "stats", "node");
@@ -37,6 +43,7 @@ public record KeyspaceSpec(String name, String mode, JsonNode replicas, Map<Stri
         if (!m.equals(KeyspaceConfig.QUORUM) && (votes != null || readQuorum != null || writeQuorum != null)) {
             throw ProblemException.badRequest("votes, readQuorum and writeQuorum belong to the quorum mode, not to '" + m + "'");
         }
+        String variant = variant(Modes.of(m));
         List<NodeId> chosen = replicas(members);
         Map<NodeId, Integer> v = new LinkedHashMap<>();
         if (votes != null) votes.forEach((n, k) -> v.put(NodeId.of(n), k == null ? 1 : k));
@@ -44,12 +51,32 @@ public record KeyspaceSpec(String name, String mode, JsonNode replicas, Map<Stri
         int majority = total / 2 + 1;
         try {
             return new KeyspaceConfig(name, chosen, v, readQuorum == null ? majority : readQuorum,
-                    writeQuorum == null ? majority : writeQuorum, m);
+                    writeQuorum == null ? majority : writeQuorum, m, variant);
         } catch (KeyspaceConfig.QuorumRuleViolation e) {
             throw new ProblemException(400, "quorum-rule-broken", "Quorum rule broken", e.getMessage());
         } catch (IllegalArgumentException e) {
             throw ProblemException.badRequest(e.getMessage());
         }
+    }
+
+    /** The variant named by the mode's option; an option of another mode, or an unknown value, is a 400. */
+    private String variant(Modes.Mode m) {
+        Map<String, String> given = new LinkedHashMap<>();
+        if (writeMode != null) given.put("writeMode", writeMode);
+        if (sequencer != null) given.put("sequencer", sequencer);
+        String chosen = null;
+        for (Map.Entry<String, String> e : given.entrySet()) {
+            if (!e.getKey().equals(m.option())) {
+                throw ProblemException.badRequest(e.getKey() + " is not an option of mode '" + m.name() + "'"
+                        + (m.option() == null ? " (it has none)" : "; its option is " + m.option()));
+            }
+            if (!m.variants().contains(e.getValue())) {
+                throw ProblemException.badRequest(e.getKey() + " of mode '" + m.name() + "' is one of " + m.variants()
+                        + ", got '" + e.getValue() + "'");
+            }
+            chosen = e.getValue();
+        }
+        return chosen;
     }
 
     private List<NodeId> replicas(List<NodeId> members) {

@@ -21,22 +21,23 @@ record KeyspaceTable(Ballot version, List<KeyspaceTable.Entry> keyspaces) {
     static final KeyspaceTable EMPTY = new KeyspaceTable(Ballot.ZERO, List.of());
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One keyspace as stored; replicas in configuration order, votes per replica; {@code mode} null: quorum. */
+    /** One keyspace as stored; replicas in configuration order, votes per replica; {@code mode} null: quorum;
+     * {@code variant} null: the mode's default. */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     record Entry(String name, List<String> replicas, Map<String, Integer> votes, int readQuorum, int writeQuorum,
-                 String mode) {
+                 String mode, String variant) {
 
         static Entry of(KeyspaceConfig c) {
             Map<String, Integer> v = new LinkedHashMap<>();
             c.replicas().forEach(r -> v.put(r.value(), c.votesOf(r)));
             return new Entry(c.name(), c.replicas().stream().map(NodeId::value).toList(), v, c.readQuorum(), c.writeQuorum(),
-                    c.mode().equals(KeyspaceConfig.QUORUM) ? null : c.mode());
+                    c.mode().equals(KeyspaceConfig.QUORUM) ? null : c.mode(), c.variant());
         }
 
         KeyspaceConfig config() {
             Map<NodeId, Integer> v = new LinkedHashMap<>();
             votes.forEach((n, k) -> v.put(NodeId.of(n), k));
-            return new KeyspaceConfig(name, replicas.stream().map(NodeId::of).toList(), v, readQuorum, writeQuorum, mode);
+            return new KeyspaceConfig(name, replicas.stream().map(NodeId::of).toList(), v, readQuorum, writeQuorum, mode, variant);
         }
     }
 

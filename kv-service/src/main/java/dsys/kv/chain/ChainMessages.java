@@ -27,24 +27,29 @@ public final class ChainMessages {
      * Down the chain, from a member to its successor: the newest state of every key written at a sequence number in
      * ({@code from}, {@code to}]. {@code complete} false: a page of a longer catch-up; the receiver has everything
      * up to {@code to} only once a complete one arrives. {@code readyAt}: the head's last sequence number when the
-     * epoch began; a member that reached it holds every write acknowledged in earlier epochs.
+     * epoch began; a member that reached it holds every write acknowledged in earlier epochs. {@code stable}: every
+     * member holds the writes up to it, as far as the sender knows (how a backup learns which writes are acknowledged).
      */
-    public record Update(long epoch, long from, long to, boolean complete, long readyAt, List<Entry> entries)
+    public record Update(long epoch, long from, long to, boolean complete, long readyAt, long stable, List<Entry> entries)
             implements Message {
     }
 
     /**
-     * Up the chain: the receiver has taken the updates up to {@code progress} (complete up to {@code lastSeq}), and
-     * every member from it to the tail holds every write up to {@code stable} (the tail's {@code lastSeq}).
+     * Up the chain (or from a backup to its primary): the sender has taken the updates up to {@code progress}
+     * (complete up to {@code lastSeq}), and every member from it on holds every write up to {@code stable} (the
+     * tail's, or the backup's own, {@code lastSeq}).
      * {@code gap}: an update came that did not follow on (lost or overtaken); resend from {@code progress}.
      */
     public record UpdateAck(long epoch, long progress, long lastSeq, long stable, boolean ready, boolean gap)
             implements Message {
     }
 
-    /** A client's write, forwarded by the node it reached to the head; {@code attempt} counts the tries. */
-    public record WriteForward(String op, int attempt, String key, String value, boolean delete, Ballot ifMatch)
-            implements Message {
+    /**
+     * A client's write, forwarded by the node it reached to the head; {@code attempt} counts the tries, {@code retry}
+     * says an earlier one may have been taken by a head (a local write's waits for the primary role were not).
+     */
+    public record WriteForward(String op, int attempt, String key, String value, boolean delete, Ballot ifMatch,
+                               boolean retry) implements Message {
     }
 
     /** A client's linearizable read, forwarded to the tail. */
@@ -87,10 +92,11 @@ public final class ChainMessages {
     /**
      * Phase 1b: the promiser stops serving its view (it is sealed), and tells what it accepted for this epoch, the
      * read lease it granted that may still run (to {@code guardTail} of {@code guardEpoch}, for at most
-     * {@code guardNanos} more of its time), and the epoch in which it finished copying the tail's state (-1: none).
+     * {@code guardNanos} more of its time), the epoch in which it finished copying the reader's state (-1: none),
+     * and its {@code lastSeq} (a primary-backup view's new primary is the promiser that holds the most).
      */
     public record Promise(long epoch, Ballot ballot, Ballot acceptedBallot, View accepted, long guardEpoch,
-                          String guardTail, long guardNanos, long copyEpoch) implements Message {
+                          String guardTail, long guardNanos, long copyEpoch, long lastSeq) implements Message {
     }
 
     /** A refusal: the receiver promised {@code promised} for the epoch, or has decided {@code decided} already. */
@@ -120,6 +126,13 @@ public final class ChainMessages {
     /** A page of the tail's keys; {@code lastSeq} is its last sequence number; {@code next} null: the last page. */
     public record CopyPage(long epoch, String after, long lastSeq, List<Entry> entries, String next)
             implements Message {
+    }
+
+    /**
+     * Local write (primary-backup): the sender has a client's write and asks the primary of {@code epoch} to hand it
+     * the primary role.
+     */
+    public record MoveRequest(long epoch) implements Message {
     }
 
     /** What does your replica hold for this key? */

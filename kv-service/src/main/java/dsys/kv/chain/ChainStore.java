@@ -17,6 +17,7 @@ import dsys.kv.chain.ChainMessages.InspectReply;
 import dsys.kv.chain.ChainMessages.JoinRequest;
 import dsys.kv.chain.ChainMessages.ListDone;
 import dsys.kv.chain.ChainMessages.ListForward;
+import dsys.kv.chain.ChainMessages.MoveRequest;
 import dsys.kv.chain.ChainMessages.Nack;
 import dsys.kv.chain.ChainMessages.Prepare;
 import dsys.kv.chain.ChainMessages.Promise;
@@ -74,7 +75,14 @@ import java.util.Map;
  *   is added at the tail by the next view if the tail it copied from is still the tail; that tail then sends it
  *   what changed during the copy before it serves.</li>
  * </ul>
- * Requests of atomic commit ({@code Lock}, {@code LockDerived}, {@code Release}) are refused with 400: transactions
+ * <p><b>Primary-backup</b> ({@link #primaryBackup}, mode {@code pb}) is the same machinery in a star ({@link Shape}):
+ * the first member of the view is the primary (主), which orders each write, sends it to every backup (备份) at once
+ * and acknowledges it once all of them hold it (remote write, 远程写); it answers reads itself under the lease, but
+ * only with writes every backup holds, since a new primary may lack the others. A new view makes the promiser that
+ * holds the most the primary (backups hold prefixes of the primary's sequence), so a fail-over loses nothing
+ * acknowledged. With {@code writeMode} local ({@link LocalWrite}, 本地写) the role moves to the node a write arrives at.
+ *
+ * <p>Requests of atomic commit ({@code Lock}, {@code LockDerived}, {@code Release}) are refused with 400: transactions
  * run on quorum keyspaces. A deadline passed is 503 when the request certainly had no effect, 504 when a write may
  * still be acknowledged.
  */
@@ -101,22 +109,36 @@ public final class ChainStore implements dsys.kv.mode.KvCore {
     private final RejoinCopy copy;
     private final ClientOps ops;
     private final ChainSurvey survey;
+    private final Shape shape;
+    private final LocalWrite local;
     private final Map<String, Long> lastHeard = new HashMap<>();
     private final Map<String, Join> joins = new HashMap<>();
     private long startedAt;
 
     public ChainStore(Env env, KeyspaceConfig config, QuorumSettings settings, ChosenListener listener) {
+        this(env, config, settings, listener, Shape.CHAIN);
+    }
+
+    /** The primary-backup mode's core: the same views with a star of links; {@code writeMode} remote or local. */
+    public static ChainStore primaryBackup(Env env, KeyspaceConfig config, QuorumSettings settings, ChosenListener listener) {
+        return new ChainStore(env, config, settings, listener, Shape.STAR);
+    }
+
+    private ChainStore(Env env, KeyspaceConfig config, QuorumSettings settings, ChosenListener listener, Shape shape) {
         this.env = env;
         this.config = config;
+        this.shape = shape;
         this.timings = ChainTimings.from(settings);
         this.self = env.self().value();
         this.isReplica = config.isReplica(env.self());
         this.replica = new ChainReplica(env.storage(), config.name());
-        this.agreement = new ViewAgreement(env, config, timings, this::send, this::entered);
-        this.link = new ChainLink(self, replica, timings, this::send, agreement::sealed, this::stable);
+        this.agreement = new ViewAgreement(env, config, shape, replica::lastSeq, timings, this::send, this::entered);
+        this.link = new ChainLink(self, shape, replica, timings, this::send, agreement::sealed, this::stable);
         this.head = new HeadWrites(env, replica, link, timings, config.name(), this::answer);
         this.lease = new ReadLease(timings, config.replicas().size() / 2 + 1);
-        this.copy = new RejoinCopy(env, replica, agreement, timings, config.name(), this::send);
+        this.copy = new RejoinCopy(env, replica, agreement, timings, shape, config.name(), this::send);
+        this.local = new LocalWrite(env, timings, agreement, link, replica, shape == Shape.STAR && isReplica
+                && "local".equals(config.variant()), this::send);
         this.ops = new ClientOps(env, timings, stats, this::target, this::serve);
         this.survey = new ChainSurvey(env, config, timings, this::send);
         link.listener(listener);
@@ -149,9 +171,11 @@ public final class ChainStore implements dsys.kv.mode.KvCore {
 
     private void entered(View v) {
         link.enter(v);
+        local.entered(v);
         lease.reset(v.epoch());
         if (!v.head().equals(self)) head.notHead("the head changed (view " + v + ") before the tail acknowledged the write");
         ops.viewChanged();
+        if (local.enabled() && v.head().equals(self)) ops.resend(self);
     }
 
     // ------------------------------------------------------------------ client requests
@@ -176,7 +200,8 @@ public final class ChainStore implements dsys.kv.mode.KvCore {
             ops.write(request, d.key(), null, true, d.ifMatch());
         } else if (body instanceof KvRequests.Lock || body instanceof KvRequests.LockDerived
                 || body instanceof KvRequests.Release) {
-            env.reply(request, Rejection.badRequest("keyspace '" + config.name() + "' is chain-replicated: "
+            env.reply(request, Rejection.badRequest("keyspace '" + config.name() + "' is " + (shape == Shape.STAR
+                    ? "primary-backup" : "chain-replicated") + ": "
                     + "transactions (atomic commit's locks) run on quorum keyspaces"));
         } else if (body instanceof KvRequests.Inspect i) {
             env.reply(request, new KvReplies.ReplicaView(self, i.key(), isReplica ? state(i.key()) : null));
@@ -191,35 +216,57 @@ public final class ChainStore implements dsys.kv.mode.KvCore {
         }
     }
 
-    /** Where a forwarded request goes: writes to the head, reads and listings to the tail, of this node's view. */
+    /**
+     * Where a forwarded request goes: writes to the head (local write: first to this node, which asks for the primary
+     * role), reads and listings to the reader (tail or primary), of this node's view.
+     */
     private String target(Message m) {
         View v = agreement.view();
-        return m instanceof WriteForward ? v.head() : v.tail();
+        if (m instanceof WriteForward w) return local.here(w) ? self : v.head();
+        return shape.reader(v);
     }
 
     /** A request forwarded to this node (or this node's own): served if this node is the head (tail) that can. */
     private void serve(String from, Message m) {
         View v = agreement.view();
         if (m instanceof WriteForward w) {
-            if (v.head().equals(self) && !agreement.sealed()) head.write(from, w);
-            else redirect(from, w.op(), v);
+            if (v.head().equals(self) && !agreement.sealed()) {
+                if (local.handingOver()) return; // dropped: the sender tries again at the next primary
+                if (from.equals(self)) ops.takenHere(w.op());
+                head.write(from, w);
+            } else if (local.here(w) && from.equals(self)) {
+                local.ask(); // the write waits here for the primary role, or goes to the head on a later attempt
+            } else {
+                redirect(from, w.op(), v);
+            }
         } else if (m instanceof ReadForward r) {
             if (!servesReads()) {
                 redirect(from, r.op(), v);
                 return;
             }
-            Versioned c = replica.content(r.key());
-            answer(r.op(), from, new KvReplies.Value(r.key(), c.value(), c.version(), ops.label(r.op()), Map.of()));
+            ChainReplica.Item item = replica.item(r.key());
+            Versioned c = item == null ? Versioned.ABSENT : item.content();
+            Object value = new KvReplies.Value(r.key(), c.value(), c.version(), ops.label(r.op()), Map.of());
+            answerWhenStable(item == null ? 0 : item.seq(), r.op(), from, r.key(), value);
         } else if (m instanceof ListForward l) {
-            if (servesReads()) answer(l.op(), from, page(l));
+            if (servesReads()) answerWhenStable(replica.lastSeq(), l.op(), from, l.prefix(), page(l));
             else redirect(from, l.op(), v);
         }
     }
 
-    /** The tail of the view, not sealed, holding everything acknowledged before its epoch, under a lease. */
+    /**
+     * A read's answer, once what it read is at every member: at once on a chain's tail; a primary may hold writes its
+     * backups do not have yet, which a new primary would not have either, so it answers only when they do.
+     */
+    private void answerWhenStable(long seq, String op, String to, String key, Object result) {
+        if (seq <= link.stable()) answer(op, to, result);
+        else head.whenStable(seq, op, to, key, result);
+    }
+
+    /** The reader of the view (tail or primary), not sealed, holding everything acknowledged before its epoch, under a lease. */
     private boolean servesReads() {
         View v = agreement.view();
-        return isReplica && v != null && v.tail().equals(self) && !agreement.sealed() && link.ready()
+        return isReplica && v != null && shape.reader(v).equals(self) && !agreement.sealed() && link.ready()
                 && lease.holds(v.epoch(), env.nanoTime());
     }
 
@@ -290,17 +337,18 @@ public final class ChainStore implements dsys.kv.mode.KvCore {
         else if (m instanceof JoinRequest j) joins.put(from, new Join(j.copyEpoch(), env.nanoTime()));
         else if (m instanceof CopyRequest r) {
             View v = agreement.view();
-            if (r.epoch() == v.epoch() && v.tail().equals(self) && !agreement.sealed() && link.ready()) {
+            if (r.epoch() == v.epoch() && shape.reader(v).equals(self) && !agreement.sealed() && link.ready()) {
                 send(from, RejoinCopy.page(replica, timings, r));
             }
         } else if (m instanceof CopyPage p) copy.onPage(from, p);
+        else if (m instanceof MoveRequest r) local.onRequest(from, r);
         else if (m instanceof Inspect i) send(from, inspect(i));
     }
 
     /** A heartbeat: a newer view is adopted; a tail's lease request is granted if this node may. */
     private void onBeat(String from, Beat b) {
         agreement.learn(b.view());
-        if (b.leaseRound() > 0 && isReplica && b.view().tail().equals(from) && agreement.grant(from, b.view().epoch())) {
+        if (b.leaseRound() > 0 && isReplica && shape.reader(b.view()).equals(from) && agreement.grant(from, b.view().epoch())) {
             send(from, new Grant(b.view().epoch(), b.leaseRound()));
         }
     }
@@ -312,6 +360,7 @@ public final class ChainStore implements dsys.kv.mode.KvCore {
             beat();
             agreement.tick(wantsNewView(), this::suspected);
             link.tick();
+            local.tick();
             copy.tick();
             head.expire();
         }
@@ -323,7 +372,7 @@ public final class ChainStore implements dsys.kv.mode.KvCore {
     private void beat() {
         View v = agreement.view();
         long round = 0;
-        if (v.tail().equals(self) && !agreement.sealed()) {
+        if (shape.reader(v).equals(self) && !agreement.sealed()) {
             round = lease.ask(v.epoch(), env.nanoTime());
             if (agreement.grant(self, v.epoch())) lease.granted(self, v.epoch(), round);
         }
@@ -336,7 +385,7 @@ public final class ChainStore implements dsys.kv.mode.KvCore {
         if (!v.has(self)) return false;
         String first = v.chain().stream().filter(m -> m.equals(self) || !suspected(m)).findFirst().orElse(self);
         if (!first.equals(self)) return false;
-        boolean suspect = v.chain().stream().anyMatch(this::suspected);
+        boolean suspect = v.chain().stream().anyMatch(this::suspected) || agreement.moving();
         long now = env.nanoTime();
         boolean joiner = joins.entrySet().stream().anyMatch(e -> !v.has(e.getKey())
                 && e.getValue().copyEpoch() == v.epoch() && now - e.getValue().at() < timings.ms(3 * timings.tickMs()));
@@ -393,14 +442,19 @@ public final class ChainStore implements dsys.kv.mode.KvCore {
         if (v == null) return java.util.Map.of();
         java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
         m.put("epoch", v.epoch());
-        m.put("chain", v.chain());
-        m.put("head", v.head());
-        m.put("tail", v.tail());
+        if (shape == Shape.STAR) {
+            m.put("primary", v.head());
+            m.put("backups", v.chain().subList(1, v.chain().size()));
+        } else {
+            m.put("chain", v.chain());
+            m.put("head", v.head());
+            m.put("tail", v.tail());
+        }
         m.put("servingReads", servingReads());
         return m;
     }
 
-    /** Whether this node answers linearizable reads right now (the tail, ready, under a lease). */
+    /** Whether this node answers linearizable reads right now (the tail or primary, ready, under a lease). */
     public boolean servingReads() {
         return servesReads();
     }

@@ -78,7 +78,7 @@ final class ClientOps {
     void write(RequestId request, String key, String value, boolean delete, dsys.kv.quorum.Ballot ifMatch) {
         String label = delete ? "delete" : ifMatch != null ? "cas" : "put";
         String op = nextId();
-        start(op, new Op(request, label, key, new WriteForward(op, 1, key, value, delete, ifMatch), deadline()));
+        start(op, new Op(request, label, key, new WriteForward(op, 1, key, value, delete, ifMatch, false), deadline()));
     }
 
     void read(RequestId request, KvRequests.Get g, String level) {
@@ -101,10 +101,11 @@ final class ClientOps {
         op.attempts++;
         op.sentAt = env.nanoTime();
         Message m = op.forward instanceof WriteForward w
-                ? new WriteForward(w.op(), op.attempts, w.key(), w.value(), w.delete(), w.ifMatch()) : op.forward;
+                ? new WriteForward(w.op(), op.attempts, w.key(), w.value(), w.delete(), w.ifMatch(), op.handedOff) : op.forward;
         String to = target.apply(m);
         op.sentTo = to;
-        if (op.forward instanceof WriteForward) op.handedOff = true;
+        // a write sent away may be taken; one served here is marked by takenHere when this node's head takes it
+        if (op.forward instanceof WriteForward && !to.equals(env.self().value())) op.handedOff = true;
         if (to.equals(env.self().value())) {
             local.serve(to, m);
         } else {
@@ -147,6 +148,19 @@ final class ClientOps {
         }
     }
 
+    /** This node's head took write {@code id} of its own client: past its deadline, its outcome is unknown. */
+    void takenHere(String id) {
+        Op op = ops.get(id);
+        if (op != null) op.handedOff = true;
+    }
+
+    /** Requests last sent to {@code node} go again now (a local write that waited there for the primary role). */
+    void resend(String node) {
+        for (Map.Entry<String, Op> e : new java.util.ArrayList<>(ops.entrySet())) {
+            if (ops.containsKey(e.getKey()) && node.equals(e.getValue().sentTo)) route(e.getKey(), e.getValue());
+        }
+    }
+
     void tick() {
         long now = env.nanoTime();
         for (Map.Entry<String, Op> e : new java.util.ArrayList<>(ops.entrySet())) { // Map.copyOf's order is random per JVM
@@ -156,9 +170,9 @@ final class ClientOps {
                 ops.remove(e.getKey());
                 env.emit("kv.timeout", Map.of("key", op.key, "op", e.getKey(), "label", op.label));
                 finish(op, op.handedOff
-                        ? KvReplies.outcomeUnknown(op.key, "the tail did not acknowledge the write within "
-                        + timings.deadlineMs() + " ms (the chain may be changing its view)")
-                        : KvReplies.unavailable(op.key, "no tail of the chain answered within " + timings.deadlineMs() + " ms"));
+                        ? KvReplies.outcomeUnknown(op.key, "the write was not acknowledged within "
+                        + timings.deadlineMs() + " ms (the replicas may be changing their view)")
+                        : KvReplies.unavailable(op.key, "no member that serves reads answered within " + timings.deadlineMs() + " ms"));
             } else if (now - op.sentAt >= timings.ms(timings.tickMs())) {
                 route(e.getKey(), op);
             }

@@ -34,7 +34,11 @@ final class HeadWrites {
     private record Taken(long seq, Object answer) {
     }
 
-    private record Waiter(String op, String node, String key, Object answer, long since) {
+    /** {@code read}: a read held until what it read is stable; it had no effect, so a lost head answers 503. */
+    private record Waiter(String op, String node, String key, Object answer, long since, boolean read) {
+        Waiter(String op, String node, String key, Object answer, long since) {
+            this(op, node, key, answer, since, false);
+        }
     }
 
     private final Env env;
@@ -89,7 +93,7 @@ final class HeadWrites {
             wait(replica.item(w.key()).seq(), new Waiter(w.op(), from, w.key(), refusal(w, current), env.nanoTime()));
             return;
         }
-        if (w.attempt() > 1 && current.writes().size() == Versioned.RECENT) {
+        if (w.retry() && current.writes().size() == Versioned.RECENT) {
             answer.answer(w.op(), from, KvReplies.outcomeUnknown(w.key(), "a retried write whose first attempt may "
                     + "have been taken by an earlier head; later writes have overwritten the record of it"));
             return;
@@ -129,6 +133,11 @@ final class HeadWrites {
         if (link.stable() >= seq) stable(link.stable());
     }
 
+    /** A read (or listing) answered once every member holds the writes up to {@code seq}. */
+    void whenStable(long seq, String op, String node, String key, Object result) {
+        wait(seq, new Waiter(op, node, key, result, env.nanoTime(), true));
+    }
+
     /** The tail holds every write up to {@code stable}: their clients are answered. */
     void stable(long stable) {
         Map<Long, List<Waiter>> due = waiting.headMap(stable, true);
@@ -143,7 +152,10 @@ final class HeadWrites {
         List<Waiter> all = new ArrayList<>();
         waiting.values().forEach(all::addAll);
         waiting.clear();
-        for (Waiter w : all) answer.answer(w.op(), w.node(), KvReplies.outcomeUnknown(w.key(), why));
+        for (Waiter w : all) {
+            answer.answer(w.op(), w.node(), w.read() ? KvReplies.unavailable(w.key(), why)
+                    : KvReplies.outcomeUnknown(w.key(), why));
+        }
     }
 
     /** Waiters older than two deadlines: their clients were answered by their own node's deadline. */

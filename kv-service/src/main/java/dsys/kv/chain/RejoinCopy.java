@@ -16,7 +16,7 @@ import java.util.function.BiConsumer;
 /**
  * A replica that is not in the current view (removed after a crash or a partition) joins again at the tail: it
  * forgets its own copy — it may hold writes no member has, taken while it was a head nobody followed — copies the
- * current tail's keys page by page, and then asks the members to add it. Its copy is consistent enough: each page
+ * current tail's (a primary-backup view: the primary's) keys page by page, and then asks the members to add it. Its copy is consistent enough: each page
  * is the tail's state when sent, and its {@code lastSeq} is the tail's when the first page was, so the tail, once
  * the joiner is its successor, sends it every key written since ({@link ChainLink}). The view agreement adds it
  * only if the tail it copied from is still the tail, and it serves reads only after that catch-up. A copy that
@@ -28,6 +28,7 @@ final class RejoinCopy {
     private final ChainReplica replica;
     private final ViewAgreement agreement;
     private final ChainTimings timings;
+    private final Shape shape;
     private final BiConsumer<String, Message> send;
     private final String recordKey;
     private final String self;
@@ -38,8 +39,9 @@ final class RejoinCopy {
     private long firstLastSeq;
     private long askedAt;
 
-    RejoinCopy(Env env, ChainReplica replica, ViewAgreement agreement, ChainTimings timings, String keyspace,
-               BiConsumer<String, Message> send) {
+    RejoinCopy(Env env, ChainReplica replica, ViewAgreement agreement, ChainTimings timings, Shape shape,
+               String keyspace, BiConsumer<String, Message> send) {
+        this.shape = shape;
         this.env = env;
         this.replica = replica;
         this.agreement = agreement;
@@ -63,9 +65,9 @@ final class RejoinCopy {
             for (String m : v.chain()) send.accept(m, new JoinRequest(v.epoch()));
             return;
         }
-        if (epoch != v.epoch() || !source.equals(v.tail())) {
+        if (epoch != v.epoch() || !source.equals(shape.reader(v))) {
             epoch = v.epoch();
-            source = v.tail();
+            source = shape.reader(v);
             after = null;
             started = false;
             env.emit("kv.chain.copy.start", Map.of("epoch", epoch, "from", source));

@@ -53,6 +53,7 @@ final class ViewAgreement {
         final Map<String, Received> promises = new HashMap<>();
         final Set<String> accepts = new HashSet<>();
         Phase phase = Phase.PREPARE;
+        String preferred;
         boolean acceptSent;
         long majorityAt = -1;
         long waitUntil;
@@ -67,6 +68,8 @@ final class ViewAgreement {
 
     private final Env env;
     private final KeyspaceConfig config;
+    private final Shape shape;
+    private final java.util.function.LongSupplier lastSeq;
     private final ChainTimings timings;
     private final String self;
     private final String key;
@@ -89,11 +92,15 @@ final class ViewAgreement {
     private Predicate<String> suspected;
     /** The epoch in which this node finished copying the tail's state (-1: none); set by {@link RejoinCopy}. */
     private long copyEpoch = -1;
+    /** Local write: the node the next view should make primary, if it holds as much as any promiser (null: none). */
+    private String preferred;
 
-    ViewAgreement(Env env, KeyspaceConfig config, ChainTimings timings, BiConsumer<String, Message> send,
-                  Consumer<View> adopted) {
+    ViewAgreement(Env env, KeyspaceConfig config, Shape shape, java.util.function.LongSupplier lastSeq,
+                  ChainTimings timings, BiConsumer<String, Message> send, Consumer<View> adopted) {
         this.env = env;
         this.config = config;
+        this.shape = shape;
+        this.lastSeq = lastSeq;
         this.timings = timings;
         this.self = env.self().value();
         this.key = ChainReplica.prefix(config.name());
@@ -131,6 +138,16 @@ final class ViewAgreement {
     /** Promised a later epoch than the decided one: this node serves no view until it learns the next. */
     boolean sealed() {
         return promisedEpoch > decided.epoch();
+    }
+
+    /** Local write: propose a view with {@code node} as primary (taken by the next proposal this node starts). */
+    void move(String node) {
+        preferred = node;
+    }
+
+    /** A move to some node is wanted and not yet proposed. */
+    boolean moving() {
+        return preferred != null;
     }
 
     void copyEpoch(long epoch) {
@@ -214,7 +231,7 @@ final class ViewAgreement {
         long left = Math.max(0, until - now);
         boolean mine = acceptedEpoch == epoch && acceptedView != null;
         return new Promise(epoch, ballot, mine ? acceptedBallot : Ballot.ZERO, mine ? acceptedView : null,
-                startGuard ? -1 : guardEpoch, startGuard ? "?" : guardTail, left, copyEpoch);
+                startGuard ? -1 : guardEpoch, startGuard ? "?" : guardTail, left, copyEpoch, lastSeq.getAsLong());
     }
 
     private void persist() {
@@ -254,6 +271,8 @@ final class ViewAgreement {
         }
         promise(epoch, b);
         proposal = new Proposal(epoch, b, env.nanoTime());
+        proposal.preferred = preferred;
+        preferred = null;
         proposal.promises.put(self, new Received(promiseMessage(epoch, b), env.nanoTime()));
         env.emit("kv.chain.propose", Map.of("epoch", epoch, "ballot", b.toString(), "from", decided.toString()));
         for (String r : replicas()) if (!r.equals(self)) send.accept(r, new Prepare(epoch, b));
@@ -303,7 +322,8 @@ final class ViewAgreement {
         List<String> chain = new ArrayList<>();
         for (String m : decided.chain()) if (p.promises.containsKey(m)) chain.add(m);
         if (chain.isEmpty()) return null;
-        if (p.promises.containsKey(decided.tail())) {
+        if (shape == Shape.STAR) primaryFirst(p, chain);
+        if (p.promises.containsKey(shape.reader(decided))) {
             for (String r : replicas()) {
                 Received j = p.promises.get(r);
                 if (j != null && !decided.has(r) && j.promise().copyEpoch() == decided.epoch()) {
@@ -313,6 +333,20 @@ final class ViewAgreement {
             }
         }
         return new View(p.epoch, chain);
+    }
+
+    /**
+     * Primary-backup: each backup holds a prefix of the primary's sequence (it takes updates in order), so the promiser
+     * with the highest {@code lastSeq} holds everything any other promiser holds and becomes the primary — a backup
+     * that took writes the new primary lacks would otherwise keep them. A move's target is taken if it holds as much.
+     */
+    private void primaryFirst(Proposal p, List<String> chain) {
+        long max = chain.stream().mapToLong(m -> p.promises.get(m).promise().lastSeq()).max().orElse(0);
+        String first = p.preferred != null && chain.contains(p.preferred)
+                && p.promises.get(p.preferred).promise().lastSeq() == max ? p.preferred
+                : chain.stream().filter(m -> p.promises.get(m).promise().lastSeq() == max).findFirst().orElseThrow();
+        chain.remove(first);
+        chain.add(0, first);
     }
 
     /** When every lease a promiser reported has run out on this node's clock, unless its tail promised. */

@@ -4,6 +4,7 @@ import dsys.kv.quorum.QuorumStore;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,14 +14,29 @@ import java.util.Map;
  */
 public final class Modes {
 
-    /** {@code model}: the consistency the mode claims, as the verifier names it. */
-    public record Mode(String name, String builtIn, String model, KvCore.Factory factory) {
+    /**
+     * {@code model}: the consistency the mode claims, as the verifier names it. {@code option}: the name under which
+     * a keyspace chooses one of {@code variants} (the first is the default; null and empty when the mode has none).
+     */
+    public record Mode(String name, String builtIn, String model, KvCore.Factory factory, String option,
+                       List<String> variants) {
+
+        Mode(String name, String builtIn, String model, KvCore.Factory factory) {
+            this(name, builtIn, model, factory, null, List.of());
+        }
+
+        /** The variant a keyspace of this mode without one runs (null: the mode has no variants). */
+        public String defaultVariant() {
+            return variants.isEmpty() ? null : variants.get(0);
+        }
     }
 
     private static final Map<String, Mode> MODES = new LinkedHashMap<>();
 
     static {
         add(new Mode("quorum", "default", "linearizable", QuorumStore::new));
+        add(new Mode("pb", "pb", "linearizable", dsys.kv.chain.ChainStore::primaryBackup, "writeMode",
+                List.of("remote", "local")));
         add(new Mode("chain", "chain", "linearizable", dsys.kv.chain.ChainStore::new));
         add(new Mode("eventual", "eventual", "eventual", dsys.kv.eventual.EventualStore::new));
         add(new Mode("active", "active", "sequential", dsys.kv.active.ActiveStore::new));

@@ -13,15 +13,22 @@ import java.util.Set;
  * replica's votes V_i (V = their sum), and the votes a read (V_r) and a write (V_w) must gather. The constructor
  * refuses a configuration that breaks a rule and names the rule: V_r + V_w > V (every read quorum meets every
  * write quorum, so a read sees the latest write) and V_w > V/2 (two write quorums meet, so writes are ordered).
+ * {@code mode} names another replication mode ({@code dsys.kv.mode.Modes}), {@code variant} one of that mode's
+ * variants (null: its default).
  */
 public record KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Integer> votes, int readQuorum,
-                             int writeQuorum, String mode) {
+                             int writeQuorum, String mode, String variant) {
 
     /** The replication mode of keyspaces that do not name one: weighted voting over CASPaxos registers. */
     public static final String QUORUM = "quorum";
 
     public KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Integer> votes, int readQuorum, int writeQuorum) {
-        this(name, replicas, votes, readQuorum, writeQuorum, QUORUM);
+        this(name, replicas, votes, readQuorum, writeQuorum, QUORUM, null);
+    }
+
+    public KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Integer> votes, int readQuorum, int writeQuorum,
+                          String mode) {
+        this(name, replicas, votes, readQuorum, writeQuorum, mode, null);
     }
 
     /** A broken quorum rule; {@link #rule()} is the rule as the notes write it. */
@@ -98,7 +105,17 @@ public record KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Int
 
     /** This configuration in another replication mode (the votes and quorums are the quorum mode's). */
     public KeyspaceConfig withMode(String m) {
-        return new KeyspaceConfig(name, replicas, votes, readQuorum, writeQuorum, m);
+        return new KeyspaceConfig(name, replicas, votes, readQuorum, writeQuorum, m, null);
+    }
+
+    /** This configuration with the mode's variant {@code v} (primary-backup's write mode, active's sequencer). */
+    public KeyspaceConfig withVariant(String v) {
+        return new KeyspaceConfig(name, replicas, votes, readQuorum, writeQuorum, mode, v);
+    }
+
+    /** The variant, or {@code fallback} (the mode's default) when none was named. */
+    public String variantOr(String fallback) {
+        return variant == null ? fallback : variant;
     }
 
     public int totalVotes() {
@@ -116,6 +133,6 @@ public record KeyspaceConfig(String name, List<NodeId> replicas, Map<NodeId, Int
     @Override
     public String toString() {
         return mode.equals(QUORUM) ? name + " " + votes + " V=" + totalVotes() + " V_r=" + readQuorum + " V_w=" + writeQuorum
-                : name + " " + mode + " " + replicas;
+                : name + " " + mode + (variant == null ? "" : "/" + variant) + " " + replicas;
     }
 }

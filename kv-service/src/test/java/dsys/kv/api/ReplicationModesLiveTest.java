@@ -133,4 +133,39 @@ class ReplicationModesLiveTest {
             assertThat(k.path("mode").asText()).isEqualTo("eventual");
         }
     }
+
+    /** Primary-backup's write mode is chosen at creation; with local writes the primary role moves to the writer. */
+    @Test
+    void aPrimaryBackupKeyspaceWithLocalWritesMovesItsPrimaryToTheWriter() throws Exception {
+        assertThat(keyspace("kv-1", "pb").path("writeMode").asText()).as("the built-in pb keyspace").isEqualTo("remote");
+        HttpResponse<byte[]> wrongMode = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"x\",\"mode\":\"chain\",\"writeMode\":\"local\"}");
+        assertThat(wrongMode.statusCode()).as(text(wrongMode)).isEqualTo(400);
+        assertThat(json(wrongMode).path("detail").asText()).contains("writeMode is not an option of mode 'chain'");
+        HttpResponse<byte[]> wrongValue = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"x\",\"mode\":\"pb\",\"writeMode\":\"near\"}");
+        assertThat(wrongValue.statusCode()).as(text(wrongValue)).isEqualTo(400);
+        assertThat(json(wrongValue).path("detail").asText()).contains("[remote, local]");
+
+        HttpResponse<byte[]> created = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"pb-local\",\"mode\":\"pb\",\"writeMode\":\"local\"}");
+        assertThat(created.statusCode()).as(text(created)).isEqualTo(201);
+        assertThat(json(created).path("writeMode").asText()).isEqualTo("local");
+        assertThat(json(created).path("consistency").asText()).isEqualTo("linearizable");
+        long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        HttpResponse<byte[]> put;
+        while ((put = cluster.call("kv-3", "PUT", "/api/kv/pb-local/k", "v".getBytes(StandardCharsets.UTF_8), "Content-Type", "text/plain")).statusCode() != 200
+                && System.nanoTime() < end) {
+            Thread.sleep(100); // until kv-3 has learned of the keyspace
+        }
+        assertThat(put.statusCode()).as(text(put)).isEqualTo(200);
+        // a primary keeps the role for its tenure (the suspicion time) before it hands it on: meanwhile writes go remote
+        JsonNode roles = keyspace("kv-3", "pb-local").path("roles");
+        end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!roles.path("primary").asText().equals("kv-3") && System.nanoTime() < end) {
+            put = cluster.call("kv-3", "PUT", "/api/kv/pb-local/k", "v".getBytes(StandardCharsets.UTF_8), "Content-Type", "text/plain");
+            assertThat(put.statusCode()).as(text(put)).isEqualTo(200);
+            roles = keyspace("kv-3", "pb-local").path("roles");
+        }
+        assertThat(roles.path("primary").asText()).as("kv-3 took the primary role for its writes: " + roles).isEqualTo("kv-3");
+        assertThat(roles.path("backups")).hasSize(2);
+        for (String n : NODES) assertThat(readUntil(n, "/api/kv/pb-local/k", "v")).as(n).isEqualTo("v");
+    }
 }

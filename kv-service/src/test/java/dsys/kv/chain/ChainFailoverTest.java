@@ -49,8 +49,13 @@ class ChainFailoverTest {
 
     /** Milliseconds from killing {@code victim} to the first acknowledged write sent after the kill. */
     static long failover(long seed, int n, QuorumSettings settings, Victim victim) {
-        ChainSim c = new ChainSim(seed, n, settings);
+        return failover(new ChainSim(seed, n, settings), seed, settings, victim);
+    }
+
+    /** The same on a given keyspace ({@code c}: a chain or a primary-backup one). */
+    static long failover(ChainSim c, long seed, QuorumSettings settings, Victim victim) {
         var kv = c.kv;
+        int n = kv.nodes.size();
         SplittableRandom rnd = new SplittableRandom(seed);
         long warmup = 12 * settings.retryMs(); // past the read leases nodes assume at start
         List<SimRequest> sent = new ArrayList<>();

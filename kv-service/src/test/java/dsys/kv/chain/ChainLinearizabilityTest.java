@@ -54,8 +54,13 @@ class ChainLinearizabilityTest {
     }
 
     static Map<String, Integer> run(int n, long seed) {
+        return run(n, seed, Shape.CHAIN, null);
+    }
+
+    /** One seeded schedule on a chain or ({@code shape} STAR) a primary-backup keyspace. */
+    static Map<String, Integer> run(int n, long seed, Shape shape, String writeMode) {
         SplittableRandom rnd = new SplittableRandom(seed * 131 + n);
-        ChainSim c = new ChainSim(seed, n, QuorumSettings.sim());
+        ChainSim c = new ChainSim(seed, n, QuorumSettings.sim(), shape, writeMode);
         var kv = c.kv;
         KvNemesis nemesis = new KvNemesis(kv, rnd);
         nemesis.noisyNetwork();
@@ -92,6 +97,7 @@ class ChainLinearizabilityTest {
         out.put("view changes", (int) c.latestView().epoch());
         out.put("rejoins", (int) kv.sim.events().stream().filter(e -> e.kind().equals("kv.chain.copy.done")).count());
         out.put("acks checked", c.acksChecked);
+        out.put("primary moves", (int) kv.sim.events().stream().filter(e -> e.kind().equals("kv.pb.move")).count());
         return out;
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A chain keyspace on kv-1..n in the simulator ({@link KvSim} with {@link ChainStore} cores), with two oracles that
+ * A chain (or primary-backup) keyspace on kv-1..n in the simulator ({@link KvSim} with {@link ChainStore} cores), with two oracles that
  * read the simulated disks and node states, never the cores' answers: acknowledged ⇒ on every member's disk, and
  * at most one node answers linearizable reads at any instant.
  */
@@ -22,7 +22,13 @@ final class ChainSim {
     int acksChecked;
 
     ChainSim(long seed, int n, QuorumSettings settings) {
-        kv = new KvSim(seed, n, ns -> KeyspaceConfig.majority("chain", ns), settings, ChainStore::new);
+        this(seed, n, settings, Shape.CHAIN, null);
+    }
+
+    /** {@code shape} STAR: the primary-backup mode with write mode {@code writeMode} (remote or local). */
+    ChainSim(long seed, int n, QuorumSettings settings, Shape shape, String writeMode) {
+        kv = new KvSim(seed, n, ns -> KeyspaceConfig.majority("chain", ns).withMode(shape == Shape.STAR ? "pb" : "chain")
+                .withVariant(writeMode), settings, shape == Shape.STAR ? ChainStore::primaryBackup : ChainStore::new);
         // the head's acknowledgement: a WriteDone it sends, or a Written it answers its own client with
         kv.onSend((from, to, m) -> {
             if (m instanceof WriteDone w) checkDurable(from, w.key(), w.version());
