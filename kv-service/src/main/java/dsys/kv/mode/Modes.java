@@ -35,7 +35,7 @@ public final class Modes {
 
     static {
         add(new Mode("quorum", "default", "linearizable", QuorumStore::new));
-        add(new Mode("pb", "pb", "linearizable", dsys.kv.chain.ChainStore::primaryBackup, "writeMode",
+        add(new Mode("primary-backup", "pb", "linearizable", dsys.kv.chain.ChainStore::primaryBackup, "writeMode",
                 List.of("remote", "local")));
         add(new Mode("chain", "chain", "linearizable", dsys.kv.chain.ChainStore::new));
         add(new Mode("eventual", "eventual", "eventual", dsys.kv.eventual.EventualStore::new));

@@ -141,11 +141,11 @@ class ReplicationModesLiveTest {
         HttpResponse<byte[]> wrongMode = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"x\",\"mode\":\"chain\",\"writeMode\":\"local\"}");
         assertThat(wrongMode.statusCode()).as(text(wrongMode)).isEqualTo(400);
         assertThat(json(wrongMode).path("detail").asText()).contains("writeMode is not an option of mode 'chain'");
-        HttpResponse<byte[]> wrongValue = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"x\",\"mode\":\"pb\",\"writeMode\":\"near\"}");
+        HttpResponse<byte[]> wrongValue = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"x\",\"mode\":\"primary-backup\",\"writeMode\":\"near\"}");
         assertThat(wrongValue.statusCode()).as(text(wrongValue)).isEqualTo(400);
         assertThat(json(wrongValue).path("detail").asText()).contains("[remote, local]");
 
-        HttpResponse<byte[]> created = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"pb-local\",\"mode\":\"pb\",\"writeMode\":\"local\"}");
+        HttpResponse<byte[]> created = cluster.admin("kv-1", "/api/kv/keyspaces", "{\"name\":\"pb-local\",\"mode\":\"primary-backup\",\"writeMode\":\"local\"}");
         assertThat(created.statusCode()).as(text(created)).isEqualTo(201);
         assertThat(json(created).path("writeMode").asText()).isEqualTo("local");
         assertThat(json(created).path("consistency").asText()).isEqualTo("linearizable");

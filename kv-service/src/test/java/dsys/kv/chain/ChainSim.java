@@ -27,7 +27,7 @@ final class ChainSim {
 
     /** {@code shape} STAR: the primary-backup mode with write mode {@code writeMode} (remote or local). */
     ChainSim(long seed, int n, QuorumSettings settings, Shape shape, String writeMode) {
-        kv = new KvSim(seed, n, ns -> KeyspaceConfig.majority("chain", ns).withMode(shape == Shape.STAR ? "pb" : "chain")
+        kv = new KvSim(seed, n, ns -> KeyspaceConfig.majority("chain", ns).withMode(shape == Shape.STAR ? "primary-backup" : "chain")
                 .withVariant(writeMode), settings, shape == Shape.STAR ? ChainStore::primaryBackup : ChainStore::new);
         // the head's acknowledgement: a WriteDone it sends, or a Written it answers its own client with
         kv.onSend((from, to, m) -> {

@@ -48,7 +48,11 @@ final class Catalog {
                             + "refused with 412; a delete that leaves a death certificate.",
                     QuorumKvDemo::new, null, ""),
             new Entry("kv-primary-backup", "primary-based replication (remote write, local write)", "副本与一致性 §4.3.2.1",
-                    "", null, "kv-service's primary-backup mode (issue #15)", ""),
+                    "A write sent to a backup is forwarded to the primary, which updates every backup before acknowledging "
+                            + "and answers every read; the primary crashes, the backup holding the most takes over within "
+                            + "seconds with nothing acknowledged lost, and the old one rejoins as a backup; with local writes "
+                            + "the primary role moves to the node the writes arrive at.",
+                    PrimaryBackupDemo::new, null, ""),
             new Entry("kv-chain", "chain replication", "副本与一致性 §4.3.1",
                     "A write enters at the head and is acknowledged by the tail, which answers every read; the head "
                             + "crashes, a majority agrees on a chain without it and writes go on within seconds, nothing "

@@ -90,13 +90,17 @@ final class ChainDemo implements Demo {
     }
 
     private static JsonNode roles(Stage s) {
-        return roles(s, "kv-1");
+        return roles(s, KS, "kv-1");
     }
 
-    /** The chain keyspace's roles as {@code node} sees them. */
     private static JsonNode roles(Stage s, String node) {
+        return roles(s, KS, node);
+    }
+
+    /** Keyspace {@code ks}'s roles as {@code node} sees them (GET /api/kv/keyspaces). */
+    static JsonNode roles(Stage s, String ks, String node) {
         for (JsonNode k : s.api().get("/api/kv/keyspaces", "X-Dsys-Node", node).json().path("keyspaces")) {
-            if (k.path("name").asText().equals(KS)) return k.path("roles");
+            if (k.path("name").asText().equals(ks)) return k.path("roles");
         }
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
@@ -107,7 +111,8 @@ final class ChainDemo implements Demo {
         return String.join(" → ", c) + " (epoch " + roles.path("epoch").asLong() + ")";
     }
 
-    private static boolean everyReplicaHolds(Api api, String path, String value) throws InterruptedException {
+    /** Polls {@code path}/replicas until all three replicas hold {@code value} (10 s at most). */
+    static boolean everyReplicaHolds(Api api, String path, String value) throws InterruptedException {
         for (int i = 0; i < 40; i++) {
             JsonNode reps = api.get(path + "/replicas").json().path("replicas");
             boolean all = reps.size() == 3;
