@@ -59,9 +59,19 @@ final class Catalog {
                             + "acknowledged lost; the crashed node copies the tail and joins at the end.",
                     ChainDemo::new, null, ""),
             new Entry("kv-active", "active replication over totally ordered multicast", "副本与一致性 §4.3.2.2.1",
-                    "", null, "its narration (the mode runs: keyspace 'active', issue #15)", ""),
+                    "Three writes sent to each replica at once, applied in one (Lamport time, node) order everywhere, "
+                            + "with the multicast's n² − 1 messages and acknowledgements per write; a create-only race "
+                            + "decided alike on every replica; a replica crashes and no write is applied until it is "
+                            + "back (504), reads go on, then the stalled write is applied everywhere; a delayed link "
+                            + "shows a stale read: sequential, not linearizable.",
+                    ActiveKvDemo::new, null, ""),
             new Entry("kv-eventual", "eventual consistency: gossip, anti-entropy, session guarantees",
-                    "副本与一致性 §2.2, 通信 §4.4.2", "", null, "its narration (the mode and sessions run: keyspace 'eventual', issue #15)", ""),
+                    "副本与一致性 §2.2, 通信 §4.4.2",
+                    "A write at one replica reaches the others by gossip (measured per replica); a partition where both "
+                            + "sides take writes to one key, converging after the heal on the last writer by (Lamport "
+                            + "time, node); a delete whose death certificate beats the old value a cut-off replica kept; "
+                            + "read-your-writes broken without a session, kept or refused (503) with one.",
+                    EventualKvDemo::new, null, ""),
             new Entry("commit", "atomic commit: 2PC vs 3PC; RPC retries across a crash", "容错 §8.2–8.3, 通信 §2.3",
                     "A transfer between two accounts; the coordinator crashes after every vote-commit: 2PC's participants "
                             + "block holding their locks until it is back, 3PC's elect a new coordinator and abort without it; "

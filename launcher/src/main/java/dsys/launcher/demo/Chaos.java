@@ -69,6 +69,25 @@ final class Chaos {
         return f;
     }
 
+    /**
+     * Delays every message {@code from} sends to {@code to} by {@code delayMs} (the sender applies it; nothing is
+     * lost). Undone by {@code DELETE /api/chaos}, which clears link faults with the partitions.
+     */
+    static Faults.Fault link(Demo.Stage s, String from, String to, long delayMs) {
+        Faults.Fault f = s.faults().make("delay " + from + " → " + to,
+                () -> s.api().admin("POST", "/api/chaos/links", Map.of("from", from, "to", to, "delayMs", delayMs)),
+                () -> {
+                    Api.Answer a = s.api().admin("DELETE", "/api/chaos", null);
+                    if (!a.ok()) throw new IllegalStateException("DELETE /api/chaos answered " + a.brief());
+                });
+        Api.Answer a = f.answer();
+        boolean applied = a.ok() && a.json().path("nodes").path(from).path("body").path("applied").asBoolean();
+        s.say().call("POST /api/chaos/links {" + from + " → " + to + ", delayMs " + delayMs + "}", a,
+                applied ? "applied by " + from + ", the sender" : "not applied: " + a.text());
+        if (!applied) throw new IllegalStateException("the link fault was not made");
+        return f;
+    }
+
     static Faults.Fault partition(Demo.Stage s, List<List<String>> groups) {
         Faults.Fault f = s.faults().make("partition " + groups,
                 () -> s.api().admin("POST", "/api/chaos/partitions", Map.of("groups", groups)),

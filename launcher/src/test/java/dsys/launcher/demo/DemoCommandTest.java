@@ -46,21 +46,13 @@ class DemoCommandTest {
     }
 
     @Test
-    void aloneItListsEveryDemoAndThoseNotBuiltYet() {
+    void aloneItListsEveryDemo() {
         assertThat(demo()).isZero();
         assertThat(out()).contains("clocks", "mutex", "election", "byzantine", "kv-quorum", "kv-primary-backup", "kv-chain",
-                "commit", "checkpoints");
-        for (String planned : List.of("kv-active", "kv-eventual")) {
-            assertThat(out()).containsPattern(planned + " .*\\n.*not built yet");
+                "kv-active", "kv-eventual", "commit", "checkpoints");
+        for (String built : List.of("kv-primary-backup", "kv-active", "kv-eventual")) {
+            assertThat(out()).containsPattern(built + " .*— notes ").doesNotContainPattern(built + " .*\\n.*not built yet");
         }
-    }
-
-    @Test
-    void aDemoNotBuiltYetIsRefusedWithExit2() {
-        assertThat(demo("kv-active", "--token=t")).isEqualTo(2);
-        assertThat(err()).contains("demo kv-active", "not built yet", "its narration",
-                "Built: clocks, mutex, election, byzantine, kv-quorum, kv-primary-backup, kv-chain, commit, checkpoints");
-        assertThat(out()).isEmpty();
     }
 
     @Test
@@ -105,6 +97,19 @@ class DemoCommandTest {
         assertThat(demo("byzantine", "--token=t", "--gateway=" + gw)).isEqualTo(1);
         assertThat(out()).contains("✗ with m + 1 = 3 rounds every loyal general computes the same vector",
                 "demo byzantine: ✗ 1 of 6 checks not as narrated");
+    }
+
+    @Test
+    void theKvModeDemosStopWhenTheKeyspaceClaimsAnotherModel() throws IOException {
+        // a platform whose active keyspace claims to be linearizable and whose eventual one has two replicas
+        String gw = stub(body -> "{\"agreed\":true,\"keyspaces\":[{\"name\":\"active\",\"mode\":\"active\","
+                + "\"replicas\":[\"kv-1\",\"kv-2\",\"kv-3\"],\"consistency\":\"linearizable\"},{\"name\":\"eventual\","
+                + "\"mode\":\"eventual\",\"replicas\":[\"kv-1\",\"kv-2\"],\"consistency\":\"eventual\"}]}");
+        assertThat(demo("kv-active", "--token=t", "--gateway=" + gw)).isEqualTo(1);
+        assertThat(out()).contains("✗ keyspace active: mode active, claims linearizable, replicas [kv-1, kv-2, kv-3]",
+                "demo kv-active: ✗ 1 of 1 checks not as narrated");
+        assertThat(demo("kv-eventual", "--token=t", "--gateway=" + gw)).isEqualTo(1);
+        assertThat(out()).contains("✗ keyspace eventual: mode eventual, claims eventual, replicas [kv-1, kv-2]");
     }
 
     /** The live service's answer to the agreement this body asks for. */
