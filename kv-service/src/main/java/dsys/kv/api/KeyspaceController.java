@@ -35,6 +35,10 @@ public class KeyspaceController {
             Map<String, Object> r = roles == null || roles.isEmpty() ? null : roles;
             List<String> replicas = c.replicas().stream().map(NodeId::value).toList();
             dsys.kv.mode.Modes.Mode m = dsys.kv.mode.Modes.of(c.mode());
+            if (m == null) { // stored by a build that had this mode
+                return new KeyspaceBody(c.name(), c.mode(), replicas, null, null, null, null, "unknown: mode not built here",
+                        r, created, null, null);
+            }
             String variant = c.variantOr(m.defaultVariant());
             if (!c.mode().equals(KeyspaceConfig.QUORUM)) {
                 return new KeyspaceBody(c.name(), c.mode(), replicas, null, null, null, null, m.model(), r, created,

@@ -103,6 +103,11 @@ public final class KvHost implements AutoCloseable {
         return refresh().handle((x, t) -> {
             CoreHost found = keyspaces.get(keyspace);
             if (found != null) return found;
+            if (skipped.contains(keyspace)) {
+                throw new ProblemException(503, "keyspace-mode-not-built", "Keyspace mode not built", "keyspace '"
+                        + keyspace + "' was created in a mode this build of kv-service lacks; the modes are "
+                        + Modes.all().stream().map(Modes.Mode::name).toList());
+            }
             if (t == null) throw unknown(keyspace);
             Throwable e = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
             throw new ProblemException(503, "keyspace-table-unavailable", "Keyspace table unavailable", "keyspace '"
@@ -197,8 +202,15 @@ public final class KvHost implements AutoCloseable {
         return (int) Modes.all().stream().filter(m -> m.builtIn() != null).count();
     }
 
+    /** Keyspaces in the agreed table whose mode this build lacks (logged once each). */
+    private final java.util.Set<String> skipped = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private synchronized void start(KeyspaceConfig c) {
         if (keyspaces.containsKey(c.name())) return;
+        if (Modes.of(c.mode()) == null) { // stored by a build that had this mode: the node still serves the others
+            if (skipped.add(c.name())) log.warn("keyspace {} not started: mode '{}' is not built here", c, c.mode());
+            return;
+        }
         KvCore.Factory mode = Modes.of(c.mode()).factory();
         configs.put(c.name(), c);
         keyspaces.put(c.name(), hosts.start("kv-" + c.name(), checkpoints.core(c.name(),
