@@ -57,6 +57,16 @@ public record Call(int id, Op invoke, Op completion, int invokePos, int completi
         return out != null ? out : invoke.value();
     }
 
+    /** The session the call carried (see {@link Op#session()}), or null. */
+    public String session() {
+        return invoke.session();
+    }
+
+    /** The version an ok completion reported, or null. */
+    public String version() {
+        return isOk() ? completion.version() : null;
+    }
+
     /** Position of the return in real-time order: {@link #NEVER} unless ok or fail. */
     public int returnPos() {
         return isUnknown() ? NEVER : completionPos;

@@ -70,6 +70,7 @@ public final class HistoryReader {
         JsonNode err = o.get("error");
         String error = err == null || err.isNull() ? null : err.isTextual() ? err.textValue() : err.toString();
         return new Op(index == null ? defaultIndex : index, time == null ? 0 : time, process, node, type, f, key,
-                Values.fromJson(o.get("value")), error);
+                Values.fromJson(o.get("value")), error, JsonLines.textOrInteger(o, "session", line),
+                JsonLines.optionalText(o, "version", line));
     }
 }

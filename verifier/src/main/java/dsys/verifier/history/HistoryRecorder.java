@@ -46,37 +46,43 @@ public final class HistoryRecorder {
     }
 
     /** As {@link #invoke(String, String, Object, Object)}, naming the node the request goes to. */
-    public synchronized Pending invoke(String process, String node, String f, Object key, Object value) {
+    public Pending invoke(String process, String node, String f, Object key, Object value) {
+        return invoke(process, node, null, f, key, value);
+    }
+
+    /** As {@link #invoke(String, String, String, Object, Object)}, for a call that carries a client session. */
+    public synchronized Pending invoke(String process, String node, String session, String f, Object key, Object value) {
         if (Op.NEMESIS.equals(process)) throw new IllegalArgumentException("use nemesis() for fault injection");
         if (crashed.contains(process)) {
             throw new IllegalStateException("process " + process + " got info and must not invoke again; use a new id");
         }
         if (!busy.add(process)) throw new IllegalStateException("process " + process + " already has a call in flight");
         String k = key == null ? null : String.valueOf(key);
-        Op inv = append(process, node, OpType.INVOKE, f, k, value, null);
+        Op inv = append(process, node, session, OpType.INVOKE, f, k, value, null, null);
         return new Pending(inv);
     }
 
     /** Records a fault injection (partition, crash, heal, ...) as a standalone nemesis line. */
     public synchronized void nemesis(String f, Object value) {
-        append(Op.NEMESIS, null, OpType.INFO, f, null, value, null);
+        append(Op.NEMESIS, null, null, OpType.INFO, f, null, value, null, null);
     }
 
     public synchronized History history() {
         return History.of(new ArrayList<>(ops));
     }
 
-    private Op append(String process, String node, OpType type, String f, String key, Object value, String error) {
-        Op op = new Op(ops.size(), clock.getAsLong(), process, node, type, f, key, value, error);
+    private Op append(String process, String node, String session, OpType type, String f, String key, Object value,
+                      String error, String version) {
+        Op op = new Op(ops.size(), clock.getAsLong(), process, node, type, f, key, value, error, session, version);
         ops.add(op);
         if (sink != null) sink.append(op);
         return op;
     }
 
-    private synchronized void complete(Op inv, OpType type, Object value, String error) {
+    private synchronized void complete(Op inv, OpType type, Object value, String error, String version) {
         busy.remove(inv.process());
         if (type == OpType.INFO) crashed.add(inv.process());
-        append(inv.process(), inv.node(), type, inv.f(), inv.key(), value, error);
+        append(inv.process(), inv.node(), inv.session(), type, inv.f(), inv.key(), value, error, version);
     }
 
     /** An invocation in flight; complete it exactly once. */
@@ -99,24 +105,29 @@ public final class HistoryRecorder {
 
         /** Success with the result (a read's value, a grant's {owner, token}). */
         public void ok(Object value) {
-            finish(OpType.OK, value, null);
+            finish(OpType.OK, value, null, null);
+        }
+
+        /** Success with the result and the version the service reported for it (an ETag). */
+        public void ok(Object value, String version) {
+            finish(OpType.OK, value, null, version);
         }
 
         /** Certainly had no effect. */
         public void fail(String error) {
-            finish(OpType.FAIL, invoke.value(), error);
+            finish(OpType.FAIL, invoke.value(), error, null);
         }
 
         /** Outcome unknown (timeout, connection lost). The process must not invoke again. */
         public void info(String error) {
-            finish(OpType.INFO, invoke.value(), error);
+            finish(OpType.INFO, invoke.value(), error, null);
         }
 
-        private void finish(OpType type, Object value, String error) {
+        private void finish(OpType type, Object value, String error, String version) {
             synchronized (HistoryRecorder.this) {
                 if (done) throw new IllegalStateException("call already completed: " + invoke);
                 done = true;
-                complete(invoke, type, value, error);
+                complete(invoke, type, value, error, version);
             }
         }
     }

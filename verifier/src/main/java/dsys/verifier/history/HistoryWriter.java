@@ -49,6 +49,8 @@ public final class HistoryWriter implements Closeable {
         if (op.key() != null) o.put("key", op.key());
         o.set("value", Values.MAPPER.valueToTree(op.value()));
         if (op.error() != null) o.put("error", op.error());
+        if (op.session() != null) o.put("session", op.session());
+        if (op.version() != null) o.put("version", op.version());
         return o.toString();
     }
 

@@ -65,6 +65,21 @@ class HistoryRecorderTest {
     }
 
     @Test
+    void sessionAndVersionAreJournaledAndReadBack() {
+        StringWriter sink = new StringWriter();
+        HistoryRecorder rec = new HistoryRecorder(() -> 7, new HistoryWriter(sink));
+        rec.invoke("c1", "kv-2", "s1", "write", "x", 5).ok(5, "1712.kv-2");
+        rec.invoke("c2", "read", "x", null).ok(5);
+        assertThat(sink.toString().lines().toList().get(1)).contains("\"session\":\"s1\"", "\"version\":\"1712.kv-2\"");
+        History h = HistoryReader.parse(sink.toString());
+        assertThat(h.calls().get(0).session()).isEqualTo("s1");
+        assertThat(h.calls().get(0).version()).isEqualTo("1712.kv-2");
+        assertThat(h.calls().get(1).session()).as("optional: absent from calls without a session").isNull();
+        assertThat(h.calls().get(1).version()).isNull();
+        assertThat(h.ops()).isEqualTo(rec.history().ops());
+    }
+
+    @Test
     void enforcesTheHistoryRules() {
         HistoryRecorder rec = new HistoryRecorder();
         HistoryRecorder.Pending p = rec.invoke("c1", "read", "x", null);
