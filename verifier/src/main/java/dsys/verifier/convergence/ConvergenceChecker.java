@@ -23,7 +23,9 @@ import java.util.Set;
  * that is not certainly older than an acknowledged write of the key; sets (f = add, the
  * replica's value a collection) contain every acknowledged element;</li>
  * <li>no value from thin air: every value held was written (ok, unknown or pending; a failed
- * write certainly had no effect).</li>
+ * write certainly had no effect);</li>
+ * <li>no deleted key resurrected: a register holds no value whose every write returned before an
+ * acknowledged delete of the key began (a write overlapping the delete may win by last-writer-wins).</li>
  * </ul>
  * A key absent from a replica's map reads as null. Calls without a key are ignored.
  */
@@ -76,13 +78,19 @@ public final class ConvergenceChecker {
             }
             return;
         }
-        for (Call acked : calls) {
-            if (!acked.isOk() || !(acked.f().equals("write") || acked.f().equals("delete"))) continue;
-            if (sources.stream().allMatch(s -> s.precedes(acked))) {
-                v.add("key " + key + ": " + replica + " holds " + value + ", written before the acknowledged " + acked
-                        + ": that write was lost");
-                return;
-            }
+        List<Call> superseding = calls.stream()
+                .filter(a -> a.isOk() && (a.f().equals("write") || a.f().equals("delete")))
+                .filter(a -> sources.stream().allMatch(s -> s.precedes(a))).toList();
+        if (superseding.isEmpty()) return;
+        // A value held although a delete was acknowledged after every write of it returned: the death
+        // certificate lost to an older write (or was dropped too early), so the key came back.
+        Call delete = value == null ? null : superseding.stream().filter(a -> a.f().equals("delete")).findFirst().orElse(null);
+        if (delete != null) {
+            v.add("key " + key + ": " + replica + " holds " + value + " from " + sources.get(sources.size() - 1)
+                    + ", resurrected: the acknowledged " + delete + " began after that write returned");
+        } else {
+            v.add("key " + key + ": " + replica + " holds " + value + ", written before the acknowledged "
+                    + superseding.get(0) + ": that write was lost");
         }
     }
 

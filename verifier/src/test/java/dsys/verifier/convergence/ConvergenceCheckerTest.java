@@ -69,6 +69,42 @@ class ConvergenceCheckerTest {
     }
 
     @Test
+    void aKeyDeletedAfterItsWriteMustNotComeBack() {
+        History h = parse("""
+                a invoke write x 1
+                a ok write x 1
+                b invoke delete x -
+                b ok delete x -
+                """);
+        Map<String, Map<String, Object>> replicas = new LinkedHashMap<>();
+        replicas.put("kv-1", Map.of());
+        replicas.put("kv-2", Map.of("x", 1));
+        CheckResult r = ConvergenceChecker.check(h, replicas);
+        assertThat(r.isValid()).isFalse();
+        assertThat(r.violations()).contains("key x: kv-1 holds null but kv-2 holds 1");
+        assertThat(r.violations()).anySatisfy(m -> assertThat(m).startsWith("key x: kv-2 holds 1 from #0 a write x 1")
+                .contains("resurrected", "#2 b delete x"));
+        assertThat(ConvergenceChecker.check(h, Map.of("kv-1", Map.of("x", 1), "kv-2", Map.of("x", 1))).violations())
+                .as("converged on the resurrected value is still wrong").hasSize(2).allMatch(m -> m.contains("resurrected"));
+    }
+
+    @Test
+    void aWriteOverlappingTheDeleteMayWin() {
+        History h = parse("""
+                a invoke write x 1
+                a ok write x 1
+                b invoke delete x -
+                c invoke write x 2
+                b ok delete x -
+                c ok write x 2
+                """);
+        assertThat(ConvergenceChecker.check(h, Map.of("kv-1", Map.of("x", 2), "kv-2", Map.of("x", 2))).isValid()).isTrue();
+        assertThat(ConvergenceChecker.check(h, Map.of("kv-1", Map.of(), "kv-2", Map.of())).isValid()).isTrue();
+        assertThat(ConvergenceChecker.check(h, Map.of("kv-1", Map.of("x", 1))).violations())
+                .singleElement().asString().contains("resurrected");
+    }
+
+    @Test
     void setsKeepEveryAcknowledgedElement() {
         History adds = parse("""
                 a invoke add s 1
