@@ -83,7 +83,8 @@ public final class Gateway {
             String d = detail();
             boolean refused = d.contains("ConnectException") || d.contains("Connection refused");
             return switch (p) {
-                case "quorum-unavailable", "node-crashed" -> true;
+                // session-guarantee-unavailable: the replica refused before serving (it lacked a version the session saw).
+                case "quorum-unavailable", "node-crashed", "session-guarantee-unavailable" -> true;
                 // The gateway answers a node that broke off after the request went out with a 504 outcome-unknown;
                 // the oracle does not rely on that: only "not registered" and a refused connection are certain.
                 case "node-unavailable" -> d.startsWith("No ") || refused;
