@@ -179,7 +179,7 @@ final class KvWorkload implements Workload {
     }
 
     /** A value no client wrote (not a number) is kept as text: the checker then reports the read. */
-    private static Object parse(String body) {
+    static Object parse(String body) {
         try {
             return Long.parseLong(body.trim());
         } catch (NumberFormatException e) {

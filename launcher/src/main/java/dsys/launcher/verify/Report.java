@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 /** {@code report.html}: one self-contained page (inline CSS and SVG, nothing fetched). */
 final class Report {
@@ -39,17 +40,28 @@ final class Report {
                 .append(" s, ").append(o.keys()).append(' ').append(o.unit()).append("(s)").append(switch (o.workload()) {
                     case "lock" -> ", lease " + o.leaseMs() + " ms";
                     case "bank" -> ", POST /api/txn under " + esc(o.protocol());
+                    case "set" -> ", keyspace " + esc(o.keyspace()) + ", even clients ask for the session guarantees";
                     default -> ", read=" + esc(o.read());
                 })
                 .append(", seed ").append(o.seed()).append("</td></tr><tr><th>nemesis</th><td>")
                 .append(o.faults().isEmpty() ? "none" : esc(o.faults().stream().map(Nemesis.Fault::label).toList().toString()))
                 .append(", ").append(windows.size()).append(" fault windows</td></tr><tr><th>calls</th><td>")
                 .append(esc(s.toString())).append("</td></tr><tr><th>history</th><td>history.jsonl, ").append(h.size())
-                .append(o.workload().equals("bank") ? " lines (no <code>./platform check</code> model for bank yet)"
-                        : " lines; <code>./platform check " + model(o) + " history.jsonl</code> judges it again").append("</td></tr></table>");
+                .append(Set.of("bank", "set").contains(o.workload()) ? " lines (no <code>./platform check</code> model for "
+                        + o.workload() + " yet)" : " lines; <code>./platform check " + model(o) + " history.jsonl</code> judges it again")
+                .append("</td></tr></table>");
 
+        if (!j.notes().isEmpty()) {
+            b.append("<ul>");
+            j.notes().forEach(n -> b.append("<li>").append(esc(n)).append("</li>"));
+            b.append("</ul>");
+        }
         b.append("<h2>Per ").append(o.unit()).append("</h2><table><tr><th>").append(o.unit()).append("</th><th>verdict</th><th>")
-                .append(o.workload().equals("bank") ? "transfers</th><th>balance" : "calls</th><th>search").append("</th></tr>");
+                .append(switch (o.workload()) {
+                    case "bank" -> "transfers</th><th>balance";
+                    case "set" -> "calls</th><th>copies after the heal";
+                    default -> "calls</th><th>search";
+                }).append("</th></tr>");
         j.keys().forEach((k, r) -> b.append("<tr><td>").append(esc(k)).append("</td><td>").append(r.verdict().label())
                 .append("</td><td>").append(r.calls()).append("</td><td>").append(esc(r.search())).append("</td></tr>"));
         b.append("</table>");

@@ -15,13 +15,12 @@ record RunOptions(String workload, int timeS, int concurrency, List<Nemesis.Faul
                   long faultMs, long quietMs, long leaseMs, long waitMs, Duration budget, String protocol, String gateway,
                   String token, Path root, Path out, long seed, String keyspace) {
 
-    static final Set<String> BUILT = Set.of("register", "cas", "lock", "bank");
-    static final Set<String> PLANNED = Set.of("set");
+    static final Set<String> BUILT = Set.of("register", "cas", "lock", "bank", "set");
     private static final Set<String> NAMES = Set.of("time", "concurrency", "nemesis", "read", "keys", "fault-s", "quiet-s",
             "lease-ms", "wait-ms", "budget-s", "protocol", "gateway", "token", "root", "out", "seed", "keyspace");
 
     static RunOptions parse(String[] args) {
-        if (args.length == 0 || args[0].startsWith("-")) throw new IllegalArgumentException("which workload? (register, cas, lock, bank)");
+        if (args.length == 0 || args[0].startsWith("-")) throw new IllegalArgumentException("which workload? (register, cas, lock, bank, set)");
         String w = args[0];
         Map<String, String> o = Options.parse(joined(Arrays.copyOfRange(args, 1, args.length)));
         for (String k : o.keySet()) if (!NAMES.contains(k)) throw new IllegalArgumentException("unknown option --" + k);
@@ -34,14 +33,15 @@ record RunOptions(String workload, int timeS, int concurrency, List<Nemesis.Faul
         String protocol = o.getOrDefault("protocol", "2pc");
         if (!Set.of("2pc", "3pc").contains(protocol)) throw new IllegalArgumentException("--protocol is 2pc or 3pc");
         if (o.containsKey("protocol") && !w.equals("bank")) throw new IllegalArgumentException("--protocol applies to bank");
-        String keyspace = o.getOrDefault("keyspace", "default");
-        if (o.containsKey("keyspace") && !Set.of("register", "cas").contains(w)) throw new IllegalArgumentException("--keyspace applies to register and cas");
+        String keyspace = o.getOrDefault("keyspace", w.equals("set") ? "eventual" : "default");
+        if (o.containsKey("keyspace") && !Set.of("register", "cas", "set").contains(w)) throw new IllegalArgumentException("--keyspace applies to register, cas and set");
         if (!keyspace.matches("[a-z0-9][a-z0-9-]{0,62}")) throw new IllegalArgumentException("--keyspace is a keyspace name (a-z, 0-9, '-')");
         Path root = Path.of(o.getOrDefault("root", "."));
         RunOptions r = new RunOptions(w, num(o, "time", 60), num(o, "concurrency", 10), faults, read,
                 num(o, "keys", switch (w) {
                     case "lock" -> 1;
                     case "bank" -> 5; // few: transfers and snapshots must contend for the same keys, that is what is tested
+                    case "set" -> 5;
                     default -> 3;
                 }), num(o, "fault-s", 8) * 1000L, num(o, "quiet-s", 5) * 1000L,
                 num(o, "lease-ms", 5000), num(o, "wait-ms", 1000), Duration.ofSeconds(num(o, "budget-s", 300)), protocol,

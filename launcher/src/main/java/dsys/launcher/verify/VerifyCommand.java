@@ -30,11 +30,6 @@ public final class VerifyCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
         RunOptions o;
         try {
-            if (args.length > 0 && RunOptions.PLANNED.contains(args[0])) {
-                err.println("verify " + args[0] + ": not built yet: it waits for the eventual replication mode of kv-service"
-                        + "; built: register, cas, lock, bank");
-                return 2;
-            }
             o = RunOptions.parse(args);
             if (!RunOptions.BUILT.contains(o.workload())) throw new IllegalArgumentException("unknown workload '" + o.workload() + "'");
         } catch (IllegalArgumentException e) {
@@ -56,12 +51,17 @@ public final class VerifyCommand {
         Workload w = switch (o.workload()) {
             case "lock" -> new LockWorkload(gw, runId, o.keys(), o.leaseMs(), o.waitMs());
             case "bank" -> new BankWorkload(gw, o.protocol(), runId, o.keys());
+            case "set" -> new SetWorkload(gw, o.keyspace(), runId, o.keys(), o.concurrency(), SetWorkload.CONVERGE_WITHIN, out);
             default -> new KvWorkload(gw, o.workload().equals("cas"), o.read(), runId, o.keys(), o.budget(), o.keyspace());
         };
         Path historyFile = dir.resolve("history.jsonl");
         out.printf("verify %s: %d clients for %d s on %d %s(s), nemesis %s, %s, seed %d%n  writing %s%n", o.workload(),
                 o.concurrency(), o.timeS(), o.keys(), o.unit(), o.faults().isEmpty() ? "none" : o.faults().stream().map(Nemesis.Fault::label).toList(),
-                o.workload().equals("bank") ? "protocol=" + o.protocol() : "read=" + o.read(), o.seed(), dir);
+                switch (o.workload()) {
+                    case "bank" -> "protocol=" + o.protocol();
+                    case "set" -> "keyspace=" + o.keyspace() + ", guarantees asked by even clients";
+                    default -> "read=" + o.read();
+                }, o.seed(), dir);
 
         long t0 = System.nanoTime();
         String healError = null;
@@ -114,6 +114,7 @@ public final class VerifyCommand {
         Report.write(report, o, h, j, t0);
         Summary s = Summary.of(h);
         out.printf("%s: %s%n  ops %s%n  checker %s, %d ms%n", o.workload(), j.summary(), s, j.checker(), j.elapsedNanos() / 1_000_000);
+        j.notes().forEach(n -> out.println("  " + n));
         j.findings().stream().limit(3).forEach(f -> out.println("  " + f.text().replace("\n", "\n  ")));
         out.println("  history " + historyFile);
         out.println("  report  " + report);
@@ -134,11 +135,17 @@ public final class VerifyCommand {
                             lock      acquire with a lease, fenced write, release on --keys locks (LockChecker)
                             bank      transfers and snapshot reads over --keys accounts (default 5) of 100 each, as
                                       POST /api/txn under --protocol 2pc|3pc (BankChecker: totals, no negative, final balances)
-                            set       not built yet (a convergence checker for the eventual keyspace)
+                            set       writes, deletes and reads at random kv nodes on --keys keys (default 5) of
+                                      --keyspace (default eventual); half the clients ask for the four session
+                                      guarantees. After the heal each replica's copy is read until they agree (30 s at
+                                      most): ConvergenceChecker (converged, no acknowledged write lost, nothing from
+                                      thin air, no deleted key back) and SessionChecker (violations where asked fail;
+                                      those seen without the header are reported)
                   --nemesis: any of partition, kill, pause, skew, loss, kill-all (one at a time, in turn), or none; on kv-1..3
                              (lock-1..3 for lock), for bank also txn-1: the one coordinator, while down every transaction fails
                   --read one|quorum: the kv read level (a control: read=one under partitions must be found not linearizable)
-                  --keyspace NAME: register and cas on that keyspace (GET /api/kv/keyspaces), checked for linearizability
+                  --keyspace NAME: register and cas on that keyspace (GET /api/kv/keyspaces), checked for linearizability;
+                             set on that keyspace (default eventual)
                   writes .platform/verify/<time>-<workload>/history.jsonl and report.html; exit 0 valid, 1 invalid, 2 unknown/error""");
     }
 }

@@ -41,6 +41,11 @@ class VerifyPiecesTest {
         assertThat(o.keyspace()).isEqualTo("default");
         assertThat(RunOptions.parse(new String[] {"cas", "--keyspace=chain", "--token=t"}).keyspace()).isEqualTo("chain");
         assertThatThrownBy(() -> RunOptions.parse(new String[] {"bank", "--keyspace=chain", "--token=t"})).hasMessageContaining("--keyspace");
+        RunOptions set = RunOptions.parse(new String[] {"set", "--token=t"});
+        assertThat(set.keyspace()).as("set's default keyspace").isEqualTo("eventual");
+        assertThat(set.keys()).isEqualTo(5);
+        assertThat(RunOptions.parse(new String[] {"set", "--keyspace", "ev2", "--token=t"}).keyspace()).isEqualTo("ev2");
+        assertThatThrownBy(() -> RunOptions.parse(new String[] {"set", "--read=one", "--token=t"})).hasMessageContaining("--read");
         assertThatThrownBy(() -> RunOptions.parse(new String[] {"cas", "--keyspace=Bad/Name", "--token=t"})).hasMessageContaining("keyspace name");
     }
 
@@ -48,6 +53,8 @@ class VerifyPiecesTest {
     void onlyAnswersThatSaySoAreCertainFailures() {
         assertThat(reply(412, "").certainlyNotApplied()).isTrue();
         assertThat(reply(503, problem("quorum-unavailable", "")).certainlyNotApplied()).isTrue();
+        assertThat(reply(503, problem("session-guarantee-unavailable", "read-your-writes needs 12.kv-1, holds 9.kv-2")).certainlyNotApplied())
+                .as("the replica refused before serving").isTrue();
         assertThat(reply(503, problem("service-unavailable", "kv-service is unavailable: its circuit breaker is open")).certainlyNotApplied()).isTrue();
         assertThat(reply(503, problem("service-unavailable", "the call failed (PrematureCloseException: Connection prematurely closed)")).certainlyNotApplied())
                 .as("a connection that broke after the request went out may have been served").isFalse();
