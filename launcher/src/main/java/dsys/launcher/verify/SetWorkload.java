@@ -144,7 +144,7 @@ final class SetWorkload implements Workload {
     }
 
     /**
-     * Each replica's own copy of every key, recorded as reads by process {@code final.<node>}, round after round
+     * Each replica's own copy of every key and its version, recorded as reads by process {@code final.<node>}, round after round
      * until all answered and agreed in two rounds in a row (anti-entropy quiet), or the time is up.
      */
     @Override
@@ -188,7 +188,7 @@ final class SetWorkload implements Workload {
         Gateway.Reply r = gw.send("GET", path(key) + "?read=one", null, TIMEOUT, "X-Dsys-Node", node);
         if (r.status() == 200 || r.status() == 404 && "no-such-key".equals(r.problem())) {
             Object v = r.status() == 404 ? null : KvWorkload.parse(r.body());
-            p.ok(v);
+            p.ok(v, r.status() == 404 ? deletedAt(r.detail()) : etag(r));
             return v;
         }
         p.fail(r.describe());

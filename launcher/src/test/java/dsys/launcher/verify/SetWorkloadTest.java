@@ -107,6 +107,46 @@ class SetWorkloadTest {
                 .endsWith("observed violations without the header: 1 (2 sessions)"));
     }
 
+    /** Every replica holds j = {@code j} at version {@code version}, and no k (deleted at 11.kv-3). */
+    private static String agreed(Object j, String version) {
+        StringBuilder b = new StringBuilder();
+        for (String n : NODES) {
+            String p = "\"process\":\"" + SetWorkload.FINAL + n + "\",\"node\":\"" + n + "\"";
+            b.append("{").append(p).append(",\"type\":\"invoke\",\"f\":\"read\",\"key\":\"j\",\"value\":null}\n")
+                    .append("{").append(p).append(",\"type\":\"ok\",\"f\":\"read\",\"key\":\"j\",\"value\":").append(j)
+                    .append(",\"version\":\"").append(version).append("\"}\n")
+                    .append("{").append(p).append(",\"type\":\"invoke\",\"f\":\"read\",\"key\":\"k\",\"value\":null}\n")
+                    .append("{").append(p).append(",\"type\":\"ok\",\"f\":\"read\",\"key\":\"k\",\"value\":null,\"version\":\"11.kv-3\"}\n");
+        }
+        return b.toString();
+    }
+
+    /** After RUN, process 2 writes j = 3 at kv-3, which had not heard of j = 2: a lower Lamport time. */
+    private static final String LATER_LOWER = """
+            {"process":"2","node":"kv-3","type":"invoke","f":"write","key":"j","value":3}
+            {"process":"2","node":"kv-3","type":"ok","f":"write","key":"j","value":3,"version":"11.kv-3"}
+            """;
+
+    @Test
+    void aRealTimeLossThatTheVersionsExplainIsInvalidAndSaysSo() {
+        Judgement j = judge(RUN + LATER_LOWER + agreed(2, "12.kv-2"));
+        assertThat(j.verdict()).isEqualTo(Verdict.INVALID);
+        assertThat(j.summary()).contains("convergence invalid", "last writer wins valid");
+        assertThat(j.findings()).allSatisfy(f -> assertThat(f.text()).startsWith("convergence: key j:").contains("was lost", "#8 2 write j 3"));
+        assertThat(j.notes().get(0)).startsWith("real-time findings on 1 key(s) where the highest version won");
+    }
+
+    @Test
+    void replicasKeepingALowerVersionThanAnAcknowledgedWriteAreInvalid() {
+        Judgement j = judge(RUN + LATER_LOWER + agreed(3, "11.kv-3"));
+        assertThat(j.verdict()).isEqualTo(Verdict.INVALID);
+        assertThat(j.summary()).contains("convergence valid", "last writer wins invalid");
+        assertThat(j.findings()).hasSize(3).allSatisfy(f -> assertThat(f.text()).startsWith("last-writer-wins: key j:")
+                .contains("holds version 11.kv-3, below the acknowledged #6 1 write j 2"));
+        assertThat(j.notes()).noneMatch(n -> n.startsWith("real-time"));
+        assertThat(judge(RUN + agreed(2, "12.kv-2")).verdict()).isEqualTo(Verdict.VALID);
+    }
+
     @Test
     void aReplicaThatNeverAnsweredMakesItUnknownNotInvalid() {
         Judgement j = judge(RUN + finals(null, null, "down"));
