@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,41 +36,28 @@ final class SetJudgement {
     private SetJudgement() {
     }
 
+    /** What the read-back after the heal found: per replica its copies and their versions; what it could not read. */
+    private record States(Map<String, Map<String, Object>> values, Map<String, Map<String, String>> versions,
+                          List<Judgement.Finding> missing) {
+
+        /** Only the replicas that answered for every key: one that never did is left out, not read as "absent". */
+        Map<String, Map<String, Object>> answered(int keys) {
+            Map<String, Map<String, Object>> out = new LinkedHashMap<>(values);
+            out.entrySet().removeIf(e -> e.getValue().size() < keys);
+            return out;
+        }
+    }
+
     static Judgement judge(History h, List<String> nodes) {
         long t0 = System.nanoTime();
-        Map<String, Map<String, Object>> replicas = new LinkedHashMap<>();
-        Map<String, Map<String, String>> versions = new LinkedHashMap<>();
-        nodes.forEach(n -> replicas.put(n, new LinkedHashMap<>()));
-        nodes.forEach(n -> versions.put(n, new LinkedHashMap<>()));
-        Map<String, Call> lastFinal = new LinkedHashMap<>();
         TreeSet<String> keys = new TreeSet<>();
-        for (Call c : h.calls()) {
-            if (c.key() == null) continue;
-            keys.add(c.key());
-            if (c.process().startsWith(SetWorkload.FINAL) && c.f().equals("read")) {
-                lastFinal.put(c.process().substring(SetWorkload.FINAL.length()) + " " + c.key(), c);
-            }
-        }
-        List<Judgement.Finding> findings = new ArrayList<>();
-        Verdict unknown = Verdict.VALID;
-        for (String n : nodes) {
-            for (String k : keys) {
-                Call c = lastFinal.get(n + " " + k);
-                if (c != null && c.isOk()) {
-                    replicas.get(n).put(k, c.output());
-                    versions.get(n).put(k, c.version());
-                } else {
-                    unknown = Verdict.UNKNOWN;
-                    findings.add(new Judgement.Finding(k, "key " + k + ": unknown, " + n + " gave no copy after the heal"
-                            + (c == null ? "" : " (" + c.completion().error() + ")"), List.of()));
-                }
-            }
-        }
-        // A replica that never answered is left out of the comparison rather than read as "absent".
-        Map<String, Map<String, Object>> answered = new LinkedHashMap<>(replicas);
-        answered.entrySet().removeIf(e -> e.getValue().size() < keys.size());
+        h.calls().forEach(c -> {
+            if (c.key() != null) keys.add(c.key());
+        });
+        States states = states(h, nodes, keys);
+        Map<String, Map<String, Object>> answered = states.answered(keys.size());
         CheckResult conv = ConvergenceChecker.check(h, answered);
-        CheckResult lww = LastWriterWins.check(h, versions);
+        CheckResult lww = LastWriterWins.check(h, states.versions());
         SessionResult sess = SessionChecker.check(clients(h));
 
         Map<String, Judgement.KeyResult> perKey = new LinkedHashMap<>();
@@ -78,30 +66,60 @@ final class SetJudgement {
             boolean bad = Stream.concat(conv.violations().stream(), lww.violations().stream()).anyMatch(v -> v.startsWith("key " + k + ":"))
                     || sess.requesting().values().stream().flatMap(List::stream).anyMatch(v -> v.key().equals(k));
             StringBuilder held = new StringBuilder("replicas:");
-            replicas.forEach((n, m) -> held.append(' ').append(n).append('=').append(m.containsKey(k) ? String.valueOf(m.get(k)) : "?"));
+            states.values().forEach((n, m) -> held.append(' ').append(n).append('=').append(m.containsKey(k) ? String.valueOf(m.get(k)) : "?"));
             perKey.put(k, new Judgement.KeyResult(bad ? Verdict.INVALID : Verdict.VALID, byKey.getOrDefault(k, List.of()).size(), held.toString()));
         }
-        for (String v : conv.violations()) {
-            findings.add(new Judgement.Finding(keyOf(v), "convergence: " + v, indices(v)));
-        }
-        for (String v : lww.violations()) {
-            findings.add(new Judgement.Finding(keyOf(v), "last-writer-wins: " + v, indices(v)));
-        }
-        for (List<SessionResult.Violation> vs : sess.requesting().values()) {
-            for (SessionResult.Violation v : vs) {
-                findings.add(new Judgement.Finding(v.key(), v.text(), List.of(v.earlier().invoke().index(), v.later().invoke().index())));
+        List<Judgement.Finding> findings = new ArrayList<>(states.missing());
+        conv.violations().forEach(v -> findings.add(new Judgement.Finding(keyOf(v), "convergence: " + v, indices(v))));
+        lww.violations().forEach(v -> findings.add(new Judgement.Finding(keyOf(v), "last-writer-wins: " + v, indices(v))));
+        sess.requesting().values().forEach(vs -> vs.forEach(v -> findings.add(new Judgement.Finding(v.key(), v.text(),
+                List.of(v.earlier().invoke().index(), v.later().invoke().index())))));
+
+        Verdict verdict = conv.verdict().and(lww.verdict()).and(sess.verdict())
+                .and(states.missing().isEmpty() ? Verdict.VALID : Verdict.UNKNOWN);
+        String summary = "convergence " + conv.verdict().label() + " over " + answered.size() + " of " + nodes.size()
+                + " replicas and " + keys.size() + " key(s); last writer wins " + lww.verdict().label()
+                + "; session guarantees " + sess.verdict().label() + ": " + SessionResult.count(sess.requesting())
+                + " violation(s) among " + sess.requestingSessions() + " session(s) that asked, " + sess.checked()
+                + " calls with versions";
+        return new Judgement("convergence and last-writer-wins of the replicas after the heal; session guarantees per session and key",
+                verdict, perKey, findings, System.nanoTime() - t0, summary, notes(conv, lww, sess));
+    }
+
+    /** The last {@code final.<node>} read of each key on each node. */
+    private static States states(History h, List<String> nodes, Set<String> keys) {
+        Map<String, Call> last = new LinkedHashMap<>();
+        for (Call c : h.calls()) {
+            if (c.key() != null && c.process().startsWith(SetWorkload.FINAL) && c.f().equals("read")) {
+                last.put(c.process().substring(SetWorkload.FINAL.length()) + " " + c.key(), c);
             }
         }
-        Verdict verdict = conv.verdict().and(lww.verdict()).and(sess.verdict()).and(unknown);
-        int asked = SessionResult.count(sess.requesting());
-        String summary = "convergence " + conv.verdict().label() + " over " + answered.size() + " of " + nodes.size()
-                + " replicas and " + keys.size() + " key(s); last writer wins " + lww.verdict().label() + "; session guarantees " + sess.verdict().label() + ": "
-                + asked + " violation(s) among " + sess.requestingSessions() + " session(s) that asked, "
-                + sess.checked() + " calls with versions";
+        States s = new States(new LinkedHashMap<>(), new LinkedHashMap<>(), new ArrayList<>());
+        for (String n : nodes) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            Map<String, String> versions = new LinkedHashMap<>();
+            for (String k : keys) {
+                Call c = last.get(n + " " + k);
+                if (c != null && c.isOk()) {
+                    values.put(k, c.output());
+                    versions.put(k, c.version());
+                } else {
+                    s.missing().add(new Judgement.Finding(k, "key " + k + ": unknown, " + n + " gave no copy after the heal"
+                            + (c == null ? "" : " (" + c.completion().error() + ")"), List.of()));
+                }
+            }
+            s.values().put(n, values);
+            s.versions().put(n, versions);
+        }
+        return s;
+    }
+
+    /** Per guarantee, both kinds of session; and how many real-time findings the store's own order explains. */
+    private static List<String> notes(CheckResult conv, CheckResult lww, SessionResult sess) {
         List<String> notes = new ArrayList<>();
-        long explained = conv.violations().stream().map(SetJudgement::keyOf)
-                .filter(k -> k != null && lww.violations().stream().noneMatch(v -> v.startsWith("key " + k + ":"))).distinct().count();
         if (!conv.isValid()) {
+            long explained = conv.violations().stream().map(SetJudgement::keyOf)
+                    .filter(k -> k != null && lww.violations().stream().noneMatch(v -> v.startsWith("key " + k + ":"))).distinct().count();
             notes.add("real-time findings on " + explained + " key(s) where the highest version won: the store's "
                     + "version order (Lamport time, node) disagreed with real time there");
         }
@@ -110,8 +128,7 @@ final class SetJudgement {
                     + sess.requestingSessions() + " sessions); observed violations without the header: "
                     + sess.without().get(g).size() + " (" + sess.otherSessions() + " sessions)");
         }
-        return new Judgement("convergence of the replicas after the heal, and session guarantees per session and key",
-                verdict, perKey, findings, System.nanoTime() - t0, summary, notes);
+        return notes;
     }
 
     /** The clients' calls only: the read-back after the heal is no session. */
