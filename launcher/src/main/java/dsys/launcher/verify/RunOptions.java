@@ -13,11 +13,11 @@ import java.util.Set;
 /** {@code verify WORKLOAD [--name value | --name=value ...]}, checked before anything runs. */
 record RunOptions(String workload, int timeS, int concurrency, List<Nemesis.Fault> faults, String read, int keys,
                   long faultMs, long quietMs, long leaseMs, long waitMs, Duration budget, String protocol, String gateway,
-                  String token, Path root, Path out, long seed, String keyspace) {
+                  String token, Path root, Path out, long seed, String keyspace, Duration convergeWithin) {
 
     static final Set<String> BUILT = Set.of("register", "cas", "lock", "bank", "set");
     private static final Set<String> NAMES = Set.of("time", "concurrency", "nemesis", "read", "keys", "fault-s", "quiet-s",
-            "lease-ms", "wait-ms", "budget-s", "protocol", "gateway", "token", "root", "out", "seed", "keyspace");
+            "lease-ms", "wait-ms", "budget-s", "protocol", "gateway", "token", "root", "out", "seed", "keyspace", "converge-s");
 
     static RunOptions parse(String[] args) {
         if (args.length == 0 || args[0].startsWith("-")) throw new IllegalArgumentException("which workload? (register, cas, lock, bank, set)");
@@ -47,9 +47,11 @@ record RunOptions(String workload, int timeS, int concurrency, List<Nemesis.Faul
                 num(o, "lease-ms", 5000), num(o, "wait-ms", 1000), Duration.ofSeconds(num(o, "budget-s", 300)), protocol,
                 o.getOrDefault("gateway", "http://127.0.0.1:8080"), o.get("token"), root,
                 Path.of(o.getOrDefault("out", root.resolve(".platform/verify").toString())),
-                Long.parseLong(o.getOrDefault("seed", Long.toString(System.nanoTime()))), keyspace);
-        if (r.timeS < 1 || r.concurrency < 1 || r.keys < 1 || r.faultMs < 1000 || r.leaseMs < 1) {
-            throw new IllegalArgumentException("--time, --concurrency, --keys, --lease-ms must be positive, --fault-s at least 1");
+                Long.parseLong(o.getOrDefault("seed", Long.toString(System.nanoTime()))), keyspace,
+                Duration.ofSeconds(num(o, "converge-s", 30)));
+        if (o.containsKey("converge-s") && !w.equals("set")) throw new IllegalArgumentException("--converge-s applies to set");
+        if (r.timeS < 1 || r.concurrency < 1 || r.keys < 1 || r.faultMs < 1000 || r.leaseMs < 1 || r.convergeWithin.isNegative()) {
+            throw new IllegalArgumentException("--time, --concurrency, --keys, --lease-ms must be positive, --fault-s at least 1, --converge-s not negative");
         }
         if (w.equals("bank") && r.keys < 2) throw new IllegalArgumentException("bank needs --keys 2 at least: a transfer is between two accounts");
         if (!faults.isEmpty() && r.token == null) throw new IllegalArgumentException("faults need the admin --token");

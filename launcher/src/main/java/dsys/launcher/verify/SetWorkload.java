@@ -22,12 +22,11 @@ import java.util.stream.Stream;
  * slots ask for all four session guarantees and send back the {@code X-Dsys-Session} token each reply carried; the
  * others send neither header. Every ok call records the version it saw (ETag, or a 404's death certificate), and
  * the asking ones their session, for {@link SetJudgement}. After the heal, each replica's own copy of every key is
- * read ({@code ?read=one} pinned to the node) until the replicas agree twice in a row or 30 s pass.
+ * read ({@code ?read=one} pinned to the node) until the replicas agree twice in a row or {@code --converge-s}
+ * (30) pass; then they are judged as they are.
  */
 final class SetWorkload implements Workload {
 
-    /** How long the replicas get after the heal to agree before they are judged as they are. */
-    static final Duration CONVERGE_WITHIN = Duration.ofSeconds(30);
     static final String GUARANTEES = "read-your-writes,monotonic-reads,monotonic-writes,writes-follow-reads";
     /** The process prefix of the replica reads after the heal; {@link SetJudgement} takes the states from them. */
     static final String FINAL = "final.";

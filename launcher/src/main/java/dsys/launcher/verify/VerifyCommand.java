@@ -51,7 +51,7 @@ public final class VerifyCommand {
         Workload w = switch (o.workload()) {
             case "lock" -> new LockWorkload(gw, runId, o.keys(), o.leaseMs(), o.waitMs());
             case "bank" -> new BankWorkload(gw, o.protocol(), runId, o.keys());
-            case "set" -> new SetWorkload(gw, o.keyspace(), runId, o.keys(), o.concurrency(), SetWorkload.CONVERGE_WITHIN, out);
+            case "set" -> new SetWorkload(gw, o.keyspace(), runId, o.keys(), o.concurrency(), o.convergeWithin(), out);
             default -> new KvWorkload(gw, o.workload().equals("cas"), o.read(), runId, o.keys(), o.budget(), o.keyspace());
         };
         Path historyFile = dir.resolve("history.jsonl");
@@ -129,7 +129,7 @@ public final class VerifyCommand {
         out.println("""
                 usage: verify WORKLOAD [--time 60] [--concurrency 10] [--nemesis partition,kill,pause,skew] [--read linearizable]
                               [--keys 3] [--fault-s 8] [--quiet-s 5] [--lease-ms 5000] [--wait-ms 1000] [--budget-s 300]
-                              [--protocol 2pc] [--keyspace default] [--seed N]
+                              [--protocol 2pc] [--keyspace default] [--converge-s 30] [--seed N]
                   WORKLOAD: register  reads and writes of unique values on --keys kv keys (model: register)
                             cas       reads, writes and compare-and-set on versions (model: cas-register)
                             lock      acquire with a lease, fenced write, release on --keys locks (LockChecker)
@@ -137,8 +137,8 @@ public final class VerifyCommand {
                                       POST /api/txn under --protocol 2pc|3pc (BankChecker: totals, no negative, final balances)
                             set       writes, deletes and reads at random kv nodes on --keys keys (default 5) of
                                       --keyspace (default eventual); half the clients ask for the four session
-                                      guarantees. After the heal each replica's copy is read until they agree (30 s at
-                                      most): ConvergenceChecker (converged, no acknowledged write lost, nothing from
+                                      guarantees. After the heal each replica's copy is read until they agree
+                                      (--converge-s 30 at most): ConvergenceChecker (converged, no acknowledged write lost, nothing from
                                       thin air, no deleted key back) and SessionChecker (violations where asked fail;
                                       those seen without the header are reported)
                   --nemesis: any of partition, kill, pause, skew, loss, kill-all (one at a time, in turn), or none; on kv-1..3
