@@ -136,11 +136,12 @@ public final class VerifyCommand {
                             bank      transfers and snapshot reads over --keys accounts (default 5) of 100 each, as
                                       POST /api/txn under --protocol 2pc|3pc (BankChecker: totals, no negative, final balances)
                             set       writes, deletes and reads at random kv nodes on --keys keys (default 5) of
-                                      --keyspace (default eventual); half the clients ask for the four session
+                                      --keyspace (default eventual); even-numbered clients ask for the four session
                                       guarantees. After the heal each replica's copy is read until they agree
-                                      (--converge-s 30 at most): ConvergenceChecker (converged, no acknowledged write lost, nothing from
-                                      thin air, no deleted key back) and SessionChecker (violations where asked fail;
-                                      those seen without the header are reported)
+                                      (--converge-s 30 at most), then ConvergenceChecker (replicas agree; no
+                                      acknowledged write lost and no deleted key back, in real-time order; nothing
+                                      from thin air), LastWriterWins (the highest acknowledged version kept) and
+                                      SessionChecker (violations where asked fail; those without the header are counted)
                   --nemesis: any of partition, kill, pause, skew, loss, kill-all (one at a time, in turn), or none; on kv-1..3
                              (lock-1..3 for lock), for bank also txn-1: the one coordinator, while down every transaction fails
                   --read one|quorum: the kv read level (a control: read=one under partitions must be found not linearizable)
