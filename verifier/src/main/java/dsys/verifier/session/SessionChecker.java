@@ -23,11 +23,14 @@ import java.util.Map;
  * last writer by version, orders them as the session issued them;</li>
  * <li>writes-follow-reads: a write after reading version v of the key gets a version after v.</li>
  * </ul>
- * Not observable from the client, so not checked: calls with an unknown outcome, failed calls and calls without a
- * version; whether a replica shows the writes in that order to other sessions (under last-writer-wins by version a
- * replica never goes back to a lower version, so the version order is the order every replica converges on);
- * anything across keys. A read that found no value does not raise the bar for later calls: the service returns no
- * session token with a 404, so it promises nothing about what follows it; the read itself is held to the bar.
+ * Not observable from the client, so not checked: calls with an unknown outcome, failed calls (a 503 refusal
+ * included) and calls without a version; the order in which a replica applied the writes, or showed them to other
+ * sessions, beyond what the versions say (under last-writer-wins by version a replica never goes back to a lower
+ * version, so the version order is the order every replica converges on); anything across keys: Terry et al.'s
+ * monotonic writes and writes-follow-reads also order writes of different keys, which no per-key version shows
+ * (kv keeps them per key too). A read that found no value does not raise the bar for later calls: the service
+ * returns no session token with a 404, so it promises nothing about what follows it; the read itself is held to
+ * the bar.
  */
 public final class SessionChecker {
 
