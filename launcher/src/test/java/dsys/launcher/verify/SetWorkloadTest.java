@@ -77,12 +77,9 @@ class SetWorkloadTest {
         assertThat(j.exitCode()).isEqualTo(1);
         assertThat(j.keys().get("k").verdict()).isEqualTo(Verdict.INVALID);
         assertThat(j.keys().get("j").verdict()).isEqualTo(Verdict.VALID);
-        assertThat(j.findings()).anySatisfy(f -> {
-            assertThat(f.text()).contains("kv-2 holds 1", "resurrected");
-            assertThat(f.key()).isEqualTo("k");
-            assertThat(f.indices()).containsExactly(0L, 4L); // the write, the delete
-        });
         assertThat(j.findings()).anySatisfy(f -> assertThat(f.text()).contains("kv-1 holds null but kv-2 holds 1"));
+        // in real time the write returned before the delete began: noted (the versions decide, and here they diverge)
+        assertThat(j.notes()).anySatisfy(n -> assertThat(n).startsWith("real-time: key k:").contains("kv-2 holds 1", "resurrected"));
     }
 
     @Test
@@ -128,12 +125,13 @@ class SetWorkloadTest {
             """;
 
     @Test
-    void aRealTimeLossThatTheVersionsExplainIsInvalidAndSaysSo() {
+    void aRealTimeLossThatTheVersionsExplainIsValidAndNoted() {
         Judgement j = judge(RUN + LATER_LOWER + agreed(2, "12.kv-2"));
-        assertThat(j.verdict()).isEqualTo(Verdict.INVALID);
-        assertThat(j.summary()).contains("convergence invalid", "last writer wins valid");
-        assertThat(j.findings()).allSatisfy(f -> assertThat(f.text()).startsWith("convergence: key j:").contains("was lost", "#8 2 write j 3"));
-        assertThat(j.notes().get(0)).startsWith("real-time findings on 1 key(s) where the highest version won");
+        assertThat(j.verdict()).isEqualTo(Verdict.VALID);
+        assertThat(j.summary()).contains("convergence valid", "last writer wins valid");
+        assertThat(j.findings()).isEmpty();
+        assertThat(j.notes().get(0)).startsWith("real-time order, not judged: ").contains("on 1 of them the highest version won");
+        assertThat(j.notes().get(1)).startsWith("real-time: key j:").contains("was lost", "#8 2 write j 3");
     }
 
     @Test

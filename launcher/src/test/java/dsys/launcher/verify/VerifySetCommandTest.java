@@ -124,7 +124,7 @@ class VerifySetCommandTest {
         String console = out.toString(StandardCharsets.UTF_8);
         assertThat(code).as(console).isEqualTo(1);
         assertThat(console).contains("gave up waiting", "convergence invalid", "last writer wins invalid",
-                "real-time findings on 0 key(s) where the highest version won");
+                "real-time order, not judged", "on 0 of them the highest version won");
         assertThat(Files.readString(runDir(dir).resolve("report.html"))).contains("INVALID", "last-writer-wins: key", "holds version",
                 "the last writer did not win");
     }
