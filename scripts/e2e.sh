@@ -446,6 +446,11 @@ else fail "verify register on the chain keyspace under partition and kill -9 is 
 rc=$?
 if ((rc == 0)); then pass "verify register --keyspace pb (partition, kill -9): $(grep -o 'valid (register.*' "$TMP/verify-pb.log" | head -n 1)"
 else fail "verify register on the primary-backup keyspace under partition and kill -9 is linearizable" "exit $rc: $(grep -vE '^ +[0-9]+ s:' "$TMP/verify-pb.log" | tail -n 8 | tr '\n' ' ')"; fi
+./platform verify set --time 20 --concurrency 10 --nemesis partition,kill --fault-s 5 --quiet-s 3 >"$TMP/verify-set.log" 2>&1
+rc=$?
+if ((rc == 0)) && grep -q 'observed violations without the header' "$TMP/verify-set.log"; then
+  pass "verify set (eventual; partition, kill -9): $(grep -o 'convergence valid.*' "$TMP/verify-set.log" | head -n 1 | cut -c1-200); $(grep -o 'read-your-writes: .*' "$TMP/verify-set.log" | head -n 1)"
+else fail "verify set on the eventual keyspace: converged, last writer wins, session guarantees held where asked (exit 0)" "exit $rc: $(grep -vE '^ +[0-9]+ s:' "$TMP/verify-set.log" | tail -n 8 | tr '\n' ' ')"; fi
 ./platform verify bank --time 20 --concurrency 3 --nemesis partition --fault-s 5 --quiet-s 3 >"$TMP/verify-bank.log" 2>&1
 rc=$?
 if ((rc == 0)); then pass "verify bank (partition): $(grep -o 'valid: .*' "$TMP/verify-bank.log" | head -n 1 | cut -c1-160)"
