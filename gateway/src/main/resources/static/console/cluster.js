@@ -52,6 +52,16 @@ export async function refreshRoles() {
     const status = await get('/api/locks/_status');
     add(status.coordinator, 'coordinator');
   } catch { /* lock-service down */ }
+  try {
+    // replication roles as one kv node sees them: chain head/tail, primary-backup primary
+    for (const k of (await get('/api/kv/keyspaces')).keyspaces || []) {
+      const r = k.roles;
+      if (!r) continue;
+      add(r.primary, `${k.name} primary`);
+      add(r.head, `${k.name} head`);
+      add(r.tail, `${k.name} tail`);
+    }
+  } catch { /* kv-service down */ }
   cluster.roles = roles;
   changed();
 }

@@ -130,6 +130,12 @@ class ConsoleBrowserTest {
       }
     }
     assertThat(errors).as("console errors on load").isEmpty();
+    // the replication roles of kv's built-in keyspaces are on the kv nodes' cards
+    waitFor("kv roles shown (pb primary, chain head and tail)", Duration.ofSeconds(20), () -> {
+      String roles = driver.findElements(By.cssSelector(".node .role")).stream().map(WebElement::getText)
+          .reduce("", (a, b) -> a + "|" + b);
+      return roles.contains("pb primary") && roles.contains("chain head") && roles.contains("chain tail");
+    });
     driver.findElement(By.id("token")).sendKeys(token);
     driver.findElement(By.cssSelector("#token-form button")).click();
     waitFor("token kept", () -> driver.findElement(By.id("token-state")).getText().contains("kept"));
