@@ -39,11 +39,8 @@ final class ActiveKvDemo implements Demo {
         String key = "demo-" + run;
         say.console("Key-value (keyspace active, key " + key + ", 'read every replica') and the space-time diagram "
                 + "(filter Data, Ack: each write's multicast and the acknowledgements it waits for)");
-        JsonNode ks = KvLook.keyspace(s.api(), KS);
-        List<String> nodes = KvLook.replicas(ks);
-        if (!say.check(nodes.size() == 3 && "sequential".equals(ks.path("consistency").asText()), "keyspace active: mode "
-                + ks.path("mode").asText() + ", claims " + ks.path("consistency").asText() + ", replicas " + nodes
-                + " (GET /api/kv/keyspaces)")) return;
+        List<String> nodes = KvLook.checkedReplicas(s, KS, "sequential");
+        if (nodes == null) return;
         String last = oneOrder(s, nodes, key);
         if (last == null) return;
         compareAndSetRace(s, nodes, key + "-cas");

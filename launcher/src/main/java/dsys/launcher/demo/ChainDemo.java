@@ -47,20 +47,7 @@ final class ChainDemo implements Demo {
                 + "new head already holds every acknowledged write. The tail answers reads only under a lease a majority "
                 + "granted, so an old tail cut off from the others stops before a new one starts.");
         Faults.Fault crash = Chaos.crash(s, head);
-        long t0 = System.nanoTime();
-        double back = -1;
-        int refused = 0;
-        while (System.nanoTime() - t0 < 15_000_000_000L) {
-            Api.Answer again = api.putText(path, "v2");
-            if (again.ok()) {
-                back = (System.nanoTime() - t0) / 1e9;
-                break;
-            }
-            refused++;
-            Thread.sleep(50);
-        }
-        say.say(String.format(Locale.ROOT, "PUT %s v2, sent every 50 ms from the crash on: acknowledged after %.2f s (%d refused before)",
-                path, back, refused));
+        double back = writeUntilServed(say, api, path, "v2");
         say.check(back > 0 && back <= 3, String.format(Locale.ROOT, "writes are served again %.2f s after the head crashed "
                 + "(the target is 2 s: 4 missed heartbeats of 250 ms, then one round of agreement)", back));
         JsonNode after = roles(s, tail);
@@ -109,6 +96,27 @@ final class ChainDemo implements Demo {
         List<String> c = new ArrayList<>();
         roles.path("chain").forEach(n -> c.add(n.asText()));
         return String.join(" → ", c) + " (epoch " + roles.path("epoch").asLong() + ")";
+    }
+
+    /**
+     * Sends PUT {@code path} {@code value} every 50 ms from now (a fault just struck) until one is acknowledged, 15 s at
+     * most, and says how long it took: the seconds, or -1 when none was.
+     */
+    static double writeUntilServed(Narrator say, Api api, String path, String value, String... headers) throws InterruptedException {
+        long t0 = System.nanoTime();
+        double back = -1;
+        int refused = 0;
+        while (System.nanoTime() - t0 < 15_000_000_000L) {
+            if (api.putText(path, value, headers).ok()) {
+                back = (System.nanoTime() - t0) / 1e9;
+                break;
+            }
+            refused++;
+            Thread.sleep(50);
+        }
+        say.say(String.format(Locale.ROOT, "PUT %s %s, sent every 50 ms from the crash on: acknowledged after %.2f s (%d refused before)",
+                path, value, back, refused));
+        return back;
     }
 
     /** Polls {@code path}/replicas until all three replicas hold {@code value} (10 s at most). */

@@ -28,11 +28,8 @@ final class EventualKvDemo implements Demo {
         String key = "demo-" + run;
         say.console("Key-value (keyspace eventual, keys " + key + "-…, 'read every replica'), Chaos (the partition in "
                 + "force) and the space-time diagram (filter Rumor, RumorFeedback, Digest, DigestReply, Updates)");
-        JsonNode ks = KvLook.keyspace(s.api(), KS);
-        List<String> nodes = KvLook.replicas(ks);
-        if (!say.check(nodes.size() == 3 && "eventual".equals(ks.path("consistency").asText()), "keyspace eventual: mode "
-                + ks.path("mode").asText() + ", claims " + ks.path("consistency").asText() + ", replicas " + nodes
-                + " (GET /api/kv/keyspaces)")) return;
+        List<String> nodes = KvLook.checkedReplicas(s, KS, "eventual");
+        if (nodes == null) return;
         spread(s, nodes, key + "-gossip");
         lastWriterWins(s, nodes, key + "-lww");
         deathCertificate(s, nodes, key + "-deleted");

@@ -59,6 +59,19 @@ final class KvLook {
         return MissingNode.getInstance();
     }
 
+    /**
+     * Keyspace {@code name}'s replicas, checked (a narrated check) to be three and to claim {@code model}; null when
+     * not, and the demo stops.
+     */
+    static List<String> checkedReplicas(Demo.Stage s, String name, String model) {
+        JsonNode ks = keyspace(s.api(), name);
+        List<String> nodes = replicas(ks);
+        boolean ok = s.say().check(nodes.size() == 3 && model.equals(ks.path("consistency").asText()), "keyspace " + name
+                + ": mode " + ks.path("mode").asText() + ", claims " + ks.path("consistency").asText() + ", replicas " + nodes
+                + " (GET /api/kv/keyspaces)");
+        return ok ? nodes : null;
+    }
+
     static List<String> replicas(JsonNode keyspace) {
         List<String> nodes = new ArrayList<>();
         keyspace.path("replicas").forEach(n -> nodes.add(n.asText()));

@@ -48,20 +48,7 @@ final class PrimaryBackupDemo implements Demo {
                 + "next view (epoch + 1). Each backup holds a prefix of the primary's writes, so the promiser holding the most "
                 + "becomes primary: it has every acknowledged write, and no backup keeps a write the new primary lacks.");
         Faults.Fault crash = Chaos.crash(s, primary);
-        long t0 = System.nanoTime();
-        double back = -1;
-        int refused = 0;
-        while (System.nanoTime() - t0 < 15_000_000_000L) {
-            Api.Answer again = api.putText(path, "v2", "X-Dsys-Node", backup);
-            if (again.ok()) {
-                back = (System.nanoTime() - t0) / 1e9;
-                break;
-            }
-            refused++;
-            Thread.sleep(50);
-        }
-        say.say(String.format(Locale.ROOT, "PUT %s v2, sent every 50 ms from the crash on: acknowledged after %.2f s (%d refused before)",
-                path, back, refused));
+        double back = ChainDemo.writeUntilServed(say, api, path, "v2", "X-Dsys-Node", backup);
         say.check(back > 0 && back <= 3, String.format(Locale.ROOT, "writes are served again %.2f s after the primary crashed "
                 + "(the target is 2 s: 4 missed heartbeats of 250 ms, then one round of agreement)", back));
         JsonNode after = ChainDemo.roles(s, KS, backup);
