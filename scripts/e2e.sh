@@ -446,6 +446,10 @@ else fail "verify register on the chain keyspace under partition and kill -9 is 
 rc=$?
 if ((rc == 0)); then pass "verify register --keyspace pb (partition, kill -9): $(grep -o 'valid (register.*' "$TMP/verify-pb.log" | head -n 1)"
 else fail "verify register on the primary-backup keyspace under partition and kill -9 is linearizable" "exit $rc: $(grep -vE '^ +[0-9]+ s:' "$TMP/verify-pb.log" | tail -n 8 | tr '\n' ' ')"; fi
+./platform verify register --keyspace active --time 20 --concurrency 10 --nemesis partition,kill --fault-s 5 --quiet-s 3 >"$TMP/verify-active.log" 2>&1
+rc=$?
+if ((rc == 0)) && grep -q 'valid (sequential' "$TMP/verify-active.log"; then pass "verify register --keyspace active (partition, kill -9): $(grep -o 'valid (sequential.*' "$TMP/verify-active.log" | head -n 1)"
+else fail "verify register on the active keyspace is sequentially consistent in its version order" "exit $rc: $(grep -vE '^ +[0-9]+ s:' "$TMP/verify-active.log" | tail -n 8 | tr '\n' ' ')"; fi
 ./platform verify set --time 20 --concurrency 10 --nemesis partition,kill --fault-s 5 --quiet-s 3 >"$TMP/verify-set.log" 2>&1
 rc=$?
 if ((rc == 0)) && grep -q 'observed violations without the header' "$TMP/verify-set.log"; then

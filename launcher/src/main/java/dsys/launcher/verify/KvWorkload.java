@@ -2,7 +2,10 @@ package dsys.launcher.verify;
 
 import dsys.verifier.history.History;
 import dsys.verifier.history.HistoryRecorder;
+import dsys.verifier.CheckResult;
+import dsys.verifier.Verdict;
 import dsys.verifier.linear.Counterexample;
+import dsys.verifier.sequential.VersionOrderChecker;
 import dsys.verifier.linear.LinearizabilityChecker;
 import dsys.verifier.linear.LinearizabilityResult;
 import dsys.verifier.linear.RegisterModel;
@@ -38,6 +41,8 @@ final class KvWorkload implements Workload {
     private final Duration budget;
     private final String keyspace;
     private final AtomicLong nextValue = new AtomicLong();
+    /** The consistency the keyspace claims (GET /api/kv/keyspaces): linearizable, or sequential (active replication). */
+    private volatile String claims = "linearizable";
     /** process → key → the value and version it last saw (for CAS). */
     private final Map<String, Map<String, Seen>> seen = new ConcurrentHashMap<>();
 
@@ -55,6 +60,20 @@ final class KvWorkload implements Workload {
         this.readLevel = readLevel;
         this.keys = Stream.iterate(0, i -> i + 1).limit(keyCount).map(i -> runId + "-" + i).toList();
         this.budget = budget;
+    }
+
+    /** Learns what the keyspace claims, which decides the checker: sequential keyspaces are judged as such. */
+    @Override
+    public void setup(HistoryRecorder rec) {
+        Gateway.Reply r = gw.send("GET", "/api/kv/keyspaces", null, TIMEOUT);
+        if (!r.ok()) return;
+        try {
+            for (var k : Gateway.JSON.readTree(r.body()).path("keyspaces")) {
+                if (k.path("name").asText().equals(keyspace) && k.path("consistency").asText().equals("sequential")) claims = "sequential";
+            }
+        } catch (java.io.IOException e) {
+            // unreadable listing: judged as linearizable, the stronger claim
+        }
     }
 
     @Override
@@ -78,8 +97,9 @@ final class KvWorkload implements Workload {
         Gateway.Reply r = gw.send("GET", path(key) + "?read=" + level, null, TIMEOUT, "X-Dsys-Node", node);
         if (r.status() == 200 || r.status() == 404) {
             Object v = r.status() == 404 ? null : parse(r.body());
-            remember(process, key, new Seen(v, r.status() == 404 ? null : r.header("ETag")));
-            p.ok(v);
+            String etag = r.status() == 404 ? null : r.header("ETag");
+            remember(process, key, new Seen(v, etag));
+            p.ok(v, etag);
         } else {
             p.fail(r.describe()); // a read changes nothing: whatever happened, it can be left out
             backOff();
@@ -111,7 +131,7 @@ final class KvWorkload implements Workload {
     private boolean complete(HistoryRecorder.Pending p, Gateway.Reply r, String process, String key, long v) {
         if (r.ok()) {
             remember(process, key, new Seen(v, r.header("ETag")));
-            p.ok();
+            p.ok(null, r.header("ETag"));
             return true;
         }
         if (r.certainlyNotApplied()) {
@@ -137,7 +157,7 @@ final class KvWorkload implements Workload {
                 HistoryRecorder.Pending p = rec.invoke(proc, null, "read", key, null);
                 Gateway.Reply r = gw.send("GET", path(key) + "?read=linearizable", null, TIMEOUT);
                 if (r.status() == 200 || r.status() == 404) {
-                    p.ok(r.status() == 404 ? null : parse(r.body()));
+                    p.ok(r.status() == 404 ? null : parse(r.body()), r.status() == 404 ? null : r.header("ETag"));
                     break;
                 }
                 p.fail(r.describe());
@@ -148,6 +168,7 @@ final class KvWorkload implements Workload {
 
     @Override
     public Judgement check(History history) {
+        if (claims.equals("sequential")) return sequential(history);
         var model = cas ? RegisterModel.casRegister() : RegisterModel.register();
         LinearizabilityResult res = new LinearizabilityChecker(model, budget, LinearizabilityChecker.DEFAULT_MEMORY).check(history);
         Map<String, Judgement.KeyResult> perKey = new LinkedHashMap<>();
@@ -172,6 +193,30 @@ final class KvWorkload implements Workload {
         });
         return new Judgement("linearizability (" + res.model() + ", Wing–Gong–Lowe, per key)", res.verdict(), perKey,
                 findings, res.elapsedNanos(), res.toString().lines().findFirst().orElse(""));
+    }
+
+    /** A keyspace that claims sequential consistency, judged in the order of the versions it reported. */
+    private static Judgement sequential(History history) {
+        long t0 = System.nanoTime();
+        CheckResult res = VersionOrderChecker.check(history);
+        Map<String, Judgement.KeyResult> perKey = new LinkedHashMap<>();
+        history.callsByKey().forEach((k, cs) -> {
+            if (k == null) return;
+            boolean bad = res.violations().stream().anyMatch(v -> v.startsWith("key " + k + ":"));
+            perKey.put(k, new Judgement.KeyResult(bad ? Verdict.INVALID : Verdict.VALID, cs.size(), ""));
+        });
+        List<Judgement.Finding> findings = new ArrayList<>();
+        for (String v : res.violations()) {
+            String key = v.startsWith("key ") ? v.substring(4, v.indexOf(':')) : null;
+            List<Long> idx = new ArrayList<>();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("#(\\d+)").matcher(v);
+            while (m.find()) idx.add(Long.parseLong(m.group(1)));
+            findings.add(new Judgement.Finding(key, v, idx));
+        }
+        long calls = history.calls().stream().filter(c -> c.key() != null).count();
+        return new Judgement("sequential consistency in the store's order of versions (one order of all writes, every "
+                + "process's calls in program order)", res.verdict(), perKey, findings, System.nanoTime() - t0,
+                res.verdict().label() + " (sequential, " + calls + " calls, " + perKey.size() + " keys)");
     }
 
     private String path(String key) {
