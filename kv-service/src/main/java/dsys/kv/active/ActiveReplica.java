@@ -89,9 +89,19 @@ final class ActiveReplica {
             reply = new KvReplies.Written(w.key(), version, w.delete(), Map.of());
         }
         applied++;
-        disk.put(prefix + "applied", applied + "" + F + ts + "." + origin + F
-                + (reply instanceof KvReplies.Written x ? x.version() : "412") + F + w.op());
+        disk.put(prefix + "applied", applied + "" + F + ts + "." + origin + F + outcome(reply) + F + w.op());
         return new Applied(reply, next);
+    }
+
+    /** A write's outcome in one word: the version it made, or 412. */
+    static String outcome(Object reply) {
+        return reply instanceof KvReplies.Written x ? x.version().toString() : "412";
+    }
+
+    /** The reply to {@code w} applied earlier with {@code outcome}: the same version, or a 412 against the key now. */
+    Object replyFor(WriteOp w, String outcome) {
+        return outcome.equals("412") ? KvReplies.preconditionFailed(w.key(), w.ifMatch(), content(w.key()))
+                : new KvReplies.Written(w.key(), Ballot.parse(outcome), w.delete(), Map.of());
     }
 
     record Applied(Object reply, Versioned changed) {

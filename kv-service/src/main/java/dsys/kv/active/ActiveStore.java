@@ -4,7 +4,6 @@ import dsys.core.env.Env;
 import dsys.core.env.Rejection;
 import dsys.core.env.RequestId;
 import dsys.core.message.Message;
-import dsys.core.multicast.Delivery;
 import dsys.core.multicast.LamportTotalOrder;
 import dsys.core.multicast.MulticastTiming;
 import dsys.core.node.NodeId;
@@ -32,9 +31,10 @@ import java.util.Map;
 
 /**
  * One node's part of an actively replicated keyspace (the notes' 主动复制, §4.3.2.2.1): every replica is a state
- * machine that applies the same write operations in one total order, that of Lamport's totally ordered multicast
- * (全序组播, §5.2; {@link LamportTotalOrder}, embedded here). A replica that takes a write multicasts it; every
- * replica applies each delivered write deterministically ({@link ActiveReplica}: If-Match is judged at the write's
+ * machine that applies the same write operations in one total order ({@link WriteOrder}), chosen by the keyspace's
+ * {@code sequencer}: {@code lamport}, Lamport's totally ordered multicast (全序组播, §5.2; {@link LamportTotalOrder},
+ * embedded here), or {@code kafka}, one partition of a persistent log ({@link LogOrder}). A replica that takes a
+ * write puts it in the order; every replica applies each delivered write deterministically ({@link ActiveReplica}: If-Match is judged at the write's
  * place in the order, so a compare-and-set wins or loses identically everywhere) and stores the result; the replica
  * that multicast it answers the client once it has delivered and applied it itself (Written, or 412). Reads and
  * listings are answered from the local replica: each replica's state is a prefix of the same sequence, so the
@@ -42,7 +42,8 @@ import java.util.Map;
  * holding no replica forwards to a replica ({@link ToReplica}). A version is the write's (Lamport time, origin) as
  * a {@link dsys.kv.quorum.Ballot}, bumped when needed so that each key's versions grow along the order.
  *
- * <p>Limitation of Lamport's algorithm: a message is delivered only once every replica has acknowledged it, so
+ * <p>Limitation of Lamport's algorithm (the {@code kafka} sequencer has not got it: a replica that was down reads
+ * on from its offset, and the others go on meanwhile; it has the log's availability instead, 503 while it is down): a message is delivered only once every replica has acknowledged it, so
  * while one replica is down or cut off nobody delivers, and writes time out: 504 (the write is in the order and
  * may still be applied once the replica is back; 503 only for reads and listings, which certainly did nothing).
  * Atomic commit's locks are refused with 400: transactions run on quorum keyspaces.
@@ -57,6 +58,9 @@ public final class ActiveStore implements KvCore {
     private record Pending(RequestId request, NodeId forwarder, String key, long deadline) {
     }
 
+    /** The sequencer variant of a log partition (Kafka live). */
+    public static final String KAFKA = "kafka";
+
     /** Forwarded writes' answers kept to answer a repeat (its earlier answer was lost). */
     private static final int ANSWERED = 1024;
 
@@ -66,7 +70,7 @@ public final class ActiveStore implements KvCore {
     private final ChosenListener listener;
     private final QuorumStats stats = new QuorumStats();
     private final ActiveReplica replica;
-    private final LamportTotalOrder order;
+    private final WriteOrder order;
     private final ToReplica forwarder;
     private final dsys.kv.mode.StateSurvey survey;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
@@ -78,6 +82,11 @@ public final class ActiveStore implements KvCore {
     };
 
     public ActiveStore(Env env, KeyspaceConfig config, QuorumSettings settings, ChosenListener listener) {
+        this(env, config, settings, listener, SequencerLog.of(env, config.name()));
+    }
+
+    /** With {@code log} as the sequencer of a keyspace whose sequencer is {@code kafka} (unused by the others). */
+    public ActiveStore(Env env, KeyspaceConfig config, QuorumSettings settings, ChosenListener listener, SequencerLog log) {
         this.env = env;
         this.config = config;
         this.settings = settings;
@@ -86,8 +95,9 @@ public final class ActiveStore implements KvCore {
         this.replica = isReplica ? new ActiveReplica(env.storage(), config.name()) : null;
         MulticastTiming timing = new MulticastTiming(Duration.ofMillis(settings.retryMs()),
                 Duration.ofMillis(settings.backoffMs()), Duration.ofMinutes(1));
-        this.order = isReplica ? new LamportTotalOrder(countingEnv(env), config.replicas(), timing,
-                ActiveReplica.prefix(config.name()) + "lto.", this::delivered) : null;
+        WriteOrder.Sink sink = new Applier();
+        this.order = !isReplica ? null : KAFKA.equals(config.variant()) ? new LogOrder(env, config.name(), log, sink, stats)
+                : new LamportOrder(countingEnv(env), config.replicas(), timing, ActiveReplica.prefix(config.name()) + "lto.", sink);
         this.forwarder = new ToReplica(env, config.replicas(), settings.deadlineMs(), stats, this::send);
         this.survey = new dsys.kv.mode.StateSurvey(env, config, settings, this::send, Peek::new, "Peek", "PeekReply");
     }
@@ -122,6 +132,10 @@ public final class ActiveStore implements KvCore {
 
     @Override
     public void onRequest(RequestId request, Object body) {
+        if (order != null && order.onInput(body)) {
+            env.reply(request, Boolean.TRUE); // taken (the log's reader waits for that)
+            return;
+        }
         Rejection bad = QuorumStore.validate(body);
         if (bad != null) {
             env.reply(request, bad);
@@ -164,7 +178,7 @@ public final class ActiveStore implements KvCore {
         }
         if (request != null) stats.operation(KvCore.operation(body), Map.of());
         pending.put(w.op(), new Pending(request, forwarder, w.key(), env.nanoTime() + settings.deadlineMs() * 1_000_000L));
-        order.multicast(w.encode()); // may deliver at once (a replica alone): pending is in place first
+        order.submit(w); // may deliver or refuse at once: pending is in place first
     }
 
     /** A read or listing from this replica's own state (a prefix of the common sequence). */
@@ -176,19 +190,43 @@ public final class ActiveStore implements KvCore {
         return replica.list((KeyPage.Request) body);
     }
 
-    /** The total order's next write: applied here like at every replica; answered if this replica took it. */
-    private void delivered(Delivery d) {
-        WriteOp w = WriteOp.decode(d.payload());
-        ActiveReplica.Applied a = replica.apply(w, d.seq(), d.origin().value());
-        if (a.changed() != null) listener.chosen(w.key(), a.changed());
-        stats.count(a.refused() ? "writes.refused" : "writes.applied");
-        Pending p = d.origin().equals(env.self()) ? pending.remove(w.op()) : null;
+    /** The total order's writes, handed in order: applied here like at every replica; answered if taken here. */
+    private final class Applier implements WriteOrder.Sink {
+        @Override
+        public Object apply(WriteOp w, long ts, String origin) {
+            ActiveReplica.Applied a = replica.apply(w, ts, origin);
+            if (a.changed() != null) listener.chosen(w.key(), a.changed());
+            stats.count(a.refused() ? "writes.refused" : "writes.applied");
+            answer(w.op(), origin, a.reply());
+            return a.reply();
+        }
+
+        @Override
+        public void again(WriteOp w, String origin, String outcome) {
+            answer(w.op(), origin, replica.replyFor(w, outcome));
+        }
+
+        @Override
+        public void refused(String op, boolean maybeOrdered, String reason) {
+            Pending p = pending.remove(op);
+            if (p == null) return;
+            stats.count("writes.refused-by-sequencer");
+            String detail = "the sequencer did not take the write: " + reason;
+            Rejection r = maybeOrdered ? KvReplies.outcomeUnknown(p.key(), detail + " (it may still be applied)")
+                    : KvReplies.unavailable(p.key(), detail);
+            if (p.request() != null) env.reply(p.request(), r);
+            else send(p.forwarder(), ToReplica.answer(op, r));
+        }
+    }
+
+    private void answer(String op, String origin, Object reply) {
+        Pending p = origin.equals(env.self().value()) ? pending.remove(op) : null;
         if (p == null) return;
         if (p.request() != null) {
-            env.reply(p.request(), a.reply());
+            env.reply(p.request(), reply);
         } else {
-            Forwarded f = ToReplica.answer(w.op(), a.reply());
-            answered.put(w.op(), f);
+            Forwarded f = ToReplica.answer(op, reply);
+            answered.put(op, f);
             send(p.forwarder(), f);
         }
     }
@@ -241,7 +279,8 @@ public final class ActiveStore implements KvCore {
             stats.count("writes.timed-out");
             if (p.request() != null) {
                 env.reply(p.request(), KvReplies.outcomeUnknown(p.key(), "not delivered in the total order in time "
-                        + "(every replica of " + config.replicas() + " must acknowledge it; one may be down)"));
+                        + (order instanceof LogOrder ? "(the sequencer's log may be slow or down, or this replica behind)"
+                        : "(every replica of " + config.replicas() + " must acknowledge it; one may be down)")));
             }
         }
     }
@@ -262,7 +301,7 @@ public final class ActiveStore implements KvCore {
     }
 
     public QuorumStats.View stats() {
-        if (order != null) stats.set("multicast.queued", order.queued());
+        if (order != null) order.gauges(stats);
         return stats.view();
     }
 

@@ -39,7 +39,8 @@ public final class Modes {
                 List.of("remote", "local")));
         add(new Mode("chain", "chain", "linearizable", dsys.kv.chain.ChainStore::new));
         add(new Mode("eventual", "eventual", "eventual", dsys.kv.eventual.EventualStore::new));
-        add(new Mode("active", "active", "sequential", dsys.kv.active.ActiveStore::new));
+        add(new Mode("active", "active", "sequential", dsys.kv.active.ActiveStore::new, "sequencer",
+                List.of("lamport", dsys.kv.active.ActiveStore.KAFKA)));
     }
 
     private static void add(Mode m) {

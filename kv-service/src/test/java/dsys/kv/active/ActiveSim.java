@@ -34,10 +34,22 @@ final class ActiveSim {
     /** Per replica, each application's operation id and outcome, in the same order. */
     final Map<NodeId, List<String>> ops = new TreeMap<>();
     final List<KvReplies.Written> acknowledged = new ArrayList<>();
+    /** The sequencer's partition of a keyspace sequenced by a log; null under Lamport's multicast. */
+    final SimPartition log;
 
     ActiveSim(long seed, int nodes, int replicaCount, QuorumSettings settings) {
-        kv = new KvSim(seed, nodes, ns -> KeyspaceConfig.majority(KEYSPACE, ns.subList(0, replicaCount)).withMode("active"),
-                settings, (env, c, s, l) -> new ActiveStore(new Watched(env), c, s, l));
+        this(seed, nodes, replicaCount, settings, null);
+    }
+
+    /** The keyspace sequenced by {@code log} (sequencer {@code kafka}), or by Lamport's multicast when null. */
+    ActiveSim(long seed, int nodes, int replicaCount, QuorumSettings settings, SimPartition log) {
+        this.log = log;
+        kv = new KvSim(seed, nodes, ns -> {
+            KeyspaceConfig c = KeyspaceConfig.majority(KEYSPACE, ns.subList(0, replicaCount)).withMode("active");
+            return log == null ? c : c.withVariant(ActiveStore.KAFKA);
+        }, settings, (env, c, s, l) -> new ActiveStore(new Watched(env), c, s, l,
+                log == null ? SequencerLog.NONE : log.client(env.self())));
+        if (log != null) log.bind(kv.sim);
         replicas = kv.config.replicas();
         kv.onReply((node, id, result) -> {
             if (!(result instanceof KvReplies.Written w)) return;
