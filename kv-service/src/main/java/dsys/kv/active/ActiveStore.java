@@ -213,7 +213,8 @@ public final class ActiveStore implements KvCore {
             stats.count("writes.refused-by-sequencer");
             String detail = "the sequencer did not take the write: " + reason;
             Rejection r = maybeOrdered ? KvReplies.outcomeUnknown(p.key(), detail + " (it may still be applied)")
-                    : KvReplies.unavailable(p.key(), detail);
+                    : new Rejection(503, "sequencer-unavailable", "Sequencer unavailable", "'" + p.key() + "': " + detail
+                    + "; nothing was applied: retry");
             if (p.request() != null) env.reply(p.request(), r);
             else send(p.forwarder(), ToReplica.answer(op, r));
         }
