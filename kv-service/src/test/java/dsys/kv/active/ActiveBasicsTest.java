@@ -26,7 +26,11 @@ class ActiveBasicsTest {
 
     @Test
     void aNodeWithoutAReplicaForwardsEveryRequest() {
-        ActiveSim s = new ActiveSim(1, 4, 3, QuorumSettings.sim());
+        forwardsEveryRequest(new ActiveSim(1, 4, 3, QuorumSettings.sim()));
+    }
+
+    /** Every request at kv-4 (no replica) answered as at a replica: put, get, list, If-Match, delete, inspect, /replicas. */
+    static void forwardsEveryRequest(ActiveSim s) {
         NodeId kv4 = s.node(4);
         KvReplies.Written w = s.kv.written(s.kv.put(kv4, "p/a", "1"));
         s.kv.written(s.kv.put(kv4, "p/b", "22"));
