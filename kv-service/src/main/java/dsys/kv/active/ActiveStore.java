@@ -319,4 +319,9 @@ public final class ActiveStore implements KvCore {
     public static String appliedKey(String keyspace) {
         return ActiveReplica.appliedKey(keyspace);
     }
+
+    /** The storage key where a replica of a keyspace sequenced by a log records the last offset it handled; for tests. */
+    public static String offsetKey(String keyspace) {
+        return LogOrder.offsetKey(keyspace);
+    }
 }

@@ -159,9 +159,8 @@ final class LogOrder implements WriteOrder {
         disk.put(prefix + "offset", Long.toString(offset));
     }
 
-    /** The last offset this replica handled (-1: none). */
-    long last() {
-        return last;
+    static String offsetKey(String keyspace) {
+        return ActiveReplica.prefix(keyspace) + "seq/offset";
     }
 
     @Override

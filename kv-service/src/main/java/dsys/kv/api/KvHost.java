@@ -1,5 +1,7 @@
 package dsys.kv.api;
 
+import dsys.kv.active.ActiveStore;
+import dsys.kv.active.SequencerLog;
 import dsys.kv.mode.KvCore;
 import dsys.kv.mode.Modes;
 import dsys.kv.quorum.KeyspaceConfig;
@@ -52,8 +54,16 @@ public final class KvHost implements AutoCloseable {
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private final WatchHub watches;
     private final KvCheckpoints checkpoints;
+    private final KafkaSequencers sequencers;
 
     KvHost(CoreHosts hosts, QuorumSettings settings, long catalogRefreshMs, WatchHub watches, KvCheckpoints checkpoints) {
+        this(hosts, settings, catalogRefreshMs, watches, checkpoints, null);
+    }
+
+    /** {@code sequencers}: the logs of keyspaces sequenced by Kafka (null: Kafka off, their writes are 503). */
+    KvHost(CoreHosts hosts, QuorumSettings settings, long catalogRefreshMs, WatchHub watches, KvCheckpoints checkpoints,
+           KafkaSequencers sequencers) {
+        this.sequencers = sequencers;
         this.watches = watches;
         this.checkpoints = checkpoints;
         this.hosts = hosts;
@@ -213,9 +223,18 @@ public final class KvHost implements AutoCloseable {
         }
         KvCore.Factory mode = Modes.of(c.mode()).factory();
         configs.put(c.name(), c);
-        keyspaces.put(c.name(), hosts.start("kv-" + c.name(), checkpoints.core(c.name(),
-                env -> mode.create(env, c, settings, watches.listener(c.name())))));
+        KafkaSequencerLog seq = sequencedByKafka(c) ? sequencers.open(c.name()) : null;
+        CoreHost h = hosts.start("kv-" + c.name(), checkpoints.core(c.name(), env -> mode.create(
+                seq == null ? env : SequencerLog.offering(env, c.name(), seq), c, settings, watches.listener(c.name()))));
+        if (seq != null) seq.deliverTo(h);
+        keyspaces.put(c.name(), h);
         log.info("keyspace {} started on {}", c, hosts.identity().self());
+    }
+
+    /** Whether this node reads the keyspace's Kafka log: it holds a replica of an active keyspace sequenced by Kafka. */
+    private boolean sequencedByKafka(KeyspaceConfig c) {
+        return sequencers != null && c.mode().equals("active") && ActiveStore.KAFKA.equals(c.variant())
+                && c.isReplica(hosts.identity().self());
     }
 
     private ProblemException unknown(String keyspace) {

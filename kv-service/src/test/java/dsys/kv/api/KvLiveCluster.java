@@ -77,6 +77,11 @@ final class KvLiveCluster implements AutoCloseable {
         }
     }
 
+    /** The node's data directory (its disk), to read while the node is stopped. */
+    Path dataDir(String node) {
+        return data.resolve(node);
+    }
+
     <T> T bean(String node, Class<T> type) {
         return contexts.get(node).getBean(type);
     }
