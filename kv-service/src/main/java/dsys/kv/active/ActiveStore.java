@@ -34,18 +34,20 @@ import java.util.Map;
  * machine that applies the same write operations in one total order ({@link WriteOrder}), chosen by the keyspace's
  * {@code sequencer}: {@code lamport}, Lamport's totally ordered multicast (全序组播, §5.2; {@link LamportTotalOrder},
  * embedded here), or {@code kafka}, one partition of a persistent log ({@link LogOrder}). A replica that takes a
- * write puts it in the order; every replica applies each delivered write deterministically ({@link ActiveReplica}: If-Match is judged at the write's
- * place in the order, so a compare-and-set wins or loses identically everywhere) and stores the result; the replica
- * that multicast it answers the client once it has delivered and applied it itself (Written, or 412). Reads and
- * listings are answered from the local replica: each replica's state is a prefix of the same sequence, so the
- * store is sequentially consistent, not linearizable (a read elsewhere right after a write may be stale). A node
- * holding no replica forwards to a replica ({@link ToReplica}). A version is the write's (Lamport time, origin) as
- * a {@link dsys.kv.quorum.Ballot}, bumped when needed so that each key's versions grow along the order.
+ * write puts it in the order; every replica applies each delivered write deterministically ({@link ActiveReplica}:
+ * If-Match is judged at the write's place in the order, so a compare-and-set wins or loses identically everywhere)
+ * and stores the result; the replica that took it answers the client once it has delivered and applied it itself
+ * (Written, or 412). Reads and listings are answered from the local replica: each replica's state is a prefix of
+ * the same sequence, so the store is sequentially consistent, not linearizable (a read elsewhere right after a
+ * write may be stale). A node holding no replica forwards to a replica ({@link ToReplica}). A version is the
+ * write's (Lamport time or offset + 1, origin) as a {@link dsys.kv.quorum.Ballot}, bumped when needed so that each
+ * key's versions grow along the order.
  *
  * <p>Limitation of Lamport's algorithm (the {@code kafka} sequencer has not got it: a replica that was down reads
- * on from its offset, and the others go on meanwhile; it has the log's availability instead, 503 while it is down): a message is delivered only once every replica has acknowledged it, so
- * while one replica is down or cut off nobody delivers, and writes time out: 504 (the write is in the order and
- * may still be applied once the replica is back; 503 only for reads and listings, which certainly did nothing).
+ * on from its offset while the others go on; it has the log's availability instead, 503 while the log is down): a
+ * message is delivered only once every replica has acknowledged it, so while one replica is down or cut off nobody
+ * delivers, and writes time out: 504 (the write is in the order and may still be applied once the replica is back;
+ * 503 only for reads and listings, which certainly did nothing).
  * Atomic commit's locks are refused with 400: transactions run on quorum keyspaces.
  */
 public final class ActiveStore implements KvCore {
@@ -96,8 +98,10 @@ public final class ActiveStore implements KvCore {
         MulticastTiming timing = new MulticastTiming(Duration.ofMillis(settings.retryMs()),
                 Duration.ofMillis(settings.backoffMs()), Duration.ofMinutes(1));
         WriteOrder.Sink sink = new Applier();
-        this.order = !isReplica ? null : KAFKA.equals(config.variant()) ? new LogOrder(env, config.name(), log, sink, stats)
-                : new LamportOrder(countingEnv(env), config.replicas(), timing, ActiveReplica.prefix(config.name()) + "lto.", sink);
+        this.order = !isReplica ? null
+                : KAFKA.equals(config.variant()) ? new LogOrder(env, config.name(), log, sink, stats)
+                : new LamportOrder(countingEnv(env), config.replicas(), timing, ActiveReplica.prefix(config.name()) + "lto.",
+                sink);
         this.forwarder = new ToReplica(env, config.replicas(), settings.deadlineMs(), stats, this::send);
         this.survey = new dsys.kv.mode.StateSurvey(env, config, settings, this::send, Peek::new, "Peek", "PeekReply");
     }

@@ -56,7 +56,8 @@ final class KafkaSequencerLog implements SequencerLog, AutoCloseable {
         this.consumer = consumer;
         this.topicReady = topicReady;
         this.down = "topic " + topic + " not ready yet";
-        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000), r -> daemon(r, "dsys-seq-send-" + topic));
+        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(10_000),
+                r -> daemon(r, "dsys-seq-send-" + topic));
         this.reader = daemon(this::read, "dsys-seq-read-" + topic + "-" + node);
     }
 

@@ -73,7 +73,8 @@ final class KafkaSequencers implements AutoCloseable {
     /** The keyspace's log on this node; reading starts with {@link KafkaSequencerLog#deliverTo}. */
     KafkaSequencerLog open(String keyspace) {
         String topic = topic(keyspace);
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(), new StringDeserializer());
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(consumerProperties, new StringDeserializer(),
+                new StringDeserializer());
         KafkaSequencerLog l = new KafkaSequencerLog(topic, node, producer, consumer, () -> ensure(topic));
         open.put(keyspace, l);
         return l;
@@ -82,7 +83,8 @@ final class KafkaSequencers implements AutoCloseable {
     /** Creates the topic with one partition unless it exists; false when Kafka did not answer in time. */
     private boolean ensure(String topic) {
         try {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all().get(5, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all()
+                    .get(5, TimeUnit.SECONDS);
             log.info("created topic {} (one partition) for the keyspace's sequencer", topic);
             return true;
         } catch (ExecutionException e) {
