@@ -102,8 +102,8 @@ final class KafkaSequencers implements AutoCloseable {
 
     @Override
     public void close() {
+        admin.close(Duration.ZERO); // first: a reader waiting for its topic's creation fails at once and stops
         open.values().forEach(KafkaSequencerLog::close);
         producer.close(Duration.ofSeconds(2));
-        admin.close(Duration.ofSeconds(2));
     }
 }
