@@ -70,9 +70,11 @@ final class CommitDemo implements Demo {
             Thread.sleep(READY_MS + 3000);
             Map<String, Object> seen = termination(s, txn, "txn.blocked");
             say.say("participants' events for " + txn + ": " + seen);
-            say.check(seen.containsKey("txn.blocked") && txn.equals(lockHolder(s.api(), from)),
-                    String.format(java.util.Locale.ROOT, "%.0f s after the crash the participants asked each other (termination), "
-                            + "all are READY, and they still hold %s: blocked", (System.nanoTime() - sent) / 1e9, from));
+            String holder = lockHolder(s.api(), from);
+            boolean blocked = seen.containsKey("txn.blocked") && txn.equals(holder);
+            say.check(blocked, String.format(java.util.Locale.ROOT, "%.0f s after the crash the participants asked each other "
+                    + "(termination), all are READY, and they still hold %s: blocked%s", (System.nanoTime() - sent) / 1e9, from,
+                    blocked ? "" : " (events seen: " + seen.keySet() + ", " + from + " held by " + holder + ")"));
             say.why("容错 §8.2", "a participant in READY that asks the others and finds every one READY too cannot decide: "
                     + "the coordinator may have logged either outcome. It must wait for the coordinator, holding its locks. "
                     + "That is 2PC's blocking problem.");
@@ -187,11 +189,11 @@ final class CommitDemo implements Demo {
     }
 
     /**
-     * The participants' termination events for {@code txn}: kind → what the first said. Waits up to 5 s for
+     * The participants' termination events for {@code txn}: kind → what the first said. Waits up to 15 s for
      * {@code expected}: a node's events reach Kafka a moment after what they describe happened.
      */
     private static Map<String, Object> termination(Stage s, String txn, String expected) throws InterruptedException {
-        long end = System.nanoTime() + 5_000_000_000L;
+        long end = System.nanoTime() + 15_000_000_000L;
         Map<String, Object> seen = termination(s, txn);
         while (!seen.containsKey(expected) && System.nanoTime() < end) {
             Thread.sleep(500);

@@ -269,8 +269,8 @@ class LiveClusterTest {
     @Test
     @Order(9)
     void fencedResourceSurvivesTheLossOfItsOldHost() throws Exception {
-        LiveCluster.Reply first = cluster.post("lock-2", "/api/locks/fenced-doc/acquire",
-                Map.of("owner", "alice", "leaseMs", 2000, "waitMs", 5000));
+        // a grant the group could not record in time under load is refused (409 not-granted); asked again, as a client would
+        LiveCluster.Reply first = acquireOnceSettled("lock-2", "fenced-doc", "alice");
         assertThat(first.status()).as(first.body().toString()).isEqualTo(200);
         long t1 = first.body().get("fencingToken").asLong();
         assertThat(cluster.post("lock-1", "/api/locks/fenced-doc/fenced-write", Map.of("token", t1, "value", "v1"))
