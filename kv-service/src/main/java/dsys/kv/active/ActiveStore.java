@@ -7,10 +7,11 @@ import dsys.core.message.Message;
 import dsys.core.multicast.LamportTotalOrder;
 import dsys.core.multicast.MulticastTiming;
 import dsys.core.node.NodeId;
-import dsys.kv.active.ActiveMessages.ForwardGet;
-import dsys.kv.active.ActiveMessages.ForwardList;
-import dsys.kv.active.ActiveMessages.ForwardWrite;
-import dsys.kv.active.ActiveMessages.Forwarded;
+import dsys.kv.mode.Forwarding;
+import dsys.kv.mode.Forwarding.ForwardGet;
+import dsys.kv.mode.Forwarding.ForwardList;
+import dsys.kv.mode.Forwarding.ForwardWrite;
+import dsys.kv.mode.Forwarding.Forwarded;
 import dsys.kv.active.ActiveMessages.Peek;
 import dsys.kv.active.ActiveMessages.PeekReply;
 import dsys.kv.mode.KvCore;
@@ -220,7 +221,7 @@ public final class ActiveStore implements KvCore {
                     : new Rejection(503, "sequencer-unavailable", "Sequencer unavailable", "'" + p.key() + "': " + detail
                     + "; nothing was applied: retry");
             if (p.request() != null) env.reply(p.request(), r);
-            else send(p.forwarder(), ToReplica.answer(op, r));
+            else send(p.forwarder(), Forwarding.answer(op, r));
         }
     }
 
@@ -230,7 +231,7 @@ public final class ActiveStore implements KvCore {
         if (p.request() != null) {
             env.reply(p.request(), reply);
         } else {
-            Forwarded f = ToReplica.answer(op, reply);
+            Forwarded f = Forwarding.answer(op, reply);
             answered.put(op, f);
             send(p.forwarder(), f);
         }
@@ -250,14 +251,14 @@ public final class ActiveStore implements KvCore {
 
     private void answerRead(NodeId from, String op, Object body) {
         Rejection bad = QuorumStore.validate(body);
-        send(from, ToReplica.answer(op, bad != null ? bad : read(body)));
+        send(from, Forwarding.answer(op, bad != null ? bad : read(body)));
     }
 
     /** A forwarded write: multicast once per operation id; a repeat waits for it or gets its answer again. */
     private void forwardedWrite(NodeId from, ForwardWrite m) {
         Object body = m.delete() ? new KvRequests.Delete(m.key(), m.ifMatch()) : new KvRequests.Put(m.key(), m.value(), m.ifMatch());
         Rejection bad = QuorumStore.validate(body);
-        if (bad != null) send(from, ToReplica.answer(m.op(), bad));
+        if (bad != null) send(from, Forwarding.answer(m.op(), bad));
         else if (answered.containsKey(m.op())) send(from, answered.get(m.op()));
         else if (!pending.containsKey(m.op())) write(null, from, new WriteOp(m.op(), m.key(), m.delete(), m.ifMatch(), m.value()), body);
     }

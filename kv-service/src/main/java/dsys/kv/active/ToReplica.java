@@ -1,14 +1,11 @@
 package dsys.kv.active;
 
 import dsys.core.env.Env;
-import dsys.core.env.Rejection;
 import dsys.core.env.RequestId;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
-import dsys.kv.active.ActiveMessages.ForwardGet;
-import dsys.kv.active.ActiveMessages.ForwardList;
-import dsys.kv.active.ActiveMessages.ForwardWrite;
-import dsys.kv.active.ActiveMessages.Forwarded;
+import dsys.kv.mode.Forwarding;
+import dsys.kv.mode.Forwarding.Forwarded;
 import dsys.kv.quorum.KeyPage;
 import dsys.kv.quorum.KvReplies;
 import dsys.kv.quorum.KvRequests;
@@ -84,44 +81,19 @@ final class ToReplica {
     void onReply(Forwarded f) {
         Pending p = open.remove(f.op());
         if (p == null) return; // late or repeated
-        Map<String, Integer> messages = Map.of(message(f.op(), p.body).type(), p.sent, "Forwarded", 1);
+        Map<String, Integer> messages = Map.of(Forwarding.message(f.op(), p.body).type(), p.sent, "Forwarded", 1);
         stats.operation(dsys.kv.mode.KvCore.operation(p.body), messages);
-        Object answer;
-        if (f.value() != null) {
-            KvReplies.Value v = f.value();
-            answer = new KvReplies.Value(v.key(), v.value(), v.version(), v.level(), messages);
-        } else if (f.written() != null) {
-            answer = new KvReplies.Written(f.written().key(), f.written().version(), f.written().deleted(), messages);
-        } else if (f.page() != null) {
-            answer = new KeyPage(f.page().keys(), f.page().next(), messages);
-        } else {
-            answer = f.rejection() != null ? f.rejection() : Rejection.unavailable("an empty answer from a replica");
-        }
+        Object answer = Forwarding.reply(f, messages);
         env.reply(p.request, answer);
-    }
-
-    /** What a replica sends back for a forwarded request, given its own answer. */
-    static Forwarded answer(String op, Object reply) {
-        if (reply instanceof KvReplies.Value v) return new Forwarded(op, v, null, null, null);
-        if (reply instanceof KvReplies.Written w) return new Forwarded(op, null, w, null, null);
-        if (reply instanceof KeyPage p) return new Forwarded(op, null, null, p, null);
-        return new Forwarded(op, null, null, null, (Rejection) reply);
     }
 
     private void attempt(String op, Pending p) {
         boolean write = p.body instanceof KvRequests.Put || p.body instanceof KvRequests.Delete;
         NodeId to = replicas.get((write ? p.next : p.next++) % replicas.size());
-        send.accept(to, message(op, p.body));
+        send.accept(to, Forwarding.message(op, p.body));
         p.sent++;
     }
 
-    private static Message message(String op, Object body) {
-        if (body instanceof KvRequests.Get g) return new ForwardGet(op, g.key());
-        if (body instanceof KvRequests.Put p) return new ForwardWrite(op, p.key(), p.value(), false, p.ifMatch());
-        if (body instanceof KvRequests.Delete d) return new ForwardWrite(op, d.key(), null, true, d.ifMatch());
-        KeyPage.Request r = (KeyPage.Request) body;
-        return new ForwardList(op, r.prefix(), r.after(), r.limit());
-    }
 
     private static String key(Object body) {
         if (body instanceof KvRequests.Get g) return g.key();

@@ -8,10 +8,11 @@ import dsys.core.epidemic.EpidemicSettings;
 import dsys.core.epidemic.Exchange;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
-import dsys.kv.eventual.EventualMessages.ForwardGet;
-import dsys.kv.eventual.EventualMessages.ForwardList;
-import dsys.kv.eventual.EventualMessages.ForwardWrite;
-import dsys.kv.eventual.EventualMessages.Forwarded;
+import dsys.kv.mode.Forwarding;
+import dsys.kv.mode.Forwarding.ForwardGet;
+import dsys.kv.mode.Forwarding.ForwardList;
+import dsys.kv.mode.Forwarding.ForwardWrite;
+import dsys.kv.mode.Forwarding.Forwarded;
 import dsys.kv.eventual.EventualMessages.Peek;
 import dsys.kv.eventual.EventualMessages.PeekReply;
 import dsys.kv.mode.KvCore;
@@ -146,9 +147,9 @@ public final class EventualStore implements KvCore {
         else if (replica == null) return; // replica traffic reaching a node without one: ignored
         else if (m instanceof Peek p) env.send(from, new PeekReply(p.op(), p.key(), replica.state(p.key())));
         else if (m instanceof ForwardGet || m instanceof ForwardWrite || m instanceof ForwardList) {
-            Object request = Forwarder.request(m);
+            Object request = Forwarding.request(m);
             Rejection bad = QuorumStore.validate(request);
-            env.send(from, Forwarder.answer(Forwarder.op(m), bad != null ? bad : replica.serve(request)));
+            env.send(from, Forwarding.answer(Forwarding.op(m), bad != null ? bad : replica.serve(request)));
         } else {
             replica.epidemic().onMessage(from, m);
             sessions.recheck();

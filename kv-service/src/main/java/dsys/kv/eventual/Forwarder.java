@@ -1,14 +1,13 @@
 package dsys.kv.eventual;
 
 import dsys.core.env.Env;
-import dsys.core.env.Rejection;
 import dsys.core.env.RequestId;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
-import dsys.kv.eventual.EventualMessages.ForwardGet;
-import dsys.kv.eventual.EventualMessages.ForwardList;
-import dsys.kv.eventual.EventualMessages.ForwardWrite;
-import dsys.kv.eventual.EventualMessages.Forwarded;
+import dsys.kv.mode.Forwarding;
+import dsys.kv.mode.Forwarding.ForwardList;
+import dsys.kv.mode.Forwarding.ForwardWrite;
+import dsys.kv.mode.Forwarding.Forwarded;
 import dsys.kv.quorum.KeyPage;
 import dsys.kv.quorum.KeyspaceConfig;
 import dsys.kv.quorum.KvReplies;
@@ -99,59 +98,20 @@ final class Forwarder {
         messages.put(forwardType(p.body), p.sent);
         messages.put("Forwarded", 1);
         operation.accept(p.label, messages);
-        Object answer;
-        if (f.value() != null) {
-            KvReplies.Value v = f.value();
-            answer = new KvReplies.Value(v.key(), v.value(), v.version(), v.level(), messages);
-        } else if (f.written() != null) {
-            KvReplies.Written w = f.written();
-            answer = new KvReplies.Written(w.key(), w.version(), w.deleted(), messages);
-        } else if (f.page() != null) {
-            answer = new KeyPage(f.page().keys(), f.page().next(), messages);
-        } else {
-            answer = f.rejection() != null ? f.rejection() : Rejection.unavailable("an empty answer from a replica");
-        }
+        Object answer = Forwarding.reply(f, messages);
         env.reply(p.request, answer);
     }
 
-    /** What a replica sends back for a forwarded request, given its own answer (a reply or a rejection). */
-    static Forwarded answer(String op, Object reply) {
-        if (reply instanceof KvReplies.Value v) return new Forwarded(op, v, null, null, null);
-        if (reply instanceof KvReplies.Written w) return new Forwarded(op, null, w, null, null);
-        if (reply instanceof KeyPage p) return new Forwarded(op, null, null, p, null);
-        return new Forwarded(op, null, null, null, (Rejection) reply);
-    }
 
-    /** The client request a forwarded message carries. */
-    static Object request(Message m) {
-        if (m instanceof ForwardGet g) return new KvRequests.Get(g.key(), null);
-        if (m instanceof ForwardWrite w) {
-            return w.delete() ? new KvRequests.Delete(w.key(), w.ifMatch()) : new KvRequests.Put(w.key(), w.value(), w.ifMatch());
-        }
-        ForwardList l = (ForwardList) m;
-        return new KeyPage.Request(l.prefix(), l.after(), l.limit());
-    }
 
-    static String op(Message m) {
-        if (m instanceof ForwardGet g) return g.op();
-        if (m instanceof ForwardWrite w) return w.op();
-        return ((ForwardList) m).op();
-    }
 
     private void attempt(String op, Pending p) {
         NodeId to = replicas.get(p.next++ % replicas.size());
-        send.accept(to, message(op, p.body));
+        send.accept(to, Forwarding.message(op, p.body));
         p.sent++;
         env.after(Duration.ofMillis(settings.retryMs()), new Tick(op));
     }
 
-    private static Message message(String op, Object body) {
-        if (body instanceof KvRequests.Get g) return new ForwardGet(op, g.key());
-        if (body instanceof KvRequests.Put p) return new ForwardWrite(op, p.key(), p.value(), false, p.ifMatch());
-        if (body instanceof KvRequests.Delete d) return new ForwardWrite(op, d.key(), null, true, d.ifMatch());
-        KeyPage.Request r = (KeyPage.Request) body;
-        return new ForwardList(op, r.prefix(), r.after(), r.limit());
-    }
 
     private static String forwardType(Object body) {
         return body instanceof KvRequests.Get ? "ForwardGet" : body instanceof KeyPage.Request ? "ForwardList" : "ForwardWrite";

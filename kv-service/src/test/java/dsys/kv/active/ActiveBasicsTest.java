@@ -122,7 +122,7 @@ class ActiveBasicsTest {
         NodeId[] target = {null};
         boolean[] crashed = {false};
         s.kv.onSend((from, to, m) -> {
-            if (m instanceof ActiveMessages.ForwardWrite && target[0] == null) target[0] = to;
+            if (m instanceof dsys.kv.mode.Forwarding.ForwardWrite && target[0] == null) target[0] = to;
             if (m instanceof dsys.core.multicast.MulticastMessages.Data d && from.equals(target[0])
                     && d.payload().startsWith("M|") && !crashed[0]) {
                 crashed[0] = true;
