@@ -6,9 +6,7 @@ import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.kv.mode.Forwarding;
 import dsys.kv.mode.Forwarding.Forwarded;
-import dsys.kv.quorum.KeyPage;
 import dsys.kv.quorum.KvReplies;
-import dsys.kv.quorum.KvRequests;
 import dsys.kv.quorum.QuorumStats;
 
 import java.util.ArrayList;
@@ -70,8 +68,8 @@ final class ToReplica {
                 continue;
             }
             open.remove(e.getKey());
-            boolean write = p.body instanceof KvRequests.Put || p.body instanceof KvRequests.Delete;
-            String key = key(p.body);
+            boolean write = Forwarding.isWrite(p.body);
+            String key = Forwarding.key(p.body);
             env.reply(p.request, write ? KvReplies.outcomeUnknown(key, "no replica of " + replicas
                     + " confirmed the forwarded write in time (while a replica is down no write is delivered)")
                     : KvReplies.unavailable(key, "no replica of " + replicas + " answered in time"));
@@ -88,18 +86,9 @@ final class ToReplica {
     }
 
     private void attempt(String op, Pending p) {
-        boolean write = p.body instanceof KvRequests.Put || p.body instanceof KvRequests.Delete;
+        boolean write = Forwarding.isWrite(p.body);
         NodeId to = replicas.get((write ? p.next : p.next++) % replicas.size());
         send.accept(to, Forwarding.message(op, p.body));
         p.sent++;
-    }
-
-
-    private static String key(Object body) {
-        if (body instanceof KvRequests.Get g) return g.key();
-        if (body instanceof KvRequests.Put p) return p.key();
-        if (body instanceof KvRequests.Delete d) return d.key();
-        KeyPage.Request r = (KeyPage.Request) body;
-        return (r.prefix() == null ? "" : r.prefix()) + "*";
     }
 }

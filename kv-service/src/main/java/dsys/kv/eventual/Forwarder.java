@@ -5,13 +5,9 @@ import dsys.core.env.RequestId;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.kv.mode.Forwarding;
-import dsys.kv.mode.Forwarding.ForwardList;
-import dsys.kv.mode.Forwarding.ForwardWrite;
 import dsys.kv.mode.Forwarding.Forwarded;
-import dsys.kv.quorum.KeyPage;
 import dsys.kv.quorum.KeyspaceConfig;
 import dsys.kv.quorum.KvReplies;
-import dsys.kv.quorum.KvRequests;
 import dsys.kv.quorum.QuorumSettings;
 
 import java.time.Duration;
@@ -84,9 +80,9 @@ final class Forwarder {
             return;
         }
         open.remove(t.op());
-        String key = key(p.body);
+        String key = Forwarding.key(p.body);
         env.emit("kv.forward", Map.of("op", p.label, "outcome", "no-answer", "attempts", p.sent));
-        env.reply(p.request, p.body instanceof KvRequests.Put || p.body instanceof KvRequests.Delete
+        env.reply(p.request, Forwarding.isWrite(p.body)
                 ? KvReplies.outcomeUnknown(key, "no replica of " + replicas + " answered the forwarded write in time")
                 : KvReplies.unavailable(key, "no replica of " + replicas + " answered in time"));
     }
@@ -95,33 +91,17 @@ final class Forwarder {
         Pending p = open.remove(f.op());
         if (p == null) return; // late or duplicate
         Map<String, Integer> messages = new LinkedHashMap<>();
-        messages.put(forwardType(p.body), p.sent);
+        messages.put(Forwarding.message(f.op(), p.body).type(), p.sent);
         messages.put("Forwarded", 1);
         operation.accept(p.label, messages);
         Object answer = Forwarding.reply(f, messages);
         env.reply(p.request, answer);
     }
 
-
-
-
     private void attempt(String op, Pending p) {
         NodeId to = replicas.get(p.next++ % replicas.size());
         send.accept(to, Forwarding.message(op, p.body));
         p.sent++;
         env.after(Duration.ofMillis(settings.retryMs()), new Tick(op));
-    }
-
-
-    private static String forwardType(Object body) {
-        return body instanceof KvRequests.Get ? "ForwardGet" : body instanceof KeyPage.Request ? "ForwardList" : "ForwardWrite";
-    }
-
-    private static String key(Object body) {
-        if (body instanceof KvRequests.Get g) return g.key();
-        if (body instanceof KvRequests.Put p) return p.key();
-        if (body instanceof KvRequests.Delete d) return d.key();
-        KeyPage.Request r = (KeyPage.Request) body;
-        return (r.prefix() == null ? "" : r.prefix()) + "*";
     }
 }

@@ -43,6 +43,20 @@ public final class Forwarding {
         return new ForwardList(op, r.prefix(), r.after(), r.limit());
     }
 
+    /** Whether {@code body} changes state (a put or delete): its outcome may be unknown when no answer comes. */
+    public static boolean isWrite(Object body) {
+        return body instanceof KvRequests.Put || body instanceof KvRequests.Delete;
+    }
+
+    /** The key a request is about, or a listing's prefix followed by {@code *}, for the client's error. */
+    public static String key(Object body) {
+        if (body instanceof KvRequests.Get g) return g.key();
+        if (body instanceof KvRequests.Put p) return p.key();
+        if (body instanceof KvRequests.Delete d) return d.key();
+        KeyPage.Request r = (KeyPage.Request) body;
+        return (r.prefix() == null ? "" : r.prefix()) + "*";
+    }
+
     /** The client request a forwarded message carries. */
     public static Object request(Message m) {
         if (m instanceof ForwardGet g) return new KvRequests.Get(g.key(), null);
