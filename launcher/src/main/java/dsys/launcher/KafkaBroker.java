@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class KafkaBroker {
 
     static final String EVENTS_TOPIC = "dsys.events";
-    private static final String HOST = "127.0.0.1";
+    private static final String LOOPBACK = "127.0.0.1";
 
     private KafkaBroker() {
     }
@@ -53,8 +53,8 @@ final class KafkaBroker {
             stopping.set(true);
             broker.close();
         }, "kafka-shutdown"));
-        out.printf("kafka ready on %s:%d (controller %d, data %s, %d ms)%n",
-                HOST, o.port, o.controllerPort, o.dataDir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        out.printf("kafka ready on %s:%d, advertised as %s:%d (controller %d, data %s, %d ms)%n",
+                o.bindAddress, o.port, o.advertisedHost, o.port, o.controllerPort, o.dataDir, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         out.flush();
 
         broker.server.awaitShutdown();
@@ -104,9 +104,11 @@ final class KafkaBroker {
         p.putAll(Map.ofEntries(
                 Map.entry("process.roles", "broker,controller"),
                 Map.entry("node.id", "1"),
-                Map.entry("controller.quorum.voters", "1@" + HOST + ":" + o.controllerPort),
-                Map.entry("listeners", "PLAINTEXT://" + HOST + ":" + o.port + ",CONTROLLER://" + HOST + ":" + o.controllerPort),
-                Map.entry("advertised.listeners", "PLAINTEXT://" + HOST + ":" + o.port),
+                Map.entry("controller.quorum.voters", "1@" + o.localHost() + ":" + o.controllerPort),
+                Map.entry("listeners", "PLAINTEXT://" + o.bindAddress + ":" + o.port
+                        + ",CONTROLLER://" + o.bindAddress + ":" + o.controllerPort),
+                // What clients are told to connect to after bootstrapping: in a container, its name on the network.
+                Map.entry("advertised.listeners", "PLAINTEXT://" + o.advertisedHost + ":" + o.port),
                 Map.entry("controller.listener.names", "CONTROLLER"),
                 Map.entry("inter.broker.listener.name", "PLAINTEXT"),
                 Map.entry("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"),
@@ -154,7 +156,7 @@ final class KafkaBroker {
 
     private static void createTopic(Options o) throws InterruptedException, ExecutionException {
         try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, HOST + ":" + o.port,
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, o.localHost() + ":" + o.port,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 60_000))) {
             admin.createTopics(List.of(new NewTopic(EVENTS_TOPIC, o.partitions, (short) 1))).all().get();
         } catch (ExecutionException e) {
@@ -164,7 +166,13 @@ final class KafkaBroker {
         }
     }
 
-    record Options(int port, int controllerPort, Path dataDir, int partitions, long retentionBytes) {
+    record Options(int port, int controllerPort, Path dataDir, int partitions, long retentionBytes,
+                   String bindAddress, String advertisedHost) {
+
+        /** Where this process reaches its own listeners: loopback when they listen on every address. */
+        String localHost() {
+            return bindAddress.equals("0.0.0.0") ? LOOPBACK : bindAddress;
+        }
 
         /** An eighth of the retention: a partition holds at most retention plus the segment being written. */
         int segmentBytes() {
@@ -177,6 +185,8 @@ final class KafkaBroker {
             Path dataDir = Path.of(".platform", "data", "kafka");
             int partitions = 3;
             long retentionBytes = 256L << 20;
+            String bindAddress = LOOPBACK;
+            String advertisedHost = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 if (i + 1 >= args.length) {
@@ -189,6 +199,8 @@ final class KafkaBroker {
                     case "--data-dir" -> dataDir = Path.of(v);
                     case "--partitions" -> partitions = Math.max(1, number(a, v));
                     case "--retention-mb" -> retentionBytes = (long) Math.max(1, number(a, v)) << 20;
+                    case "--bind-address" -> bindAddress = v;
+                    case "--advertised-host" -> advertisedHost = v;
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
@@ -196,7 +208,14 @@ final class KafkaBroker {
             if (cport == port) {
                 throw new IllegalArgumentException("--controller-port must differ from --port (" + port + ")");
             }
-            return new Options(port, cport, dataDir.toAbsolutePath().normalize(), partitions, retentionBytes);
+            if (advertisedHost == null) {
+                if (bindAddress.equals("0.0.0.0")) {
+                    throw new IllegalArgumentException("--bind-address 0.0.0.0 needs --advertised-host: the name clients reach it by");
+                }
+                advertisedHost = bindAddress;
+            }
+            return new Options(port, cport, dataDir.toAbsolutePath().normalize(), partitions, retentionBytes,
+                    bindAddress, advertisedHost);
         }
 
         private static int port(String name, String v) {

@@ -8,8 +8,9 @@ import java.util.Arrays;
 /**
  * Entry point of the launcher jar, which {@code ./platform} runs for everything that is not a service:
  * <ul>
- *   <li>{@code kafka [--port 9092] [--controller-port 9093] [--data-dir DIR] [--partitions 3] [--retention-mb 256]} — a single-node
- *       KRaft broker on 127.0.0.1 that runs until SIGTERM ({@link KafkaBroker});</li>
+ *   <li>{@code kafka [--port 9092] [--controller-port 9093] [--data-dir DIR] [--partitions 3] [--retention-mb 256]
+ *       [--bind-address 127.0.0.1] [--advertised-host HOST]} — a single-node KRaft broker that runs until SIGTERM
+ *       ({@link KafkaBroker});</li>
  *   <li>{@code lockbench}, {@code kvbench}: dsys beside etcd ({@code dsys.launcher.bench}); {@code fuzz};</li>
  *   <li>{@code verify WORKLOAD ...} — a Jepsen-style run against the platform ({@link dsys.launcher.verify.VerifyCommand});</li>
  *   <li>{@code demo [NAME]} — narrated scenarios through the gateway ({@link dsys.launcher.demo.DemoCommand});</li>
@@ -104,8 +105,10 @@ public final class Main {
     static void usage(PrintStream out) {
         out.println("""
                 usage: java -jar launcher.jar kafka [--port 9092] [--controller-port PORT+1] [--data-dir DIR] [--partitions 3] [--retention-mb 256]
+                                  [--bind-address 127.0.0.1] [--advertised-host BIND-ADDRESS]
                          a single-node KRaft broker (broker+controller) on 127.0.0.1 that creates topic dsys.events,
-                         prints "kafka ready on 127.0.0.1:PORT" and runs until SIGTERM; DIR keeps its log across restarts
+                         prints "kafka ready on 127.0.0.1:PORT" and runs until SIGTERM; DIR keeps its log across restarts;
+                         in a container: --bind-address 0.0.0.0 --advertised-host NAME (the name other containers reach it by)
                        java -jar launcher.jar lockbench --token=ADMIN [--gateway=URL] [--etcd=URL,URL,URL] [--clients=1,8,64]
                                   [--modes=distinct,one] [--algorithms=...] [--seconds=10] [--rounds=2] [--warmup=40]
                          the same closed-loop lock client against dsys and etcd, interleaved (./platform bench lock)

@@ -115,6 +115,22 @@ class KafkaBrokerTest {
         assertThat(KafkaBroker.Options.parse(new String[] {"--port", "9500"}).controllerPort()).isEqualTo(9501);
     }
 
+    /** In a container the broker listens on every address and tells clients the name the others reach it by. */
+    @Test
+    void inAContainerItListensEverywhereAndAdvertisesItsName() {
+        KafkaBroker.Options o = KafkaBroker.Options.parse(new String[] {
+                "--port", "9092", "--bind-address", "0.0.0.0", "--advertised-host", "kafka"});
+        var p = KafkaBroker.brokerProperties(o);
+        assertThat(p.getProperty("listeners")).isEqualTo("PLAINTEXT://0.0.0.0:9092,CONTROLLER://0.0.0.0:9093");
+        assertThat(p.getProperty("advertised.listeners")).isEqualTo("PLAINTEXT://kafka:9092");
+        assertThat(p.getProperty("controller.quorum.voters")).isEqualTo("1@127.0.0.1:9093");
+        assertThatThrownBy(() -> KafkaBroker.Options.parse(new String[] {"--bind-address", "0.0.0.0"}))
+                .hasMessageContaining("--advertised-host");
+        // The default stays loopback only, as ./platform runs it.
+        assertThat(KafkaBroker.brokerProperties(KafkaBroker.Options.parse(new String[0])).getProperty("advertised.listeners"))
+                .isEqualTo("PLAINTEXT://127.0.0.1:9092");
+    }
+
     @Test
     void noArgumentsPrintsUsage() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
