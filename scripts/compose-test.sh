@@ -232,8 +232,9 @@ INSTANCES=(registry-1 registry-2 time-1 time-2 time-3 lock-1 lock-2 lock-3 kv-1 
 eureka_ids() {   # instance ids UP at the registry on host port $1
   curl -s --max-time 3 -H 'Accept: application/json' "http://127.0.0.1:$1/eureka/apps" 2>/dev/null | python3 -c '
 import json, sys
-for app in json.load(sys.stdin)["applications"]["application"]:
-    for i in app["instance"]:
+listed = lambda x: x if isinstance(x, list) else [x]   # a lone element may come as an object
+for app in listed(json.load(sys.stdin)["applications"].get("application", [])):
+    for i in listed(app["instance"]):
         if i["status"] == "UP": print(i["instanceId"])' 2>/dev/null | sort -u || true
 }
 for port in 8761 8762; do
