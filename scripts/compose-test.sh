@@ -276,6 +276,7 @@ check "partition lock-1 away" 2xx "" -X POST "$GATEWAY/api/chaos/partitions" "${
   -d '{"groups":[["lock-1"],["lock-2","lock-3"]]}'
 check "faults in force" 200 'lock-1' "$GATEWAY/api/chaos" "${AUTH[@]}"
 check "crash kv-2 (fault injection)" 2xx "" -X POST "$GATEWAY/api/chaos/nodes/kv-2/crash" "${AUTH[@]}"
+check "restart kv-2" 2xx "" -X POST "$GATEWAY/api/chaos/nodes/kv-2/restart" "${AUTH[@]}"
 check "heal everything" 2xx "" -X DELETE "$GATEWAY/api/chaos" "${AUTH[@]}"
 # Beyond the tour: a replicated write and read, and a 2PC transfer (kv nodes and txn-1 message each other).
 check "kv put" 200 version -X PUT "$GATEWAY/api/kv/default/compose-test" -H 'Content-Type: text/plain' -d hello
