@@ -167,6 +167,7 @@ for p in "${HOST_PORTS[@]}"; do
 done
 compose down -v --remove-orphans >/dev/null 2>&1 || true   # leftovers of an interrupted run
 mapfile -t SERVICES < <(compose config --services | grep -vx grafana)   # grafana: profile, not started
+((${#SERVICES[@]} > 10)) || die "docker-compose config --services listed ${#SERVICES[@]} services"
 
 # Health checks have no timer without systemd: run each container's check every 5 s ourselves. docker-compose
 # waits for service_healthy on these results before it starts the services that depend on them.
