@@ -72,8 +72,9 @@ final class CommitDemo implements Demo {
             say.say("participants' events for " + txn + ": " + seen);
             String holder = lockHolder(s.api(), from);
             boolean blocked = seen.containsKey("txn.blocked") && txn.equals(holder);
-            say.check(blocked, String.format(java.util.Locale.ROOT, "%.0f s after the crash the participants asked each other "
-                    + "(termination), all are READY, and they still hold %s: blocked%s", (System.nanoTime() - sent) / 1e9, from,
+            say.check(blocked, String.format(java.util.Locale.ROOT, "%.0f s after the crash the participants asked the "
+                    + "coordinator and each other (termination; a sole participant has only the coordinator to ask), all are "
+                    + "READY, and they still hold %s: blocked%s", (System.nanoTime() - sent) / 1e9, from,
                     blocked ? "" : " (events seen: " + seen.keySet() + ", " + from + " held by " + holder + ")"));
             say.why("容错 §8.2", "a participant in READY that asks the others and finds every one READY too cannot decide: "
                     + "the coordinator may have logged either outcome. It must wait for the coordinator, holding its locks. "

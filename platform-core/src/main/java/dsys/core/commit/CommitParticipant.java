@@ -62,6 +62,8 @@ public final class CommitParticipant implements Core {
         Phase phase = Phase.WAITING;
         long round;
         boolean blockedReported;
+        /** A termination round went out: the next one first judges its answers (or their absence). */
+        boolean asked;
         final Map<String, TxnState> states = new HashMap<>();
         final Set<String> awaitingAcks = new HashSet<>();
 
@@ -242,10 +244,14 @@ public final class CommitParticipant implements Core {
             return;
         }
         t.states.put(from.value(), r.state());
-        if (t.rec.protocol() == CommitProtocol.TWO_PHASE && !t.blockedReported && everyoneUndecided(t)) {
-            t.blockedReported = true;
-            env.emit("txn.blocked", Map.of("txn", r.txn(), "states", new TreeSet<>(t.states.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())));
-        }
+        if (t.rec.protocol() == CommitProtocol.TWO_PHASE) reportIfBlocked(r.txn(), t);
+    }
+
+    /** Every other participant answered, undecided (none at all when this one is the only participant). */
+    private void reportIfBlocked(String id, Txn t) {
+        if (t.blockedReported || !everyoneUndecided(t)) return;
+        t.blockedReported = true;
+        env.emit("txn.blocked", Map.of("txn", id, "states", new TreeSet<>(t.states.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList())));
     }
 
     private boolean everyoneUndecided(Txn t) {
@@ -274,7 +280,10 @@ public final class CommitParticipant implements Core {
 
     /** 2PC's cooperative termination, and a recovered 3PC participant: ask everyone, again and again. */
     private void ask(String id, Txn t) {
-        if (!t.blockedReported && t.states.isEmpty()) env.emit("txn.termination", Map.of("txn", id, "protocol", t.rec.protocol().label(), "role", "ask"));
+        // A sole participant has nobody to hear from: a round in which the coordinator stayed silent blocks it too.
+        if (t.asked && t.rec.protocol() == CommitProtocol.TWO_PHASE) reportIfBlocked(id, t);
+        if (!t.asked) env.emit("txn.termination", Map.of("txn", id, "protocol", t.rec.protocol().label(), "role", "ask"));
+        t.asked = true;
         t.states.clear();
         if (!t.rec.coordinator().isEmpty()) env.send(NodeId.of(t.rec.coordinator()), new StateRequest(id));
         for (String p : t.rec.participants()) if (!p.equals(env.self().value())) env.send(NodeId.of(p), new StateRequest(id));

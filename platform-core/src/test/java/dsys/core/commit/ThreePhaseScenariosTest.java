@@ -54,6 +54,29 @@ class ThreePhaseScenariosTest {
         assertThat(c.balance(0)).isEqualTo(CommitCluster.OPENING);
     }
 
+    /**
+     * Both accounts at kv-1 (the live coordinator picks a node per key, so a transfer often has one participant): with
+     * nobody else to ask and the coordinator silent, the sole participant is blocked just the same, and says so once.
+     */
+    @Test
+    void aSoleParticipantInReady_isBlockedToo() {
+        CommitCluster c = new CommitCluster(11);
+        c.sim.armCrashPoint(COORDINATOR, CommitCoordinator.BEFORE_DECISION);
+        c.sim.request(COORDINATOR, new CommitRequests.Begin(CommitProtocol.TWO_PHASE, CommitCluster.transfer(0, 3, 10), "sole"));
+        c.sim.runFor(Duration.ofSeconds(20));
+
+        assertThat(c.logged(KV1, "key-sole")).isEqualTo(TxnState.READY);
+        assertThat(c.participant(KV1).resources().locks()).containsValue("key-sole");
+        assertThat(c.sim.events()).filteredOn(e -> e.kind().equals("txn.blocked")).extracting(e -> e.node()).containsExactly("kv-1");
+        assertThat(c.sim.events()).filteredOn(e -> e.kind().equals("txn.termination")).as("one event for the whole termination, not one per round")
+                .hasSize(1);
+
+        c.sim.restart(COORDINATOR);
+        c.sim.runFor(Duration.ofSeconds(2));
+        assertThat(c.logged(KV1, "key-sole")).isEqualTo(TxnState.ABORT);
+        assertThat(c.participant(KV1).resources().locks()).isEmpty();
+    }
+
     @Test
     void threePhaseCommitFinishesWithoutTheCoordinator_inTheSameScenario() {
         CommitCluster c = new CommitCluster(7);
