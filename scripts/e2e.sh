@@ -23,8 +23,9 @@ GATEWAY_TIMEOUT=10             # s; dsys.gateway.timeouts.default
 
 PASSED=0 FAILED=0 IS_UP=0 DOWN_DONE=0
 TMP=$(mktemp -d)
-pass() { PASSED=$((PASSED + 1)); echo "ok - $1"; }
-fail() { FAILED=$((FAILED + 1)); echo "not ok - $1: $2"; }
+# [t+N s]: seconds since the run began, so a slow CI run shows which part took the time.
+pass() { PASSED=$((PASSED + 1)); echo "ok - $1  [t+${SECONDS} s]"; }
+fail() { FAILED=$((FAILED + 1)); echo "not ok - $1: $2  [t+${SECONDS} s]"; }
 
 finish() {
   if ((IS_UP && !DOWN_DONE)); then ./platform down >"$TMP/down.log" 2>&1 || cat "$TMP/down.log"; fi

@@ -1,6 +1,9 @@
 package dsys.platform.transport;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dsys.core.message.Envelope;
@@ -41,31 +44,90 @@ public record MessageBatch(List<Item> messages) {
 
     private static final Map<String, Class<?>> CLASSES = new ConcurrentHashMap<>();
 
-    /** Reads a batch from {@code from} to {@code self} in {@code buf[off, off+len)}; IllegalArgumentException names what is wrong. */
+    /**
+     * Reads a batch from {@code from} to {@code self} in {@code buf[off, off+len)}; IllegalArgumentException names what
+     * is wrong. One streaming pass: each payload is bound straight from the parser to its class, which the item names
+     * before it (the order {@link Item} is written in); only an item written in another order has its payload
+     * buffered as a tree first. Reading the whole line into a tree and binding from the tree took two passes, and
+     * decoding is on every peer message's path.
+     */
     public static List<Received> decode(byte[] buf, int off, int len, NodeId from, NodeId self, ObjectMapper json) {
-        JsonNode root;
-        try {
-            root = json.readTree(buf, off, len);
+        try (JsonParser p = json.getFactory().createParser(buf, off, len)) {
+            List<Received> out = null;
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("needs {messages: [...]}");
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (!field.equals("messages")) {
+                    p.skipChildren();
+                } else if (value != JsonToken.START_ARRAY) {
+                    throw new IllegalArgumentException("needs {messages: [...]}");
+                } else {
+                    out = new ArrayList<>();
+                    while (p.nextToken() != JsonToken.END_ARRAY) out.add(item(p, from, self, json));
+                }
+            }
+            if (out == null) throw new IllegalArgumentException("needs {messages: [...]}");
+            return out;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON: " + e.getMessage());
         }
-        if (!root.path("messages").isArray()) throw new IllegalArgumentException("needs {messages: [...]}");
-        List<Received> out = new ArrayList<>(root.get("messages").size());
-        for (JsonNode m : root.get("messages")) {
-            String type = m.path("type").asText();
-            Class<?> c = messageClass(type);
-            Message payload;
-            try {
-                payload = (Message) json.treeToValue(m.get("payload"), c);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read " + type + ": " + e.getMessage());
+    }
+
+    /** One item; the parser is on its START_OBJECT and is left on its END_OBJECT. */
+    private static Received item(JsonParser p, NodeId from, NodeId self, ObjectMapper json) throws IOException {
+        if (p.currentToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException("a message must be an object");
+        String group = "", id = "", type = "", vector = null, trace = null;
+        long lamport = 0;
+        Message payload = null;
+        JsonNode early = null; // a payload that came before its type
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "group" -> group = text(p, t);
+                case "id" -> id = text(p, t);
+                case "type" -> type = text(p, t);
+                case "lamport" -> lamport = t.isNumeric() ? p.getValueAsLong() : 0;
+                case "vector" -> vector = t == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+                case "trace" -> trace = t == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+                case "payload" -> {
+                    if (type.isEmpty()) early = json.readTree(p);
+                    else payload = bind(json, p, type);
+                }
+                default -> p.skipChildren();
             }
-            String trace = m.path("trace").asText(null); // a malformed one is dropped, not the message
-            out.add(new Received(m.path("group").asText(), new Envelope(m.path("id").asText(), from, self,
-                    payload.type(), m.path("lamport").asLong(), ClockHeaders.decode(m.path("vector").asText(null)), payload,
-                    Traceparent.valid(trace) ? trace : null)));
         }
-        return out;
+        if (payload == null) {
+            if (early == null || early.isNull()) throw new IllegalArgumentException("cannot read " + type + ": no payload");
+            try {
+                payload = (Message) json.treeToValue(early, messageClass(type));
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("cannot read " + type + ": " + e.getOriginalMessage());
+            }
+        }
+        return new Received(group, new Envelope(id, from, self, payload.type(), lamport, ClockHeaders.decode(vector), payload,
+                Traceparent.valid(trace) ? trace : null)); // a malformed trace is dropped, not the message
+    }
+
+    private static Message bind(ObjectMapper json, JsonParser p, String type) {
+        Class<?> c = messageClass(type);
+        try {
+            Message m = (Message) json.readValue(p, c);
+            if (m == null) throw new IllegalArgumentException("cannot read " + type + ": no payload");
+            return m;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + type + ": " + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()));
+        }
+    }
+
+    /** A scalar as text, as JsonNode.asText() gave it (a missing or structured value reads as empty). */
+    private static String text(JsonParser p, JsonToken t) throws IOException {
+        if (t.isScalarValue()) return t == JsonToken.VALUE_NULL ? "" : p.getValueAsString("");
+        p.skipChildren();
+        return "";
     }
 
     /** The message class named {@code type}; IllegalArgumentException when there is none or it is not a message. */
