@@ -160,9 +160,8 @@ final class CommitDemo implements Demo {
         s.say().call("GET /api/txn/" + txn, v, "coordinator " + v.field("state") + "; " + String.join(", ", states));
     }
 
-    /** The balance as a linearizable read sees it, waiting out a transaction's lock (409) for 15 s at most. */
+    /** The balance as a linearizable read sees it, waiting out a transaction's lock (409) for 30 s at most. */
     static long balance(Api api, String account) throws InterruptedException {
-        // Up to 30 s: the events come back through Kafka, and reading them is slow when other demos filled the topic.
         long end = System.nanoTime() + 30_000_000_000L;
         while (true) {
             Api.Answer a = api.get("/api/kv/default/" + account);
@@ -191,11 +190,10 @@ final class CommitDemo implements Demo {
     }
 
     /**
-     * The participants' termination events for {@code txn}: kind → what the first said. Waits up to 15 s for
+     * The participants' termination events for {@code txn}: kind → what the first said. Waits up to 30 s for
      * {@code expected}: a node's events reach Kafka a moment after what they describe happened.
      */
     private static Map<String, Object> termination(Stage s, String txn, String expected) throws InterruptedException {
-        // Up to 30 s: the events come back through Kafka, and reading them is slow when other demos filled the topic.
         long end = System.nanoTime() + 30_000_000_000L;
         Map<String, Object> seen = termination(s, txn);
         while (!seen.containsKey(expected) && System.nanoTime() < end) {

@@ -278,10 +278,10 @@ public final class CommitParticipant implements Core {
         }
     }
 
-    /** 2PC's cooperative termination, and a recovered 3PC participant: ask everyone, again and again. */
+    /** 2PC's cooperative termination: ask everyone, again and again. */
     private void ask(String id, Txn t) {
         // A sole participant has nobody to hear from: a round in which the coordinator stayed silent blocks it too.
-        if (t.asked && t.rec.protocol() == CommitProtocol.TWO_PHASE) reportIfBlocked(id, t);
+        if (t.asked) reportIfBlocked(id, t);
         if (!t.asked) env.emit("txn.termination", Map.of("txn", id, "protocol", t.rec.protocol().label(), "role", "ask"));
         t.asked = true;
         t.states.clear();
