@@ -12,9 +12,9 @@ import dsys.kv.mode.Forwarding.ForwardGet;
 import dsys.kv.mode.Forwarding.ForwardList;
 import dsys.kv.mode.Forwarding.ForwardWrite;
 import dsys.kv.mode.Forwarding.Forwarded;
-import dsys.kv.active.ActiveMessages.Peek;
-import dsys.kv.active.ActiveMessages.PeekReply;
 import dsys.kv.mode.KvCore;
+import dsys.kv.mode.StateSurvey.Peek;
+import dsys.kv.mode.StateSurvey.PeekReply;
 import dsys.kv.quorum.ChosenListener;
 import dsys.kv.quorum.KeyPage;
 import dsys.kv.quorum.KeyspaceConfig;
@@ -104,7 +104,7 @@ public final class ActiveStore implements KvCore {
                 : new LamportOrder(countingEnv(env), config.replicas(), timing, ActiveReplica.prefix(config.name()) + "lto.",
                 sink);
         this.forwarder = new ToReplica(env, config.replicas(), settings.deadlineMs(), stats, this::send);
-        this.survey = new dsys.kv.mode.StateSurvey(env, config, settings, this::send, Peek::new, "Peek", "PeekReply");
+        this.survey = new dsys.kv.mode.StateSurvey(env, config, settings, this::send);
     }
 
     /** The multicast's messages counted like this core's own. */
@@ -240,9 +240,9 @@ public final class ActiveStore implements KvCore {
     @Override
     public void onMessage(NodeId from, Message m) {
         if (m instanceof Forwarded f) forwarder.onReply(f);
-        else if (m instanceof PeekReply r) survey.onReply(from, r.op(), r.key(), r.state());
+        else if (m instanceof PeekReply r) survey.onReply(from, r);
         else if (replica == null) return; // replica traffic reaching a node without one
-        else if (m instanceof Peek p) send(from, new PeekReply(p.op(), p.key(), replica.state(p.key())));
+        else if (m instanceof Peek p) survey.answer(from, p, replica.state(p.key()));
         else if (m instanceof ForwardGet g) answerRead(from, g.op(), new KvRequests.Get(g.key(), null));
         else if (m instanceof ForwardList l) answerRead(from, l.op(), new KeyPage.Request(l.prefix(), l.after(), l.limit()));
         else if (m instanceof ForwardWrite w) forwardedWrite(from, w);

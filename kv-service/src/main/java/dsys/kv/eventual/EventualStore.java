@@ -13,9 +13,9 @@ import dsys.kv.mode.Forwarding.ForwardGet;
 import dsys.kv.mode.Forwarding.ForwardList;
 import dsys.kv.mode.Forwarding.ForwardWrite;
 import dsys.kv.mode.Forwarding.Forwarded;
-import dsys.kv.eventual.EventualMessages.Peek;
-import dsys.kv.eventual.EventualMessages.PeekReply;
 import dsys.kv.mode.KvCore;
+import dsys.kv.mode.StateSurvey.Peek;
+import dsys.kv.mode.StateSurvey.PeekReply;
 import dsys.kv.quorum.Ballot;
 import dsys.kv.quorum.ChosenListener;
 import dsys.kv.quorum.KeyPage;
@@ -56,7 +56,7 @@ public final class EventualStore implements KvCore {
         this.replica = config.isReplica(env.self())
                 ? new EventualReplica(this.env, config, epidemicSettings(settings), listener) : null;
         this.forwarder = new Forwarder(this.env, config, settings, this.env::send, stats::operation);
-        this.peeks = new dsys.kv.mode.StateSurvey(this.env, config, settings, this.env::send, Peek::new, "Peek", "PeekReply");
+        this.peeks = new dsys.kv.mode.StateSurvey(this.env, config, settings, this.env::send);
         this.sessions = replica == null ? null : new SessionGuard(this.env, replica::version, (r, body) -> {
             stats.operation(KvCore.operation(body), Map.of());
             this.env.reply(r, replica.serve(body));
@@ -143,9 +143,9 @@ public final class EventualStore implements KvCore {
     @Override
     public void onMessage(NodeId from, Message m) {
         if (m instanceof Forwarded f) forwarder.onReply(f);
-        else if (m instanceof PeekReply p) peeks.onReply(from, p.op(), p.key(), p.state());
+        else if (m instanceof PeekReply r) peeks.onReply(from, r);
         else if (replica == null) return; // replica traffic reaching a node without one: ignored
-        else if (m instanceof Peek p) env.send(from, new PeekReply(p.op(), p.key(), replica.state(p.key())));
+        else if (m instanceof Peek p) peeks.answer(from, p, replica.state(p.key()));
         else if (m instanceof ForwardGet || m instanceof ForwardWrite || m instanceof ForwardList) {
             Object request = Forwarding.request(m);
             Rejection bad = QuorumStore.validate(request);

@@ -16,17 +16,23 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 
 /**
  * {@link dsys.kv.quorum.KvRequests.Replicas} for the modes whose replicas answer with their state of the key (eventual,
  * active): asks every replica (the silent ones again every {@code retryMs}) and answers once all did or at the
  * deadline, naming those that did not. Nothing is repaired: the point is to watch replicas differ and converge. The
- * mode brings its own question and answer messages; its core routes the answers and {@link Tick}s here.
+ * mode's core routes {@link Peek}s to {@link #answer}, and {@link PeekReply}s and {@link Tick}s here.
  */
 public final class StateSurvey {
 
     public record Tick(String op) {
+    }
+
+    /** What do you hold for {@code key}? (a survey; changes nothing) */
+    public record Peek(String op, String key) implements Message {
+    }
+
+    public record PeekReply(String op, String key, AcceptorState state) implements Message {
     }
 
     private static final class Open {
@@ -47,21 +53,19 @@ public final class StateSurvey {
     private final KeyspaceConfig config;
     private final QuorumSettings settings;
     private final BiConsumer<NodeId, Message> send;
-    private final BiFunction<String, String, Message> ask;
-    private final String askType, replyType;
     private final Map<String, Open> open = new HashMap<>();
     private long seq;
 
-    /** {@code ask}: the mode's question for (op, key); its type names and its answer's count in the reply. */
-    public StateSurvey(Env env, KeyspaceConfig config, QuorumSettings settings, BiConsumer<NodeId, Message> send,
-                       BiFunction<String, String, Message> ask, String askType, String replyType) {
+    public StateSurvey(Env env, KeyspaceConfig config, QuorumSettings settings, BiConsumer<NodeId, Message> send) {
         this.env = env;
         this.config = config;
         this.settings = settings;
         this.send = send;
-        this.ask = ask;
-        this.askType = askType;
-        this.replyType = replyType;
+    }
+
+    /** A replica's part: {@code own} is its state of the asked key. */
+    public void answer(NodeId from, Peek p, AcceptorState own) {
+        send.accept(from, new PeekReply(p.op(), p.key(), own));
     }
 
     /** {@code own}: this node's replica's state of the key (null without a replica). */
@@ -75,12 +79,12 @@ public final class StateSurvey {
         env.after(Duration.ofMillis(settings.retryMs()), new Tick(op));
     }
 
-    /** A replica's answer: its state of {@code key} for survey {@code op}. */
-    public void onReply(NodeId from, String op, String key, AcceptorState state) {
-        Open s = open.get(op);
-        if (s == null || !config.isReplica(from) || !key.equals(s.key)) return; // late, duplicate or foreign
-        s.answers.put(from, state);
-        finishIfComplete(op, s);
+    /** A replica's answer: its state of the key for survey {@code r.op()}. */
+    public void onReply(NodeId from, PeekReply r) {
+        Open s = open.get(r.op());
+        if (s == null || !config.isReplica(from) || !r.key().equals(s.key)) return; // late, duplicate or foreign
+        s.answers.put(from, r.state());
+        finishIfComplete(r.op(), s);
     }
 
     public void onTimer(Tick t) {
@@ -97,7 +101,7 @@ public final class StateSurvey {
     private void askSilent(String op, Open s) {
         for (NodeId r : config.replicas()) {
             if (s.answers.containsKey(r)) continue;
-            send.accept(r, ask.apply(op, s.key));
+            send.accept(r, new Peek(op, s.key));
             s.sent++;
         }
     }
@@ -117,9 +121,9 @@ public final class StateSurvey {
                     : new KvReplies.ReplicaReport(r.value(), config.votesOf(r), true, a.accepted(), a.committed(), a.content()));
         }
         Map<String, Integer> messages = new LinkedHashMap<>();
-        if (s.sent > 0) messages.put(askType, s.sent);
+        if (s.sent > 0) messages.put("Peek", s.sent);
         int replies = (int) s.answers.keySet().stream().filter(n -> !n.equals(env.self())).count();
-        if (replies > 0) messages.put(replyType, replies);
+        if (replies > 0) messages.put("PeekReply", replies);
         env.emit("kv.replicas", Map.of("key", s.key, "answered", s.answers.size(), "replicas", all.size()));
         env.reply(s.request, new KvReplies.Replicas(s.key, all, messages));
     }
