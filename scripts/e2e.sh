@@ -298,8 +298,8 @@ fi
 # all three nodes die together and come back from their logs. The resource must still refuse the first, older
 # token (409: issued, then superseded), refuse a token never issued (403), and a new grant of each lock must carry
 # a higher token than the one acknowledged before the crash. The new grant goes to another client: a node restored
-# from its log cannot tell how long it was down, so it keeps a recorded hold for its whole remaining lease after the
-# restart, and tells the old owner "already-held" (409) until then; a new owner waits for it (waitMs 10 s).
+# from its log cannot tell how long it was down, so a recorded hold gets a full lease again from the restart
+# (HoldRecords), and the old owner may be told "already-held" (409) until then; a new owner waits (waitMs 10 s).
 DURABLE_LOCKS=12
 declare -A granted=() older=()
 acked=0
