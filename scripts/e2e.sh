@@ -97,9 +97,9 @@ else
   fail "swagger UI config" "$(short "$cfg")"
 fi
 
-# acquire NAME / release NAME TOKEN through the gateway as owner "e2e": set OUT (the answer or curl's error);
-# acquire also sets TOKEN, the fencing token.
-acquire() {   # NAME [OWNER]
+# acquire NAME [OWNER] / release NAME TOKEN through the gateway as OWNER (default "e2e"; release: "e2e"): set OUT
+# (the answer or curl's error); acquire also sets TOKEN, the fencing token.
+acquire() {
   OUT=$(curl -fsS --max-time 40 -H 'Content-Type: application/json' \
     --data "{\"owner\":\"${2:-e2e}\",\"leaseMs\":5000,\"waitMs\":10000}" "$GW/api/locks/$1/acquire" 2>&1) &&
     TOKEN=$(jq -er '.fencingToken' <<<"$OUT" 2>/dev/null)

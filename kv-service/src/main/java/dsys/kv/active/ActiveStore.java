@@ -13,6 +13,7 @@ import dsys.kv.mode.Forwarding.ForwardList;
 import dsys.kv.mode.Forwarding.ForwardWrite;
 import dsys.kv.mode.Forwarding.Forwarded;
 import dsys.kv.mode.KvCore;
+import dsys.kv.mode.StateSurvey;
 import dsys.kv.mode.StateSurvey.Peek;
 import dsys.kv.mode.StateSurvey.PeekReply;
 import dsys.kv.quorum.ChosenListener;
@@ -75,7 +76,7 @@ public final class ActiveStore implements KvCore {
     private final ActiveReplica replica;
     private final WriteOrder order;
     private final ToReplica forwarder;
-    private final dsys.kv.mode.StateSurvey survey;
+    private final StateSurvey survey;
     private final Map<String, Pending> pending = new LinkedHashMap<>();
     private final Map<String, Forwarded> answered = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -104,7 +105,7 @@ public final class ActiveStore implements KvCore {
                 : new LamportOrder(countingEnv(env), config.replicas(), timing, ActiveReplica.prefix(config.name()) + "lto.",
                 sink);
         this.forwarder = new ToReplica(env, config.replicas(), settings.deadlineMs(), stats, this::send);
-        this.survey = new dsys.kv.mode.StateSurvey(env, config, settings, this::send);
+        this.survey = new StateSurvey(env, config, settings, this::send);
     }
 
     /** The multicast's messages counted like this core's own. */
@@ -269,7 +270,7 @@ public final class ActiveStore implements KvCore {
             expire();
             forwarder.tick();
             env.after(Duration.ofMillis(settings.retryMs()), timer);
-        } else if (timer instanceof dsys.kv.mode.StateSurvey.Tick t) {
+        } else if (timer instanceof StateSurvey.Tick t) {
             survey.onTimer(t);
         } else if (order != null) {
             order.onTimer(timer);

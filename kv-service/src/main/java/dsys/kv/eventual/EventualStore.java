@@ -14,6 +14,7 @@ import dsys.kv.mode.Forwarding.ForwardList;
 import dsys.kv.mode.Forwarding.ForwardWrite;
 import dsys.kv.mode.Forwarding.Forwarded;
 import dsys.kv.mode.KvCore;
+import dsys.kv.mode.StateSurvey;
 import dsys.kv.mode.StateSurvey.Peek;
 import dsys.kv.mode.StateSurvey.PeekReply;
 import dsys.kv.quorum.Ballot;
@@ -42,7 +43,7 @@ public final class EventualStore implements KvCore {
     private final QuorumStats stats = new QuorumStats();
     private final EventualReplica replica;
     private final Forwarder forwarder;
-    private final dsys.kv.mode.StateSurvey peeks;
+    private final StateSurvey peeks;
     private final SessionGuard sessions;
 
     public EventualStore(Env env, KeyspaceConfig config, QuorumSettings settings, ChosenListener listener) {
@@ -56,7 +57,7 @@ public final class EventualStore implements KvCore {
         this.replica = config.isReplica(env.self())
                 ? new EventualReplica(this.env, config, epidemicSettings(settings), listener) : null;
         this.forwarder = new Forwarder(this.env, config, settings, this.env::send, stats::operation);
-        this.peeks = new dsys.kv.mode.StateSurvey(this.env, config, settings, this.env::send);
+        this.peeks = new StateSurvey(this.env, config, settings, this.env::send);
         this.sessions = replica == null ? null : new SessionGuard(this.env, replica::version, (r, body) -> {
             stats.operation(KvCore.operation(body), Map.of());
             this.env.reply(r, replica.serve(body));
@@ -159,7 +160,7 @@ public final class EventualStore implements KvCore {
     @Override
     public void onTimer(Object timer) {
         if (timer instanceof Forwarder.Tick t) forwarder.onTimer(t);
-        else if (timer instanceof dsys.kv.mode.StateSurvey.Tick t) peeks.onTimer(t);
+        else if (timer instanceof StateSurvey.Tick t) peeks.onTimer(t);
         else if (timer instanceof SessionGuard.Expire e) {
             if (sessions != null) sessions.onTimer(e);
         }
