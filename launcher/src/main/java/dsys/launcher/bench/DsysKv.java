@@ -11,11 +11,13 @@ import java.util.Map;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
- * dsys's kv store through the gateway ({@code /api/kv/<keyspace>/{key}}: a put, a get at the keyspace's own
+ * dsys's kv store through the gateway, or straight at the kv nodes with client i on node i mod n as etcd's client
+ * does with its members ({@code --via=nodes}) ({@code /api/kv/<keyspace>/{key}}: a put, a get at the keyspace's own
  * strongest level; {@code default} is the quorum mode, other keyspaces other replication modes); the cost
  * counters straight from each kv node: messages sent ({@code /api/kv/stats}) and the write-ahead log's appends and
- * fsyncs ({@code dsys_storage_*} on {@code /actuator/prometheus}), and the CPU time of the kv nodes and the gateway
- * ({@code process_cpu_time_ns_total}), which the shared host's noise changes far less than ops/s.
+ * fsyncs ({@code dsys_storage_*} on {@code /actuator/prometheus}), and the CPU time of the kv nodes, and of the
+ * gateway when requests pass it ({@code process_cpu_time_ns_total}), which the shared host's noise changes far less
+ * than ops/s.
  */
 final class DsysKv implements KvTarget {
 
@@ -24,34 +26,43 @@ final class DsysKv implements KvTarget {
     private final String base;
     private final String keyspace;
     private final List<String> nodes;
+    private final boolean direct;
+    private final List<String> bases = new ArrayList<>();
 
-    DsysKv(Http http, String gateway, List<String> nodes, String keyspace) {
+    /** {@code direct}: each client calls one kv node (client i: node i mod n) instead of the gateway. */
+    DsysKv(Http http, String gateway, List<String> nodes, String keyspace, boolean direct) {
         this.http = http;
         this.gateway = gateway;
         this.keyspace = keyspace;
         this.base = gateway + "/api/kv/" + keyspace + "/";
         this.nodes = nodes;
+        this.direct = direct;
+        for (String entry : direct ? nodes : List.of(gateway)) bases.add(entry + "/api/kv/" + keyspace + "/");
+    }
+
+    private String base(int client) {
+        return bases.get(client % bases.size());
     }
 
     @Override
     public void put(int client, String key, byte[] value) throws Exception {
-        http.send(base + enc(key), "PUT", "application/octet-stream", value, null);
+        http.send(base(client) + enc(key), "PUT", "application/octet-stream", value, null);
     }
 
     @Override
     public void get(int client, String key) throws Exception {
-        http.get(base + enc(key)); // 404 if absent: an exception
+        http.get(base(client) + enc(key)); // 404 if absent: an exception
     }
 
     @Override
     public void getOne(int client, String key) throws Exception {
-        http.get(base + enc(key) + "?read=one");
+        http.get(base(client) + enc(key) + "?read=one");
     }
 
     @Override
     public Map<String, Double> counters() throws Exception {
         double messages = 0, fsyncs = 0, writes = 0;
-        double cpuNs = Http.metric(http.get(gateway + "/actuator/prometheus"), "process_cpu_time_ns_total");
+        double cpuNs = direct ? 0 : Http.metric(http.get(gateway + "/actuator/prometheus"), "process_cpu_time_ns_total");
         for (String n : nodes) {
             JsonNode stats = Http.JSON.readTree(http.get(n + "/api/kv/stats"));
             for (JsonNode keyspace : stats) for (JsonNode sent : keyspace.path("sent")) messages += sent.asDouble();

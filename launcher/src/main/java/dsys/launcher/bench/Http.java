@@ -2,44 +2,65 @@ package dsys.launcher.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hc.client5.http.classic.methods.HttpUriRequestBase;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.SocketConfig;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-/** The one HTTP client every target shares: HTTP/1.1 keep-alive, as a plain REST user would call. */
+/**
+ * The one HTTP client every target shares: HTTP/1.1 keep-alive, as a plain REST user would call. Blocking (Apache
+ * HttpClient 5, classic): each closed-loop client thread writes its request and reads the answer itself, so the
+ * client's own CPU per request, spent on the same cores as the systems it measures, stays small and alike for both.
+ */
 final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    /* More than the most clients a cell runs (64) plus the counters' and set-up calls. */
+    private static final int CONNECTIONS = 256;
+    private final CloseableHttpClient client = HttpClients.custom()
+            .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                    .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).build())
+                    .setDefaultConnectionConfig(ConnectionConfig.custom()
+                            .setConnectTimeout(Timeout.ofSeconds(2)).setSocketTimeout(Timeout.ofSeconds(60)).build())
+                    .setMaxConnPerRoute(CONNECTIONS).setMaxConnTotal(CONNECTIONS).build())
+            .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(60)).build())
+            .disableAutomaticRetries().disableRedirectHandling().disableCookieManagement()
+            .disableAuthCaching().disableContentCompression()
+            .build();
 
-    JsonNode post(String url, String json, String bearer) throws IOException, InterruptedException {
+    JsonNode post(String url, String json, String bearer) throws IOException {
         return json(send(url, "POST", "application/json", json.getBytes(UTF_8), bearer));
     }
 
-    JsonNode put(String url, String json, String bearer) throws IOException, InterruptedException {
+    JsonNode put(String url, String json, String bearer) throws IOException {
         return json(send(url, "PUT", "application/json", json.getBytes(UTF_8), bearer));
     }
 
     /** Any method and body ({@code body} null: none); the answer's body as text; anything but a 2xx is an exception. */
-    String send(String url, String method, String contentType, byte[] body, String bearer)
-            throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (contentType != null) b.header("Content-Type", contentType);
-        if (bearer != null) b.header("Authorization", "Bearer " + bearer);
-        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) throw new IOException(r.statusCode() + " from " + url + ": " + abbreviate(r.body()));
-        return r.body();
+    String send(String url, String method, String contentType, byte[] body, String bearer) throws IOException {
+        HttpUriRequestBase req = new HttpUriRequestBase(method, URI.create(url));
+        if (body != null) req.setEntity(new ByteArrayEntity(body, contentType == null ? null : ContentType.parse(contentType)));
+        if (bearer != null) req.setHeader("Authorization", "Bearer " + bearer);
+        return client.execute(req, r -> {
+            String text = r.getEntity() == null ? "" : EntityUtils.toString(r.getEntity(), UTF_8);
+            if (r.getCode() / 100 != 2) throw new IOException(r.getCode() + " from " + url + ": " + abbreviate(text));
+            return text;
+        });
     }
 
-    String get(String url) throws IOException, InterruptedException {
+    String get(String url) throws IOException {
         return send(url, "GET", null, null, null);
     }
 

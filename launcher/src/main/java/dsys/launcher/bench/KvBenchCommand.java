@@ -14,7 +14,8 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * {@code kvbench}: the same closed-loop client against dsys's kv store (through the gateway; one system per keyspace
+ * {@code kvbench}: the same closed-loop client against dsys's kv store (through the gateway, or with
+ * {@code --via=nodes} straight at the kv nodes as etcd's client calls its members; one system per keyspace
  * of {@code --keyspaces}, each a replication mode) and etcd, put of small values and get, cell by cell in rounds whose
  * order rotates, so all share the host's good and bad minutes. Beside the figures, what each op cost the system: messages (dsys) and fsyncs, as deltas of the
  * systems' own counters over the cell. Started by {@code ./platform bench kv}, which runs etcd beside the platform.
@@ -47,16 +48,22 @@ public final class KvBenchCommand {
                 return 2;
             }
         }
+        String via = o.getOrDefault("via", "gateway");
+        if (!via.equals("gateway") && !via.equals("nodes")) {
+            err.println("kvbench: --via takes gateway or nodes, not " + via);
+            return 2;
+        }
         Http http = new Http();
         Map<String, KvTarget> systems = new LinkedHashMap<>();
         List<String> only = List.of(o.getOrDefault("systems", "dsys,etcd").split(","));
         List<String> keyspaces = List.of(o.getOrDefault("keyspaces", "default").split(","));
         if (only.contains("dsys")) {
-            for (String ks : keyspaces) systems.put(keyspaces.size() == 1 ? "dsys" : "dsys/" + ks, new DsysKv(http, gateway, kvNodes, ks));
+            for (String ks : keyspaces) systems.put(keyspaces.size() == 1 ? "dsys" : "dsys/" + ks, new DsysKv(http, gateway, kvNodes, ks, via.equals("nodes")));
         }
         if (only.contains("etcd")) systems.put("etcd", new EtcdKv(http, etcd));
         String run = "kvbench-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
-        out.printf("run: %s (its keys start %s-)%n", run, run);
+        out.printf("run: %s (its keys start %s-); dsys %s%n", run, run, via.equals("nodes")
+                ? "straight at the kv nodes (client i on node i mod " + kvNodes.size() + ", as etcd's on its members)" : "through the gateway");
         try {
             return measure(o, systems, run, ops, clients, seconds, warmup, rounds, keys, value, out);
         } finally {
@@ -137,7 +144,7 @@ public final class KvBenchCommand {
                                 java.util.Set<String> systems) {
         out.println();
         out.println("medians over the rounds; ratio = dsys/etcd ops/s (from the same run); cost per op from each system's counters"
-                + " (CPU: dsys = kv nodes + gateway, etcd = its members):");
+                + " (CPU: dsys = kv nodes, + the gateway when requests pass it; etcd = its members):");
         out.println("| op | clients | system | etcd ops/s (p50, p99 ms) | dsys ops/s (p50, p99 ms) | dsys/etcd | CPU ms/op etcd, dsys | dsys messages/op | dsys fsyncs/op | dsys storage writes/op | etcd WAL fsyncs/op | etcd backend commits/op |");
         out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (String op : ops) {

@@ -171,7 +171,7 @@ public final class CentralizedMutex extends EpochScopedMutex implements Coordina
         } else if (m instanceof Grant g) {
             onGrant(g);
         } else if (m instanceof Release r) {
-            ctx.holdEnded(r.token()); // the record this node made with the grant, if any
+            ctx.holdEnded(r.name(), r.token()); // the record this node made with the grant, if any
             if (coordinator != null) coordinator.release(r.name(), r.token());
         } else if (m instanceof Cancel c) {
             if (coordinator != null) coordinator.cancel(c.name(), c.key());

@@ -25,8 +25,8 @@ public final class HoldRecords {
 
     private final Durable storage;
     private final double rho;
-    /** By token (unique across names and epochs). */
-    private final Map<Long, Record> records = new HashMap<>();
+    /** By name and token: a token is unique for one name only (the token ring counts per name). */
+    private final Map<HoldKey, Record> records = new HashMap<>();
 
     public HoldRecords(Durable storage, double rho) {
         this.storage = storage;
@@ -39,25 +39,29 @@ public final class HoldRecords {
             String[] f = e.getValue().split(String.valueOf(SEP), -1);
             if (f.length != 4) continue;
             HoldInfo h = new HoldInfo(f[0], f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[3]));
-            records.put(h.token(), new Record(h, nowNanos + stretch(h.leaseMs())));
+            if (!e.getKey().equals(key(h.name(), h.token()))) { // stored by token alone (before 2026-12): move it
+                storage.remove(e.getKey());
+                storage.put(key(h.name(), h.token()), e.getValue());
+            }
+            records.put(HoldKey.of(h), new Record(h, nowNanos + stretch(h.leaseMs())));
         }
     }
 
     /** A grant or renewal of {@code h} (its full {@code leaseMs} from now, at the latest). Durable in this step. */
     public void record(HoldInfo h, long nowNanos) {
         long end = nowNanos + stretch(h.leaseMs());
-        Record old = records.get(h.token());
+        Record old = records.get(HoldKey.of(h));
         if (old != null && old.endNanos() >= end) return;
         if (old == null) {
-            storage.put(PREFIX + h.token(), String.join(String.valueOf(SEP), h.name(), h.owner(),
+            storage.put(key(h.name(), h.token()), String.join(String.valueOf(SEP), h.name(), h.owner(),
                     Long.toString(h.token()), Long.toString(h.leaseMs())));
         }
-        records.put(h.token(), new Record(h, end));
+        records.put(HoldKey.of(h), new Record(h, end));
     }
 
     /** The hold ended at its acting node (released or expired there). */
-    public void ended(long token) {
-        if (records.remove(token) != null) storage.remove(PREFIX + token);
+    public void ended(HoldKey hold) {
+        if (records.remove(hold) != null) storage.remove(key(hold.name(), hold.token()));
     }
 
     /** Every record still running, remaining time on this node's clock; drops the ones that ended. */
@@ -67,7 +71,7 @@ public final class HoldRecords {
             Record r = it.next();
             if (r.endNanos() <= nowNanos) {
                 it.remove();
-                storage.remove(PREFIX + r.hold().token());
+                storage.remove(key(r.hold().name(), r.hold().token()));
                 continue;
             }
             HoldInfo h = r.hold();
@@ -75,6 +79,10 @@ public final class HoldRecords {
                     (r.endNanos() - nowNanos + 999_999) / 1_000_000));
         }
         return out;
+    }
+
+    private static String key(String name, long token) {
+        return PREFIX + token + SEP + name;
     }
 
     private long stretch(long ms) {

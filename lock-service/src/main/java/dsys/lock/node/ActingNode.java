@@ -7,6 +7,7 @@ import dsys.core.node.NodeId;
 import dsys.lock.fenced.IssuedTokens;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldInfo;
+import dsys.lock.lease.HoldKey;
 import dsys.lock.lease.HoldTable;
 import dsys.lock.node.LockReplies.Granted;
 import dsys.lock.node.LockReplies.Messages;
@@ -56,7 +57,7 @@ final class ActingNode {
     private final Map<String, Waiter> withdrawable = new HashMap<>();
     private final Map<Waiter, String> waiterIds = new HashMap<>();
     /** Holds whose client has not heard of them yet: their entry counts once answered, their exit only then. */
-    private final Set<Long> unheard = new HashSet<>();
+    private final Set<HoldKey> unheard = new HashSet<>();
     /** Grants to withdrawable waits, lately: a withdrawal that races the grant releases it. */
     private final Map<String, Long> grantedTo = new LinkedHashMap<>() {
         @Override
@@ -181,7 +182,7 @@ final class ActingNode {
         EpochInfo e = node.epoch();
         Hold h = new Hold(w.name(), w.owner(), token, w.leaseMs(), e.number(), e.algorithm(), now, expires, false);
         holds.put(h);
-        unheard.add(token);
+        unheard.add(new HoldKey(h.name(), token));
         issued.granted(h.name(), token);   // same step, same fsync: what the fenced resource verifies tokens by
         armExpiry(h);
         long waitedMs = (now - w.arrivedNanos()) / 1_000_000L;
@@ -198,7 +199,7 @@ final class ActingNode {
                                 + "' ended before a majority recorded its grant"));
                         return;
                     }
-                    unheard.remove(token);
+                    unheard.remove(new HoldKey(h.name(), token));
                     stats.entry(e.algorithm(), m.count() > 0, delayMessages, waitedMs); // an entry the client heard of
                     env.reply(w.request(), new Granted(w.name(), w.owner(), token, clockMs(expires - at),
                             w.leaseMs(), e.algorithm(), e.number(), env.self().value(), m, waitedMs, delayMessages));
@@ -290,9 +291,10 @@ final class ActingNode {
         if (c instanceof Rejection r) return r;
         Hold h = (Hold) c;
         holds.remove(name);
-        replication.ended(token);
+        HoldKey key = new HoldKey(name, token);
+        replication.ended(key);
         long heldMs = (env.nanoTime() - h.grantedNanos()) / 1_000_000L;
-        if (!unheard.remove(token)) stats.exit(node.algorithmName(), heldMs, false);
+        if (!unheard.remove(key)) stats.exit(node.algorithmName(), heldMs, false);
         // the release is recorded before the algorithm hands the lock on (which may grant it right here)
         env.emit("lock.release", Map.of("name", name, "owner", owner, "token", token, "heldMs", heldMs,
                 "algorithm", node.algorithmName()));
@@ -325,9 +327,10 @@ final class ActingNode {
             return;
         }
         holds.remove(x.name());
-        replication.ended(x.token());
+        HoldKey key = new HoldKey(x.name(), x.token());
+        replication.ended(key);
         long heldMs = (env.nanoTime() - h.get().grantedNanos()) / 1_000_000L;
-        if (!unheard.remove(x.token())) stats.exit(node.algorithmName(), heldMs, true);
+        if (!unheard.remove(key)) stats.exit(node.algorithmName(), heldMs, true);
         env.emit("lock.expire", Map.of("name", x.name(), "owner", h.get().owner(), "token", x.token(),
                 "heldMs", heldMs));
         node.algorithm().ifPresent(alg -> alg.onHoldEnded(h.get()));

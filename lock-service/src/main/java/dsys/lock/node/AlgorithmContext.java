@@ -7,6 +7,7 @@ import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldInfo;
+import dsys.lock.lease.HoldKey;
 import dsys.lock.lease.HoldTable;
 import dsys.lock.quorum.Connectivity;
 import dsys.lock.quorum.EpochInfo;
@@ -57,8 +58,8 @@ final class AlgorithmContext implements LockContext {
     }
 
     @Override
-    public void holdEnded(long token) {
-        replication.forget(token);
+    public void holdEnded(String name, long token) {
+        replication.forget(new HoldKey(name, token));
     }
 
     @Override

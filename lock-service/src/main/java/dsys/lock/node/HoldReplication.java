@@ -4,6 +4,7 @@ import dsys.core.env.Env;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.lock.lease.HoldInfo;
+import dsys.lock.lease.HoldKey;
 import dsys.lock.lease.HoldRecords;
 import dsys.lock.node.NodeMessages.HoldEnded;
 import dsys.lock.node.NodeMessages.HoldRecorded;
@@ -59,11 +60,11 @@ final class HoldReplication {
     private final LockNodeCore node;
     private final Map<Long, Pending> pending = new HashMap<>();
     /**
-     * Holds whose only other record is the granting coordinator's (no RecordHold went out), by token: when such a
+     * Holds whose only other record is the granting coordinator's (no RecordHold went out): when such a
      * hold ends in its own epoch, the algorithm's Release reaches that coordinator and drops the record, so no
      * HoldEnded is sent; in a later epoch (no Release then) it goes to that recorder alone.
      */
-    private final Map<Long, Quiet> quiet = new HashMap<>();
+    private final Map<HoldKey, Quiet> quiet = new HashMap<>();
 
     private record Quiet(NodeId recorder, long epoch) {
     }
@@ -93,7 +94,7 @@ final class HoldReplication {
         if (recordedBy != null && !recordedBy.equals(env.self())) p.acked.add(recordedBy);
         long s = ++seq;
         if (needed(p) == 0) {
-            if (!p.acked.isEmpty()) quiet.put(hold.token(), new Quiet(recordedBy, p.epoch));
+            if (!p.acked.isEmpty()) quiet.put(HoldKey.of(hold), new Quiet(recordedBy, p.epoch));
             answer.run();
             return;
         }
@@ -103,15 +104,15 @@ final class HoldReplication {
     }
 
     /** The hold ended here: recorders may forget it; an answer still waiting for records is dropped. */
-    void ended(long token) {
+    void ended(HoldKey hold) {
         List<Pending> dropped = new ArrayList<>();
-        pending.values().removeIf(p -> p.hold.token() == token && dropped.add(p));
+        pending.values().removeIf(p -> HoldKey.of(p.hold).equals(hold) && dropped.add(p));
         dropped.forEach(p -> p.giveUp.run());
-        Quiet q = quiet.remove(token);
+        Quiet q = quiet.remove(hold);
         if (q == null) {
-            for (NodeId peer : env.members().others(env.self())) node.transmit(peer, new HoldEnded(token));
+            for (NodeId peer : env.members().others(env.self())) node.transmit(peer, new HoldEnded(hold.name(), hold.token()));
         } else if (epochs.current().number() != q.epoch()) {
-            node.transmit(q.recorder(), new HoldEnded(token));
+            node.transmit(q.recorder(), new HoldEnded(hold.name(), hold.token()));
         }
     }
 
@@ -122,7 +123,7 @@ final class HoldReplication {
     private void send(long s, Pending p) {
         // always the epoch of the grant or renewal: a recorder already in a later epoch promised it without this
         // record, and that epoch may have been committed not knowing the hold
-        quiet.remove(p.hold.token()); // a renewal's records went to everyone: its end must too
+        quiet.remove(HoldKey.of(p.hold)); // a renewal's records went to everyone: its end must too
         RecordHold m = new RecordHold(p.epoch, s, p.hold);
         for (NodeId peer : env.members().others(env.self())) {
             if (!p.acked.contains(peer)) node.transmit(peer, m);
@@ -141,8 +142,8 @@ final class HoldReplication {
     }
 
     /** Drops a record made by {@link #recordHere} (the grant was given back or released). */
-    void forget(long token) {
-        records.ended(token);
+    void forget(HoldKey hold) {
+        records.ended(hold);
     }
 
     boolean handles(Message m) {
@@ -165,7 +166,7 @@ final class HoldReplication {
                 p.answer.run();
             }
         } else if (m instanceof HoldEnded e) {
-            records.ended(e.token());
+            records.ended(new HoldKey(e.name(), e.token()));
         }
     }
 

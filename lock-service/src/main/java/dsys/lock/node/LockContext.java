@@ -62,7 +62,7 @@ public interface LockContext {
     boolean recordHold(HoldInfo hold, long epoch);
 
     /** Forgets a hold recorded by {@link #recordHold} (given back or released). */
-    void holdEnded(long token);
+    void holdEnded(String name, long token);
 
     void renewed(RequestId request, Hold h, long expiresNanos);
 

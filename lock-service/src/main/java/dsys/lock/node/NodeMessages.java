@@ -68,7 +68,7 @@ public final class NodeMessages {
     public record HoldRecorded(long seq, long token) implements Message {
     }
 
-    /** The hold with this token ended at its acting node: recorders may forget it. */
-    public record HoldEnded(long token) implements Message {
+    /** The hold of {@code name} with this token ended at its acting node: recorders may forget it. */
+    public record HoldEnded(String name, long token) implements Message {
     }
 }
