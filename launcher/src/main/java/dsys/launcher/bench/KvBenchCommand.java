@@ -160,9 +160,14 @@ public final class KvBenchCommand {
         List<Cell> e = cells.get("etcd|" + op + "|" + c);
         List<Cell> d = cells.get(system + "|" + op + "|" + c);
         double eo = med(e, x -> x.result().opsPerSecond()), dop = med(d, x -> x.result().opsPerSecond());
-        out.printf(Locale.ROOT, "| %s | %d | %s | %.0f (%.1f, %.1f) | %.0f (%.1f, %.1f) | **%.2f×** | %.2f, %.2f | %.1f | %.2f | %.2f | %.2f | %.2f |%n",
+        // a ratio over failed requests is no figure: say so in the cell itself (the rounds' rows show the first error)
+        long errors = 0;
+        for (Cell x : e) errors += x.result().errors();
+        for (Cell x : d) errors += x.result().errors();
+        out.printf(Locale.ROOT, "| %s | %d | %s | %.0f (%.1f, %.1f) | %.0f (%.1f, %.1f) | **%.2f×**%s | %.2f, %.2f | %.1f | %.2f | %.2f | %.2f | %.2f |%n",
                 op, c, system, eo, med(e, x -> x.result().p50Ms()), med(e, x -> x.result().p99Ms()),
                 dop, med(d, x -> x.result().p50Ms()), med(d, x -> x.result().p99Ms()), eo > 0 ? dop / eo : Double.NaN,
+                errors == 0 ? "" : " (" + errors + " errors)",
                 med(e, x -> x.perOp().get("cpu-ms")), med(d, x -> x.perOp().get("cpu-ms")),
                 med(d, x -> x.perOp().get("messages")), med(d, x -> x.perOp().get("fsyncs")),
                 med(d, x -> x.perOp().get("storage-writes")), med(e, x -> x.perOp().get("fsyncs")),
