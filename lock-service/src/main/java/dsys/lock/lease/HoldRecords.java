@@ -39,29 +39,31 @@ public final class HoldRecords {
             String[] f = e.getValue().split(String.valueOf(SEP), -1);
             if (f.length != 4) continue;
             HoldInfo h = new HoldInfo(f[0], f[1], Long.parseLong(f[2]), Long.parseLong(f[3]), Long.parseLong(f[3]));
-            if (!e.getKey().equals(key(h.name(), h.token()))) { // stored by token alone (before 2026-12): move it
+            HoldKey k = HoldKey.of(h);
+            if (!e.getKey().equals(key(k))) { // stored by token alone (before 2026-12): move it
                 storage.remove(e.getKey());
-                storage.put(key(h.name(), h.token()), e.getValue());
+                storage.put(key(k), e.getValue());
             }
-            records.put(HoldKey.of(h), new Record(h, nowNanos + stretch(h.leaseMs())));
+            records.put(k, new Record(h, nowNanos + stretch(h.leaseMs())));
         }
     }
 
     /** A grant or renewal of {@code h} (its full {@code leaseMs} from now, at the latest). Durable in this step. */
     public void record(HoldInfo h, long nowNanos) {
         long end = nowNanos + stretch(h.leaseMs());
-        Record old = records.get(HoldKey.of(h));
+        HoldKey k = HoldKey.of(h);
+        Record old = records.get(k);
         if (old != null && old.endNanos() >= end) return;
         if (old == null) {
-            storage.put(key(h.name(), h.token()), String.join(String.valueOf(SEP), h.name(), h.owner(),
+            storage.put(key(k), String.join(String.valueOf(SEP), h.name(), h.owner(),
                     Long.toString(h.token()), Long.toString(h.leaseMs())));
         }
-        records.put(HoldKey.of(h), new Record(h, end));
+        records.put(k, new Record(h, end));
     }
 
     /** The hold ended at its acting node (released or expired there). */
     public void ended(HoldKey hold) {
-        if (records.remove(hold) != null) storage.remove(key(hold.name(), hold.token()));
+        if (records.remove(hold) != null) storage.remove(key(hold));
     }
 
     /** Every record still running, remaining time on this node's clock; drops the ones that ended. */
@@ -71,7 +73,7 @@ public final class HoldRecords {
             Record r = it.next();
             if (r.endNanos() <= nowNanos) {
                 it.remove();
-                storage.remove(key(r.hold().name(), r.hold().token()));
+                storage.remove(key(HoldKey.of(r.hold())));
                 continue;
             }
             HoldInfo h = r.hold();
@@ -81,8 +83,8 @@ public final class HoldRecords {
         return out;
     }
 
-    private static String key(String name, long token) {
-        return PREFIX + token + SEP + name;
+    private static String key(HoldKey k) {
+        return PREFIX + k.token() + SEP + k.name();
     }
 
     private long stretch(long ms) {

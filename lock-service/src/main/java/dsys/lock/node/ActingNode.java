@@ -182,7 +182,8 @@ final class ActingNode {
         EpochInfo e = node.epoch();
         Hold h = new Hold(w.name(), w.owner(), token, w.leaseMs(), e.number(), e.algorithm(), now, expires, false);
         holds.put(h);
-        unheard.add(new HoldKey(h.name(), token));
+        HoldKey key = new HoldKey(h.name(), token);
+        unheard.add(key);
         issued.granted(h.name(), token);   // same step, same fsync: what the fenced resource verifies tokens by
         armExpiry(h);
         long waitedMs = (now - w.arrivedNanos()) / 1_000_000L;
@@ -199,7 +200,7 @@ final class ActingNode {
                                 + "' ended before a majority recorded its grant"));
                         return;
                     }
-                    unheard.remove(new HoldKey(h.name(), token));
+                    unheard.remove(key);
                     stats.entry(e.algorithm(), m.count() > 0, delayMessages, waitedMs); // an entry the client heard of
                     env.reply(w.request(), new Granted(w.name(), w.owner(), token, clockMs(expires - at),
                             w.leaseMs(), e.algorithm(), e.number(), env.self().value(), m, waitedMs, delayMessages));
