@@ -15,8 +15,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandlerComposite;
+import org.springframework.web.servlet.mvc.method.annotation.HttpEntityMethodProcessor;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerAdapter;
 import org.springframework.web.servlet.mvc.method.annotation.RequestResponseBodyMethodProcessor;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityReturnValueHandler;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,8 +74,11 @@ public class WebServerAutoConfiguration {
         HandlerMethodReturnValueHandler body = handlers.stream()
                 .filter(RequestResponseBodyMethodProcessor.class::isInstance).findFirst().orElse(null);
         if (body == null) return handlers;
+        // Spring 6.2 puts HttpEntityMethodProcessor inside a ResponseEntityReturnValueHandler (which also streams
+        // emitter bodies); looking for the processor alone found nothing there, and every ResponseEntity (kv's reads
+        // and writes) went through the async dispatch
         HandlerMethodReturnValueHandler entity = handlers.stream()
-                .filter(org.springframework.web.servlet.mvc.method.annotation.HttpEntityMethodProcessor.class::isInstance)
+                .filter(h -> h instanceof ResponseEntityReturnValueHandler || h instanceof HttpEntityMethodProcessor)
                 .findFirst().orElse(null);
         // First in line; a slow future goes on to Spring's own handlers (with Reactor present, the reactive one).
         HandlerMethodReturnValueHandlerComposite spring = new HandlerMethodReturnValueHandlerComposite().addHandlers(handlers);

@@ -94,12 +94,23 @@ class LiveClusterTest {
         assertThat(adapter.getReturnValueHandlers().get(0)).isInstanceOf(dsys.platform.web.PromptAnswers.class);
         // 0: complete when returned; 5: within the 20 ms wait; 300: after it, through Spring's async dispatch
         for (long ms : new long[]{0, 5, 300}) {
+            boolean async = ms > 20;
             HttpResponse<String> r = call(0, "GET", "/test/later/" + ms, null, false);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             assertThat(JSON.readTree(r.body()).get("after").asLong()).isEqualTo(ms);
+            assertThat(r.headers().firstValue(PingApp.ASYNC_DISPATCH)).as("async dispatch after %d ms", ms).isEqualTo(
+                    async ? java.util.Optional.of("true") : java.util.Optional.empty());
             HttpResponse<String> failed = call(0, "GET", "/test/later/" + ms + "?fail=true", null, false);
             assertThat(failed.statusCode()).as(failed.body()).isEqualTo(409);
             assertThat(JSON.readTree(failed.body()).get("detail").asText()).isEqualTo("failed after " + ms + " ms");
+            // a ResponseEntity keeps its status and headers, on the request thread too
+            HttpResponse<String> e = call(0, "GET", "/test/later-entity/" + ms, null, false);
+            assertThat(e.statusCode()).as(e.body()).isEqualTo(201);
+            assertThat(e.headers().firstValue("ETag")).contains("\"" + ms + "\"");
+            assertThat(e.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+            assertThat(JSON.readTree(e.body()).get("after").asLong()).isEqualTo(ms);
+            assertThat(e.headers().firstValue(PingApp.ASYNC_DISPATCH)).as("entity: async dispatch after %d ms", ms)
+                    .isEqualTo(async ? java.util.Optional.of("true") : java.util.Optional.empty());
         }
     }
 

@@ -9,8 +9,13 @@ import dsys.core.node.NodeId;
 import dsys.platform.host.CoreHost;
 import dsys.platform.host.CoreHosts;
 import dsys.platform.web.ProblemException;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -121,6 +126,19 @@ public class PingApp {
         return new FinishedSpans();
     }
 
+    /** Marks every answer written in Spring's async dispatch, so a test can tell it from one on the request thread. */
+    @Bean
+    FilterRegistrationBean<Filter> asyncDispatchMarker() {
+        FilterRegistrationBean<Filter> r = new FilterRegistrationBean<>((req, res, chain) -> {
+            ((HttpServletResponse) res).setHeader(ASYNC_DISPATCH, "true");
+            chain.doFilter(req, res);
+        });
+        r.setDispatcherTypes(DispatcherType.ASYNC);
+        return r;
+    }
+
+    static final String ASYNC_DISPATCH = "X-Test-Async-Dispatch";
+
     @Bean
     CoreHost pingHost(CoreHosts hosts) {
         return hosts.start("ping", PingCore::new);
@@ -165,6 +183,13 @@ public class PingApp {
             if (ms == 0) answer.run();
             else CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS).execute(answer);
             return f;
+        }
+
+        /** The same as a {@code ResponseEntity} with a status and a header of its own, as kv's reads and writes answer. */
+        @GetMapping("/test/later-entity/{ms}")
+        CompletableFuture<ResponseEntity<Map<String, Object>>> laterEntity(@PathVariable long ms,
+                @RequestParam(defaultValue = "false") boolean fail) {
+            return later(ms, fail).thenApply(b -> ResponseEntity.status(201).eTag("\"" + ms + "\"").body(b));
         }
     }
 }
