@@ -90,8 +90,8 @@ public final class KvBenchCommand {
             out.printf("warm-up: %d s of 16 clients, puts and gets, each system%n", warmup.toSeconds());
             Duration share = warmup.dividedBy(2L * systems.size());
             for (KvTarget t : systems.values()) {
-                ClosedLoop.run(16, share, op(t, "put", run, run + "-warm", keys, value));
-                if (reads) ClosedLoop.run(16, share, op(t, "get", run, run, keys, value));
+                ClosedLoop.run(16, share, op(t, "put", run, 16, keys, value));
+                if (reads) ClosedLoop.run(16, share, op(t, "get", run, 16, keys, value));
             }
         }
         Map<String, List<Cell>> cells = new HashMap<>();
@@ -105,7 +105,7 @@ public final class KvBenchCommand {
                     for (String system : order) {
                         KvTarget t = systems.get(system);
                         Map<String, Double> before = t.counters();
-                        ClosedLoop.Result res = ClosedLoop.run(c, seconds, op(t, op, run, run + "-" + r + "-" + c, keys, value));
+                        ClosedLoop.Result res = ClosedLoop.run(c, seconds, op(t, op, run, c, keys, value));
                         Map<String, Double> perOp = new HashMap<>();
                         t.counters().forEach((k, v) -> perOp.put(k, res.ops() == 0 ? Double.NaN : (v - before.get(k)) / res.ops()));
                         Cell cell = new Cell(res, perOp);
@@ -123,13 +123,17 @@ public final class KvBenchCommand {
     }
 
     /**
-     * A put writes distinct keys per client ({@code keys} of them, cycled: {@code cell-p-client-i}); a get reads
-     * the run's preloaded keys, each client from its own offset, so clients do not read the same key in step;
-     * get-one reads them the same way at the cheapest level (the floor under a replicated read).
+     * A put overwrites the run's {@code keys} put keys ({@code run-p-i}), each client its own share of them (client j
+     * of c: the keys i ≡ j mod c, cycled), so no two clients write one key and every round, client count and system
+     * writes the same set: a run leaves {@code keys} keys per keyspace, not one per put (a store that keeps every key
+     * in memory filled up in one run when each cell wrote keys of its own). A get reads the run's preloaded keys,
+     * each client from its own offset, so clients do not read the same key in step; get-one reads them the same way
+     * at the cheapest level (the floor under a replicated read).
      */
-    private static ClosedLoop.ClientOp op(KvTarget t, String op, String run, String cell, int keys, byte[] value) {
+    private static ClosedLoop.ClientOp op(KvTarget t, String op, String run, int clients, int keys, byte[] value) {
+        int share = Math.max(1, keys / clients);
         return switch (op) {
-            case "put" -> (client, n) -> t.put(client, cell + "-p-" + client + "-" + (n % keys), value);
+            case "put" -> (client, n) -> t.put(client, run + "-p-" + (client + (long) clients * (n % share)), value);
             case "get" -> (client, n) -> t.get(client, getKey(run, (int) ((client * 7919L + n) % keys)));
             default -> (client, n) -> t.getOne(client, getKey(run, (int) ((client * 7919L + n) % keys)));
         };
