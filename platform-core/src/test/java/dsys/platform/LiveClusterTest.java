@@ -111,6 +111,11 @@ class LiveClusterTest {
             assertThat(JSON.readTree(e.body()).get("after").asLong()).isEqualTo(ms);
             assertThat(e.headers().firstValue(PingApp.ASYNC_DISPATCH)).as("entity: async dispatch after %d ms", ms)
                     .isEqualTo(async ? java.util.Optional.of("true") : java.util.Optional.empty());
+            HttpResponse<String> empty = call(0, "GET", "/test/later-entity/" + ms + "?empty=true", null, false);
+            assertThat(empty.statusCode()).as(empty.body()).isEqualTo(304);
+            assertThat(empty.headers().firstValue("ETag")).contains("\"" + ms + "\"");
+            assertThat(empty.headers().firstValue(PingApp.ASYNC_DISPATCH)).as("304: async dispatch after %d ms", ms)
+                    .isEqualTo(async ? java.util.Optional.of("true") : java.util.Optional.empty());
         }
     }
 

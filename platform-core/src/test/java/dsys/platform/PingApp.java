@@ -185,11 +185,16 @@ public class PingApp {
             return f;
         }
 
-        /** The same as a {@code ResponseEntity} with a status and a header of its own, as kv's reads and writes answer. */
+        /**
+         * The same as a {@code ResponseEntity} with a status and a header of its own, as kv's reads and writes answer;
+         * {@code empty}: a 304 without a body, as kv answers a matching If-None-Match.
+         */
         @GetMapping("/test/later-entity/{ms}")
         CompletableFuture<ResponseEntity<Map<String, Object>>> laterEntity(@PathVariable long ms,
-                @RequestParam(defaultValue = "false") boolean fail) {
-            return later(ms, fail).thenApply(b -> ResponseEntity.status(201).eTag("\"" + ms + "\"").body(b));
+                @RequestParam(defaultValue = "false") boolean fail, @RequestParam(defaultValue = "false") boolean empty) {
+            return later(ms, fail).thenApply(b -> empty
+                    ? ResponseEntity.status(304).eTag("\"" + ms + "\"").<Map<String, Object>>build()
+                    : ResponseEntity.status(201).eTag("\"" + ms + "\"").body(b));
         }
     }
 }

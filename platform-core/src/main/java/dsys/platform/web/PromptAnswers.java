@@ -1,11 +1,13 @@
 package dsys.platform.web;
 
 import org.springframework.core.MethodParameter;
+import org.springframework.core.ResolvableType;
 import org.springframework.http.HttpEntity;
 import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodReturnValueHandler;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -70,10 +72,48 @@ public final class PromptAnswers implements HandlerMethodReturnValueHandler {
             // processor, as the async dispatch would (the declared type is the future's, so the converters go by
             // the body's own class, as they do for bodies above).
             if (result != NOT_YET && entity != null) {
-                entity.handleReturnValue(result, type, mav, request);
+                entity.handleReturnValue(result, new FutureValue(type, result), mav, request);
                 return;
             }
         }
         async.handleReturnValue(value, type, mav, request);
+    }
+
+    /**
+     * The handler's return type seen as its future's value type, as Spring's async dispatch presents it: the entity
+     * processor reads the declared body type from it when the entity has no body (a 304), and asserts it is an
+     * {@code HttpEntity}.
+     */
+    static final class FutureValue extends MethodParameter {
+        private final ResolvableType valueType;
+        private final Object value;
+
+        FutureValue(MethodParameter future, Object value) {
+            super(future);
+            this.valueType = ResolvableType.forMethodParameter(future).getGeneric();
+            this.value = value;
+        }
+
+        private FutureValue(FutureValue original) {
+            super(original);
+            this.valueType = original.valueType;
+            this.value = original.value;
+        }
+
+        @Override
+        public Class<?> getParameterType() {
+            if (value != null) return value.getClass();
+            return valueType == ResolvableType.NONE ? super.getParameterType() : valueType.toClass();
+        }
+
+        @Override
+        public Type getGenericParameterType() {
+            return valueType == ResolvableType.NONE ? super.getGenericParameterType() : valueType.getType();
+        }
+
+        @Override
+        public FutureValue clone() {
+            return new FutureValue(this);
+        }
     }
 }
