@@ -13,6 +13,7 @@ import dsys.lock.centralized.CentralizedMessages.RenewReply;
 import dsys.lock.centralized.CentralizedMessages.Request;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldInfo;
+import dsys.lock.lease.HoldKey;
 import dsys.lock.node.LockContext;
 import dsys.lock.node.EpochScopedMutex;
 import dsys.lock.node.Waiter;
@@ -196,7 +197,7 @@ public final class CentralizedMutex extends EpochScopedMutex implements Coordina
         Pending p = pending.remove(g.key());
         if (p == null) {
             // a duplicate, or the client stopped waiting: give the lock back unless we already hold it
-            if (ctx.holds().byToken(g.token()).isEmpty()) ctx.send(owner, new Release(epoch.number(), g.name(), g.token()));
+            if (ctx.holds().get(new HoldKey(g.name(), g.token())).isEmpty()) ctx.send(owner, new Release(epoch.number(), g.name(), g.token()));
             return;
         }
         long leaseStart = p.firstSend + (long) (g.queuedNanos() * (1 - 2 * ctx.config().rho()));

@@ -71,8 +71,9 @@ public final class HoldTable {
         return Optional.ofNullable(holds.get(name));
     }
 
-    public Optional<Hold> byToken(long token) {
-        return holds.values().stream().filter(h -> h.token() == token).findFirst();
+    /** The hold of {@code key}'s name if it is still the one with {@code key}'s token (a token alone names no hold). */
+    public Optional<Hold> get(HoldKey key) {
+        return get(key.name()).filter(h -> h.token() == key.token());
     }
 
     public Collection<Hold> all() {

@@ -14,6 +14,7 @@ import dsys.lock.fenced.IssuedTokens;
 import dsys.lock.lease.Fencing;
 import dsys.lock.lease.Hold;
 import dsys.lock.lease.HoldInfo;
+import dsys.lock.lease.HoldKey;
 import dsys.lock.lease.HoldRecords;
 import dsys.lock.lease.HoldTable;
 import dsys.lock.node.LockRequests.Acquire;
@@ -138,7 +139,7 @@ public final class LockNodeCore implements Core, EpochManager.Listener {
         algorithm.start(c.epoch(), c.holds());
         for (HoldInfo carried : c.holds()) {
             boolean mine = carried.node() == env.self().index();
-            if (mine && holds.byToken(carried.token()).isEmpty()) {
+            if (mine && holds.get(HoldKey.of(carried)).isEmpty()) {
                 // released between our promise and this commit: tell the new epoch the lock is free
                 algorithm.onHoldEnded(new Hold(carried.name(), carried.owner(), carried.token(), carried.leaseMs(),
                         Fencing.epoch(carried.token()), c.epoch().algorithm(), 0, 0, false));

@@ -5,6 +5,7 @@ import dsys.core.env.Env;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.lock.lease.HoldInfo;
+import dsys.lock.lease.HoldKey;
 import dsys.lock.quorum.QuorumMessages.CatchUp;
 import dsys.lock.quorum.QuorumMessages.Commit;
 import dsys.lock.quorum.QuorumMessages.Heartbeat;
@@ -377,19 +378,21 @@ public final class EpochManager {
 
     /**
      * Holds acknowledged through nodes that did not promise, as the promisers know them (their records, the holds
-     * carried into their epoch, a coordinator's table): the longest remaining time per token.
+     * carried into their epoch, a coordinator's table): the longest remaining time per hold (name and token).
      */
     private static List<HoldInfo> outside(Proposal p, List<NodeId> members) {
         Set<Integer> inside = new HashSet<>();
         for (NodeId m : members) inside.add(m.index());
-        Map<Long, HoldInfo> out = new HashMap<>();
+        // by name and token: under the token ring two names granted at one node in one epoch carry the same token,
+        // and keyed by token alone one of them was not withheld (a second holder while the first lease ran)
+        Map<HoldKey, HoldInfo> out = new HashMap<>();
         for (Promise promise : p.promises.values()) {
             for (List<HoldInfo> holds : java.util.Arrays.asList(promise.known(), promise.holds(),
                     promise.coordinatorTable())) {
                 if (holds == null) continue;
                 for (HoldInfo h : holds) {
                     if (!inside.contains(h.node())) {
-                        out.merge(h.token(), h, (a, b) -> a.remainingMs() >= b.remainingMs() ? a : b);
+                        out.merge(HoldKey.of(h), h, (a, b) -> a.remainingMs() >= b.remainingMs() ? a : b);
                     }
                 }
             }
