@@ -35,11 +35,8 @@ class LogSequencerTest {
 
     @Test
     void everyReplicaAppliesTheLogsOperationsOnceInTheLogsOrder() {
-        long[] totals = new long[6]; // applied, duplicates skipped, redelivered batches, crashes, replays, refusals (503)
-        Seeds.run("active replication sequenced by a log under faults", 100, seed -> {
-            long[] t = run(seed);
-            for (int i = 0; i < totals.length; i++) totals[i] += t[i];
-        });
+        // applied, duplicates skipped, redelivered batches, crashes, replays, refusals (503)
+        long[] totals = Seeds.sum("active replication sequenced by a log under faults", 100, 6, LogSequencerTest::run);
         System.out.printf("log sequencer, 100 seeds: %d applied, %d duplicates skipped, %d redeliveries, %d crashes, "
                 + "%d replays, %d refused while down%n", totals[0], totals[1], totals[2], totals[3], totals[4], totals[5]);
         if (System.getProperty("dsys.seed") != null) return;

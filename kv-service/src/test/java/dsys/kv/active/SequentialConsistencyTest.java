@@ -33,11 +33,8 @@ class SequentialConsistencyTest {
 
     @Test
     void everyReplicaAppliesAPrefixOfOneSequence() {
-        long[] totals = new long[3]; // applied writes, refused compare-and-sets, crashes
-        Seeds.run("active replication under faults", 12, seed -> {
-            long[] t = run(seed);
-            for (int i = 0; i < 3; i++) totals[i] += t[i];
-        });
+        // applied writes, refused compare-and-sets, crashes
+        long[] totals = Seeds.sum("active replication under faults", 12, 3, SequentialConsistencyTest::run);
         if (System.getProperty("dsys.seed") != null) return;
         assertThat(totals[0]).as("writes applied").isGreaterThan(100);
         assertThat(totals[1]).as("compare-and-sets refused at their place in the order").isPositive();

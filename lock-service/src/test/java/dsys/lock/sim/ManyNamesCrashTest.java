@@ -39,11 +39,7 @@ class ManyNamesCrashTest {
     @ParameterizedTest
     @ValueSource(strings = {"centralized", "ricart-agrawala", "token-ring"})
     void noTwoHoldersWhenNamesShareTokensAndGrantorsCrash(String algorithm) {
-        long[] totals = new long[3];
-        Seeds.run(algorithm + " many names", SEEDS, seed -> {
-            long[] t = run(algorithm, seed);
-            for (int i = 0; i < t.length; i++) totals[i] += t[i];
-        });
+        long[] totals = Seeds.sum(algorithm + " many names", SEEDS, 3, seed -> run(algorithm, seed));
         System.out.printf("%s: %d grants, %d epoch changes, %d token values granted under two names or more%n",
                 algorithm, totals[0], totals[1], totals[2]);
         assertThat(totals[1]).as("crashes forced epoch changes").isPositive();

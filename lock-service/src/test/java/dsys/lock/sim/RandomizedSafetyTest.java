@@ -35,11 +35,7 @@ class RandomizedSafetyTest {
     @ParameterizedTest
     @ValueSource(strings = {"centralized", "ricart-agrawala", "token-ring"})
     void safeUnderFaultsAndLiveAfterHealing(String algorithm) {
-        long[] totals = new long[6];
-        Seeds.run(algorithm + " under faults", SEEDS, seed -> {
-            long[] t = run(algorithm, seed);
-            for (int i = 0; i < t.length; i++) totals[i] += t[i];
-        });
+        long[] totals = Seeds.sum(algorithm + " under faults", SEEDS, 6, seed -> run(algorithm, seed));
         System.out.printf("%s: %d schedules, %d grants, %d lease expiries, %d refusals, %d epoch changes, "
                         + "%d grace periods ended early on holds reports%n",
                 algorithm, totals[0], totals[1], totals[2], totals[3], totals[4], totals[5]);

@@ -86,24 +86,23 @@ public final class PromptAnswers implements HandlerMethodReturnValueHandler {
      */
     static final class FutureValue extends MethodParameter {
         private final ResolvableType valueType;
-        private final Object value;
+        private final Class<?> valueClass;
 
         FutureValue(MethodParameter future, Object value) {
             super(future);
             this.valueType = ResolvableType.forMethodParameter(future).getGeneric();
-            this.value = value;
+            this.valueClass = value.getClass();
         }
 
         private FutureValue(FutureValue original) {
             super(original);
             this.valueType = original.valueType;
-            this.value = original.value;
+            this.valueClass = original.valueClass;
         }
 
         @Override
         public Class<?> getParameterType() {
-            if (value != null) return value.getClass();
-            return valueType == ResolvableType.NONE ? super.getParameterType() : valueType.toClass();
+            return valueClass;
         }
 
         @Override

@@ -29,6 +29,13 @@ class SeedsTest {
     }
 
     @Test
+    void sumAddsEachSeedsCountsElementByElement() {
+        assertThat(Seeds.sum("counts", 4, 2, seed -> new long[]{seed, 1}, k -> null)).containsExactly(10, 4);
+        assertThat(Seeds.sum("replay", 4, 2, seed -> new long[]{seed, 1}, Map.of("dsys.seed", "3")::get))
+                .containsExactly(3, 1);
+    }
+
+    @Test
     void allSeedsPassingRunsOneThroughCount() {
         Seeds.run("ok", 5, ran::add, k -> null);
         assertThat(ran).containsExactly(1L, 2L, 3L, 4L, 5L);
