@@ -11,7 +11,8 @@ import java.util.Arrays;
  *   <li>{@code kafka [--port 9092] [--controller-port 9093] [--data-dir DIR] [--partitions 3] [--retention-mb 256]
  *       [--bind-address 127.0.0.1] [--advertised-host HOST]} — a single-node KRaft broker that runs until SIGTERM
  *       ({@link KafkaBroker});</li>
- *   <li>{@code lockbench}, {@code kvbench}: dsys beside etcd ({@code dsys.launcher.bench}); {@code fuzz};</li>
+ *   <li>{@code lockbench}, {@code kvbench}: dsys beside etcd ({@code dsys.launcher.bench}); {@code fuzz};
+ *       {@code warmup}: load until the request path is compiled ({@code dsys.launcher.warmup});</li>
  *   <li>{@code verify WORKLOAD ...} — a Jepsen-style run against the platform ({@link dsys.launcher.verify.VerifyCommand});</li>
  *   <li>{@code demo [NAME]} — narrated scenarios through the gateway ({@link dsys.launcher.demo.DemoCommand});</li>
  *   <li>{@code check}, {@code classify}, {@code diagram}, {@code bench}, {@code help} and anything else — handed
@@ -82,6 +83,14 @@ public final class Main {
                 return 1;
             }
         }
+        if (args[0].equals("warmup")) {
+            try {
+                return dsys.launcher.warmup.WarmupCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+            } catch (Exception e) {
+                err.println("warmup: " + e.getMessage());
+                return 1;
+            }
+        }
         if (args[0].equals("stalenessbench")) {
             try {
                 return dsys.launcher.bench.StalenessBenchCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
@@ -117,6 +126,10 @@ public final class Main {
                          puts and linearizable gets, the same closed-loop client against dsys's quorum store and etcd,
                          interleaved, with messages and fsyncs per op from the systems' counters (./platform bench kv); afterwards the
                          run's keys are deleted from dsys unless --keep=true
+                       java -jar launcher.jar warmup [--gateway=URL] [--seconds=150] [--min-seconds=20] [--settled-share=0.12]
+                                  [--locks=true] [--kv=true] [--jvms=NAME=PID,...]
+                         lock and kv load through the gateway until the watched JVMs' JIT compilers take less than
+                         --settled-share of their CPU for two 5 s windows in a row (./platform up runs it)
                        java -jar launcher.jar fuzz [--gateway=URL] [--token=ADMIN]
                          every public route (from the OpenAPI documents) with hostile inputs; exit 1 on any 5xx or dead node
                        java -jar launcher.jar verify WORKLOAD --token=ADMIN --root=DIR [--time=60] [--concurrency=10] [--nemesis=...]

@@ -24,7 +24,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * HttpClient 5, classic): each closed-loop client thread writes its request and reads the answer itself, so the
  * client's own CPU per request, spent on the same cores as the systems it measures, stays small and alike for both.
  */
-final class Http {
+public final class Http {
 
     static final ObjectMapper JSON = new ObjectMapper();
     /* More than the most clients a cell runs (64) plus the counters' and set-up calls. */
@@ -49,7 +49,7 @@ final class Http {
     }
 
     /** Any method and body ({@code body} null: none); the answer's body as text; anything but a 2xx is an exception. */
-    String send(String url, String method, String contentType, byte[] body, String bearer) throws IOException {
+    public String send(String url, String method, String contentType, byte[] body, String bearer) throws IOException {
         HttpUriRequestBase req = new HttpUriRequestBase(method, URI.create(url));
         if (body != null) req.setEntity(new ByteArrayEntity(body, contentType == null ? null : ContentType.parse(contentType)));
         if (bearer != null) req.setHeader("Authorization", "Bearer " + bearer);
