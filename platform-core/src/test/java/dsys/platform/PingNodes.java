@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +39,7 @@ public final class PingNodes implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        data = Files.createTempDirectory("dsys-ping");
+        data = TestNodes.dataDir("dsys-ping");
         ports = TestNodes.ports("ping", n);
         // one after the other: Spring Boot's logging setup is not safe to run from parallel starts in one JVM
         for (String node : ports.keySet()) {

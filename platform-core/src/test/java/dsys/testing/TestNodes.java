@@ -1,13 +1,18 @@
 package dsys.testing;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What an in-JVM test cluster of a service needs, in one place for every module: free loopback ports, and the
@@ -27,6 +32,24 @@ public final class TestNodes {
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (int i = 1; i <= n; i++) ports.put(prefix + "-" + i, freePort());
         return ports;
+    }
+
+    /**
+     * A fresh directory for a test cluster's data, removed with its contents when the test JVM exits (by then every
+     * node is stopped), so that test runs do not pile up node data in the system's temporary directory.
+     */
+    public static Path dataDir(String prefix) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir), "delete " + dir));
+        return dir;
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            all.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        } catch (IOException | UncheckedIOException e) {
+            // gone already, or a file vanished under the walk: nothing left to do
+        }
     }
 
     public static int freePort() throws IOException {

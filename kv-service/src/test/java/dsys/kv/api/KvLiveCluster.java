@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +35,7 @@ final class KvLiveCluster implements AutoCloseable {
     /** With {@code beans} registered in every node before its configuration (which then skips its own of that type). */
     KvLiveCluster(int n, List<Object> beans, String... extra) throws IOException {
         this.beans = beans;
-        data = Files.createTempDirectory("dsys-kv-live");
+        data = TestNodes.dataDir("dsys-kv-live");
         ports = TestNodes.ports("kv", n);
         Map<String, String> settings = new LinkedHashMap<>();
         for (String a : List.of("dsys.kv.deadline-ms=800", "dsys.kv.retry-ms=100", "dsys.kv.anti-entropy-ms=300"))

@@ -12,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +33,7 @@ public final class LiveCluster implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     public LiveCluster(int n, Map<String, String> extra) throws IOException {
-        Path data = Files.createTempDirectory("dsys-lock-live");
+        Path data = TestNodes.dataDir("dsys-lock-live");
         Map<String, Integer> ports = TestNodes.ports("lock", n);
         ports.forEach((node, port) -> {
             nodes.add(node);

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +41,7 @@ class CheckpointsLiveTest {
     static void start() throws Exception {
         txnPort = TestNodes.freePort();
         kv = KvTestAccess.cluster(3, "dsys.links=txn-1", "dsys.peers.txn-1=http://127.0.0.1:" + txnPort);
-        Path data = Files.createTempDirectory("dsys-txn-checkpoints");
+        Path data = TestNodes.dataDir("dsys-txn-checkpoints");
         txn = new SpringApplicationBuilder(CheckpointingCoordinatorNode.class).run(TestNodes.arguments("txn-1",
                 Map.of("txn-1", txnPort), data, "dsys.links=kv-1,kv-2,kv-3",
                 "dsys.peers.kv-1=http://127.0.0.1:" + kv.port("kv-1"), "dsys.peers.kv-2=http://127.0.0.1:" + kv.port("kv-2"),

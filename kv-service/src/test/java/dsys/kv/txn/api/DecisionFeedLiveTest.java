@@ -18,7 +18,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,7 +44,7 @@ class DecisionFeedLiveTest {
         int txnPort = TestNodes.freePort();
         kv = KvTestAccess.cluster(3, "dsys.links=txn-1", "dsys.peers.txn-1=http://127.0.0.1:" + txnPort,
                 "dsys.txn.ready-timeout-ms=15000", "dsys.kafka.enabled=true", broker);
-        Path data = Files.createTempDirectory("dsys-txn-coordinator");
+        Path data = TestNodes.dataDir("dsys-txn-coordinator");
         coordinator = new SpringApplicationBuilder(CoordinatorNode.class).run(TestNodes.arguments("txn-1", Map.of("txn-1", txnPort), data,
                 "dsys.links=kv-1,kv-2,kv-3", "dsys.peers.kv-1=http://127.0.0.1:" + kv.port("kv-1"),
                 "dsys.peers.kv-2=http://127.0.0.1:" + kv.port("kv-2"), "dsys.peers.kv-3=http://127.0.0.1:" + kv.port("kv-3"),
