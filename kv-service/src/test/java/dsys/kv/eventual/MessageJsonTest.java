@@ -41,7 +41,7 @@ class MessageJsonTest {
         Versioned v = new Versioned(b, "x", List.of());
         List<Message> all = List.of(new EpidemicMessages.Rumor(List.of(value, death)),
                 new EpidemicMessages.RumorFeedback(Map.of("k", t)),
-                new EpidemicMessages.Digest(3, Exchange.PUSH_PULL, Map.of("k", t, "d", death.version())),
+                new EpidemicMessages.Digest(3, Exchange.PUSH_PULL, "", null, Map.of("k", t, "d", death.version())),
                 new EpidemicMessages.DigestReply(3, List.of(death), List.of("k"), true),
                 new EpidemicMessages.Updates(3, List.of(value)),
                 new ForwardGet("kv-4:fwd:1", "k"), new ForwardWrite("kv-4:fwd:2", "k", "v", false, Ballot.ZERO),

@@ -6,8 +6,10 @@ import dsys.core.node.NodeId;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
@@ -16,8 +18,13 @@ import java.util.function.Consumer;
  * two settle their differences. The initiator sends a digest (its version of every item it holds); the peer
  * answers with its newer updates (pull) and the keys it wants (push), and the initiator sends those. Dormant death
  * certificates are not offered, but a digest that shows an obsolete copy of a deleted item wakes one up, and it
- * goes back in the same answer. The digest lists every key: fine for the key counts this platform runs, where a
- * tree of bucket hashes (the quorum mode's) would only save bytes.
+ * goes back in the same answer.
+ *
+ * <p>A digest lists keys, so it is cut to the message budget ({@code maxBatchBytes}, estimated from above by
+ * {@link #digestBytes}): a round covers a range of keys, the next round the range after it, and the rounds walk the
+ * key space and wrap. A digest of every key stopped working at ~50,000 keys: 2.8 MB of JSON, more than a peer takes
+ * in one message, so the transport dropped every one and anti-entropy never ran. The peer's pull answer covers the
+ * same range only.
  */
 public final class AntiEntropy {
 
@@ -33,6 +40,7 @@ public final class AntiEntropy {
     private final Consumer<Update> revived;  // a dormant certificate woke up
     private long rounds;
     private long started;
+    private String cursor = ""; // where the next round's range starts
 
     AntiEntropy(Env env, EpidemicSettings settings, Peers peers, EpidemicReplica replica, Consumer<Update> receive,
                 Consumer<Update> revived) {
@@ -55,8 +63,27 @@ public final class AntiEntropy {
         NodeId peer = peers.random(env.random());
         if (peer == null) return;
         Map<String, LamportStamp> versions = new TreeMap<>();
-        for (Update u : replica.items().values()) versions.put(u.key(), u.version());
-        env.send(peer, new EpidemicMessages.Digest(++started, settings.exchange(), versions));
+        String from = cursor, to = null;
+        long bytes = 0;
+        for (Update u : replica.items().tailMap(from).values()) {
+            long b = digestBytes(u.key(), u.version());
+            if (!versions.isEmpty() && bytes + b > settings.maxBatchBytes()) {
+                to = u.key();
+                break;
+            }
+            versions.put(u.key(), u.version());
+            bytes += b;
+        }
+        cursor = to == null ? "" : to;
+        env.send(peer, new EpidemicMessages.Digest(++started, settings.exchange(), from, to, versions));
+    }
+
+    /**
+     * An upper bound of one digest entry's JSON, {@code "key":{"time":T,"node":"N"},}: every character of the key
+     * as an escape at worst (6 bytes), the stamp's fields with a 19-digit time.
+     */
+    static long digestBytes(String key, LamportStamp v) {
+        return 6L * key.length() + 4 + 40 + 6L * v.node().length();
     }
 
     void onDigest(NodeId from, EpidemicMessages.Digest d) {
@@ -74,13 +101,20 @@ public final class AntiEntropy {
         }
         List<Update> newer = new ArrayList<>();
         if (d.exchange().pulls()) {
-            for (Update u : replica.items().values()) {
+            for (Update u : range(d.from(), d.to()).values()) {
                 LamportStamp theirs = d.versions().get(u.key());
                 if (theirs == null || u.version().compareTo(theirs) > 0) newer.add(u);
             }
         }
         List<Update> batch = Batches.upTo(newer, settings.maxBatchBytes());
         env.send(from, new EpidemicMessages.DigestReply(d.round(), batch, wanted, batch.size() < newer.size()));
+    }
+
+    /** This replica's items in {@code [from, to)}; a range a peer got backwards is empty. */
+    private SortedMap<String, Update> range(String from, String to) {
+        String f = from == null ? "" : from;
+        if (to == null) return replica.items().tailMap(f);
+        return f.compareTo(to) <= 0 ? replica.items().subMap(f, to) : Collections.emptySortedMap();
     }
 
     void onReply(NodeId from, EpidemicMessages.DigestReply r) {

@@ -20,8 +20,13 @@ public final class EpidemicMessages {
     public record RumorFeedback(Map<String, LamportStamp> known) implements Message {
     }
 
-    /** Anti-entropy opens: the initiator's version of every item it holds, and how it wants to exchange. */
-    public record Digest(long round, Exchange exchange, Map<String, LamportStamp> versions) implements Message {
+    /**
+     * Anti-entropy opens: how the initiator wants to exchange, and its version of every item it holds with a key in
+     * {@code [from, to)} ({@code to} null: to the last key). One round covers the keys that fit in a message; the
+     * next round goes on from {@code to}, and after the last key starts again from the first.
+     */
+    public record Digest(long round, Exchange exchange, String from, String to, Map<String, LamportStamp> versions)
+            implements Message {
     }
 
     /**

@@ -32,6 +32,8 @@ final class EpidemicNode implements Core {
     final Env env;
     final Epidemic epidemic;
     private final boolean forgetVectors;
+    /** Told of every message this node receives (tests that look at what was sent). */
+    java.util.function.Consumer<Message> tap = m -> { };
 
     EpidemicNode(Env env, EpidemicSettings settings, List<NodeId> replicas, boolean forgetVectors,
                  java.util.function.Consumer<Update> onNew) {
@@ -58,6 +60,7 @@ final class EpidemicNode implements Core {
     @Override
     public void onMessage(NodeId from, Message m) {
         forget();
+        tap.accept(m);
         if (!epidemic.onMessage(from, m)) throw new IllegalStateException("not an epidemic message: " + m);
     }
 
