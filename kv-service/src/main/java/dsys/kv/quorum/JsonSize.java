@@ -1,5 +1,6 @@
 package dsys.kv.quorum;
 
+import dsys.core.message.JsonBytes;
 import dsys.kv.quorum.QuorumMessages.Chosen;
 import dsys.kv.quorum.QuorumMessages.EntrySummary;
 
@@ -20,27 +21,13 @@ final class JsonSize {
     private JsonSize() {
     }
 
-    /** A JSON string with its quotes: quotes and backslashes escaped, control characters as up to \\u00XX. */
+    /** A JSON string with its quotes (platform-core {@link JsonBytes}). */
     static long string(String s) {
-        if (s == null) return 4; // null
-        long n = 2;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\\') n += 2;
-            else if (c < 0x20) n += 6;
-            else if (c < 0x80) n += 1;
-            else if (c < 0x800) n += 2;
-            else n += 3; // a surrogate pair is 4 bytes of UTF-8
-        }
-        return n;
+        return JsonBytes.string(s);
     }
 
-    /** A number in decimal, with its sign. */
     static long number(long v) {
-        if (v == Long.MIN_VALUE) return 20;
-        long n = v < 0 ? 2 : 1;
-        for (long a = Math.abs(v); a >= 10; a /= 10) n++;
-        return n;
+        return JsonBytes.number(v);
     }
 
     /** Bucket digests in a list, with its brackets. */

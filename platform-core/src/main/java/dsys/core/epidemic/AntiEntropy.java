@@ -2,6 +2,7 @@ package dsys.core.epidemic;
 
 import dsys.core.clock.LamportStamp;
 import dsys.core.env.Env;
+import dsys.core.message.JsonBytes;
 import dsys.core.node.NodeId;
 
 import java.time.Duration;
@@ -78,12 +79,9 @@ public final class AntiEntropy {
         env.send(peer, new EpidemicMessages.Digest(++started, settings.exchange(), from, to, versions));
     }
 
-    /**
-     * An upper bound of one digest entry's JSON, {@code "key":{"time":T,"node":"N"},}: every character of the key
-     * as an escape at worst (6 bytes), the stamp's fields with a 19-digit time.
-     */
+    /** An upper bound of one digest entry's JSON, {@code "key":{"time":T,"node":"N"},}. */
     static long digestBytes(String key, LamportStamp v) {
-        return 6L * key.length() + 4 + 40 + 6L * v.node().length();
+        return JsonBytes.string(key) + 2 + 19 + JsonBytes.number(v.time()) + JsonBytes.string(v.node());
     }
 
     void onDigest(NodeId from, EpidemicMessages.Digest d) {

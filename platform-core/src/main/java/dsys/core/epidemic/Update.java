@@ -1,6 +1,7 @@
 package dsys.core.epidemic;
 
 import dsys.core.clock.LamportStamp;
+import dsys.core.message.JsonBytes;
 
 import java.util.Objects;
 
@@ -29,8 +30,13 @@ public record Update(String key, LamportStamp version, String value) {
         return other == null || version.compareTo(other.version()) > 0;
     }
 
-    /** A rough size in bytes, for message budgets. */
+    /**
+     * An upper bound of its JSON in a message, {@code {"key":K,"version":{"time":T,"node":N},"value":V},}, for
+     * message budgets. It used to count characters: a batch of keys full of characters that JSON escapes could pass
+     * the transport's line limit, be dropped, and be sent again, whole, at every round.
+     */
     int size() {
-        return 48 + key.length() + version.node().length() + (value == null ? 0 : value.length());
+        return (int) Math.min(Integer.MAX_VALUE,
+                68 + JsonBytes.string(key) + JsonBytes.string(version.node()) + JsonBytes.string(value));
     }
 }

@@ -75,5 +75,12 @@ class AntiEntropyRangesTest {
             estimate += AntiEntropy.digestBytes(e.getKey(), e.getValue());
         }
         assertThat((long) json.writeValueAsBytes(versions).length).isLessThanOrEqualTo(estimate + 2);
+        // an update's budget size bounds its JSON too, escapes included (a rumor or reply batch is cut by it)
+        for (String k : versions.keySet()) {
+            Update u = new Update(k, new LamportStamp(Long.MAX_VALUE, "kv-1\u0002"), k.repeat(3) + "\"\u0000");
+            assertThat((long) json.writeValueAsBytes(u).length + 1).as("update %s", k).isLessThanOrEqualTo(u.size());
+            Update cert = Update.deathCertificate(k, new LamportStamp(1, "kv-1"));
+            assertThat((long) json.writeValueAsBytes(cert).length + 1).isLessThanOrEqualTo(cert.size());
+        }
     }
 }
