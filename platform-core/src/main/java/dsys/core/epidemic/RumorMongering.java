@@ -5,6 +5,7 @@ import dsys.core.env.Env;
 import dsys.core.node.NodeId;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,6 +16,10 @@ import java.util.TreeMap;
  * peer answers which of them it already knew; for each, the pusher loses interest with probability 1/k. A rumor
  * the peer did not know makes the peer a pusher too. A lost push gets no feedback and is simply tried again. What
  * rumor mongering leaves out (the residue, s = e^{-(k+1)(1-s)} of the nodes) is anti-entropy's job.
+ *
+ * <p>A push carries the hot rumors that fit in a message. When more are hot, the next push starts after the last
+ * key the previous one carried (and wraps), so every hot rumor gets its turn: taken from the first key each time,
+ * rumors late in key order waited while earlier keys were written again and again, and stayed hot.
  */
 public final class RumorMongering {
 
@@ -27,6 +32,7 @@ public final class RumorMongering {
     private final Peers peers;
     private final TreeMap<String, Update> hot = new TreeMap<>();
     private boolean tickPending;
+    private String cursor = ""; // where the next push's batch starts
     private long pushes;
     private long lostInterest;
 
@@ -57,10 +63,20 @@ public final class RumorMongering {
             hot.clear(); // alone: nobody to tell
             return;
         }
-        env.send(peer, new EpidemicMessages.Rumor(Batches.upTo(hot.values(), settings.maxBatchBytes())));
+        List<Update> batch = Batches.upTo(fromCursor(), settings.maxBatchBytes());
+        String next = batch.size() == hot.size() ? null : hot.higherKey(batch.get(batch.size() - 1).key());
+        cursor = next == null ? "" : next;
+        env.send(peer, new EpidemicMessages.Rumor(batch));
         pushes++;
         tickPending = true;
         env.after(Duration.ofMillis(settings.rumorPeriodMs()), new Tick());
+    }
+
+    /** The hot rumors from the cursor to the last key, then from the first key up to the cursor. */
+    private List<Update> fromCursor() {
+        List<Update> order = new ArrayList<>(hot.tailMap(cursor).values());
+        order.addAll(hot.headMap(cursor).values());
+        return order;
     }
 
     /** The peer already knew these versions: lose interest in each such rumor with probability 1/k. */
