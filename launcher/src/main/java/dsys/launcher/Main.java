@@ -4,6 +4,7 @@ import dsys.verifier.cli.VerifierCli;
 
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Entry point of the launcher jar, which {@code ./platform} runs for everything that is not a service:
@@ -23,6 +24,28 @@ public final class Main {
 
     private Main() {
     }
+
+    /**
+     * One of the launcher's own commands: what runs it, the label of its errors, its exit code when it throws, and
+     * whether the error shows the exception's class (fuzz and verify: theirs come from deep inside, HTTP or JSON).
+     */
+    private record Command(Body body, String label, int failure, boolean withClass) {
+    }
+
+    @FunctionalInterface
+    private interface Body {
+        int run(String[] args, PrintStream out, PrintStream err) throws Exception;
+    }
+
+    private static final Map<String, Command> COMMANDS = Map.of(
+            "fuzz", new Command(dsys.launcher.fuzz.FuzzCommand::run, "fuzz", 1, true),
+            "verify", new Command(dsys.launcher.verify.VerifyCommand::run, "verify", 2, true),
+            "demo", new Command(dsys.launcher.demo.DemoCommand::run, "demo", 2, false),
+            "lockbench", new Command(dsys.launcher.bench.LockBenchCommand::run, "lockbench", 1, false),
+            "kvbench", new Command(dsys.launcher.bench.KvBenchCommand::run, "kvbench", 1, false),
+            "warmup", new Command(dsys.launcher.warmup.WarmupCommand::run, "warmup", 1, false),
+            "stalenessbench", new Command(dsys.launcher.bench.StalenessBenchCommand::run, "staleness", 1, false),
+            "txnbench", new Command(dsys.launcher.bench.TxnBenchCommand::run, "txnbench", 1, false));
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("kafka")) {
@@ -48,63 +71,13 @@ public final class Main {
             usage(out);
             return VerifierCli.run(new String[] {"help"}, out, err);
         }
-        if (args[0].equals("fuzz")) {
+        Command c = COMMANDS.get(args[0]);
+        if (c != null) {
             try {
-                return dsys.launcher.fuzz.FuzzCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+                return c.body().run(Arrays.copyOfRange(args, 1, args.length), out, err);
             } catch (Exception e) {
-                err.println("fuzz: " + e);
-                return 1;
-            }
-        }
-        if (args[0].equals("verify")) {
-            try {
-                return dsys.launcher.verify.VerifyCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
-            } catch (Exception e) {
-                err.println("verify: " + e);
-                return 2;
-            }
-        }
-        if (args[0].equals("demo")) {
-            return dsys.launcher.demo.DemoCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
-        }
-        if (args[0].equals("lockbench")) {
-            try {
-                return dsys.launcher.bench.LockBenchCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
-            } catch (Exception e) {
-                err.println("lockbench: " + e.getMessage());
-                return 1;
-            }
-        }
-        if (args[0].equals("kvbench")) {
-            try {
-                return dsys.launcher.bench.KvBenchCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
-            } catch (Exception e) {
-                err.println("kvbench: " + e.getMessage());
-                return 1;
-            }
-        }
-        if (args[0].equals("warmup")) {
-            try {
-                return dsys.launcher.warmup.WarmupCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
-            } catch (Exception e) {
-                err.println("warmup: " + e.getMessage());
-                return 1;
-            }
-        }
-        if (args[0].equals("stalenessbench")) {
-            try {
-                return dsys.launcher.bench.StalenessBenchCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
-            } catch (Exception e) {
-                err.println("staleness: " + e.getMessage());
-                return 1;
-            }
-        }
-        if (args[0].equals("txnbench")) {
-            try {
-                return dsys.launcher.bench.TxnBenchCommand.run(Arrays.copyOfRange(args, 1, args.length), out, err);
-            } catch (Exception e) {
-                err.println("txnbench: " + e.getMessage());
-                return 1;
+                err.println(c.label() + ": " + (c.withClass() ? e : e.getMessage()));
+                return c.failure();
             }
         }
         // The verifier owns its commands (check, classify, diagram, bench) and reports unknown ones.
