@@ -1,15 +1,18 @@
 package dsys.kv.quorum;
 
-import dsys.core.message.JsonBytes;
 import dsys.kv.quorum.QuorumMessages.Chosen;
 import dsys.kv.quorum.QuorumMessages.EntrySummary;
 
 import java.util.List;
 
+import static dsys.core.message.JsonBytes.number;
+import static dsys.core.message.JsonBytes.string;
+
 /**
  * Upper bounds of the size of anti-entropy's message parts in JSON as the transport writes them (Jackson: UTF-8,
  * record components by name, nulls written), so that anti-entropy can keep each message within its byte budget
- * without serialising it. Field names and punctuation count as written, booleans as {@code false}.
+ * without serialising it. Field names and punctuation count as written, booleans as {@code false}; strings and
+ * numbers as platform-core {@code JsonBytes} counts them.
  */
 final class JsonSize {
 
@@ -19,15 +22,6 @@ final class JsonSize {
     static final long BUCKET = 5;
 
     private JsonSize() {
-    }
-
-    /** A JSON string with its quotes (platform-core {@link JsonBytes}). */
-    static long string(String s) {
-        return JsonBytes.string(s);
-    }
-
-    static long number(long v) {
-        return JsonBytes.number(v);
     }
 
     /** Bucket digests in a list, with its brackets. */

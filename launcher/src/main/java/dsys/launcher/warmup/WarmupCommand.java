@@ -51,8 +51,7 @@ public final class WarmupCommand {
         AtomicReference<String> firstError = new AtomicReference<>();
         List<Thread> clients = new ArrayList<>();
         List<String> keys = new ArrayList<>();
-        long end = System.nanoTime() + Duration.ofSeconds(maxSeconds).toNanos();
-        Stop stop = new Stop(end);
+        Stop stop = new Stop(System.nanoTime() + Duration.ofSeconds(maxSeconds).toNanos());
         if (locks) {
             for (int c = 0; c < 6; c++) clients.add(lockClient(http, gateway, "warmup-" + run + "-" + c, "warmup-" + c, stop, lockOps, errors, firstError));
             for (int c = 0; c < 2; c++) clients.add(lockClient(http, gateway, "warmup-" + run + "-shared", "warmup-s" + c, stop, lockOps, errors, firstError));
@@ -65,14 +64,14 @@ public final class WarmupCommand {
             }
         }
         out.printf("warming the request path (%s through the gateway) until the JIT settles, at most %d s (WARMUP_SECONDS=0 skips it)%n",
-                String.join(" and ", (locks ? "locks" : "") + (locks && kv ? "," : "") + (kv ? "kv" : "")), maxSeconds);
+                locks && kv ? "locks and kv" : locks ? "locks" : "kv", maxSeconds);
         clients.forEach(Thread::start);
 
         JitCpu.Ticks before = ticks(jvms);
         long started = System.nanoTime(), lastLocks = 0, lastKv = 0;
         List<Double> shares = new ArrayList<>();
         String verdict = "stopped at the limit";
-        while (System.nanoTime() < end) {
+        while (!stop.due()) {
             Thread.sleep(WINDOW.toMillis());
             JitCpu.Ticks now = ticks(jvms);
             JitCpu.Ticks window = now.minus(before);

@@ -63,19 +63,13 @@ public final class AntiEntropy {
         env.after(Duration.ofMillis(settings.antiEntropyPeriodMs()), new Tick());
         NodeId peer = peers.random(env.random());
         if (peer == null) return;
-        Map<String, LamportStamp> versions = new TreeMap<>();
-        String from = cursor, to = null;
-        long bytes = 0;
-        for (Update u : replica.items().tailMap(from).values()) {
-            long b = digestBytes(u.key(), u.version());
-            if (!versions.isEmpty() && bytes + b > settings.maxBatchBytes()) {
-                to = u.key();
-                break;
-            }
-            versions.put(u.key(), u.version());
-            bytes += b;
-        }
+        String from = cursor;
+        SortedMap<String, Update> rest = replica.items().tailMap(from);
+        List<Update> covered = Batches.upTo(rest.values(), u -> digestBytes(u.key(), u.version()), settings.maxBatchBytes());
+        String to = covered.isEmpty() ? null : Batches.after(rest, covered.get(covered.size() - 1).key());
         cursor = to == null ? "" : to;
+        Map<String, LamportStamp> versions = new TreeMap<>();
+        for (Update u : covered) versions.put(u.key(), u.version());
         env.send(peer, new EpidemicMessages.Digest(++started, settings.exchange(), from, to, versions));
     }
 

@@ -5,10 +5,10 @@ import dsys.core.env.Env;
 import dsys.core.node.NodeId;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Rumor mongering (notes §4.4.2.1.2 Gossip; Demers' push with feedback and coin): a node that learns an update
@@ -64,7 +64,7 @@ public final class RumorMongering {
             return;
         }
         List<Update> batch = Batches.upTo(fromCursor(), settings.maxBatchBytes());
-        String next = batch.size() == hot.size() ? null : hot.higherKey(batch.get(batch.size() - 1).key());
+        String next = batch.size() == hot.size() ? null : Batches.after(hot, batch.get(batch.size() - 1).key());
         cursor = next == null ? "" : next;
         env.send(peer, new EpidemicMessages.Rumor(batch));
         pushes++;
@@ -72,11 +72,9 @@ public final class RumorMongering {
         env.after(Duration.ofMillis(settings.rumorPeriodMs()), new Tick());
     }
 
-    /** The hot rumors from the cursor to the last key, then from the first key up to the cursor. */
-    private List<Update> fromCursor() {
-        List<Update> order = new ArrayList<>(hot.tailMap(cursor).values());
-        order.addAll(hot.headMap(cursor).values());
-        return order;
+    /** The hot rumors from the cursor to the last key, then from the first key up to the cursor (not copied). */
+    private Iterable<Update> fromCursor() {
+        return () -> Stream.concat(hot.tailMap(cursor).values().stream(), hot.headMap(cursor).values().stream()).iterator();
     }
 
     /** The peer already knew these versions: lose interest in each such rumor with probability 1/k. */
