@@ -154,8 +154,37 @@ public final class NodeRuntime implements AutoCloseable {
 
     /** From a peer or from this node itself; one sent within a sampled trace is handled in a span of it. */
     void deliver(CoreHost host, Envelope envelope) {
-        if (envelope.trace() == null) run(() -> host.onEnvelope(envelope));
-        else execute(() -> receiveTraced(host, envelope));
+        if (closed) return;
+        queue(host, envelope);
+        drain();
+    }
+
+    /**
+     * Envelopes that arrived together (one read of a peer's stream): all are queued before any runs, so their steps
+     * come before the flush the first of them queues and share its fsync (group commit). Delivered one at a time,
+     * each step's flush ran before the next envelope was queued: a kv backup synced once per replicated put.
+     * Returns a group no core here runs (and delivers nothing), or null; a crashed node drops them all.
+     */
+    public String deliverAll(List<? extends Arrival> arrivals) {
+        for (Arrival a : arrivals) {
+            if (!hosts.containsKey(a.group())) return a.group();
+        }
+        if (crashed || closed) return null;
+        for (Arrival a : arrivals) queue(hosts.get(a.group()), a.envelope());
+        drain();
+        return null;
+    }
+
+    /** An envelope and the core group it is for. */
+    public interface Arrival {
+        String group();
+
+        Envelope envelope();
+    }
+
+    private void queue(CoreHost host, Envelope envelope) {
+        if (envelope.trace() == null) tasks.add(() -> guard(null, () -> host.onEnvelope(envelope)));
+        else tasks.add(() -> receiveTraced(host, envelope));
     }
 
     private void receiveTraced(CoreHost host, Envelope e) {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dsys.core.message.Envelope;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;
+import dsys.platform.host.NodeRuntime;
 import dsys.platform.tracing.Traceparent;
 
 import java.io.IOException;
@@ -39,7 +40,7 @@ public record MessageBatch(List<Item> messages) {
     }
 
     /** A received envelope and the core group it is for. */
-    public record Received(String group, Envelope envelope) {
+    public record Received(String group, Envelope envelope) implements NodeRuntime.Arrival {
     }
 
     private static final Map<String, Class<?>> CLASSES = new ConcurrentHashMap<>();

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -77,7 +78,7 @@ public class MessageServlet extends HttpServlet {
             }
             byte[] body = req.getInputStream().readNBytes((int) length);
             int len = body.length > 0 && body[body.length - 1] == '\n' ? body.length - 1 : body.length;
-            receive(link, body, len);
+            deliver(accept(link, body, len));
             res.setStatus(202);
         } catch (PeerRefusal r) {
             refuse(res, from, r);
@@ -93,12 +94,15 @@ public class MessageServlet extends HttpServlet {
         return new PeerRefusal(PeerRefusal.Reason.TOO_LARGE, what + " is more than the " + MAX_LINE + " bytes a batch may have");
     }
 
-    /** Checks and delivers the signed batch in {@code line[0, len)}; refused, none of it is delivered. */
-    private void receive(PeerAuth.Inbound link, byte[] line, int len) throws PeerRefusal {
+    /**
+     * Checks the signed batch in {@code line[0, len)} and returns its messages, none if this node does not hear them
+     * now (crashed, partitioned from the sender); refused, none of it is delivered.
+     */
+    private List<MessageBatch.Received> accept(PeerAuth.Inbound link, byte[] line, int len) throws PeerRefusal {
         link.verify(line, 0, len);
         NodeId self = node.identity().self();
         // The receiving side of the interceptor: a crashed node and a partition drop the messages, silently.
-        if (node.crashed() || node.faults().partitioned(link.from.value(), self.value())) return;
+        if (node.crashed() || node.faults().partitioned(link.from.value(), self.value())) return List.of();
         List<MessageBatch.Received> batch;
         try {
             batch = MessageBatch.decode(line, BatchMac.BATCH_OFFSET, len - BatchMac.BATCH_OFFSET, link.from, self, json);
@@ -107,10 +111,16 @@ public class MessageServlet extends HttpServlet {
         }
         clocks.check(batch);
         clocks.accepted(batch);
-        for (MessageBatch.Received r : batch) {
-            if (!node.deliver(r.group(), r.envelope()) && !node.crashed()) {
-                throw new PeerRefusal(PeerRefusal.Reason.UNKNOWN_GROUP, "no core named '" + r.group() + "' runs on " + self);
-            }
+        return batch;
+    }
+
+    /** Hands accepted messages to their cores, together (they share an fsync: {@link NodeRuntime#deliverAll}). */
+    private void deliver(List<MessageBatch.Received> messages) throws PeerRefusal {
+        if (messages.isEmpty()) return;
+        String unknown = node.deliverAll(messages);
+        if (unknown != null) {
+            throw new PeerRefusal(PeerRefusal.Reason.UNKNOWN_GROUP,
+                    "no core named '" + unknown + "' runs on " + node.identity().self());
         }
     }
 
@@ -137,18 +147,24 @@ public class MessageServlet extends HttpServlet {
             this.link = link;
         }
 
+        /*
+         * Every complete line of one read is checked first and delivered together: lines that piled up while the
+         * node was busy (an fsync) then share the next one.
+         */
         @Override
         public void onDataAvailable() throws IOException {
             while (in.isReady()) {
                 int n = in.read(buffer);
                 if (n < 0) return;
+                List<MessageBatch.Received> arrived = new ArrayList<>();
                 int start = 0;
                 for (int i = 0; i < n; i++) {
                     if (buffer[i] != '\n') continue;
                     line.write(buffer, start, i - start);
                     start = i + 1;
-                    if (line.size() > 0 && !deliver()) return;
+                    if (line.size() > 0 && !take(arrived)) return;
                 }
+                if (!hand(arrived)) return;
                 line.write(buffer, start, n - start);
                 if (line.size() > MAX_LINE) {
                     finish(tooLarge("a line of more than " + line.size() + " bytes so far"));
@@ -157,18 +173,33 @@ public class MessageServlet extends HttpServlet {
             }
         }
 
-        /** The line collected so far; false when it ended the stream. */
-        private boolean deliver() {
+        /** Adds the messages of the line collected so far; false when it ended the stream (after handing the rest). */
+        private boolean take(List<MessageBatch.Received> arrived) {
             try {
                 if (line.size() > MAX_LINE) throw tooLarge("a line of " + line.size() + " bytes");
-                receive(link, line.toByteArray(), line.size());
+                arrived.addAll(accept(link, line.toByteArray(), line.size()));
                 line.reset();
                 return true;
             } catch (PeerRefusal r) {
-                log.debug("closing the message stream from {}: {}", link.from, r.getMessage());
-                finish(r);
+                if (hand(arrived)) end(r); // the lines before it checked out
                 return false;
             }
+        }
+
+        /** Delivers; false when that ended the stream. */
+        private boolean hand(List<MessageBatch.Received> arrived) {
+            try {
+                deliver(arrived);
+                return true;
+            } catch (PeerRefusal r) {
+                end(r);
+                return false;
+            }
+        }
+
+        private void end(PeerRefusal r) {
+            log.debug("closing the message stream from {}: {}", link.from, r.getMessage());
+            finish(r);
         }
 
         @Override

@@ -1,6 +1,11 @@
 package dsys.platform.host;
 
 import dsys.core.clock.DriftingClock;
+import dsys.core.clock.VectorTime;
+import dsys.core.env.Core;
+import dsys.core.env.RequestId;
+import dsys.core.message.Envelope;
+import dsys.core.message.Message;
 import dsys.core.fault.FaultState;
 import dsys.core.node.Membership;
 import dsys.core.node.NodeId;
@@ -8,6 +13,7 @@ import dsys.platform.node.NodeHealthIndicator;
 import dsys.platform.node.NodeIdentity;
 import dsys.platform.storage.FaultyDiskIo;
 import dsys.platform.storage.FileDurable;
+import dsys.platform.transport.MessageBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +21,7 @@ import org.springframework.boot.actuate.health.Status;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -139,6 +146,78 @@ class OutputCommitTest {
         drained();
         assertThat(node.storageFailure()).isNotNull();
         assertThat(out).isEmpty();
+    }
+
+    /** A peer's messages that arrive in one read share one fsync; delivered one at a time, each paid its own. */
+    @Test
+    void messagesThatArriveTogetherShareOneFsync() throws Exception {
+        start();
+        node.untoldSync(Duration.ofHours(1));
+        List<Integer> acked = new CopyOnWriteArrayList<>();
+        new CoreHosts(node).start("g", env -> new Core() {
+            @Override
+            public void onRequest(RequestId request, Object body) {
+            }
+
+            @Override
+            public void onMessage(NodeId from, Message m) {
+                if (m instanceof Replicate r) {
+                    env.storage().put("k" + r.n(), "v");  // durable before ...
+                    env.send(env.self(), new Ack(r.n())); // ... the acknowledgement leaves
+                } else if (m instanceof Ack a) {
+                    acked.add(a.n());
+                }
+            }
+        });
+        drained();
+
+        int before = io.forces();
+        node.deliverAll(arrivals(0, 10));
+        drained();
+        assertThat(acked).hasSize(10);
+        assertThat(io.forces() - before).as("fsyncs for 10 messages delivered together").isEqualTo(1);
+
+        before = io.forces();
+        for (MessageBatch.Received r : arrivals(10, 20)) node.deliver(r.group(), r.envelope());
+        drained();
+        assertThat(acked).hasSize(20);
+        assertThat(io.forces() - before).as("fsyncs for 10 messages delivered one by one").isEqualTo(10);
+    }
+
+    @Test
+    void aBatchNamingAGroupNoCoreRunsDeliversNothing() throws Exception {
+        start();
+        List<Envelope> got = new CopyOnWriteArrayList<>();
+        new CoreHosts(node).start("g", env -> new Core() {
+            @Override
+            public void onRequest(RequestId request, Object body) {
+            }
+
+            @Override
+            public void onMessage(NodeId from, Message m) {
+                got.add(null);
+            }
+        });
+        List<MessageBatch.Received> batch = new ArrayList<>(arrivals(0, 2));
+        batch.add(new MessageBatch.Received("nobody", batch.get(0).envelope()));
+        assertThat(node.deliverAll(batch)).isEqualTo("nobody");
+        drained();
+        assertThat(got).isEmpty();
+    }
+
+    record Replicate(int n) implements Message {
+    }
+
+    record Ack(int n) implements Message {
+    }
+
+    private static List<MessageBatch.Received> arrivals(int from, int to) {
+        List<MessageBatch.Received> out = new ArrayList<>();
+        for (int n = from; n < to; n++) {
+            out.add(new MessageBatch.Received("g", new Envelope("p-" + n, NodeId.of("n-2"), NodeId.of("n-1"), "Replicate",
+                    n, VectorTime.ZERO, new Replicate(n))));
+        }
+        return out;
     }
 
     private void drained() throws Exception {
