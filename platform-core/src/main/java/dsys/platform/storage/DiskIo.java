@@ -40,5 +40,5 @@ public interface DiskIo {
     void syncDirectory(Path dir) throws IOException;
 
     /** Real files through {@link java.nio.channels.FileChannel}. */
-    DiskIo REAL = new RealDiskIo();
+    DiskIo REAL = new RealDiskIo(RealDiskIo.AHEAD);
 }

@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  * forces it (one fsync for every operation since the last: the node runtime calls it once per run of core steps
  * before any of their replies or messages leave, which is the group commit). When the log has grown to several
  * times the live data it is rewritten from the map — which already holds every operation — into a new file that
- * is forced, renamed over the old one and made durable with a directory fsync. Opening replays the log, drops a
+ * is forced, renamed over the old one and made durable with a directory fsync. The log keeps zeros written ahead of
+ * its end, so an fsync need not also record a new file size. Opening replays the log, drops a
  * torn last batch and refuses one damaged in the middle ({@link WalRecovery}).
  *
  * <p>Any write or fsync error is final ({@link StorageFailedException}): the store refuses every later call and

@@ -77,7 +77,8 @@ final class WalBatch {
         if (log.length - at < HEADER) return -1;
         ByteBuffer b = ByteBuffer.wrap(log);
         int length = b.getInt(at);
-        if (length < 0 || length > MAX_BODY || length > log.length - at - HEADER) return -1;
+        // Never 0: a batch is written only with entries, so zeros (written ahead of a log's end) are its end.
+        if (length <= 0 || length > MAX_BODY || length > log.length - at - HEADER) return -1;
         if (b.getInt(at + 4) != crc(log, at + HEADER, length)) return -1;
         int end = at + HEADER + length;
         for (int p = at + HEADER; p < end; ) {

@@ -4,7 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Reads a log back: every intact batch in order, a torn last batch dropped, damage anywhere else refused. */
+/**
+ * Reads a log back: every intact batch in order, a torn last batch dropped, damage anywhere else refused. Zeros
+ * after the last batch are the run written ahead of the log's end (RealDiskIo), not a batch.
+ */
 final class WalRecovery {
 
     static final byte[] MAGIC = "DSYSWAL1".getBytes(StandardCharsets.US_ASCII);

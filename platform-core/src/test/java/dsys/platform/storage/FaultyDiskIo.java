@@ -17,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FaultyDiskIo implements DiskIo {
 
+    /* Real files, with a short run of zeros ahead of a log's end: tests copy the files after every operation. */
+    private static final DiskIo REAL_FILES = new RealDiskIo(4096);
+
     private final Map<Path, Long> written = new ConcurrentHashMap<>();
     private final Map<Path, Long> forced = new ConcurrentHashMap<>();
     private volatile boolean failForces;
@@ -79,7 +82,7 @@ public final class FaultyDiskIo implements DiskIo {
 
     @Override
     public LogChannel create(Path file) throws IOException {
-        LogChannel c = REAL.create(file);
+        LogChannel c = REAL_FILES.create(file);
         creates++;
         written.put(file, 0L);
         forced.put(file, 0L);
@@ -88,7 +91,7 @@ public final class FaultyDiskIo implements DiskIo {
 
     @Override
     public LogChannel append(Path file) throws IOException {
-        LogChannel c = REAL.append(file);
+        LogChannel c = REAL_FILES.append(file);
         written.put(file, Files.size(file));
         forced.putIfAbsent(file, Files.size(file));
         return new Faulty(file, c);
@@ -96,17 +99,17 @@ public final class FaultyDiskIo implements DiskIo {
 
     @Override
     public byte[] read(Path file) throws IOException {
-        return REAL.read(file);
+        return REAL_FILES.read(file);
     }
 
     @Override
     public boolean exists(Path file) {
-        return REAL.exists(file);
+        return REAL_FILES.exists(file);
     }
 
     @Override
     public void replace(Path from, Path to) throws IOException {
-        REAL.replace(from, to);
+        REAL_FILES.replace(from, to);
         Long f = forced.remove(from);
         written.put(to, written.getOrDefault(from, 0L));
         written.remove(from);
@@ -115,7 +118,7 @@ public final class FaultyDiskIo implements DiskIo {
 
     @Override
     public void delete(Path file) throws IOException {
-        REAL.delete(file);
+        REAL_FILES.delete(file);
         written.remove(file);
         forced.remove(file);
     }
@@ -123,7 +126,7 @@ public final class FaultyDiskIo implements DiskIo {
     @Override
     public void syncDirectory(Path dir) throws IOException {
         if (failForces) throw new IOException("Input/output error (injected)");
-        REAL.syncDirectory(dir);
+        REAL_FILES.syncDirectory(dir);
     }
 
     private final class Faulty implements LogChannel {

@@ -75,14 +75,20 @@ class FileDurableCrashTest {
             d.remove("before-nothing");
             d.put("before", "replaced 値");
         }
-        byte[] whole = Files.readAllBytes(dir.resolve(FileDurable.LOG));
+        byte[] file = Files.readAllBytes(dir.resolve(FileDurable.LOG));
+        byte[] whole = Arrays.copyOf(file, dataEnd(file)); // without the zeros written ahead of its end
+        assertThat(file.length).as("zeros ahead of the log's end").isGreaterThan(whole.length);
         int lastBatch = lastBatchStart(whole);
         for (int cut = lastBatch; cut < whole.length; cut++) {
-            Path image = crashes.resolve("cut-" + cut);
-            Files.createDirectories(image);
-            Files.write(image.resolve(FileDurable.LOG), Arrays.copyOf(whole, cut));
-            try (FileDurable d = new FileDurable(image)) {
-                assertThat(d.scan("")).as("cut at byte %d", cut).containsExactly(java.util.Map.entry("before", "kept"));
+            // torn at the end of the file, and torn inside the zeros written ahead (the rest of the batch still 0)
+            for (int length : new int[]{cut, whole.length + 64}) {
+                Path image = crashes.resolve("cut-" + cut + "-" + length);
+                Files.createDirectories(image);
+                Files.write(image.resolve(FileDurable.LOG), Arrays.copyOf(Arrays.copyOf(whole, cut), length));
+                try (FileDurable d = new FileDurable(image)) {
+                    assertThat(d.scan("")).as("cut at byte %d of %d", cut, length)
+                            .containsExactly(java.util.Map.entry("before", "kept"));
+                }
             }
         }
         Path garbage = crashes.resolve("garbage");
@@ -92,6 +98,30 @@ class FileDurableCrashTest {
         Files.write(garbage.resolve(FileDurable.LOG), withGarbage);
         try (FileDurable d = new FileDurable(garbage)) {
             assertThat(d.get("ключ")).contains("値😀ünï");
+        }
+    }
+
+    @Test
+    void theZerosAheadOfTheLogsEndReadAsItsEndAndHideNoDamage() throws IOException {
+        try (FileDurable d = new FileDurable(dir)) {
+            for (int i = 0; i < 300; i++) {
+                d.put("k" + i, "v" + i);
+                d.sync();
+            }
+        }
+        Path log = dir.resolve(FileDurable.LOG);
+        byte[] file = Files.readAllBytes(log);
+        int end = dataEnd(file);
+        assertThat(file.length - end).as("zeros ahead").isGreaterThanOrEqualTo(RealDiskIo.AHEAD / 2);
+        assertThat(WalBatch.replay(file, end, new Collect())).as("8 zero bytes are no batch").isEqualTo(-1);
+        Path damaged = crashes.resolve("damaged");
+        Files.createDirectories(damaged);
+        byte[] copy = file.clone();
+        copy[WalRecovery.MAGIC.length + WalBatch.HEADER + 2] ^= 0x40; // the first batch, with intact ones after it
+        Files.write(damaged.resolve(FileDurable.LOG), copy);
+        assertThatThrownBy(() -> new FileDurable(damaged)).isInstanceOf(CorruptLogException.class);
+        try (FileDurable d = new FileDurable(dir)) {
+            assertThat(d.scan("")).hasSize(300);
         }
     }
 
@@ -147,6 +177,13 @@ class FileDurableCrashTest {
         FileDurable reopened = new FileDurable(image); // never closed, like the process that died
         assertThat(reopened.scan("")).as("reopened after operation %d", n).isEqualTo(model);
         deleteTree(image);
+    }
+
+    /** Where the intact batches end. */
+    private static int dataEnd(byte[] log) {
+        int at = WalRecovery.MAGIC.length;
+        for (int n; (n = WalBatch.replay(log, at, new Collect())) > 0; ) at += n;
+        return at;
     }
 
     private static int lastBatchStart(byte[] log) {
