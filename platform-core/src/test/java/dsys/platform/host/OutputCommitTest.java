@@ -3,6 +3,7 @@ package dsys.platform.host;
 import dsys.core.clock.DriftingClock;
 import dsys.core.clock.VectorTime;
 import dsys.core.env.Core;
+import dsys.core.env.Env;
 import dsys.core.env.RequestId;
 import dsys.core.message.Envelope;
 import dsys.core.message.Message;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -154,19 +156,12 @@ class OutputCommitTest {
         start();
         node.untoldSync(Duration.ofHours(1));
         List<Integer> acked = new CopyOnWriteArrayList<>();
-        new CoreHosts(node).start("g", env -> new Core() {
-            @Override
-            public void onRequest(RequestId request, Object body) {
-            }
-
-            @Override
-            public void onMessage(NodeId from, Message m) {
-                if (m instanceof Replicate r) {
-                    env.storage().put("k" + r.n(), "v");  // durable before ...
-                    env.send(env.self(), new Ack(r.n())); // ... the acknowledgement leaves
-                } else if (m instanceof Ack a) {
-                    acked.add(a.n());
-                }
+        startCore((env, m) -> {
+            if (m instanceof Replicate r) {
+                env.storage().put("k" + r.n(), "v");  // durable before ...
+                env.send(env.self(), new Ack(r.n())); // ... the acknowledgement leaves
+            } else if (m instanceof Ack a) {
+                acked.add(a.n());
             }
         });
         drained();
@@ -187,17 +182,8 @@ class OutputCommitTest {
     @Test
     void aBatchNamingAGroupNoCoreRunsDeliversNothing() throws Exception {
         start();
-        List<Envelope> got = new CopyOnWriteArrayList<>();
-        new CoreHosts(node).start("g", env -> new Core() {
-            @Override
-            public void onRequest(RequestId request, Object body) {
-            }
-
-            @Override
-            public void onMessage(NodeId from, Message m) {
-                got.add(null);
-            }
-        });
+        List<Message> got = new CopyOnWriteArrayList<>();
+        startCore((env, m) -> got.add(m));
         List<MessageBatch.Received> batch = new ArrayList<>(arrivals(0, 2));
         batch.add(new MessageBatch.Received("nobody", batch.get(0).envelope()));
         assertThat(node.deliverAll(batch)).isEqualTo("nobody");
@@ -209,6 +195,20 @@ class OutputCommitTest {
     }
 
     record Ack(int n) implements Message {
+    }
+
+    /** A core in group "g" that hands every message to {@code onMessage}. */
+    private void startCore(BiConsumer<Env, Message> onMessage) {
+        new CoreHosts(node).start("g", env -> new Core() {
+            @Override
+            public void onRequest(RequestId request, Object body) {
+            }
+
+            @Override
+            public void onMessage(NodeId from, Message m) {
+                onMessage.accept(env, m);
+            }
+        });
     }
 
     private static List<MessageBatch.Received> arrivals(int from, int to) {
