@@ -25,7 +25,8 @@ import java.util.function.Consumer;
  * before any of their replies or messages leave, which is the group commit). When the log has grown to several
  * times the live data it is rewritten from the map — which already holds every operation — into a new file that
  * is forced, renamed over the old one and made durable with a directory fsync. The log keeps zeros written ahead of
- * its end, so an fsync need not also record a new file size. Opening replays the log, drops a
+ * its end, so an fsync need not also record a new file size; a rewrite ends its snapshot with a mark, so damage in
+ * the snapshot is never taken for a torn write. Opening replays the log, drops a
  * torn last batch and refuses one damaged in the middle ({@link WalRecovery}).
  *
  * <p>Any write or fsync error is final ({@link StorageFailedException}): the store refuses every later call and
@@ -244,6 +245,11 @@ public final class FileDurable implements Durable, AutoCloseable {
                     }
                 }
                 if (!chunk.isEmpty()) written += writeAll(out, chunk.seal());
+                // This file is forced whole before it replaces the log, so none of it can be a torn write: a batch
+                // after the snapshot makes damage in its last batch "damage before an intact batch", refused on
+                // reopening, instead of a torn tail whose keys would be dropped.
+                chunk.mark("snapshot-end");
+                written += writeAll(out, chunk.seal());
                 out.force();
             }
             io.replace(tmp, file);

@@ -18,6 +18,8 @@ final class WalBatch {
 
     static final byte PUT = 1;
     static final byte REMOVE = 2;
+    /** Changes nothing: ends a rewritten log's snapshot (FileDurable), so damage in its last batch is not "torn". */
+    static final byte MARK = 3;
     static final int HEADER = 8;
     /** Larger lengths are damage, not data. */
     static final int MAX_BODY = 1 << 30;
@@ -42,6 +44,10 @@ final class WalBatch {
 
     void remove(String key) {
         entry(REMOVE, key, "");
+    }
+
+    void mark(String what) {
+        entry(MARK, what, "");
     }
 
     private void entry(byte kind, String key, String value) {
@@ -88,7 +94,7 @@ final class WalBatch {
             p += 5 + keyLength;
             int valueLength = b.getInt(p);
             if (kind == PUT) visitor.put(key, new String(log, p + 4, valueLength, StandardCharsets.UTF_8));
-            else visitor.remove(key);
+            else if (kind == REMOVE) visitor.remove(key);
             p += 4 + valueLength;
         }
         return HEADER + length;

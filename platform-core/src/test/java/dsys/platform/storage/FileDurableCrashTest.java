@@ -125,6 +125,22 @@ class FileDurableCrashTest {
         }
     }
 
+    /* A rewrite is forced whole before it replaces the log: damage in its last batch is not a torn write. */
+    @Test
+    void damageInTheLastBatchOfARewrittenLogIsRefusedNotDropped() throws IOException {
+        try (FileDurable d = new FileDurable(dir)) {
+            for (int i = 0; i < 50; i++) d.put("k" + i, "v" + i);
+        }
+        new FileDurable(dir).close(); // reopening rewrites the log: its data is now one snapshot batch
+        Path log = dir.resolve(FileDurable.LOG);
+        byte[] file = Files.readAllBytes(log);
+        assertThat(lastBatchStart(file)).as("a batch follows the snapshot").isGreaterThan(WalRecovery.MAGIC.length);
+        file[WalRecovery.MAGIC.length + WalBatch.HEADER + 5] ^= 0x01; // inside the snapshot's (only) data batch
+        Files.write(log, file);
+        assertThatThrownBy(() -> new FileDurable(dir)).isInstanceOf(CorruptLogException.class)
+                .hasMessageContaining("intact batch follows");
+    }
+
     @Test
     void damageBeforeAnIntactBatchIsRefusedNotSkipped() throws IOException {
         try (FileDurable d = new FileDurable(dir)) {
