@@ -154,9 +154,7 @@ public final class NodeRuntime implements AutoCloseable {
 
     /** From a peer or from this node itself; one sent within a sampled trace is handled in a span of it. */
     void deliver(CoreHost host, Envelope envelope) {
-        if (closed) return;
-        queue(host, envelope);
-        drain();
+        execute(step(host, envelope));
     }
 
     /**
@@ -170,7 +168,7 @@ public final class NodeRuntime implements AutoCloseable {
             if (!hosts.containsKey(a.group())) return a.group();
         }
         if (crashed || closed) return null;
-        for (Arrival a : arrivals) queue(hosts.get(a.group()), a.envelope());
+        for (Arrival a : arrivals) tasks.add(step(hosts.get(a.group()), a.envelope()));
         drain();
         return null;
     }
@@ -182,9 +180,9 @@ public final class NodeRuntime implements AutoCloseable {
         Envelope envelope();
     }
 
-    private void queue(CoreHost host, Envelope envelope) {
-        if (envelope.trace() == null) tasks.add(() -> guard(null, () -> host.onEnvelope(envelope)));
-        else tasks.add(() -> receiveTraced(host, envelope));
+    private Runnable step(CoreHost host, Envelope envelope) {
+        if (envelope.trace() == null) return () -> guard(null, () -> host.onEnvelope(envelope));
+        return () -> receiveTraced(host, envelope);
     }
 
     private void receiveTraced(CoreHost host, Envelope e) {

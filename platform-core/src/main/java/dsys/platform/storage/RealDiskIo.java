@@ -21,13 +21,12 @@ final class RealDiskIo implements DiskIo {
     @Override
     public LogChannel create(Path file) throws IOException {
         return new Channel(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING), 0, 0); // written once and forced once: nothing to gain
+                StandardOpenOption.TRUNCATE_EXISTING), 0); // written once and forced once: nothing to gain
     }
 
     @Override
     public LogChannel append(Path file) throws IOException {
-        FileChannel c = FileChannel.open(file, StandardOpenOption.WRITE);
-        return new Channel(c, c.size(), ahead);
+        return new Channel(FileChannel.open(file, StandardOpenOption.WRITE), ahead);
     }
 
     @Override
@@ -74,11 +73,12 @@ final class RealDiskIo implements DiskIo {
         private long position;
         private long allocated;
 
-        Channel(FileChannel c, long position, int ahead) throws IOException {
+        /** Writes from the file's end on (a created file is empty). */
+        Channel(FileChannel c, int ahead) throws IOException {
             this.c = c;
-            this.position = position;
             this.ahead = ahead;
-            this.allocated = c.size();
+            this.position = c.size();
+            this.allocated = position;
         }
 
         @Override
