@@ -245,7 +245,7 @@ if out=$(./platform demo 2>&1) && grep -q '^  byzantine ' <<<"$out" && grep -q '
 else
   fail "demo: ./platform demo lists the demos" "$(short "$out")"
 fi
-for demo in byzantine election kv-chain kv-primary-backup kv-active kv-eventual commit checkpoints; do
+for demo in byzantine election kv-chain kv-primary-backup kv-active kv-eventual commit orphans checkpoints; do
   t0=$SECONDS
   if ./platform demo "$demo" >"$TMP/demo-$demo.log" 2>&1; then
     pass "$(tail -n 1 "$TMP/demo-$demo.log") ($((SECONDS - t0)) s)"

@@ -78,6 +78,11 @@ final class Catalog {
                             + "then it crashes after logging a decision, and a retry runs the transfer twice without a "
                             + "request id (at-least-once) and once with an Idempotency-Key (at-most-once).",
                     CommitDemo::new, null, "--protocols=2pc,3pc"),
+            new Entry("orphans", "RPC: the orphans of a crashed client", "通信 §2.3.5",
+                    "txn-1 calls a kv node for a transfer of 2 s of work and crashes as soon as the kv node runs it; after "
+                            + "its reboot the orphan runs on and its transfer lands (no remedy), or is killed by "
+                            + "extermination, reincarnation, gentle reincarnation or expiration, and the account never moves.",
+                    OrphansDemo::new, null, "--remedies=none,extermination,reincarnation,gentle-reincarnation,expiration"),
             new Entry("checkpoints", "checkpoints: snapshot, coordinated, independent; backward recovery", "容错 §9.1, §9.3",
                     "A Chandy–Lamport snapshot of the kv replicas while a writer keeps them busy (states and messages in "
                             + "flight); a two-phase blocking coordinated checkpoint; each restored and read back; "

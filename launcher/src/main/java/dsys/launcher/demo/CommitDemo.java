@@ -133,9 +133,8 @@ final class CommitDemo implements Demo {
                         + retry.field("txnId") + ", at-most-once across the crash)");
             }
         }
-        say.note("Orphans (通信 §2.3): extermination is shown above (the coordinator's log aborts what it left undecided); "
-                + "reincarnation, gentle reincarnation and expiration run in the simulator: "
-                + "./mvnw -pl platform-core test -Dtest=OrphanRemediesTest");
+        say.note("Orphans (通信 §2.3.5): ./platform demo orphans crashes txn-1's RPC client while a kv node works for it, "
+                + "and shows no remedy, extermination, reincarnation, gentle reincarnation and expiration");
     }
 
     static Api.Answer transfer(Api api, String protocol, String from, String to, long amount, String idempotencyKey) {

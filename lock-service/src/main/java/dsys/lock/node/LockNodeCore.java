@@ -4,6 +4,7 @@ import dsys.core.env.Core;
 import dsys.core.env.Env;
 import dsys.core.env.Rejection;
 import dsys.core.env.RequestId;
+import dsys.core.env.ScopedEnv;
 import dsys.core.gather.Gathers;
 import dsys.core.message.Message;
 import dsys.core.node.NodeId;

@@ -29,5 +29,26 @@ public enum OrphanRemedy {
      * waits, or the server kills the computation when T runs out. A rebooted client waits T (plus the network's
      * delay bound) before it calls again, so by then all its orphans are gone.
      */
-    EXPIRATION
+    EXPIRATION;
+
+    /** Its name in APIs and core groups: lower case, words joined by '-' ({@code gentle-reincarnation}). */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /**
+     * The core group a live platform runs this remedy's client and servers in ({@code rpc-extermination}, ...): one
+     * group per remedy, since the remedy is a property of the client and its servers together.
+     */
+    public String group() {
+        return "rpc-" + label();
+    }
+
+    /** The remedy a {@link #label()} names (case and '_' or '-' do not matter); null for none of them. */
+    public static OrphanRemedy parse(String label) {
+        if (label == null) return null;
+        String n = label.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');
+        for (OrphanRemedy r : values()) if (r.name().equals(n)) return r;
+        return null;
+    }
 }

@@ -35,8 +35,14 @@ import java.util.TreeSet;
  */
 public final class RpcClient implements Core {
 
-    /** Crash points: the call is in the extermination log but not sent; the request has left. */
-    public static final String AFTER_CALL_LOGGED = "after-call-logged", AFTER_CALL_SENT = "after-call-sent";
+    /**
+     * Crash points: the call is in the extermination log but not sent; the request has left; the server said it runs
+     * the call (a computation with work). On a live node a crash point also loses what its step sent (output commit:
+     * nothing of a step leaves before it ends), so there {@code after-call-sent} crashes before the request leaves,
+     * and {@code after-call-accepted} is the one that leaves an orphan behind.
+     */
+    public static final String AFTER_CALL_LOGGED = "after-call-logged", AFTER_CALL_SENT = "after-call-sent",
+            AFTER_CALL_ACCEPTED = "after-call-accepted";
 
     static final String EPOCH = "rpc.c.epoch", LOG = "rpc.c.log.";
 
@@ -92,15 +98,26 @@ public final class RpcClient implements Core {
         this.servers = List.copyOf(new TreeSet<>(servers));
     }
 
+    /** A first boot, or a process that starts again on its disk: a reboot, as after a crash. */
     @Override
     public void onStart() {
-        epoch = env.storage().get(EPOCH).map(Long::parseLong).orElse(0L) + 1;
-        env.storage().put(EPOCH, Long.toString(epoch));
+        boot();
     }
 
     @Override
     public void onRecover() {
-        onStart();
+        boot();
+    }
+
+    /**
+     * A new epoch on disk; if there was one before, this is a reboot, and the orphans the last incarnation may have
+     * left are dealt with as the remedy says.
+     */
+    private void boot() {
+        long last = env.storage().get(EPOCH).map(Long::parseLong).orElse(0L);
+        epoch = last + 1;
+        env.storage().put(EPOCH, Long.toString(epoch));
+        if (last == 0) return; // never ran before: nothing can have been left behind
         env.emit("rpc.client.rebooted", Map.of("epoch", epoch, "remedy", config.remedy().name()));
         switch (config.remedy()) {
             case EXTERMINATION -> {
@@ -186,7 +203,9 @@ public final class RpcClient implements Core {
             env.reply(call.request, new RpcRequests.Returned(call.id, r.balance(), call.transmissions));
         } else if (m instanceof Accepted a) {
             Call call = byRequestId.get(a.id());
-            if (call != null) call.silent = 0; // the server is there and working on it
+            if (call == null) return;
+            call.silent = 0; // the server is there and working on it
+            env.crashPoint(AFTER_CALL_ACCEPTED);
         } else if (m instanceof Killed k) {
             Call call = byRequestId.get(k.id());
             if (call == null) return;

@@ -29,6 +29,14 @@ public record RpcConfig(CallSemantics semantics, OrphanRemedy remedy, Duration r
                 Duration.ofMillis(200), Duration.ofMillis(300));
     }
 
+    /**
+     * What a live platform runs for {@code remedy}, at its clients and its servers alike: at-most-once calls (so an
+     * orphan's effect is not confused with a retry's) and the live defaults of {@link #of}.
+     */
+    public static RpcConfig live(OrphanRemedy remedy) {
+        return of(CallSemantics.AT_MOST_ONCE, remedy);
+    }
+
     public RpcConfig withRetry(Duration retry, int attempts) {
         return new RpcConfig(semantics, remedy, retry, attempts, tick, quantum, maxDelay, locate);
     }

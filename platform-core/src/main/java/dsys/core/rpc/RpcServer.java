@@ -176,7 +176,7 @@ public final class RpcServer implements Core {
         running.remove(c.number);
         env.cancel(c.timer);
         env.emit("rpc.orphan.killed", Map.of("id", c.request.id(), "client", c.owner.value(), "epoch", c.request.epoch(),
-                "reason", reason, "stepsLeft", c.stepsLeft));
+                "account", c.request.account(), "reason", reason, "stepsLeft", c.stepsLeft));
         env.send(c.owner, new Killed(c.request.id(), reason));
     }
 

@@ -72,6 +72,7 @@ class OrphanRemediesTest {
     private static void run(long seed, OrphanRemedy remedy, long[] totals) {
         RpcConfig config = RpcCluster.config(CallSemantics.AT_MOST_ONCE, remedy);
         RpcCluster c = new RpcCluster(seed, config, List.of(CLIENT), List.of(SERVER, SERVER2));
+        c.asProcess = seed % 2 == 1; // odd seeds: a new process after kill -9, whose onStart finds the disk
         Random rnd = new Random(seed);
         c.sim.network().delay(Duration.ofMillis(1), Duration.ofMillis(MAX_DELAY_MS)).duplicate(0.1)
                 .reorder(0.2, Duration.ofMillis(0)); // reordering only by the drawn delays: the bound holds
@@ -83,9 +84,10 @@ class OrphanRemediesTest {
             NodeId server = rnd.nextBoolean() ? SERVER : SERVER2;
             originals.add(c.call(Duration.ofMillis(i == 0 ? 1 : 2 + rnd.nextInt(80)), CLIENT, server, "acct-" + i, ORIGINAL, work));
         }
-        int how = rnd.nextInt(3);
+        int how = rnd.nextInt(4);
         if (how == 1) c.sim.armCrashPoint(CLIENT, RpcClient.AFTER_CALL_LOGGED); // fires under extermination only
         if (how == 2) c.sim.armCrashPoint(CLIENT, RpcClient.AFTER_CALL_SENT);
+        if (how == 3) c.sim.armCrashPoint(CLIENT, RpcClient.AFTER_CALL_ACCEPTED); // a call with work is running
         c.sim.at(Duration.ofMillis(40 + rnd.nextInt(160)), () -> {
             if (c.crashes.get(CLIENT).isEmpty()) c.sim.crash(CLIENT); // unless a crash point came first
         });

@@ -100,9 +100,13 @@ final class RpcCluster {
         onReboot.put(n, then);
     }
 
+    /** Reboots as a new process (onStart over the disk, as after kill -9) instead of a recovery (onRecover). */
+    boolean asProcess;
+
     private void reboot(NodeId n) {
         if (sim.isUp(n)) return;
-        sim.restart(n);
+        if (asProcess) sim.restartProcess(n);
+        else sim.restart(n);
         onReboot.get(n).run();
     }
 

@@ -86,6 +86,14 @@ final class TxnLiveCluster implements AutoCloseable {
         return call("POST", "/api/txn", json, headers);
     }
 
+    Response post(String path, String json) {
+        return call("POST", path, json);
+    }
+
+    NodeRuntime node(String node) {
+        return contexts.get(node).getBean(NodeRuntime.class);
+    }
+
     Response get(String path) {
         return call("GET", path, null);
     }
