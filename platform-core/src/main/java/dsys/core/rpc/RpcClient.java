@@ -57,6 +57,7 @@ public final class RpcClient implements Core {
     /** A call in progress; {@code ids} are its transmissions' request ids (one under at-most-once). */
     private static final class Call {
         final String id;
+        final long seq;
         final RequestId request;
         final NodeId server;
         final RpcRequests.Call body;
@@ -64,8 +65,9 @@ public final class RpcClient implements Core {
         int transmissions;
         int silent;
 
-        Call(String id, RequestId request, NodeId server, RpcRequests.Call body) {
+        Call(String id, long seq, RequestId request, NodeId server, RpcRequests.Call body) {
             this.id = id;
+            this.seq = seq;
             this.request = request;
             this.server = server;
             this.body = body;
@@ -167,7 +169,8 @@ public final class RpcClient implements Core {
     }
 
     private void start(RequestId request, NodeId server, RpcRequests.Call body) {
-        Call call = new Call(env.self().value() + "/" + epoch + "." + ++seq, request, server, body);
+        seq++;
+        Call call = new Call(env.self().value() + "/" + epoch + "." + seq, seq, request, server, body);
         calls.put(call.id, call);
         transmit(call);
         if (config.remedy() == OrphanRemedy.EXPIRATION) env.after(renewEvery(), new RenewTick(call.id));
@@ -185,7 +188,7 @@ public final class RpcClient implements Core {
             }
         }
         RpcRequests.Call b = call.body;
-        env.send(call.server, new Request(rid, epoch, b.account(), b.amount(), b.work()));
+        env.send(call.server, new Request(rid, epoch, b.account(), b.amount(), b.work(), floor()));
         env.emit("rpc.call.sent", Map.of("call", call.id, "id", rid, "server", call.server.value(),
                 "transmission", call.transmissions, "semantics", config.semantics().name()));
         env.crashPoint(AFTER_CALL_SENT);
@@ -272,6 +275,12 @@ public final class RpcClient implements Core {
             byRequestId.remove(id);
             if (config.remedy() == OrphanRemedy.EXTERMINATION && !killing.containsKey(id)) env.storage().remove(LOG + id);
         }
+    }
+
+    /** The number of this epoch's oldest call in progress (calls are kept in start order), or the next one. */
+    private long floor() {
+        for (Call c : calls.values()) return c.seq;
+        return seq + 1;
     }
 
     /** Extermination: a kill for every logged call, again every retry until each server acknowledged. */

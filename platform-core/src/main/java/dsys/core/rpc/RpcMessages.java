@@ -13,9 +13,11 @@ public final class RpcMessages {
     /**
      * One transmission of a call: add {@code amount} to {@code account}, taking {@code work} steps (0: at once).
      * {@code id} names the call under at-most-once (every retry repeats it), only this transmission under
-     * at-least-once. {@code epoch} is the client's incarnation, for reincarnation.
+     * at-least-once. {@code epoch} is the client's incarnation, for reincarnation. {@code floor}: every call of this
+     * epoch numbered below it has ended at the client, which will never send it again, so the server may forget
+     * their ids (at-most-once's table stays as small as the calls in progress).
      */
-    public record Request(String id, long epoch, String account, long amount, int work) implements Message {
+    public record Request(String id, long epoch, String account, long amount, int work, long floor) implements Message {
     }
 
     /** The result: the account's balance right after the effect (a retry under at-most-once gets the first one). */

@@ -34,15 +34,17 @@ import java.util.TreeSet;
  * starts the call again. What survives a crash is on disk: the accounts, the at-most-once table of executed ids
  * and their replies (put in the same step as the effect, so both or neither survive), the ids extermination killed
  * and the newest epoch each client announced.
- * <p>The tables only grow here; a real server would drop an id once its client acknowledged the reply (or its epoch
- * passed) and a tombstone once no copy of the request can still be in the network.
+ * <p>At-most-once's table forgets the ids of calls its client has ended: each request carries the number below which
+ * all of that epoch's calls have ended, and a late copy of one of those is ignored (it ran, or never will). Ids of an
+ * epoch the client left by rebooting stay (a late copy must still find its first reply), as do killed ids and epochs.
  */
 public final class RpcServer implements Core {
 
     /** Crash points: the notes' server crash before executing and after executing (before the reply leaves). */
     public static final String BEFORE_EXECUTE = "before-execute", AFTER_EXECUTE = "after-execute";
 
-    static final String ACCOUNT = "rpc.s.account.", DONE = "rpc.s.done.", KILLED = "rpc.s.killed.", EPOCH = "rpc.s.epoch.";
+    static final String ACCOUNT = "rpc.s.account.", DONE = "rpc.s.done.", KILLED = "rpc.s.killed.", EPOCH = "rpc.s.epoch.",
+            FLOOR = "rpc.s.floor.";
 
     private record Tick(long computation) {
     }
@@ -114,6 +116,12 @@ public final class RpcServer implements Core {
             return;
         }
         if (config.semantics() == CallSemantics.AT_MOST_ONCE) {
+            CallNumber n = CallNumber.of(from, r.id());
+            if (n != null && ended(from, n)) { // a late copy of a call its client has ended: its id is forgotten
+                env.emit("rpc.duplicate.suppressed", Map.of("id", r.id(), "client", from.value(), "answer", "none: the call ended"));
+                return;
+            }
+            if (n != null) forgetBelow(from, n.epoch(), r.floor());
             var done = env.storage().get(DONE + r.id());
             if (done.isPresent()) { // a retry of an executed call: the first reply, not a second effect
                 env.emit("rpc.duplicate.suppressed", Map.of("id", r.id(), "client", from.value(), "answer", "first reply"));
@@ -165,7 +173,11 @@ public final class RpcServer implements Core {
         long balance = env.storage().get(ACCOUNT + r.account()).map(Long::parseLong).orElse(0L) + r.amount();
         env.storage().put(ACCOUNT + r.account(), Long.toString(balance));
         // The dedupe entry goes in the same step as the effect: a crash keeps both or neither.
-        if (config.semantics() == CallSemantics.AT_MOST_ONCE) env.storage().put(DONE + r.id(), Long.toString(balance));
+        if (config.semantics() == CallSemantics.AT_MOST_ONCE) {
+            env.storage().put(DONE + r.id(), Long.toString(balance));
+            CallNumber n = CallNumber.of(c.owner, r.id());
+            if (n != null) executed(c.owner, n.epoch()).add(n.seq());
+        }
         env.crashPoint(AFTER_EXECUTE);
         env.emit("rpc.executed", Map.of("id", r.id(), "client", c.owner.value(), "account", r.account(),
                 "amount", r.amount(), "balance", balance));
@@ -178,6 +190,62 @@ public final class RpcServer implements Core {
         env.emit("rpc.orphan.killed", Map.of("id", c.request.id(), "client", c.owner.value(), "epoch", c.request.epoch(),
                 "account", c.request.account(), "reason", reason, "stepsLeft", c.stepsLeft));
         env.send(c.owner, new Killed(c.request.id(), reason));
+    }
+
+    // ---------------------------------------------------------------- at-most-once's table, kept small
+
+    /** A call id of the form {@code <client>/<epoch>.<n>}, as a client stub numbers its calls. */
+    private record CallNumber(long epoch, long seq) {
+        static CallNumber of(NodeId client, String id) {
+            String head = client.value() + "/";
+            if (!id.startsWith(head)) return null;
+            int dot = id.indexOf('.', head.length());
+            try {
+                return dot < 0 ? null : new CallNumber(Long.parseLong(id.substring(head.length(), dot)), Long.parseLong(id.substring(dot + 1)));
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+    }
+
+    /** Executed call numbers per client and epoch whose ids are in the table (read from disk when first needed). */
+    private final Map<String, TreeSet<Long>> executed = new java.util.HashMap<>();
+
+    private TreeSet<Long> executed(NodeId client, long epoch) {
+        return executed.computeIfAbsent(client.value() + "/" + epoch, k -> {
+            TreeSet<Long> seqs = new TreeSet<>();
+            for (String key : env.storage().scan(DONE + k + ".").keySet()) {
+                CallNumber n = CallNumber.of(client, key.substring(DONE.length()));
+                if (n != null && n.epoch() == epoch) seqs.add(n.seq());
+            }
+            return seqs;
+        });
+    }
+
+    /** The client said every call of {@code epoch} below {@code floor} has ended: their ids leave the table. */
+    private void forgetBelow(NodeId client, long epoch, long floor) {
+        long[] known = floor(client);
+        if (epoch < known[0] || (epoch == known[0] && floor <= known[1])) return;
+        env.storage().put(FLOOR + client.value(), epoch + " " + floor);
+        TreeSet<Long> seqs = executed(client, epoch);
+        for (Long n : List.copyOf(seqs.headSet(floor))) {
+            env.storage().remove(DONE + client.value() + "/" + epoch + "." + n);
+            seqs.remove(n);
+        }
+    }
+
+    /** A call below its client's floor whose id is no longer in the table: it ended, and ran at most once. */
+    private boolean ended(NodeId client, CallNumber n) {
+        long[] known = floor(client);
+        return n.epoch() == known[0] && n.seq() < known[1] && env.storage().get(DONE + client.value() + "/" + n.epoch() + "." + n.seq()).isEmpty();
+    }
+
+    /** {epoch, floor} the client last announced; {0, 0} before any. */
+    private long[] floor(NodeId client) {
+        return env.storage().get(FLOOR + client.value()).map(v -> {
+            String[] f = v.split(" ");
+            return new long[]{Long.parseLong(f[0]), Long.parseLong(f[1])};
+        }).orElse(new long[]{0, 0});
     }
 
     // ---------------------------------------------------------------- expiration

@@ -69,4 +69,30 @@ class AtMostOnceTest {
             assertThat(totals[2]).as("retries happened").isPositive();
         }
     }
+
+    /**
+     * The table of executed ids keeps only calls that have not ended, and forgetting an id never lets a late copy of
+     * its request run again: twelve calls 40 ms apart, each request copied half the time and the copies held up to
+     * 150 ms, so many arrive after their call returned and later calls moved the client's floor past it; then one
+     * more call, once all have ended, whose floor lets the server forget every earlier id.
+     */
+    @Test
+    void theTableForgetsEndedCallsAndTheirLateCopiesNeverRunAgain() {
+        Seeds.run("at-most-once's table kept small", 100, seed -> {
+            RpcCluster c = new RpcCluster(seed, RpcCluster.config(CallSemantics.AT_MOST_ONCE, OrphanRemedy.NONE));
+            c.sim.network().duplicate(0.5).reorder(0.5, Duration.ofMillis(150));
+            List<SimRequest> calls = new ArrayList<>();
+            for (int i = 0; i < 12; i++) calls.add(c.call(Duration.ofMillis(1 + 40L * i), CLIENT, SERVER, "acct-" + i, 1, 0));
+            assertThat(c.sim.runUntil(() -> c.allFinished(calls), Duration.ofSeconds(5))).as("every call ends").isTrue();
+            c.sim.runFor(Duration.ofMillis(300));
+            calls.add(c.call(Duration.ofNanos(c.sim.now() + 1), CLIENT, SERVER, "acct-12", 1, 0));
+            assertThat(c.sim.runUntil(() -> c.allFinished(calls), Duration.ofSeconds(5))).as("the last call ends").isTrue();
+            c.sim.runFor(Duration.ofMillis(300)); // every late copy has arrived
+            for (int i = 0; i < calls.size(); i++) {
+                assertThat(c.balance(SERVER, "acct-" + i)).as("acct-" + i + " (" + calls.get(i) + ")").isEqualTo(1);
+            }
+            assertThat(c.sim.storage(SERVER).scan(RpcServer.DONE).keySet()).as("ids left in the table after 13 calls")
+                    .hasSizeLessThanOrEqualTo(1);
+        });
+    }
 }

@@ -30,7 +30,7 @@ class CheckpointJsonTest {
 
     @Test
     void aStampedMessageCarriesTheMessageItWraps() throws Exception {
-        Stamped s = new Stamped(2, 5, (3L << 32) + 7, 4, new RpcMessages.Request("c-1", 1, "alice", -5, 0));
+        Stamped s = new Stamped(2, 5, (3L << 32) + 7, 4, new RpcMessages.Request("c-1", 1, "alice", -5, 0, 1));
         String text = json.writeValueAsString(s);
         assertThat(text).contains("\"class\":\"dsys.core.rpc.RpcMessages$Request\"");
         assertThat(json.readValue(text, Stamped.class)).isEqualTo(s);
