@@ -134,6 +134,10 @@ public final class RpcServer implements Core {
                 return;
             }
         }
+        if (r.amount() != 0 && env.storage().get(ACCOUNT + r.account()).isEmpty() && accounts() >= MAX_ACCOUNTS) {
+            refuse(from, r, "this server holds " + MAX_ACCOUNTS + " accounts, its limit: use one of them");
+            return;
+        }
         Computation c = new Computation(++started, from, r, env.nanoTime() + config.quantum().toNanos());
         env.emit("rpc.computation.started", Map.of("id", r.id(), "client", from.value(), "epoch", r.epoch(),
                 "account", r.account(), "amount", r.amount(), "work", r.work()));
@@ -170,8 +174,12 @@ public final class RpcServer implements Core {
     private void execute(Computation c) {
         Request r = c.request;
         env.crashPoint(BEFORE_EXECUTE);
-        long balance = env.storage().get(ACCOUNT + r.account()).map(Long::parseLong).orElse(0L) + r.amount();
-        env.storage().put(ACCOUNT + r.account(), Long.toString(balance));
+        var held = env.storage().get(ACCOUNT + r.account());
+        long balance = held.map(Long::parseLong).orElse(0L) + r.amount();
+        if (held.isPresent() || r.amount() != 0) { // a read of an account nobody paid into opens none
+            env.storage().put(ACCOUNT + r.account(), Long.toString(balance));
+            if (held.isEmpty() && accounts >= 0) accounts++;
+        }
         // The dedupe entry goes in the same step as the effect: a crash keeps both or neither.
         if (config.semantics() == CallSemantics.AT_MOST_ONCE) {
             env.storage().put(DONE + r.id(), Long.toString(balance));
@@ -190,6 +198,20 @@ public final class RpcServer implements Core {
         env.emit("rpc.orphan.killed", Map.of("id", c.request.id(), "client", c.owner.value(), "epoch", c.request.epoch(),
                 "account", c.request.account(), "reason", reason, "stepsLeft", c.stepsLeft));
         env.send(c.owner, new Killed(c.request.id(), reason));
+    }
+
+    /**
+     * Accounts a server keeps at most: a call that would open one more is refused (killed before it runs). Calls name
+     * accounts freely, and each stays on disk for good; this keeps a server's storage bounded.
+     */
+    static final int MAX_ACCOUNTS = 10_000;
+
+    /** Accounts on disk; -1 until first counted. */
+    private long accounts = -1;
+
+    private long accounts() {
+        if (accounts < 0) accounts = env.storage().scan(ACCOUNT).size();
+        return accounts;
     }
 
     // ---------------------------------------------------------------- at-most-once's table, kept small

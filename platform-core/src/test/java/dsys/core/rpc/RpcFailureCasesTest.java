@@ -121,4 +121,23 @@ class RpcFailureCasesTest {
         assertThat(((Rejection) r.result()).status()).isEqualTo(404);
         assertThat(c.sim.messagesSent()).isZero();
     }
+
+    /** A server keeps at most {@value RpcServer#MAX_ACCOUNTS} accounts: a call opening one more is refused unapplied. */
+    @Test
+    void aServerWithAllItsAccountsRefusesToOpenAnother() {
+        RpcCluster c = cluster(CallSemantics.AT_MOST_ONCE);
+        for (int i = 0; i < RpcServer.MAX_ACCOUNTS - 1; i++) c.sim.storage(SERVER).put(RpcServer.ACCOUNT + "other-" + i, "1");
+        SimRequest opens = c.call(Duration.ZERO, CLIENT, SERVER, "acct-0", 7, 0);
+        SimRequest oneTooMany = c.call(Duration.ofMillis(100), CLIENT, SERVER, "acct-1", 7, 0);
+        SimRequest existing = c.call(Duration.ofMillis(200), CLIENT, SERVER, "acct-0", 7, 0);
+        SimRequest read = c.call(Duration.ofMillis(300), CLIENT, SERVER, "acct-2", 0, 0);
+        c.sim.runFor(Duration.ofSeconds(1));
+        assertThat(returned(opens).balance()).isEqualTo(7);
+        assertThat(oneTooMany.result()).as(oneTooMany.toString()).isInstanceOf(Rejection.class);
+        assertThat(((Rejection) oneTooMany.result()).detail()).contains("accounts, its limit");
+        assertThat(c.balance(SERVER, "acct-1")).isZero();
+        assertThat(returned(existing).balance()).isEqualTo(14);
+        assertThat(returned(read).balance()).as("a read opens no account").isZero();
+        assertThat(c.sim.storage(SERVER).scan(RpcServer.ACCOUNT)).hasSize(RpcServer.MAX_ACCOUNTS);
+    }
 }
