@@ -283,21 +283,39 @@ public final class RpcClient implements Core {
         return seq + 1;
     }
 
-    /** Extermination: a kill for every logged call, again every retry until each server acknowledged. */
+    /** Extermination: a kill for every logged call, again with a growing wait until each server acknowledged. */
     private void sendKills() {
-        if (killing.isEmpty()) return;
+        if (killing.isEmpty()) {
+            killRounds = 0;
+            return;
+        }
         for (Map.Entry<String, NodeId> e : killing.entrySet()) env.send(e.getValue(), new Kill(e.getKey()));
         if (!killsScheduled) {
             killsScheduled = true;
-            env.after(config.retry(), Chore.KILLS);
+            env.after(backOff(killRounds++), Chore.KILLS);
         }
     }
 
-    /** Reincarnation: the new epoch to every server, again every retry until each acknowledged it. */
+    /**
+     * The wait before the next round of kills or epoch announcements: the retry interval, doubled after every round
+     * up to {@value #MAX_BACKOFF} times it, so a server that stays away (down, or not linked with this client) costs
+     * a message every few seconds rather than five a second, for as long as it is away.
+     */
+    private java.time.Duration backOff(int round) {
+        return config.retry().multipliedBy(Math.min(1L << Math.min(round, 30), MAX_BACKOFF));
+    }
+
+    private static final long MAX_BACKOFF = 16;
+    private int killRounds, announceRounds;
+
+    /** Reincarnation: the new epoch to every server, again with a growing wait until each acknowledged it. */
     private void announce() {
-        if (unannounced.isEmpty()) return;
+        if (unannounced.isEmpty()) {
+            announceRounds = 0;
+            return;
+        }
         for (NodeId s : unannounced) env.send(s, new NewEpoch(epoch));
-        env.after(config.retry(), Chore.EPOCH);
+        env.after(backOff(announceRounds++), Chore.EPOCH);
     }
 
     /** Renewals go out three times a quantum, so one lost renewal does not end a computation somebody waits for. */

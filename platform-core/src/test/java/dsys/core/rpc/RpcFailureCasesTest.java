@@ -140,4 +140,25 @@ class RpcFailureCasesTest {
         assertThat(returned(read).balance()).as("a read opens no account").isZero();
         assertThat(c.sim.storage(SERVER).scan(RpcServer.ACCOUNT)).hasSize(RpcServer.MAX_ACCOUNTS);
     }
+
+    /**
+     * A rebooted client announces its epoch to a server that stays down: again and again, but with a growing wait
+     * (200 ms doubling up to 16 times that), so 10 s of absence cost a handful of messages, not 50 a server; and the
+     * server that comes back still hears it and kills the orphan.
+     */
+    @Test
+    void aServerThatStaysAwayIsAnnouncedToWithAGrowingWait() {
+        RpcConfig config = RpcConfig.live(OrphanRemedy.REINCARNATION);
+        RpcCluster c = new RpcCluster(3, config);
+        c.call(Duration.ZERO, CLIENT, SERVER, "acct-0", 7, 400); // 20 s of work at 50 ms a step
+        c.sim.at(Duration.ofMillis(100), () -> c.sim.crash(CLIENT));
+        c.sim.at(Duration.ofMillis(150), () -> c.sim.network().block(CLIENT, SERVER));
+        c.sim.at(Duration.ofMillis(200), () -> c.sim.restart(CLIENT));
+        c.sim.at(Duration.ofMillis(10_200), () -> c.sim.network().heal());
+        c.sim.runFor(Duration.ofMillis(10_150));
+        long announced = c.sim.messageCounts().getOrDefault("NewEpoch", 0L);
+        assertThat(announced).as("NewEpoch sent in 10 s of the server's absence").isBetween(5L, 12L);
+        c.sim.runFor(Duration.ofSeconds(15));
+        assertThat(c.balance(SERVER, "acct-0")).as("the orphan was killed once the epoch got through").isZero();
+    }
 }
