@@ -90,8 +90,19 @@ public final class RpcClient implements Core {
     private final List<Held> held = new ArrayList<>();
     private boolean waiting;
     private boolean killsScheduled;
+    /** Rounds of kills and of epoch announcements sent since each set was last empty (their back-off). */
+    private int killRounds, announceRounds;
+    private static final long MAX_BACKOFF = 16;
     private long epoch;
     private long seq;
+
+    /**
+     * The client stub a live platform runs for {@code remedy}, calling {@code servers}: core group
+     * {@link OrphanRemedy#group()}, its keys under that name in the node's store, beside the other remedies' stubs.
+     */
+    public static RpcClient live(Env env, OrphanRemedy remedy, List<NodeId> servers) {
+        return new RpcClient(new dsys.core.env.ScopedEnv(env, remedy.group() + "/"), RpcConfig.live(remedy), servers);
+    }
 
     /** {@code servers}: the binding table, the servers this client can locate (and announces its epochs to). */
     public RpcClient(Env env, RpcConfig config, List<NodeId> servers) {
@@ -304,9 +315,6 @@ public final class RpcClient implements Core {
     private java.time.Duration backOff(int round) {
         return config.retry().multipliedBy(Math.min(1L << Math.min(round, 30), MAX_BACKOFF));
     }
-
-    private static final long MAX_BACKOFF = 16;
-    private int killRounds, announceRounds;
 
     /** Reincarnation: the new epoch to every server, again with a growing wait until each acknowledged it. */
     private void announce() {

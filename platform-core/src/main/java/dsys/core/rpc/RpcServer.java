@@ -78,6 +78,14 @@ public final class RpcServer implements Core {
     private final Map<Long, Computation> running = new LinkedHashMap<>();
     private long started;
 
+    /**
+     * The server stub a live platform runs for {@code remedy}: its core group is {@link OrphanRemedy#group()} and its
+     * keys live under that name in the node's store, beside the other remedies' stubs.
+     */
+    public static RpcServer live(Env env, OrphanRemedy remedy) {
+        return new RpcServer(new dsys.core.env.ScopedEnv(env, remedy.group() + "/"), RpcConfig.live(remedy));
+    }
+
     public RpcServer(Env env, RpcConfig config) {
         this.env = env;
         this.config = config;
@@ -117,11 +125,14 @@ public final class RpcServer implements Core {
         }
         if (config.semantics() == CallSemantics.AT_MOST_ONCE) {
             CallNumber n = CallNumber.of(from, r.id());
-            if (n != null && ended(from, n)) { // a late copy of a call its client has ended: its id is forgotten
-                env.emit("rpc.duplicate.suppressed", Map.of("id", r.id(), "client", from.value(), "answer", "none: the call ended"));
-                return;
+            if (n != null) {
+                long[] known = floor(from);
+                if (ended(from, n, known)) { // a late copy of a call its client has ended: its id is forgotten
+                    env.emit("rpc.duplicate.suppressed", Map.of("id", r.id(), "client", from.value(), "answer", "none: the call ended"));
+                    return;
+                }
+                forgetBelow(from, n.epoch(), r.floor(), known);
             }
-            if (n != null) forgetBelow(from, n.epoch(), r.floor());
             var done = env.storage().get(DONE + r.id());
             if (done.isPresent()) { // a retry of an executed call: the first reply, not a second effect
                 env.emit("rpc.duplicate.suppressed", Map.of("id", r.id(), "client", from.value(), "answer", "first reply"));
@@ -245,21 +256,24 @@ public final class RpcServer implements Core {
     }
 
     /** The client said every call of {@code epoch} below {@code floor} has ended: their ids leave the table. */
-    private void forgetBelow(NodeId client, long epoch, long floor) {
-        long[] known = floor(client);
+    private void forgetBelow(NodeId client, long epoch, long floor, long[] known) {
         if (epoch < known[0] || (epoch == known[0] && floor <= known[1])) return;
         env.storage().put(FLOOR + client.value(), epoch + " " + floor);
         TreeSet<Long> seqs = executed(client, epoch);
         for (Long n : List.copyOf(seqs.headSet(floor))) {
-            env.storage().remove(DONE + client.value() + "/" + epoch + "." + n);
+            env.storage().remove(doneKey(client, epoch, n));
             seqs.remove(n);
         }
     }
 
     /** A call below its client's floor whose id is no longer in the table: it ended, and ran at most once. */
-    private boolean ended(NodeId client, CallNumber n) {
-        long[] known = floor(client);
-        return n.epoch() == known[0] && n.seq() < known[1] && env.storage().get(DONE + client.value() + "/" + n.epoch() + "." + n.seq()).isEmpty();
+    private boolean ended(NodeId client, CallNumber n, long[] known) {
+        return n.epoch() == known[0] && n.seq() < known[1] && env.storage().get(doneKey(client, n.epoch(), n.seq())).isEmpty();
+    }
+
+    /** The table's key of call {@code <client>/<epoch>.<seq>}. */
+    private static String doneKey(NodeId client, long epoch, long seq) {
+        return DONE + client.value() + "/" + epoch + "." + seq;
     }
 
     /** {epoch, floor} the client last announced; {0, 0} before any. */

@@ -1,10 +1,8 @@
 package dsys.txn.rpc;
 
-import dsys.core.env.ScopedEnv;
 import dsys.core.node.NodeId;
 import dsys.core.rpc.OrphanRemedy;
 import dsys.core.rpc.RpcClient;
-import dsys.core.rpc.RpcConfig;
 import dsys.core.rpc.RpcRequests;
 import dsys.platform.host.CoreHost;
 import dsys.platform.host.CoreHosts;
@@ -32,7 +30,7 @@ public class RpcCallers {
         this.servers = List.copyOf(props.getParticipants());
         List<NodeId> bound = servers.stream().map(NodeId::of).toList();
         for (OrphanRemedy r : OrphanRemedy.values()) {
-            clients.put(r, hosts.start(r.group(), env -> new RpcClient(new ScopedEnv(env, r.group() + "/"), RpcConfig.live(r), bound)));
+            clients.put(r, hosts.start(r.group(), env -> RpcClient.live(env, r, bound)));
         }
     }
 

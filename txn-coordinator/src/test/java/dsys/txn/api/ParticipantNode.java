@@ -2,9 +2,7 @@ package dsys.txn.api;
 
 import dsys.core.commit.CommitParticipant;
 import dsys.core.commit.KeyValueResources;
-import dsys.core.env.ScopedEnv;
 import dsys.core.rpc.OrphanRemedy;
-import dsys.core.rpc.RpcConfig;
 import dsys.core.rpc.RpcServer;
 import dsys.platform.host.CoreHost;
 import dsys.platform.host.CoreHosts;
@@ -34,7 +32,7 @@ class ParticipantNode {
         @Bean
         RpcServers rpcServers(CoreHosts hosts) {
             for (OrphanRemedy r : OrphanRemedy.values()) {
-                hosts.start(r.group(), env -> new RpcServer(new ScopedEnv(env, r.group() + "/"), RpcConfig.live(r)));
+                hosts.start(r.group(), env -> RpcServer.live(env, r));
             }
             return new RpcServers();
         }

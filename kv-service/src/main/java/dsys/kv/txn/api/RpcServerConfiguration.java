@@ -1,8 +1,6 @@
 package dsys.kv.txn.api;
 
-import dsys.core.env.ScopedEnv;
 import dsys.core.rpc.OrphanRemedy;
-import dsys.core.rpc.RpcConfig;
 import dsys.core.rpc.RpcServer;
 import dsys.platform.host.CoreHost;
 import dsys.platform.host.CoreHosts;
@@ -29,7 +27,7 @@ public class RpcServerConfiguration {
     RpcServers rpcServers(CoreHosts hosts) {
         Map<OrphanRemedy, CoreHost> started = new EnumMap<>(OrphanRemedy.class);
         for (OrphanRemedy r : OrphanRemedy.values()) {
-            started.put(r, hosts.start(r.group(), env -> new RpcServer(new ScopedEnv(env, r.group() + "/"), RpcConfig.live(r))));
+            started.put(r, hosts.start(r.group(), env -> RpcServer.live(env, r)));
         }
         return new RpcServers(Map.copyOf(started));
     }
