@@ -8,8 +8,16 @@ public final class MulticastMessages {
     private MulticastMessages() {
     }
 
-    /** Message {@code seq} of {@code origin}; {@code repair} marks a retransmission (counted apart). */
-    public record Data(String origin, long seq, String payload, boolean repair) implements Message {
+    /**
+     * Message {@code seq} of {@code origin}; {@code repair} marks a retransmission (counted apart). {@code acks}: an
+     * acknowledgement riding along (positive acknowledgements, piggybacked): the sender has every message of the
+     * receiver up to this number; 0 carries none.
+     */
+    public record Data(String origin, long seq, String payload, boolean repair, long acks) implements Message {
+        public Data(String origin, long seq, String payload, boolean repair) {
+            this(origin, seq, payload, repair, 0);
+        }
+
         @Override
         public String type() {
             return repair ? "Retransmission" : "Data";

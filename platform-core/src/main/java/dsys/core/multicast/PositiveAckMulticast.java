@@ -17,11 +17,19 @@ import java.util.function.Consumer;
  * (cumulatively: "I have all up to n"); one that sees a later number than it expects says which one is missing at
  * once, and the sender retransmits it. Whatever stays unacknowledged for a tick goes again, so a lost last message
  * or a lost acknowledgement is repaired too. The cost is the point: n − 1 acknowledgements per message.
+ *
+ * <p>{@link #piggybacked}: where every member multicasts too (Lamport's total order, whose receivers all answer),
+ * an acknowledgement rides on the next message to its origin ({@link Data#acks}) and goes on its own only when none
+ * left within a quarter tick. Same information, cumulative as before; a gap is still reported at once.
  */
 public final class PositiveAckMulticast implements ReliableMulticast {
 
     /** The periodic retransmission check. */
     public record Tick() {
+    }
+
+    /** Acknowledgements owed that no message carried in time go on their own. */
+    public record AckDue() {
     }
 
     /** Messages a receiver gets again per tick at most (a receiver back from a long absence is not flooded). */
@@ -36,6 +44,9 @@ public final class PositiveAckMulticast implements ReliableMulticast {
     private final Map<NodeId, Long> acked = new HashMap<>();
     private final Map<NodeId, Long> lastGapRepair = new HashMap<>();
     private final String self;
+    private final boolean piggyback;
+    private final Map<String, Long> told = new HashMap<>(); // origin -> the number last acknowledged to it
+    private boolean ackDue;
 
     /**
      * {@code group}: every member, this one included; {@code prefix} scopes its keys on the node's disk (so a core
@@ -43,7 +54,19 @@ public final class PositiveAckMulticast implements ReliableMulticast {
      */
     public PositiveAckMulticast(Env env, List<NodeId> group, MulticastTiming timing, String prefix,
                                 Consumer<Delivery> deliver) {
+        this(env, group, timing, prefix, deliver, false);
+    }
+
+    /** As the constructor, with acknowledgements carried on this member's own messages when it sends any. */
+    public static PositiveAckMulticast piggybacked(Env env, List<NodeId> group, MulticastTiming timing, String prefix,
+                                                   Consumer<Delivery> deliver) {
+        return new PositiveAckMulticast(env, group, timing, prefix, deliver, true);
+    }
+
+    private PositiveAckMulticast(Env env, List<NodeId> group, MulticastTiming timing, String prefix,
+                                 Consumer<Delivery> deliver, boolean piggyback) {
         this.env = env;
+        this.piggyback = piggyback;
         this.self = env.self().value();
         this.receivers = group.stream().filter(n -> !n.equals(env.self())).sorted().toList();
         this.timing = timing;
@@ -54,6 +77,8 @@ public final class PositiveAckMulticast implements ReliableMulticast {
     @Override
     public void start() {
         history.load(env.nanoTime());
+        told.clear();
+        ackDue = false;
         env.after(timing.tick(), new Tick());
     }
 
@@ -62,7 +87,7 @@ public final class PositiveAckMulticast implements ReliableMulticast {
         long seq = history.takeSeq();
         history.put(self, seq, payload, env.nanoTime());
         inbox.receive(self, seq, payload);
-        for (NodeId r : receivers) env.send(r, new Data(self, seq, payload, false));
+        for (NodeId r : receivers) env.send(r, new Data(self, seq, payload, false, carried(r)));
         if (receivers.isEmpty()) trim();
         return seq;
     }
@@ -70,25 +95,60 @@ public final class PositiveAckMulticast implements ReliableMulticast {
     @Override
     public boolean onMessage(NodeId from, Message m) {
         if (m instanceof Data d) {
-            inbox.receive(d.origin(), d.seq(), d.payload());
+            if (d.acks() > 0) acknowledged(from, d.acks(), false); // before delivery: what it answers may trim more
+            boolean fresh = inbox.receive(d.origin(), d.seq(), d.payload());
             boolean gap = inbox.next(d.origin()) <= d.seq(); // a later one came, an earlier one did not
-            env.send(NodeId.of(d.origin()), new Ack(d.origin(), inbox.delivered(d.origin()), gap));
-            feedback.sent(1, true);
+            // A copy or a retransmission: the origin missed the acknowledgement (carried or not), tell it now.
+            if (!piggyback || gap || !fresh || d.repair()) {
+                ack(d.origin(), gap);
+            } else if (inbox.delivered(d.origin()) > told.getOrDefault(d.origin(), 0L) && !ackDue) {
+                ackDue = true; // unless a message of ours carries it first (delivering this may have sent one)
+                env.after(timing.tick().dividedBy(4), new AckDue());
+            }
             return true;
         }
         if (m instanceof Ack a && a.origin().equals(self)) {
-            long upTo = Math.min(a.upTo(), history.lastSeq());
-            if (acked.merge(from, upTo, Math::max) == upTo) trim();
-            if (a.gap() && !Long.valueOf(a.upTo()).equals(lastGapRepair.put(from, a.upTo()))) {
-                resend(from, history.after(self, a.upTo(), Long.MAX_VALUE, 1)); // the one it says is missing
-            }
+            acknowledged(from, a.upTo(), a.gap());
             return true;
         }
         return m instanceof Ack;
     }
 
+    private void acknowledged(NodeId from, long upTo, boolean gap) {
+        long has = Math.min(upTo, history.lastSeq());
+        if (acked.merge(from, has, Math::max) == has) trim();
+        if (gap && !Long.valueOf(upTo).equals(lastGapRepair.put(from, upTo))) {
+            resend(from, history.after(self, upTo, Long.MAX_VALUE, 1)); // the one it says is missing
+        }
+    }
+
+    private void ack(String origin, boolean gap) {
+        long upTo = inbox.delivered(origin);
+        told.put(origin, upTo);
+        env.send(NodeId.of(origin), new Ack(origin, upTo, gap));
+        feedback.sent(1, true);
+    }
+
+    /** The acknowledgement a message to {@code to} carries (0: none); counted as feedback when it tells anything new. */
+    private long carried(NodeId to) {
+        if (!piggyback) return 0;
+        long upTo = inbox.delivered(to.value());
+        if (upTo > told.getOrDefault(to.value(), 0L)) {
+            told.put(to.value(), upTo);
+            feedback.sent(1, true);
+        }
+        return upTo;
+    }
+
     @Override
     public boolean onTimer(Object timer) {
+        if (timer instanceof AckDue) {
+            ackDue = false;
+            for (NodeId r : receivers) {
+                if (inbox.delivered(r.value()) > told.getOrDefault(r.value(), 0L)) ack(r.value(), false);
+            }
+            return true;
+        }
         if (!(timer instanceof Tick)) return false;
         long before = env.nanoTime() - timing.tick().toNanos();
         for (NodeId r : receivers) {
@@ -110,7 +170,7 @@ public final class PositiveAckMulticast implements ReliableMulticast {
     }
 
     private void resend(NodeId to, Map<Long, String> messages) {
-        messages.forEach((seq, payload) -> env.send(to, new Data(self, seq, payload, true)));
+        messages.forEach((seq, payload) -> env.send(to, new Data(self, seq, payload, true, carried(to))));
     }
 
     /** Everyone has acknowledged up to the smallest of their acknowledgements: that prefix leaves the buffer. */
