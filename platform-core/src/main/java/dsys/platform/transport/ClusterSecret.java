@@ -23,6 +23,8 @@ public final class ClusterSecret {
     static final int MIN_LENGTH = 16;
 
     private final SecretKeySpec key;
+    /* Tags are made per decision record, written and read: Mac.getInstance's provider lookup per tag was most of it. */
+    private final ThreadLocal<Mac> tagMacs = ThreadLocal.withInitial(this::newMac);
 
     private ClusterSecret(byte[] key) {
         this.key = new SecretKeySpec(key, ALGORITHM);
@@ -55,7 +57,7 @@ public final class ClusterSecret {
      * of one kind of record is worth nothing for another.
      */
     public String tag(String text) {
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(newMac().doFinal(text.getBytes(StandardCharsets.UTF_8)));
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(tagMacs.get().doFinal(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** Whether {@code tag} is {@link #tag(String)} of {@code text} (compared in constant time). */
