@@ -102,7 +102,9 @@ final class ChainReplica {
 
     /** Forgets everything (a rejoining node, before it copies the tail's state). */
     void wipe() {
-        for (String k : disk.scan(prefix + "k/").keySet()) disk.remove(k);
+        // The keys in memory are the keys on disk (load and apply write both): a scan would walk the node's whole
+        // store, every keyspace, under its lock (JFR: a fifth of a loaded node's samples while it rejoined).
+        for (String key : items.keySet()) disk.remove(prefix + "k/" + StorageCodec.hex(key));
         disk.remove(prefix + "last");
         items.clear();
         bySeq.clear();
