@@ -60,7 +60,7 @@ final class Catalog {
                     ChainDemo::new, null, ""),
             new Entry("kv-active", "active replication over totally ordered multicast", "副本与一致性 §4.3.2.2.1",
                     "Three writes sent to each replica at once, applied in one (Lamport time, node) order everywhere, "
-                            + "with the multicast's n² − 1 messages and acknowledgements per write; a create-only race "
+                            + "with the multicast's (n − 1) + (n − 1)² messages per write; a create-only race "
                             + "decided alike on every replica; a replica crashes and no write is applied until it is "
                             + "back (504), reads go on, then the stalled write is applied everywhere; a delayed link "
                             + "shows a stale read: sequential, not linearizable.",
