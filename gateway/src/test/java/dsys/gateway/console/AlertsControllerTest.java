@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +44,9 @@ class AlertsControllerTest {
   private final BlockingQueue<String> asked = new LinkedBlockingQueue<>();
   private final CountDownLatch never = new CountDownLatch(1);
   private HttpServer server;
+  // Shut down after each test: its idle threads are not daemons and outlived the tests, so the test JVM could not
+  // exit and surefire waited 30 s before killing it.
+  private final ExecutorService threads = Executors.newCachedThreadPool();
 
   @AfterEach
   void stop() {
@@ -50,11 +54,12 @@ class AlertsControllerTest {
     if (server != null) {
       server.stop(0);
     }
+    threads.shutdownNow();
   }
 
   private URI alertmanager(int status, String body, boolean hang) throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(Executors.newCachedThreadPool());
+    server.setExecutor(threads);
     server.createContext("/", exchange -> {
       asked.add(exchange.getRequestURI().toString());
       if (hang) {
