@@ -101,7 +101,7 @@ public final class PositiveAckMulticast implements ReliableMulticast {
             // A copy or a retransmission: the origin missed the acknowledgement (carried or not), tell it now.
             if (!piggyback || gap || !fresh || d.repair()) {
                 ack(d.origin(), gap);
-            } else if (inbox.delivered(d.origin()) > told.getOrDefault(d.origin(), 0L) && !ackDue) {
+            } else if (owes(d.origin()) && !ackDue) {
                 ackDue = true; // unless a message of ours carries it first (delivering this may have sent one)
                 env.after(timing.tick().dividedBy(4), new AckDue());
             }
@@ -129,15 +129,19 @@ public final class PositiveAckMulticast implements ReliableMulticast {
         feedback.sent(1, true);
     }
 
+    /** Whether {@code origin} has not yet been told of everything delivered from it. */
+    private boolean owes(String origin) {
+        return inbox.delivered(origin) > told.getOrDefault(origin, 0L);
+    }
+
     /** The acknowledgement a message to {@code to} carries (0: none); counted as feedback when it tells anything new. */
     private long carried(NodeId to) {
         if (!piggyback) return 0;
-        long upTo = inbox.delivered(to.value());
-        if (upTo > told.getOrDefault(to.value(), 0L)) {
-            told.put(to.value(), upTo);
+        if (owes(to.value())) {
+            told.put(to.value(), inbox.delivered(to.value()));
             feedback.sent(1, true);
         }
-        return upTo;
+        return inbox.delivered(to.value());
     }
 
     @Override
@@ -145,7 +149,7 @@ public final class PositiveAckMulticast implements ReliableMulticast {
         if (timer instanceof AckDue) {
             ackDue = false;
             for (NodeId r : receivers) {
-                if (inbox.delivered(r.value()) > told.getOrDefault(r.value(), 0L)) ack(r.value(), false);
+                if (owes(r.value())) ack(r.value(), false);
             }
             return true;
         }

@@ -26,18 +26,18 @@ import java.util.concurrent.TimeUnit;
  * The publishing side of {@link DecisionTopic} on Kafka: the coordinator's, and a participant's for what it decides as
  * 3PC's elected coordinator. The core publishes inside its serial section, so this
  * only queues; one thread sends the decisions queued (keyed by transaction, all replicas acknowledging), waits for
- * the broker's answers and sends again each one it did not take. A decision still queued when the process dies is published again by the recovering
- * coordinator if some participant has not acknowledged it (one a participant decided, when the coordinator learns
- * it); one that every participant acknowledged is not needed.
+ * the broker's answers and sends again each one it did not take. A decision still queued when the process dies is
+ * published again by the recovering coordinator if some participant has not acknowledged it (one a participant
+ * decided, when the coordinator learns it); one that every participant acknowledged is not needed.
  */
 public final class KafkaDecisionTopic implements DecisionTopic, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaDecisionTopic.class);
+    /** Decisions sent before their answers are waited for. */
+    private static final int MAX_IN_FLIGHT = 512;
 
     private final DecisionCodec codec;
     private final Producer<String, String> producer;
-    static final int MAX_IN_FLIGHT = 512;
-
     private final BlockingQueue<Published> queue = new ArrayBlockingQueue<>(10_000);
     private final Counter published, dropped, failed;
     private final Thread sender;

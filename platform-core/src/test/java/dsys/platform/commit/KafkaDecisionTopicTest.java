@@ -9,11 +9,12 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,7 +38,7 @@ class KafkaDecisionTopicTest {
     }
 
     @Test
-    void queuedDecisionsGoTogetherAndARefusedOneGoesAgain() throws Exception {
+    void queuedDecisionsGoTogetherAndARefusedOneGoesAgain() {
         MockProducer<String, String> broker = new MockProducer<>(false, new StringSerializer(), new StringSerializer());
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         try (KafkaDecisionTopic topic = new KafkaDecisionTopic(broker, codec(), metrics)) {
@@ -66,11 +67,7 @@ class KafkaDecisionTopicTest {
         return broker.history().stream().map(ProducerRecord::key).toList();
     }
 
-    private static void await(BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!done.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("waited 10 s").isLessThan(end);
-            Thread.sleep(5);
-        }
+    private static void await(Callable<Boolean> done) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(done);
     }
 }
