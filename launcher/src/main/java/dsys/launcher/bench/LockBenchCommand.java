@@ -19,6 +19,9 @@ import java.util.Map;
  */
 public final class LockBenchCommand {
 
+    /** A mode: dsys runs its floor (two algorithm-free requests per op), etcd its distinct locks. */
+    static final String FLOOR = "floor";
+
     private LockBenchCommand() {
     }
 
@@ -38,8 +41,8 @@ public final class LockBenchCommand {
             return 2;
         }
         for (String m : modes) {
-            if (!m.equals("distinct") && !m.equals("one")) {
-                err.println("lockbench: --modes takes distinct and/or one, not " + m);
+            if (!m.equals("distinct") && !m.equals("one") && !m.equals(FLOOR)) {
+                err.println("lockbench: --modes takes distinct, one and/or floor, not " + m);
                 return 2;
             }
         }
@@ -66,15 +69,17 @@ public final class LockBenchCommand {
                     for (int c : clients) {
                         List<String> order = r % 2 == 1 ? List.of("dsys", "etcd") : List.of("etcd", "dsys");
                         for (String system : order) {
-                            if (system.equals("etcd") && !a.equals(algorithms.get(0))) continue; // etcd once a round
+                            // etcd once a round; the floor asks no algorithm, so once a round too
+                            if ((system.equals("etcd") || mode.equals(FLOOR)) && !a.equals(algorithms.get(0))) continue;
                             String key = system.equals("etcd") ? "etcd|" + mode + "|" + c : "dsys " + a + "|" + mode + "|" + c;
-                            LockTarget target = system.equals("etcd") ? new EtcdLocks(http, etcd) : new DsysLocks(http, gateway);
+                            LockTarget target = system.equals("etcd") ? new EtcdLocks(http, etcd)
+                                    : mode.equals(FLOOR) ? new DsysLockFloor(http, gateway) : new DsysLocks(http, gateway);
                             String tag = "bench-" + run + "-" + r + "-" + a + "-" + mode + "-" + c;
                             ClosedLoop.Result res = locks(target, c, mode.equals("one"), seconds, tag);
                             target.close();
                             cells.computeIfAbsent(key, k -> new ArrayList<>()).add(res);
                             out.printf(Locale.ROOT, "| %d | %s | %s | %d | %.1f | %.2f | %.2f | %d%s |%n", r,
-                                    system.equals("etcd") ? "etcd" : "dsys " + a, mode, c, res.opsPerSecond(), res.p50Ms(),
+                                    system.equals("etcd") ? "etcd" : mode.equals(FLOOR) ? "dsys floor" : "dsys " + a, mode, c, res.opsPerSecond(), res.p50Ms(),
                                     res.p99Ms(), res.errors(), res.firstError() == null ? "" : " (" + res.firstError() + ")");
                         }
                     }
@@ -98,6 +103,10 @@ public final class LockBenchCommand {
                 StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %s | %d | %.0f (%.1f) |", mode, c, etcd,
                         ClosedLoop.median(e, ClosedLoop.Result::p99Ms)));
                 for (String a : algorithms) {
+                    if (mode.equals(FLOOR) && !a.equals(algorithms.get(0))) {
+                        row.append(" – |");
+                        continue;
+                    }
                     List<ClosedLoop.Result> d = cells.get("dsys " + a + "|" + mode + "|" + c);
                     double ops = ClosedLoop.median(d, ClosedLoop.Result::opsPerSecond);
                     row.append(String.format(Locale.ROOT, " %.0f (%.1f) **%.2f×** |", ops,
@@ -106,9 +115,14 @@ public final class LockBenchCommand {
                 out.println(row);
             }
         }
+        if (modes.contains(FLOOR)) {
+            out.println("floor: dsys's op is two requests through the gateway that a lock node answers without its algorithm");
+            out.println("(GET /api/locks/_node), etcd's is a lock and an unlock on a lock of its own: no lock algorithm behind");
+            out.println("this gateway and web stack gets above the floor's ratio (in the " + algorithms.get(0) + " column).");
+        }
     }
 
-    /** One op = acquire + release, each client on its own lock ({@code tag-i}) or all on {@code tag}. */
+    /** One op = acquire + release, each client on its own lock ({@code tag-i}) or all on {@code tag} (mode one). */
     private static ClosedLoop.Result locks(LockTarget target, int clients, boolean oneLock, Duration length, String tag)
             throws InterruptedException {
         return ClosedLoop.run(clients, length, (client, n) -> {
