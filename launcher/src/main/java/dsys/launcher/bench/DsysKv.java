@@ -23,18 +23,19 @@ final class DsysKv implements KvTarget {
 
     private final Http http;
     private final String gateway;
-    private final String base;
     private final String keyspace;
     private final List<String> nodes;
     private final boolean direct;
     private final List<String> bases = new ArrayList<>();
+    /** put-one: client i's node's own one-replica keyspace ({@link #preparePutOne}). */
+    private final List<String> floorBases = new ArrayList<>();
+    private final List<String> floorKeyspaces = new ArrayList<>();
 
     /** {@code direct}: each client calls one kv node (client i: node i mod n) instead of the gateway. */
     DsysKv(Http http, String gateway, List<String> nodes, String keyspace, boolean direct) {
         this.http = http;
         this.gateway = gateway;
         this.keyspace = keyspace;
-        this.base = gateway + "/api/kv/" + keyspace + "/";
         this.nodes = nodes;
         this.direct = direct;
         for (String entry : direct ? nodes : List.of(gateway)) bases.add(entry + "/api/kv/" + keyspace + "/");
@@ -47,6 +48,27 @@ final class DsysKv implements KvTarget {
     @Override
     public void put(int client, String key, byte[] value) throws Exception {
         http.send(base(client) + enc(key), "PUT", "application/octet-stream", value, null);
+    }
+
+    @Override
+    public void putOne(int client, String key, byte[] value) throws Exception {
+        http.send(floorBases.get(client % floorBases.size()) + enc(key), "PUT", "application/octet-stream", value, null);
+    }
+
+    /**
+     * Creates {@code floor-<node>} for each kv node (eventual, that node its only replica; kept as it is if it exists):
+     * straight at the nodes, client i writes to its node's own keyspace, so nothing is forwarded or replicated.
+     */
+    @Override
+    public void preparePutOne(String token) throws Exception {
+        for (String n : nodes) {
+            String node = Http.JSON.readTree(http.get(n + "/api/kv/node")).path("node").asText();
+            String name = "floor-" + node;
+            http.post(gateway + "/api/kv/keyspaces", Http.JSON.createObjectNode().put("name", name).put("mode", "eventual")
+                    .set("replicas", Http.JSON.createArrayNode().add(node)).toString(), token);
+            floorBases.add(n + "/api/kv/" + name + "/");
+            floorKeyspaces.add(name);
+        }
     }
 
     @Override
@@ -81,6 +103,12 @@ final class DsysKv implements KvTarget {
      */
     @Override
     public long removeRun(String prefix, PrintStream out) throws Exception {
+        long n = removeRun(keyspace, prefix, out);
+        for (String ks : floorKeyspaces) n += removeRun(ks, prefix, out);
+        return n;
+    }
+
+    private long removeRun(String keyspace, String prefix, PrintStream out) throws Exception {
         List<String> keys = new ArrayList<>();
         for (String after = null; ; ) {
             JsonNode page = Http.JSON.readTree(http.get(gateway + "/api/kv/" + keyspace + "?limit=1000&prefix=" + enc(prefix)
@@ -89,8 +117,10 @@ final class DsysKv implements KvTarget {
             if (page.path("next").isNull() || page.path("next").isMissingNode()) break;
             after = page.path("next").asText();
         }
-        out.printf("cleanup: deleting the %d keys this run wrote in dsys (--keep=true leaves them)%n", keys.size());
+        if (keys.isEmpty()) return 0;
+        out.printf("cleanup: deleting the %d keys this run wrote in dsys's %s (--keep=true leaves them)%n", keys.size(), keyspace);
         long started = System.nanoTime();
+        String base = gateway + "/api/kv/" + keyspace + "/";
         return Each.run("cleanup", keys.size(), 3, i -> http.send(base + enc(keys.get(i)), "DELETE", null, null, null),
                 done -> out.printf("cleanup: %d of %d deleted (%.0f s)%n", done, keys.size(), (System.nanoTime() - started) / 1e9));
     }

@@ -2,8 +2,8 @@ package dsys.launcher.bench;
 
 /**
  * The floor under any lock algorithm: an "acquire" and a "release" that are two requests through the gateway to a
- * lock node ({@code GET /api/locks/_node}) which answers without asking its core, sending a message or writing.
- * Cheaper than a real acquire (no JSON body to read, a 20-byte answer), so what it reaches bounds from above what
+ * lock node ({@code GET /api/coordination/node}, which node answered) that answers without a message or a write.
+ * Cheaper than a real acquire (no JSON body to read, no algorithm, no sync), so what it reaches bounds from above what
  * any algorithm behind the same gateway and web stack can reach.
  */
 final class DsysLockFloor implements LockTarget {
@@ -13,7 +13,7 @@ final class DsysLockFloor implements LockTarget {
 
     DsysLockFloor(Http http, String gateway) {
         this.http = http;
-        this.url = gateway + "/api/locks/_node";
+        this.url = gateway + "/api/coordination/node";
     }
 
     @Override

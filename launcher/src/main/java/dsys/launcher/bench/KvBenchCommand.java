@@ -43,14 +43,22 @@ public final class KvBenchCommand {
         byte[] value = new byte[Integer.parseInt(o.getOrDefault("value-bytes", "100"))];
         Arrays.fill(value, (byte) 'v');
         for (String op : ops) {
-            if (!op.equals("put") && !op.equals("get") && !op.equals("get-one")) {
-                err.println("kvbench: --ops takes put, get and/or get-one, not " + op);
+            if (!List.of("put", "get", "get-one", "put-one").contains(op)) {
+                err.println("kvbench: --ops takes put, get, get-one and/or put-one, not " + op);
                 return 2;
             }
         }
         String via = o.getOrDefault("via", "gateway");
         if (!via.equals("gateway") && !via.equals("nodes")) {
             err.println("kvbench: --via takes gateway or nodes, not " + via);
+            return 2;
+        }
+        if (ops.contains("put-one") && !via.equals("nodes")) {
+            err.println("kvbench: put-one needs --via=nodes (through the gateway a keyspace's writes all go to one node)");
+            return 2;
+        }
+        if (ops.contains("put-one") && o.get("token") == null) {
+            err.println("kvbench: put-one needs --token (the admin token) to create its one-replica keyspaces");
             return 2;
         }
         Http http = new Http();
@@ -85,6 +93,9 @@ public final class KvBenchCommand {
         if (reads) {
             out.printf("preload: %d keys of %d bytes in each system (gets read them)%n", keys, value.length);
             for (KvTarget t : systems.values()) preload(t, run, keys, value);
+        }
+        if (ops.contains("put-one")) {
+            for (KvTarget t : systems.values()) t.preparePutOne(o.get("token"));
         }
         if (!warmup.isZero()) {
             out.printf("warm-up: %d s of 16 clients, puts and gets, each system%n", warmup.toSeconds());
@@ -134,6 +145,7 @@ public final class KvBenchCommand {
         int share = Math.max(1, keys / clients);
         return switch (op) {
             case "put" -> (client, n) -> t.put(client, run + "-p-" + (client + (long) clients * (n % share)), value);
+            case "put-one" -> (client, n) -> t.putOne(client, run + "-p-" + (client + (long) clients * (n % share)), value);
             case "get" -> (client, n) -> t.get(client, getKey(run, (int) ((client * 7919L + n) % keys)));
             default -> (client, n) -> t.getOne(client, getKey(run, (int) ((client * 7919L + n) % keys)));
         };

@@ -18,6 +18,19 @@ interface KvTarget {
     void getOne(int client, String key) throws Exception;
 
     /**
+     * The cheapest durable put the system offers: dsys writes to a keyspace whose one replica is the node the client
+     * calls (a local write, group-committed, no message to anyone); etcd has no put cheaper than its replicated one.
+     * What a write costs to get through the system at all, the floor under any replicated put.
+     */
+    default void putOne(int client, String key, byte[] value) throws Exception {
+        put(client, key, value);
+    }
+
+    /** Sets up what {@link #putOne} needs (dsys: the one-replica keyspaces, with the admin token); once per run. */
+    default void preparePutOne(String token) throws Exception {
+    }
+
+    /**
      * The system's own cumulative counters, summed over its members ({@code messages}, {@code fsyncs},
      * {@code storage-writes}: whichever it exposes); the command takes their deltas over a cell.
      */

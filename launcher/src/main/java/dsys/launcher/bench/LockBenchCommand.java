@@ -117,7 +117,7 @@ public final class LockBenchCommand {
         }
         if (modes.contains(FLOOR)) {
             out.println("floor: dsys's op is two requests through the gateway that a lock node answers without its algorithm");
-            out.println("(GET /api/locks/_node), etcd's is a lock and an unlock on a lock of its own: no lock algorithm behind");
+            out.println("(GET /api/coordination/node), etcd's is a lock and an unlock on a lock of its own: no lock algorithm behind");
             out.println("this gateway and web stack gets above the floor's ratio (in the " + algorithms.get(0) + " column).");
         }
     }

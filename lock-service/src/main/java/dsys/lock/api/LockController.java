@@ -13,7 +13,6 @@ import dsys.lock.node.LockReplies.Renewed;
 import dsys.lock.node.LockReplies.Withdrawn;
 import dsys.lock.node.LockRequests;
 import dsys.lock.stats.StatsView;
-import dsys.platform.node.NodeIdentity;
 import dsys.platform.web.AdminOnly;
 import dsys.platform.web.ProblemException;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -27,7 +26,6 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -43,12 +41,10 @@ public class LockController {
     static final String WAITER = "X-Dsys-Waiter";
     private final LockHost host;
     private final LockMetrics metrics;
-    private final Map<String, String> self;
 
-    public LockController(LockHost host, LockMetrics metrics, NodeIdentity identity) {
+    public LockController(LockHost host, LockMetrics metrics) {
         this.host = host;
         this.metrics = metrics;
-        this.self = Map.of("node", identity.self().value());
     }
 
     /**
@@ -107,15 +103,6 @@ public class LockController {
     @GetMapping("/_status")
     public dsys.lock.node.LockNodeCore.NodeView status() {
         return host.view();
-    }
-
-    /**
-     * Which node answered (the one the gateway routed to), without asking the core: no serial section, no message,
-     * no write. {@code ./platform bench lock --modes=floor} times it as the floor under any lock algorithm.
-     */
-    @GetMapping("/_node")
-    public Map<String, String> node() {
-        return self;
     }
 
     @GetMapping("/_stats")

@@ -25,7 +25,7 @@ public final class Validation {
         Rejection r = name("lock name", value);
         if (r == null && value.startsWith(RESERVED_PREFIX)) {
             r = Rejection.badRequest("lock names starting with '" + RESERVED_PREFIX + "' are reserved for the "
-                    + "service's own routes (/api/locks/_stats, /api/locks/_status, /api/locks/_node); got '" + value + "'");
+                    + "service's own routes (/api/locks/_stats, /api/locks/_status); got '" + value + "'");
         }
         return r;
     }
