@@ -73,7 +73,7 @@ public final class LockBenchCommand {
                             if ((system.equals("etcd") || mode.equals(FLOOR)) && !a.equals(algorithms.get(0))) continue;
                             String key = system.equals("etcd") ? "etcd|" + mode + "|" + c : "dsys " + a + "|" + mode + "|" + c;
                             LockTarget target = system.equals("etcd") ? new EtcdLocks(http, etcd)
-                                    : mode.equals(FLOOR) ? new DsysLockFloor(http, gateway) : new DsysLocks(http, gateway);
+                                    : mode.equals(FLOOR) ? DsysLocks.floor(http, gateway) : new DsysLocks(http, gateway);
                             String tag = "bench-" + run + "-" + r + "-" + a + "-" + mode + "-" + c;
                             ClosedLoop.Result res = locks(target, c, mode.equals("one"), seconds, tag);
                             target.close();
