@@ -39,6 +39,9 @@ final class KeyspaceCatalog {
         this.timeout = timeout;
     }
 
+    /** At start the read queues behind every core loading its state, on a host that is starting all its JVMs. */
+    static final Duration START_WAIT = Duration.ofSeconds(60);
+
     /** The table as agreed now: a linearizable read of the register (it fails with 503/504 without a quorum). */
     CompletableFuture<KeyspaceTable> read() {
         return system.callAsync(new KvRequests.Get(KEY, ReadLevel.LINEARIZABLE), timeout)
@@ -51,7 +54,7 @@ final class KeyspaceCatalog {
      * states only, so nothing that might still be lost is started; the table only grows, so it is a lower bound.
      */
     KeyspaceTable local() {
-        AcceptorState s = system.read(core -> ((QuorumStore) core).replicaState(KEY));
+        AcceptorState s = system.read(core -> ((QuorumStore) core).replicaState(KEY), START_WAIT);
         return s == null || !s.committed() || !s.content().present() ? KeyspaceTable.EMPTY
                 : KeyspaceTable.decode(s.content().version(), s.content().value());
     }

@@ -92,15 +92,27 @@ public final class CoreHost {
         node.run(trace, () -> core.onRequest(new RequestId(id), request));
     }
 
-    /** Runs a read-only query in the node's serial section so it sees a consistent state. */
+    /** Runs a read-only query in the node's serial section so it sees a consistent state; waits up to 5 s. */
     public <T> T read(Function<Core, T> query) {
+        return read(query, READ_WAIT);
+    }
+
+    private static final Duration READ_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * As {@link #read(Function)}, waiting up to {@code wait}: a read at start queues behind the cores loading their
+     * state from disk, which on a host starting a dozen JVMs at once took longer than 5 s (a kv node with a dozen
+     * keyspaces on disk failed to start).
+     */
+    public <T> T read(Function<Core, T> query, Duration wait) {
         if (node.crashed()) throw crashedProblem();
         CompletableFuture<T> f = new CompletableFuture<>();
         node.run(() -> f.complete(query.apply(core)));
         try {
-            return f.get(5, TimeUnit.SECONDS);
+            return f.get(wait.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new ProblemException(504, "timeout", "Timed out", "node " + node.identity.self() + " did not answer within 5 s (paused?)");
+            throw new ProblemException(504, "timeout", "Timed out", "node " + node.identity.self() + " did not answer within "
+                    + wait.toMillis() + " ms (paused?)");
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
