@@ -50,14 +50,34 @@ public final class TxnBenchCommand {
         String run = "txnbench-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         int most = Arrays.stream(clients).max().orElse(1);
         Map<String, Transfer> systems = new LinkedHashMap<>();
-        for (String p : List.of("2pc", "3pc")) if (only.contains(p)) systems.put("dsys " + p, dsys(http, gateway, run, p));
+        LocalAccounts local = new LocalAccounts(List.of(o.getOrDefault("participants", "kv-1,kv-2,kv-3").split(",")));
+        Accounts replicated = (c, side) -> new String[]{"default", account(run, c, side)};
+        Accounts own = (c, side) -> local.account(run, c, side);
+        for (String p : List.of("2pc", "3pc")) if (only.contains(p)) systems.put("dsys " + p, dsys(http, gateway, replicated, null, p));
+        for (String p : List.of("2pc", "3pc")) {
+            if (only.contains(p + "-local")) systems.put("dsys " + p + "-local", dsys(http, gateway, own, local, p));
+        }
+        if (systems.keySet().stream().anyMatch(s -> s.endsWith("-local"))) {
+            if (o.get("token") == null) {
+                err.println("txnbench: 2pc-local and 3pc-local need --token (the admin token) to create their one-replica keyspaces");
+                return 2;
+            }
+            for (int i = 0; i < local.keyspaces().size(); i++) { // kept as they are if they exist (200, created: false)
+                http.post(gateway + "/api/kv/keyspaces", Http.JSON.createObjectNode().put("name", local.keyspaces().get(i))
+                        .put("mode", "quorum").set("replicas", Http.JSON.createArrayNode().add(local.node(i))).toString(), o.get("token"));
+            }
+        }
         if (only.contains("etcd")) systems.put("etcd", etcd(http, etcd, run));
         out.printf("run: %s; accounts: 2 per client, %d clients at most, 1,000,000 each%n", run, most);
         for (int c = 0; c < most; c++) {
             for (String side : List.of("a", "b")) {
                 String key = account(run, c, side);
-                if (systems.keySet().stream().anyMatch(s -> s.startsWith("dsys"))) {
-                    http.send(gateway + "/api/kv/default/" + key, "PUT", "text/plain", "1000000".getBytes(UTF_8), null);
+                for (Accounts a : List.of(replicated, own)) {
+                    if (a == replicated ? systems.keySet().stream().anyMatch(s -> s.startsWith("dsys") && !s.endsWith("-local"))
+                            : systems.keySet().stream().anyMatch(s -> s.endsWith("-local"))) {
+                        String[] at = a.of(c, side);
+                        http.send(gateway + "/api/kv/" + at[0] + "/" + at[1], "PUT", "text/plain", "1000000".getBytes(UTF_8), null);
+                    }
                 }
                 if (systems.containsKey("etcd")) {
                     http.post(etcd.get(0) + "/v3/kv/put", Http.JSON.createObjectNode().put("key", b64(key)).put("value", b64("1000000")).toString(), null);
@@ -140,16 +160,30 @@ public final class TxnBenchCommand {
         return run + "-" + client + "-" + side;
     }
 
+    /** Where client c's account of side "a" or "b" is: {keyspace, key}. */
+    private interface Accounts {
+        String[] of(int client, String side);
+    }
+
     /** One transaction: the participants read and lock both accounts, then add; aborted is an error. */
-    private static Transfer dsys(Http http, String gateway, String run, String protocol) {
+    private static Transfer dsys(Http http, String gateway, Accounts accounts, LocalAccounts local, String protocol) {
         return (client, n) -> {
-            String from = account(run, client, n % 2 == 0 ? "a" : "b"), to = account(run, client, n % 2 == 0 ? "b" : "a");
+            String[] from = accounts.of(client, n % 2 == 0 ? "a" : "b"), to = accounts.of(client, n % 2 == 0 ? "b" : "a");
             ObjectNode body = Http.JSON.createObjectNode().put("protocol", protocol);
             ArrayNode ops = body.putArray("operations");
-            ops.addObject().put("key", from).put("op", "add").put("value", "-1");
-            ops.addObject().put("key", to).put("op", "add").put("value", "1");
+            ops.addObject().put("keyspace", from[0]).put("key", from[1]).put("op", "add").put("value", "-1");
+            ops.addObject().put("keyspace", to[0]).put("key", to[1]).put("op", "add").put("value", "1");
             JsonNode r = http.post(gateway + "/api/txn", body.toString(), null);
             if (!"committed".equals(r.path("outcome").asText())) throw new IOException("not committed: " + r);
+            if (local != null) { // txn-1 says who acted for the accounts: each the node that alone keeps its keyspace
+                List<String> want = java.util.stream.Stream.of(from[0], to[0]).map(k -> k.substring(LocalAccounts.PREFIX.length())).sorted().toList();
+                List<String> got = new ArrayList<>();
+                r.path("participants").forEach(x -> got.add(x.asText()));
+                if (!want.equals(got.stream().sorted().toList())) {
+                    throw new IOException("participants " + got + ", not the accounts' own nodes " + want
+                            + " (is --participants txn-1's dsys.txn.participants, in its order?)");
+                }
+            }
         };
     }
 

@@ -47,15 +47,14 @@ public final class CommitCoordinator implements Core {
      * removed with ENDED) so a start finds the open ones without reading the rest, and ENDED once every participant
      * acknowledged the decision.
      *
-     * <p>Ended transactions stay in the log: no retention trims them. Presumed abort alone would allow it (ENDED means
-     * every participant logged the decision, so none asks again, and a late question answered "abort" finds it decided
-     * and is ignored), but an Idempotency-Key has no expiry (API.md: a retry gets the first outcome), and a trimmed
-     * key would begin the transaction again: a new vote-request that a participant still holding its record answers
-     * vote-commit without preparing, so the retry "commits" without its reads, and one that trimmed its own runs it
-     * twice. GET /api/txn/{id} would 404 too. Trimming first needs a documented lifetime for keys and ids.
+     * <p>Ended transactions begun without an Idempotency-Key leave the log once newer ones outnumber the bound
+     * ({@link EndedRetention}); keyed ones stay, as a key has no expiry (API.md: a retry gets the first outcome).
      */
     private static final String LOG = "commit.c.", ENDED = "commit.c-ended.", OPEN = "commit.c-open.",
             OUTCOME = "commit.c-outcome.", OPEN_MARKED = "commit.c-open-marked", INCARNATION = "commit.c-incarnation";
+
+    /** The prefix of a transaction id begun with an Idempotency-Key. */
+    static final String KEYED = "key-";
 
     /** Ended transactions kept in memory unless the constructor says otherwise. */
     public static final int ENDED_IN_MEMORY = 10_000;
@@ -111,6 +110,7 @@ public final class CommitCoordinator implements Core {
     private final Map<String, Txn> open = new LinkedHashMap<>();
     /** The most recently ended or looked-up ended ones; the rest are read from the log on demand. */
     private final Map<String, Txn> ended;
+    private final EndedRetention retention;
     private long incarnation;
     private long seq;
 
@@ -125,7 +125,16 @@ public final class CommitCoordinator implements Core {
 
     /** Keeping at most {@code endedInMemory} ended transactions in memory (0: none; each costs a log read when asked). */
     public CommitCoordinator(Env env, CommitTimeouts timeouts, DecisionTopic topic, int endedInMemory) {
+        this(env, timeouts, topic, endedInMemory, Long.MAX_VALUE);
+    }
+
+    /**
+     * ... and at most {@code retainedEnded} ended transactions without an Idempotency-Key in the log (the newest);
+     * an older one is unknown here afterwards (GET /api/txn/{id}: 404).
+     */
+    public CommitCoordinator(Env env, CommitTimeouts timeouts, DecisionTopic topic, int endedInMemory, long retainedEnded) {
         if (endedInMemory < 0) throw new IllegalArgumentException("endedInMemory must be 0 or more, got " + endedInMemory);
+        this.retention = new EndedRetention(retainedEnded);
         this.env = env;
         this.timeouts = timeouts;
         this.topic = topic;
@@ -157,6 +166,7 @@ public final class CommitCoordinator implements Core {
         incarnation = env.storage().get(INCARNATION).map(Long::parseLong).orElse(0L) + 1;
         env.storage().put(INCARNATION, Long.toString(incarnation));
         markOpenOnce();
+        retention.load(env.storage(), ENDED, this::forget);
         boolean first = true;
         for (String mark : env.storage().scan(OPEN).keySet()) {
             String id = mark.substring(OPEN.length());
@@ -233,7 +243,7 @@ public final class CommitCoordinator implements Core {
             env.reply(request, Rejection.badRequest("a transaction needs operations at one participant at least"));
             return;
         }
-        String id = b.idempotencyKey() != null ? "key-" + b.idempotencyKey() : env.self().value() + "-" + incarnation + "-" + (++seq);
+        String id = b.idempotencyKey() != null ? KEYED + b.idempotencyKey() : env.self().value() + "-" + incarnation + "-" + (++seq);
         Txn known = find(id);
         if (known != null) { // a retry: the first outcome, now or when it is decided
             if (known.rec.state().decided()) env.reply(request, outcome(id, known));
@@ -318,6 +328,16 @@ public final class CommitCoordinator implements Core {
         t.acked.clear();
         ended.put(id, t);
         env.emit("txn.ended", Map.of("txn", id));
+        retention.ended(env.storage(), id, this::forget);
+    }
+
+    /** An ended transaction leaves the log and the cache: unknown here from now on. */
+    private void forget(String id) {
+        if (open.containsKey(id)) return; // never: only ended ones are numbered
+        env.storage().remove(LOG + id);
+        env.storage().remove(OUTCOME + id);
+        env.storage().remove(ENDED + id);
+        ended.remove(id);
     }
 
     /** Counts {@code m} in {@code t}'s messages while it is undecided (see {@link CommitRequests.Messages}). */

@@ -14,9 +14,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Answers a {@code CompletableFuture} returned by a {@code @ResponseBody} handler on the request thread when it
@@ -67,11 +66,10 @@ public final class PromptAnswers implements HandlerMethodReturnValueHandler {
         if (value instanceof CompletableFuture<?> f) {
             Object result;
             try {
-                result = waitNanos > 0 ? f.get(waitNanos, TimeUnit.NANOSECONDS) : ((CompletableFuture<Object>) f).getNow(NOT_YET);
-            } catch (TimeoutException slow) {
-                // asynchronous, even if it completes this very moment: its value is not here
-                result = NOT_YET;
-            } catch (ExecutionException | CompletionException failed) {
+                if (waitNanos > 0 && !f.isDone()) awaitQuietly(f, waitNanos);
+                // not done: asynchronous, even if it completes this very moment (its value is not here)
+                result = ((CompletableFuture<Object>) f).getNow(NOT_YET);
+            } catch (CompletionException failed) {
                 throw failed.getCause() instanceof Exception e ? e : failed;   // to the exception handlers
             }
             if (result != NOT_YET && !(result instanceof HttpEntity<?>)) {
@@ -87,6 +85,17 @@ public final class PromptAnswers implements HandlerMethodReturnValueHandler {
             }
         }
         async.handleReturnValue(value, type, mav, request);
+    }
+
+    /**
+     * Waits up to {@code nanos} for {@code f}, without {@code get(timeout)}: its {@code TimeoutException} filled in a
+     * stack trace for every answer slower than the wait (3.7 % of txn-1's CPU under 64 clients, where nearly every
+     * transaction outlasts the default 20 ms).
+     */
+    private static void awaitQuietly(CompletableFuture<?> f, long nanos) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        f.whenComplete((v, t) -> done.countDown());
+        done.await(nanos, TimeUnit.NANOSECONDS);
     }
 
     /**

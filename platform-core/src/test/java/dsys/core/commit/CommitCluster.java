@@ -27,21 +27,25 @@ final class CommitCluster {
     /**
      * How a cluster differs from the default: participants whose prepares finish up to {@code maxPrepareDelay} later
      * ({@link DelayedResources}; zero: at once), the coordinator's cache of ended transactions, and what its Env is
-     * wrapped in (e.g. to watch its storage).
+     * wrapped in (e.g. to watch its storage), and how many ended unkeyed transactions its log keeps.
      */
-    record Settings(Duration maxPrepareDelay, int endedInMemory, UnaryOperator<Env> coordinatorEnv) {
-        static final Settings DEFAULT = new Settings(Duration.ZERO, CommitCoordinator.ENDED_IN_MEMORY, UnaryOperator.identity());
+    record Settings(Duration maxPrepareDelay, int endedInMemory, UnaryOperator<Env> coordinatorEnv, long retainedEnded) {
+        static final Settings DEFAULT = new Settings(Duration.ZERO, CommitCoordinator.ENDED_IN_MEMORY, UnaryOperator.identity(), Long.MAX_VALUE);
 
         Settings prepareDelay(Duration d) {
-            return new Settings(d, endedInMemory, coordinatorEnv);
+            return new Settings(d, endedInMemory, coordinatorEnv, retainedEnded);
         }
 
         Settings endedInMemory(int n) {
-            return new Settings(maxPrepareDelay, n, coordinatorEnv);
+            return new Settings(maxPrepareDelay, n, coordinatorEnv, retainedEnded);
         }
 
         Settings coordinatorEnv(UnaryOperator<Env> wrap) {
-            return new Settings(maxPrepareDelay, endedInMemory, wrap);
+            return new Settings(maxPrepareDelay, endedInMemory, wrap, retainedEnded);
+        }
+
+        Settings retainedEnded(long n) {
+            return new Settings(maxPrepareDelay, endedInMemory, coordinatorEnv, n);
         }
     }
 
@@ -55,7 +59,8 @@ final class CommitCluster {
 
     CommitCluster(long seed, Settings settings) {
         sim = new Simulation(seed);
-        sim.add(COORDINATOR, env -> new CommitCoordinator(settings.coordinatorEnv().apply(env), TIMEOUTS, topic::add, settings.endedInMemory()));
+        sim.add(COORDINATOR, env -> new CommitCoordinator(settings.coordinatorEnv().apply(env), TIMEOUTS, topic::add, settings.endedInMemory(),
+                settings.retainedEnded()));
         for (NodeId p : PARTICIPANTS) {
             sim.add(p, env -> new CommitParticipant(env, settings.maxPrepareDelay().isZero() ? new KeyValueResources(env.storage())
                     : new DelayedResources(env, settings.maxPrepareDelay()), TIMEOUTS, topic::add));

@@ -34,7 +34,7 @@ public class TxnConfiguration {
     @Bean
     TxnHost txnHost(CoreHosts hosts, TxnProperties props, ObjectProvider<KafkaDecisionTopic> topic) {
         DecisionTopic t = topic.getIfAvailable();
-        return new TxnHost(hosts, props.toTimeouts(), t == null ? DecisionTopic.NONE : t, props.getEndedInMemory());
+        return new TxnHost(hosts, props.toTimeouts(), t == null ? DecisionTopic.NONE : t, props.getEndedInMemory(), props.getRetainedEnded());
     }
 
     @Bean(destroyMethod = "close")

@@ -20,8 +20,8 @@ public final class TxnHost {
 
     private final CoreHost host;
 
-    TxnHost(CoreHosts hosts, CommitTimeouts timeouts, DecisionTopic topic, int endedInMemory) {
-        this.host = hosts.start(GROUP, env -> new CommitCoordinator(env, timeouts, topic, endedInMemory));
+    TxnHost(CoreHosts hosts, CommitTimeouts timeouts, DecisionTopic topic, int endedInMemory, long retainedEnded) {
+        this.host = hosts.start(GROUP, env -> new CommitCoordinator(env, timeouts, topic, endedInMemory, retainedEnded));
     }
 
     /** The outcome once decided; a 504 problem when not decided within {@code timeout} (it may still be). */

@@ -25,6 +25,11 @@ public class TxnProperties {
     private long timeoutMs = 8_000;
     /** Ended transactions the coordinator keeps in memory; older outcomes are read from its log when asked for. */
     private int endedInMemory = CommitCoordinator.ENDED_IN_MEMORY;
+    /**
+     * Ended transactions without an Idempotency-Key kept in the log (the newest); older ones are forgotten. Each costs
+     * ~1 KiB of heap (the node's storage keeps its records in memory).
+     */
+    private long retainedEnded = 20_000;
 
     public CommitTimeouts toTimeouts() {
         return new CommitTimeouts(ms("vote-timeout-ms", voteTimeoutMs), ms("ack-timeout-ms", ackTimeoutMs),
@@ -50,6 +55,11 @@ public class TxnProperties {
     public void setParticipants(List<String> v) { this.participants = v; }
     public long getTimeoutMs() { return timeoutMs; }
     public void setTimeoutMs(long v) { this.timeoutMs = v; }
+    public long getRetainedEnded() { return retainedEnded; }
+    public void setRetainedEnded(long v) {
+        if (v < 0) throw new IllegalArgumentException("dsys.txn.retained-ended must be 0 or more, got " + v);
+        this.retainedEnded = v;
+    }
     public int getEndedInMemory() { return endedInMemory; }
     public void setEndedInMemory(int v) {
         if (v < 0) throw new IllegalArgumentException("dsys.txn.ended-in-memory must be 0 or more, got " + v);
