@@ -111,6 +111,8 @@ public final class CommitCoordinator implements Core {
     /** The most recently ended or looked-up ended ones; the rest are read from the log on demand. */
     private final Map<String, Txn> ended;
     private final EndedRetention retention;
+    /** Per participant: ended transactions it has not been told of yet (with its next vote-request), oldest first. */
+    private final Map<String, java.util.ArrayDeque<String>> unreported = new HashMap<>();
     private long incarnation;
     private long seq;
 
@@ -272,8 +274,22 @@ public final class CommitCoordinator implements Core {
 
     private void sendVoteRequest(String id, Txn t, String p) {
         send(t, NodeId.of(p), new VoteRequest(id, t.rec.protocol().label(), env.self().value(), t.rec.participants(),
-                t.ops.getOrDefault(p, List.of())));
+                t.ops.getOrDefault(p, List.of()), reportEnded(p)));
     }
+
+    /** Tells a participant which of its transactions ended: a few per message; a lost message's are not sent again. */
+    private List<String> reportEnded(String p) {
+        java.util.ArrayDeque<String> q = unreported.get(p);
+        if (q == null || q.isEmpty()) return List.of();
+        List<String> out = new ArrayList<>(Math.min(q.size(), REPORTED_PER_MESSAGE));
+        while (!q.isEmpty() && out.size() < REPORTED_PER_MESSAGE) out.add(q.pollFirst());
+        return out;
+    }
+
+    /** Ended ids per vote-request: a participant gets one for each transaction of its that ends, so 16 drain a burst. */
+    private static final int REPORTED_PER_MESSAGE = 16;
+    /** Ids waiting per participant; beyond, the oldest are never reported (that participant keeps their records). */
+    private static final int UNREPORTED_MAX = 10_000;
 
     @Override
     public void onMessage(NodeId from, Message m) {
@@ -329,6 +345,11 @@ public final class CommitCoordinator implements Core {
         ended.put(id, t);
         env.emit("txn.ended", Map.of("txn", id));
         retention.ended(env.storage(), id, this::forget);
+        for (String p : t.rec.participants()) {
+            java.util.ArrayDeque<String> q = unreported.computeIfAbsent(p, k -> new java.util.ArrayDeque<>());
+            q.addLast(id);
+            if (q.size() > UNREPORTED_MAX) q.pollFirst();
+        }
     }
 
     /** An ended transaction leaves the log and the cache: unknown here from now on. */

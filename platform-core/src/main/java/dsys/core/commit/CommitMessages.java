@@ -10,9 +10,19 @@ public final class CommitMessages {
     private CommitMessages() {
     }
 
-    /** Phase 1a, vote-request (3PC: CanCommit): the operations for the receiver, and who else takes part. */
+    /**
+     * Phase 1a, vote-request (3PC: CanCommit): the operations for the receiver, and who else takes part. {@code ended}:
+     * earlier transactions of the receiver's that every participant has acknowledged since, which it may forget.
+     */
     public record VoteRequest(String txn, String protocol, String coordinator, List<String> participants,
-                              List<TxnOp> ops) implements Message {
+                              List<TxnOp> ops, List<String> ended) implements Message {
+        public VoteRequest {
+            ended = ended == null ? List.of() : List.copyOf(ended);
+        }
+
+        public VoteRequest(String txn, String protocol, String coordinator, List<String> participants, List<TxnOp> ops) {
+            this(txn, protocol, coordinator, participants, ops, List.of());
+        }
     }
 
     /** Phase 1b: vote-commit ({@code commit} true) or vote-abort, with why; a vote-commit carries its gets' reads. */

@@ -39,6 +39,11 @@ import java.util.TreeSet;
  * </ul>
  * A participant back from a crash takes part in a decision only when every participant answers and none has
  * decided (after a total failure); until then it only asks.
+ *
+ * <p>It forgets a decided transaction (its record, in memory and in the log) once the coordinator reports it ended
+ * (every participant acknowledged the decision, so no peer is left to ask about it) and a grace period has passed,
+ * longer than any message takes: a late copy of its vote-request would otherwise prepare it again. Without a grace
+ * period (null) it forgets nothing. Reports are lost with a crash of either side; those records stay.
  */
 public final class CommitParticipant implements Core {
 
@@ -50,6 +55,12 @@ public final class CommitParticipant implements Core {
     private static final String LOG = "commit.p.";
 
     private enum Tick { READY, WINDOW, ACKS }
+
+    /** The timer that forgets the transactions whose grace period is over. */
+    private enum Forgetting { DUE }
+
+    private record Forget(String txn, long dueNanos) {
+    }
 
     private record Timer(String txn, Tick tick, long round) {
     }
@@ -87,6 +98,10 @@ public final class CommitParticipant implements Core {
     private final Map<String, Txn> txns = new HashMap<>();
     /** Transactions whose locks are being taken (an asynchronous resource manager): no vote yet, no record. */
     private final Set<String> preparing = new HashSet<>();
+    /** Reported ended, oldest first, each forgotten at its due time. */
+    private final java.util.ArrayDeque<Forget> forgetting = new java.util.ArrayDeque<>();
+    private final java.time.Duration forgetAfter;
+    private boolean forgetArmed;
 
     public CommitParticipant(Env env, ResourceManager resources, CommitTimeouts timeouts) {
         this(env, resources, timeouts, DecisionTopic.NONE);
@@ -94,6 +109,13 @@ public final class CommitParticipant implements Core {
 
     /** With a {@link DecisionTopic}: a decision this participant takes as 3PC's elected coordinator is published too. */
     public CommitParticipant(Env env, ResourceManager resources, CommitTimeouts timeouts, DecisionTopic topic) {
+        this(env, resources, timeouts, topic, null);
+    }
+
+    /** ... and forgetting ended transactions {@code forgetAfter} after the coordinator reported them (null: never). */
+    public CommitParticipant(Env env, ResourceManager resources, CommitTimeouts timeouts, DecisionTopic topic,
+                             java.time.Duration forgetAfter) {
+        this.forgetAfter = forgetAfter;
         this.env = env;
         this.resources = resources;
         this.timeouts = timeouts;
@@ -186,6 +208,7 @@ public final class CommitParticipant implements Core {
     }
 
     private void onVoteRequest(NodeId from, VoteRequest v) {
+        reportedEnded(v.ended());
         Txn known = txns.get(v.txn());
         if (known != null) { // a repeated request: the same answer
             boolean yes = known.rec.state() != TxnState.ABORT;
@@ -263,6 +286,10 @@ public final class CommitParticipant implements Core {
     public void onTimer(Object timer) {
         if (timer instanceof ResourceManager.Completion c) { // a resource manager may also come back through a timer
             c.then().run();
+            return;
+        }
+        if (timer == Forgetting.DUE) {
+            forgetDue();
             return;
         }
         if (!(timer instanceof Timer tm)) return;
@@ -362,6 +389,41 @@ public final class CommitParticipant implements Core {
         if (commit) resources.commit(id);
         else if (!preparing.contains(id)) resources.abort(id); // else its prepare, when done, ends what it locked
         env.emit("txn.decided", Map.of("txn", id, "state", t.rec.state().name(), "how", how));
+    }
+
+    private void reportedEnded(List<String> ended) {
+        if (forgetAfter == null || ended.isEmpty()) return;
+        long due = env.nanoTime() + forgetAfter.toNanos();
+        for (String id : ended) forgetting.addLast(new Forget(id, due));
+        if (!forgetArmed) {
+            forgetArmed = true;
+            env.after(forgetAfter, Forgetting.DUE);
+        }
+    }
+
+    private void forgetDue() {
+        forgetArmed = false;
+        long now = env.nanoTime();
+        while (!forgetting.isEmpty() && forgetting.peekFirst().dueNanos() - now <= 0) forget(forgetting.pollFirst().txn());
+        if (!forgetting.isEmpty()) {
+            forgetArmed = true;
+            env.after(java.time.Duration.ofNanos(forgetting.peekFirst().dueNanos() - now), Forgetting.DUE);
+        }
+    }
+
+    /**
+     * Only a decided one, whose locks are not being taken. One whose end the resources have not applied yet (a
+     * release still unconfirmed) waits another grace period: forgotten, a start would abort it there, committed.
+     */
+    private void forget(String id) {
+        Txn t = txns.get(id);
+        if (t == null || !t.rec.state().decided() || preparing.contains(id)) return;
+        if (resources.holds(id)) {
+            forgetting.addLast(new Forget(id, env.nanoTime() + forgetAfter.toNanos()));
+            return;
+        }
+        txns.remove(id);
+        env.storage().remove(LOG + id);
     }
 
     private void armReady(String id, Txn t, java.time.Duration after) {

@@ -143,6 +143,11 @@ public final class KeyValueResources implements ResourceManager {
     }
 
     @Override
+    public boolean holds(String txn) {
+        return disk.get(INTENT + txn).isPresent();
+    }
+
+    @Override
     public java.util.Set<String> prepared() {
         java.util.Set<String> out = new java.util.TreeSet<>();
         for (String k : disk.scan(INTENT).keySet()) out.add(k.substring(INTENT.length()));

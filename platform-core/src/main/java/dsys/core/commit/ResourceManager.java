@@ -39,6 +39,11 @@ public interface ResourceManager {
      */
     java.util.Set<String> prepared();
 
+    /** Whether {@code txn} is among {@link #prepared()}: its end not applied yet. Override where that is one read. */
+    default boolean holds(String txn) {
+        return prepared().contains(txn);
+    }
+
     /**
      * How an asynchronous resource manager hands its answer back to the participant's own thread: the host delivers
      * it as a request ({@code CoreHost.tell}), or the resource manager sets it as a timer ({@code Env.after}), and the

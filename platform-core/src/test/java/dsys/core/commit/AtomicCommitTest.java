@@ -31,10 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AtomicCommitTest {
 
-    private static final String[] COORDINATOR_POINTS = {CommitCoordinator.BEFORE_PREPARE, CommitCoordinator.AFTER_PREPARE_SENT,
+    static final String[] COORDINATOR_POINTS = {CommitCoordinator.BEFORE_PREPARE, CommitCoordinator.AFTER_PREPARE_SENT,
             CommitCoordinator.BEFORE_DECISION, CommitCoordinator.AFTER_DECISION_LOGGED,
             CommitCoordinator.AFTER_DECISION_SENT_TO_SOME, CommitCoordinator.DURING_RECOVERY};
-    private static final String[] PARTICIPANT_POINTS = {CommitParticipant.BEFORE_PREPARE, CommitParticipant.BEFORE_VOTE_SENT,
+    static final String[] PARTICIPANT_POINTS = {CommitParticipant.BEFORE_PREPARE, CommitParticipant.BEFORE_VOTE_SENT,
             CommitParticipant.AFTER_VOTE_LOGGED, CommitParticipant.AFTER_DECISION_LOGGED, CommitParticipant.DURING_RECOVERY};
 
     private static final java.util.concurrent.atomic.AtomicLong SNAPSHOTS_JUDGED = new java.util.concurrent.atomic.AtomicLong();

@@ -29,23 +29,30 @@ final class CommitCluster {
      * ({@link DelayedResources}; zero: at once), the coordinator's cache of ended transactions, and what its Env is
      * wrapped in (e.g. to watch its storage), and how many ended unkeyed transactions its log keeps.
      */
-    record Settings(Duration maxPrepareDelay, int endedInMemory, UnaryOperator<Env> coordinatorEnv, long retainedEnded) {
-        static final Settings DEFAULT = new Settings(Duration.ZERO, CommitCoordinator.ENDED_IN_MEMORY, UnaryOperator.identity(), Long.MAX_VALUE);
+    record Settings(Duration maxPrepareDelay, int endedInMemory, UnaryOperator<Env> coordinatorEnv, long retainedEnded,
+                    Duration forgetAfter) {
+        static final Settings DEFAULT = new Settings(Duration.ZERO, CommitCoordinator.ENDED_IN_MEMORY, UnaryOperator.identity(),
+                Long.MAX_VALUE, null);
 
         Settings prepareDelay(Duration d) {
-            return new Settings(d, endedInMemory, coordinatorEnv, retainedEnded);
+            return new Settings(d, endedInMemory, coordinatorEnv, retainedEnded, forgetAfter);
         }
 
         Settings endedInMemory(int n) {
-            return new Settings(maxPrepareDelay, n, coordinatorEnv, retainedEnded);
+            return new Settings(maxPrepareDelay, n, coordinatorEnv, retainedEnded, forgetAfter);
         }
 
         Settings coordinatorEnv(UnaryOperator<Env> wrap) {
-            return new Settings(maxPrepareDelay, endedInMemory, wrap, retainedEnded);
+            return new Settings(maxPrepareDelay, endedInMemory, wrap, retainedEnded, forgetAfter);
         }
 
         Settings retainedEnded(long n) {
-            return new Settings(maxPrepareDelay, endedInMemory, coordinatorEnv, n);
+            return new Settings(maxPrepareDelay, endedInMemory, coordinatorEnv, n, forgetAfter);
+        }
+
+        /** Participants forget what the coordinator reports ended, this long after (null: never). */
+        Settings forgetAfter(Duration d) {
+            return new Settings(maxPrepareDelay, endedInMemory, coordinatorEnv, retainedEnded, d);
         }
     }
 
@@ -63,7 +70,7 @@ final class CommitCluster {
                 settings.retainedEnded()));
         for (NodeId p : PARTICIPANTS) {
             sim.add(p, env -> new CommitParticipant(env, settings.maxPrepareDelay().isZero() ? new KeyValueResources(env.storage())
-                    : new DelayedResources(env, settings.maxPrepareDelay()), TIMEOUTS, topic::add));
+                    : new DelayedResources(env, settings.maxPrepareDelay()), TIMEOUTS, topic::add, settings.forgetAfter()));
         }
         for (int a = 0; a < ACCOUNTS; a++) {
             if (!resources(home(a)).write(account(a), Long.toString(OPENING))) throw new IllegalStateException("locked at start");

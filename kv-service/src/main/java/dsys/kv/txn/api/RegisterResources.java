@@ -290,6 +290,11 @@ public final class RegisterResources implements ResourceManager {
     }
 
     @Override
+    public boolean holds(String txn) {
+        return disk.get(PREPARED + txn).isPresent();
+    }
+
+    @Override
     public Set<String> prepared() {
         Set<String> out = new TreeSet<>();
         for (String k : disk.scan(PREPARED).keySet()) out.add(k.substring(PREPARED.length()));

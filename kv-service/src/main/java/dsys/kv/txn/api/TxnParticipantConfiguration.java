@@ -58,7 +58,9 @@ public class TxnParticipantConfiguration {
                                DecidedLocks decided,
                                @Value("${dsys.txn.ready-timeout-ms:10000}") long readyMs,
                                @Value("${dsys.txn.window-ms:1000}") long windowMs,
-                               @Value("${dsys.txn.retry-ms:250}") long retryMs) {
+                               @Value("${dsys.txn.retry-ms:250}") long retryMs,
+                               // a transaction txn-1 reports ended is forgotten this long after (CommitParticipant)
+                               @Value("${dsys.txn.forget-after-ms:60000}") long forgetAfterMs) {
         CommitTimeouts t = new CommitTimeouts(CommitTimeouts.DEFAULT.vote(), CommitTimeouts.DEFAULT.ack(),
                 Duration.ofMillis(readyMs), Duration.ofMillis(windowMs), Duration.ofMillis(retryMs));
         AtomicReference<CoreHost> self = new AtomicReference<>();
@@ -68,7 +70,8 @@ public class TxnParticipantConfiguration {
         java.util.concurrent.atomic.AtomicInteger holding = metrics.gauge("dsys.txn.participant.holding",
                 new java.util.concurrent.atomic.AtomicInteger());
         CoreHost host = hosts.start(GROUP, env -> new CommitParticipant(env,
-                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then)), holding, decided), t, publish));
+                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then)), holding, decided), t, publish,
+                Duration.ofMillis(forgetAfterMs)));
         self.set(host);
         return new Participant(host);
     }

@@ -1,0 +1,143 @@
+package dsys.core.commit;
+
+import dsys.core.node.NodeId;
+import dsys.core.sim.Seeds;
+import dsys.core.sim.SimRequest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static dsys.core.commit.CommitCluster.ACCOUNTS;
+import static dsys.core.commit.CommitCluster.COORDINATOR;
+import static dsys.core.commit.CommitCluster.OPENING;
+import static dsys.core.commit.CommitCluster.PARTICIPANTS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Participants forget a transaction once the coordinator reports it ended (with a later vote-request) and a grace
+ * period has passed; transfers stay atomic, judged from the money and from what clients were told, not from the
+ * records the participants forget.
+ */
+class ParticipantsForgetTest {
+
+    private static final Duration GRACE = Duration.ofMillis(200); // the simulated network delays a copy 25 ms at most
+    private static final AtomicLong FORGOTTEN = new AtomicLong();
+
+    private static CommitRequests.Begin transfer(int from, int to, long amount, String key) {
+        return new CommitRequests.Begin(CommitProtocol.TWO_PHASE, CommitCluster.transfer(from, to, amount), key);
+    }
+
+    private static int records(CommitCluster c) {
+        int n = 0;
+        for (NodeId p : PARTICIPANTS) n += c.sim.storage(p).scan("commit.p.").size();
+        return n;
+    }
+
+    @Test
+    void aParticipantKeepsOnlyWhatWasNotReportedEndedYet() {
+        CommitCluster c = new CommitCluster(5, CommitCluster.Settings.DEFAULT.forgetAfter(GRACE));
+        for (int i = 0; i < 30; i++) {
+            SimRequest r = c.sim.request(COORDINATOR, transfer(i % ACCOUNTS, (i + 1) % ACCOUNTS, 1, i % 3 == 0 ? "k" + i : null));
+            c.sim.runFor(Duration.ofMillis(100));
+            assertThat(((CommitRequests.Outcome) r.result()).committed()).isTrue();
+        }
+        c.sim.runFor(GRACE.multipliedBy(2));
+        // 30 transfers, 2 participants each: 60 records without forgetting. Left: at most the last few per participant
+        // (its latest transaction has no later vote-request to report it).
+        assertThat(records(c)).as("participant records left of 60").isLessThanOrEqualTo(6);
+        for (NodeId p : PARTICIPANTS) assertThat(c.participant(p).resources().locks()).isEmpty();
+        long total = 0;
+        for (int a = 0; a < ACCOUNTS; a++) total += c.balance(a);
+        assertThat(total).isEqualTo(ACCOUNTS * OPENING);
+    }
+
+    @Test
+    void transfersStayAtomicWhileParticipantsForgetUnderFaults() {
+        long before = FORGOTTEN.get();
+        Seeds.run("2pc transfers, participants forgetting ended ones", 150, ParticipantsForgetTest::run);
+        assertThat(FORGOTTEN.get() - before).as("records forgotten over all seeds (the path under test ran)").isPositive();
+    }
+
+    private static void run(long seed) {
+        CommitCluster c = new CommitCluster(seed, CommitCluster.Settings.DEFAULT.forgetAfter(GRACE).retainedEnded(3));
+        Random rnd = new Random(seed);
+        c.sim.network().delay(Duration.ofMillis(1), Duration.ofMillis(15)).loss(0.05).duplicate(0.05).reorder(0.1, Duration.ofMillis(10));
+        // a named crash point on the coordinator and on a participant, and a crash at a random time; what is down
+        // comes back after 0.4-2.8 s, at times past the participants' ready timeout (2 s), so they ask each other
+        c.sim.armCrashPoint(COORDINATOR, AtomicCommitTest.COORDINATOR_POINTS[rnd.nextInt(AtomicCommitTest.COORDINATOR_POINTS.length)]);
+        c.sim.armCrashPoint(PARTICIPANTS.get(rnd.nextInt(3)), AtomicCommitTest.PARTICIPANT_POINTS[rnd.nextInt(AtomicCommitTest.PARTICIPANT_POINTS.length)]);
+        NodeId victim = rnd.nextBoolean() ? COORDINATOR : PARTICIPANTS.get(rnd.nextInt(3));
+        c.sim.at(Duration.ofMillis(rnd.nextInt(3000)), () -> {
+            if (c.sim.isUp(victim)) c.sim.crash(victim);
+        });
+        for (int t = 400; t <= 6000; t += 400 + rnd.nextInt(2400)) c.sim.at(Duration.ofMillis(t), () -> c.restartWhatIsDown(rnd));
+        c.sim.at(Duration.ofMillis(6000), () -> {
+            c.restartWhatIsDown(rnd);
+            c.sim.network().heal().loss(0).duplicate(0);
+        });
+        List<int[]> transfers = new ArrayList<>(); // from, to, amount
+        List<SimRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            int from = rnd.nextInt(ACCOUNTS), to = (from + 1 + rnd.nextInt(ACCOUNTS - 1)) % ACCOUNTS, amount = 1 + rnd.nextInt(60);
+            transfers.add(new int[]{from, to, amount});
+            requests.add(c.sim.requestAt(Duration.ofMillis(rnd.nextInt(4500)), COORDINATOR, transfer(from, to, amount, i % 4 == 0 ? "k" + i : null)));
+        }
+        boolean quiet = c.sim.runUntil(() -> c.sim.now() > Duration.ofMillis(6000).toNanos() && settled(c), Duration.ofSeconds(60));
+        assertThat(quiet).as("every transaction ends once the faults heal").isTrue();
+        c.sim.runFor(GRACE.multipliedBy(2));
+
+        // The balances must be the opening ones moved by every transfer a client was told committed, none told
+        // aborted, and some subset of those whose client heard nothing (its request lost with a crash, or timed out).
+        long[] base = new long[ACCOUNTS];
+        java.util.Arrays.fill(base, OPENING);
+        List<int[]> unknown = new ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            SimRequest r = requests.get(i);
+            int[] t = transfers.get(i);
+            if (r.done() && r.result() instanceof CommitRequests.Outcome o) {
+                if (o.committed()) {
+                    base[t[0]] -= t[2];
+                    base[t[1]] += t[2];
+                }
+            } else {
+                unknown.add(t);
+            }
+        }
+        long[] actual = new long[ACCOUNTS];
+        for (int a = 0; a < ACCOUNTS; a++) actual[a] = c.balance(a);
+        assertThat(explained(base, unknown, actual)).as("balances %s from %s and a subset of %d unanswered transfers",
+                java.util.Arrays.toString(actual), java.util.Arrays.toString(base), unknown.size()).isTrue();
+        FORGOTTEN.addAndGet(40L - records(c));
+    }
+
+    /** Whether some subset of {@code unknown} moves {@code base} to {@code actual} (at most 2^20 subsets). */
+    private static boolean explained(long[] base, List<int[]> unknown, long[] actual) {
+        for (int mask = 0; mask < (1 << unknown.size()); mask++) {
+            long[] b = base.clone();
+            for (int i = 0; i < unknown.size(); i++) {
+                if ((mask & (1 << i)) == 0) continue;
+                int[] t = unknown.get(i);
+                b[t[0]] -= t[2];
+                b[t[1]] += t[2];
+            }
+            if (java.util.Arrays.equals(b, actual)) return true;
+        }
+        return false;
+    }
+
+    /** Everyone up, nothing open at the coordinator, no participant undecided or holding a lock. */
+    private static boolean settled(CommitCluster c) {
+        for (NodeId n : c.sim.nodes()) if (!c.sim.isUp(n)) return false;
+        if (c.coordinator().openTransactions() > 0) return false;
+        for (NodeId p : PARTICIPANTS) {
+            if (!c.participant(p).resources().locks().isEmpty()) return false;
+            for (String v : c.sim.storage(p).scan("commit.p.").values()) if (!TxnRecord.decode(v).state().decided()) return false;
+        }
+        return true;
+    }
+}
