@@ -120,6 +120,17 @@ final class CommitCluster {
         return sim.storage(COORDINATOR).get("commit.c." + txn).map(s -> TxnRecord.decode(s).state()).orElse(null);
     }
 
+    /** Everyone up, nothing open at the coordinator, no participant undecided or holding a lock. */
+    boolean settled() {
+        for (NodeId n : sim.nodes()) if (!sim.isUp(n)) return false;
+        if (coordinator().openTransactions() > 0) return false;
+        for (NodeId p : PARTICIPANTS) {
+            if (!participant(p).resources().locks().isEmpty()) return false;
+            for (String v : sim.storage(p).scan("commit.p.").values()) if (!TxnRecord.decode(v).state().decided()) return false;
+        }
+        return true;
+    }
+
     void restartWhatIsDown() {
         restartWhatIsDown(new java.util.Random(0));
     }

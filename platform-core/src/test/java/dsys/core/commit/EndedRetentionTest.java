@@ -112,7 +112,7 @@ class EndedRetentionTest {
             int from = rnd.nextInt(ACCOUNTS), to = (from + 1 + rnd.nextInt(ACCOUNTS - 1)) % ACCOUNTS;
             requests.add(c.sim.requestAt(Duration.ofMillis(rnd.nextInt(4000)), COORDINATOR, transfer(from, to, 1 + rnd.nextInt(60), null)));
         }
-        boolean quiet = c.sim.runUntil(() -> c.sim.now() > Duration.ofMillis(5000).toNanos() && settled(c), Duration.ofSeconds(60));
+        boolean quiet = c.sim.runUntil(() -> c.sim.now() > Duration.ofMillis(5000).toNanos() && c.settled(), Duration.ofSeconds(60));
         assertThat(quiet).as("every transaction ends once the faults heal").isTrue();
 
         // Judged from the participants' disks and the answers, not from the coordinator (which forgets).
@@ -136,16 +136,5 @@ class EndedRetentionTest {
         for (int a = 0; a < ACCOUNTS; a++) total += c.balance(a);
         assertThat(total).as("the money: every transfer applied on both sides or on none").isEqualTo(ACCOUNTS * OPENING);
         assertThat(c.sim.storage(COORDINATOR).scan("commit.c.").size()).as("the coordinator's log keeps 2 ended ones").isLessThanOrEqualTo(2);
-    }
-
-    /** Everyone up, nothing open at the coordinator, no participant undecided or holding a lock. */
-    private static boolean settled(CommitCluster c) {
-        for (NodeId n : c.sim.nodes()) if (!c.sim.isUp(n)) return false;
-        if (c.coordinator().openTransactions() > 0) return false;
-        for (NodeId p : PARTICIPANTS) {
-            if (!c.participant(p).resources().locks().isEmpty()) return false;
-            for (String v : c.sim.storage(p).scan("commit.p.").values()) if (!TxnRecord.decode(v).state().decided()) return false;
-        }
-        return true;
     }
 }

@@ -87,7 +87,7 @@ class ParticipantsForgetTest {
             transfers.add(new int[]{from, to, amount});
             requests.add(c.sim.requestAt(Duration.ofMillis(rnd.nextInt(4500)), COORDINATOR, transfer(from, to, amount, i % 4 == 0 ? "k" + i : null)));
         }
-        boolean quiet = c.sim.runUntil(() -> c.sim.now() > Duration.ofMillis(6000).toNanos() && settled(c), Duration.ofSeconds(60));
+        boolean quiet = c.sim.runUntil(() -> c.sim.now() > Duration.ofMillis(6000).toNanos() && c.settled(), Duration.ofSeconds(60));
         assertThat(quiet).as("every transaction ends once the faults heal").isTrue();
         c.sim.runFor(GRACE.multipliedBy(2));
 
@@ -128,16 +128,5 @@ class ParticipantsForgetTest {
             if (java.util.Arrays.equals(b, actual)) return true;
         }
         return false;
-    }
-
-    /** Everyone up, nothing open at the coordinator, no participant undecided or holding a lock. */
-    private static boolean settled(CommitCluster c) {
-        for (NodeId n : c.sim.nodes()) if (!c.sim.isUp(n)) return false;
-        if (c.coordinator().openTransactions() > 0) return false;
-        for (NodeId p : PARTICIPANTS) {
-            if (!c.participant(p).resources().locks().isEmpty()) return false;
-            for (String v : c.sim.storage(p).scan("commit.p.").values()) if (!TxnRecord.decode(v).state().decided()) return false;
-        }
-        return true;
     }
 }
