@@ -53,11 +53,18 @@ public final class TxnBenchCommand {
         LocalAccounts local = new LocalAccounts(List.of(o.getOrDefault("participants", "kv-1,kv-2,kv-3").split(",")));
         Accounts replicated = (c, side) -> new String[]{"default", account(run, c, side)};
         Accounts own = (c, side) -> local.account(run, c, side);
-        for (String p : List.of("2pc", "3pc")) if (only.contains(p)) systems.put("dsys " + p, dsys(http, gateway, replicated, null, p));
+        java.util.Set<Accounts> seeded = new java.util.LinkedHashSet<>(); // the accounts the dsys systems use
         for (String p : List.of("2pc", "3pc")) {
-            if (only.contains(p + "-local")) systems.put("dsys " + p + "-local", dsys(http, gateway, own, local, p));
+            if (!only.contains(p)) continue;
+            systems.put("dsys " + p, dsys(http, gateway, replicated, null, p));
+            seeded.add(replicated);
         }
-        if (systems.keySet().stream().anyMatch(s -> s.endsWith("-local"))) {
+        for (String p : List.of("2pc", "3pc")) {
+            if (!only.contains(p + "-local")) continue;
+            systems.put("dsys " + p + "-local", dsys(http, gateway, own, local, p));
+            seeded.add(own);
+        }
+        if (seeded.contains(own)) {
             if (o.get("token") == null) {
                 err.println("txnbench: 2pc-local and 3pc-local need --token (the admin token) to create their one-replica keyspaces");
                 return 2;
@@ -72,12 +79,9 @@ public final class TxnBenchCommand {
         for (int c = 0; c < most; c++) {
             for (String side : List.of("a", "b")) {
                 String key = account(run, c, side);
-                for (Accounts a : List.of(replicated, own)) {
-                    if (a == replicated ? systems.keySet().stream().anyMatch(s -> s.startsWith("dsys") && !s.endsWith("-local"))
-                            : systems.keySet().stream().anyMatch(s -> s.endsWith("-local"))) {
-                        String[] at = a.of(c, side);
-                        http.send(gateway + "/api/kv/" + at[0] + "/" + at[1], "PUT", "text/plain", "1000000".getBytes(UTF_8), null);
-                    }
+                for (Accounts a : seeded) {
+                    String[] at = a.of(c, side);
+                    http.send(gateway + "/api/kv/" + at[0] + "/" + at[1], "PUT", "text/plain", "1000000".getBytes(UTF_8), null);
                 }
                 if (systems.containsKey("etcd")) {
                     http.post(etcd.get(0) + "/v3/kv/put", Http.JSON.createObjectNode().put("key", b64(key)).put("value", b64("1000000")).toString(), null);

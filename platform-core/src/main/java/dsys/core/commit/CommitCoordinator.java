@@ -352,9 +352,8 @@ public final class CommitCoordinator implements Core {
         }
     }
 
-    /** An ended transaction leaves the log and the cache: unknown here from now on. */
+    /** An ended transaction (only those are numbered) leaves the log and the cache: unknown here from now on. */
     private void forget(String id) {
-        if (open.containsKey(id)) return; // never: only ended ones are numbered
         env.storage().remove(LOG + id);
         env.storage().remove(OUTCOME + id);
         env.storage().remove(ENDED + id);
