@@ -15,6 +15,7 @@ public class KvProperties {
     private long tombstoneHorizonMs = d.tombstoneHorizonMs();
     /** An anti-entropy message's budget in bytes of JSON (1 KiB..1 MiB): larger transfers go in several. */
     private long maxTransferBytes = d.maxTransferBytes();
+    private long lockCommitDelayMs = d.lockCommitDelayMs();
     /** How often a node reads the agreed keyspace table, so it starts keyspaces created through other nodes. */
     private long catalogRefreshMs = 1_000;
     /** Open watches (SSE streams) per node; one more is a 503. */
@@ -56,7 +57,7 @@ public class KvProperties {
 
     public QuorumSettings toSettings() {
         return new QuorumSettings(retryMs, backoffMs, deadlineMs, antiEntropyMs, tombstoneHorizonMs, d.buckets(),
-                d.ballotReserve(), maxTransferBytes);
+                d.ballotReserve(), maxTransferBytes, lockCommitDelayMs);
     }
 
     public long getRetryMs() { return retryMs; }
@@ -71,6 +72,8 @@ public class KvProperties {
     public void setTombstoneHorizonMs(long v) { this.tombstoneHorizonMs = v; }
     public long getMaxTransferBytes() { return maxTransferBytes; }
     public void setMaxTransferBytes(long v) { this.maxTransferBytes = v; }
+    public long getLockCommitDelayMs() { return lockCommitDelayMs; }
+    public void setLockCommitDelayMs(long v) { this.lockCommitDelayMs = v; }
     public long getCatalogRefreshMs() { return catalogRefreshMs; }
     public void setCatalogRefreshMs(long v) {
         if (v < 1) throw new IllegalArgumentException("dsys.kv.catalog-refresh-ms must be positive, got " + v);

@@ -5,7 +5,6 @@ import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.kv.quorum.QuorumMessages.Accept;
 import dsys.kv.quorum.QuorumMessages.Accepted;
-import dsys.kv.quorum.QuorumMessages.Commit;
 import dsys.kv.quorum.QuorumMessages.Prepare;
 import dsys.kv.quorum.QuorumMessages.Promise;
 
@@ -161,8 +160,12 @@ final class Proposal extends Operation {
             else if (change.kind() == Change.Kind.RELEASE) answer = Answer.UNCHANGED; // released already: nothing to do
             else answer = change.writes() ? Answer.PRECONDITION_FAILED : change.kind() == Change.Kind.READ ? Answer.VALUE : Answer.NONE;
         }
-        // Known chosen already, and no earlier attempt of ours left to outrun: answer without phase 2.
-        if (alreadyChosen && proposed == found && answer != Answer.NONE && (firstAttempt == null || ours != null)) {
+        // Known chosen already, and no earlier attempt of ours left to outrun: answer without phase 2. Not a release
+        // that found no lock: a lock accepted by a replica outside this read quorum (its request's outcome unknown)
+        // could be chosen later by any round that reads it, after its release was confirmed; this round's phase 2 at
+        // a higher ballot makes sure it never is.
+        if (alreadyChosen && proposed == found && answer != Answer.NONE && answer != Answer.UNCHANGED
+                && (firstAttempt == null || ours != null)) {
             co.finish(this, result());
             return;
         }
@@ -173,7 +176,7 @@ final class Proposal extends Operation {
         phase = Phase.ACCEPT;
         accepts = new Gather<>();
         next = co.nextPromise(key, ballot);
-        co.sendToReplicas(this, new Accept(id, key, ballot, proposed, next));
+        co.sendAccepts(this, new Accept(id, key, ballot, proposed, next));
         co.crashPoint(QuorumStore.CRASH_AFTER_ACCEPT_SENT);
     }
 
@@ -196,7 +199,7 @@ final class Proposal extends Operation {
                 .filter(e -> !next.zero() && e.getValue().promised().equals(next)).map(Map.Entry::getKey).toList();
         if (co.quorum().isReadQuorum(promisedNext)) co.lease(key, ballot, next);
         co.chosen(key, proposed);
-        co.sendToReplicas(this, new Commit(key, ballot));
+        co.announce(this, ballot, proposed);
         co.finish(this, result());
     }
 

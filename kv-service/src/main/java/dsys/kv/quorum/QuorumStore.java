@@ -182,6 +182,7 @@ public final class QuorumStore implements dsys.kv.mode.KvCore {
     @Override
     public void onTimer(Object timer) {
         if (timer instanceof QuorumCoordinator.OpTimer t) coordinator.onTimer(t);
+        else if (timer instanceof QuorumCoordinator.LockCommitsDue) coordinator.onLockCommitsDue();
         else if (timer instanceof AntiEntropy.Tick && antiEntropy != null) antiEntropy.onTick();
         else if (timer instanceof ReplicaSurvey.Tick t) survey.onTimer(t);
         else if (timer instanceof RangeList.Tick t) listing.onTimer(t);

@@ -90,7 +90,7 @@ class TransactionLocksTest {
         Ballot v1 = kv.written(kv.put(a, "x", "1")).version();
         assertThat(call(a, new KvRequests.Lock("x", "t1", 'g', null, null))).isInstanceOf(KvReplies.Value.class);
         assertThat(call(b, new KvRequests.Lock("x", "t2", 'g', null, null))).as("a second reader shares it").isInstanceOf(KvReplies.Value.class);
-        assertThat(kv.store(c).replicaState("x").content().lock().holders()).containsExactly("t1", "t2");
+        assertThat(kv.store(b).replicaState("x").content().lock().holders()).containsExactly("t1", "t2"); // b accepted its own
         Object blocked = call(c, new KvRequests.Lock("x", "t3", 'p', "3", null));
         rejected(blocked, 409, "key-locked");
         assertThat(((Rejection) blocked).detail()).contains("t1", "1 more reading");
@@ -100,10 +100,30 @@ class TransactionLocksTest {
         assertThat(call(c, new KvRequests.Lock("x", "t2", 'p', "2", v1))).as("the sole reader upgrades").isInstanceOf(KvReplies.Written.class);
         assertThat(call(a, new KvRequests.Lock("x", "t2", 'g', null, null))).as("reading what it writes keeps its write lock")
                 .isInstanceOf(KvReplies.Value.class);
-        assertThat(kv.store(b).replicaState("x").content().lock()).isEqualTo(new Versioned.Lock("t2", 'p', "2"));
+        assertThat(kv.store(a).replicaState("x").content().lock()).isEqualTo(new Versioned.Lock("t2", 'p', "2"));
         call(a, new KvRequests.Release("x", "t2", true));
         assertThat(kv.value(kv.get(c, "x", ReadLevel.LINEARIZABLE)).value()).isEqualTo("2");
         assertThat(call(c, new KvRequests.Lock("x", "t3", 'p', "3", null))).isInstanceOf(KvReplies.Written.class);
+    }
+
+    /**
+     * A lock whose request timed out may be accepted by a replica outside every quorum the release meets; a release
+     * that finds no lock must still write at its ballot, or a later round that reads that replica chooses the lock
+     * again, after the release was confirmed, and nobody is left to release it.
+     */
+    @Test
+    void aReleaseThatFindsNoLockFencesOffALockAcceptedOnlyOutsideItsQuorum() {
+        kv.written(kv.put(a, "r", "0")); // a holds the lease: its lock goes straight to phase 2
+        kv.sim.runFor(Duration.ofMillis(50)); // its commits land: the release will find it known chosen
+        kv.sim.network().partition(java.util.List.of(a), java.util.List.of(b, c));
+        Object lock = call(a, new KvRequests.Lock("r", "t1", 'p', "1", null));
+        rejected(lock, 504, "outcome-unknown"); // accepted by a's own replica alone
+        assertThat(kv.store(a).replicaState("r").content().lock()).isNotNull();
+        assertThat(call(b, new KvRequests.Release("r", "t1", false))).as("aborted: nothing found to release")
+                .isInstanceOf(KvReplies.Written.class);
+        kv.sim.network().heal();
+        assertThat(kv.written(kv.put(a, "r", "2")).version()).as("a read quorum with a's replica finds no lock").isNotNull();
+        assertThat(kv.value(kv.get(c, "r", ReadLevel.LINEARIZABLE)).value()).isEqualTo("2");
     }
 
     @Test
@@ -115,7 +135,7 @@ class TransactionLocksTest {
         }
         kv.sim.runFor(Duration.ofMillis(200));
         rejected(kv.await(kv.put(b, "new", "other"), Duration.ofSeconds(2)), 409, "key-locked");
-        Versioned.Lock held = kv.store(c).replicaState("new").content().lock();
+        Versioned.Lock held = kv.store(a).replicaState("new").content().lock(); // a accepted its own lock, then crashed
         assertThat(held).isEqualTo(new Versioned.Lock("t1", 'p', "v"));
         call(c, new KvRequests.Release("new", "t1", true));
         assertThat(kv.value(kv.get(a, "new", ReadLevel.LINEARIZABLE)).value()).isEqualTo("v");

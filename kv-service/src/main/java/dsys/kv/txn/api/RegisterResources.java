@@ -43,6 +43,17 @@ public final class RegisterResources implements ResourceManager {
     /** Transactions whose releases are on their way, each with when they are all chosen (read by the lock retries' threads too). */
     private final Map<String, CompletableFuture<Void>> ending = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * Keys whose releases are on their way from this node ({@code keyspace + "\0" + key}), with the transaction and
+     * when its releases are all chosen: a prepare of another transaction waits for that before its first lock round.
+     * Asked at once, the round found the key still locked and cost a prepare at every replica for a refusal (a third
+     * of the transfers at 1 client, whose next transfer starts while the last one's releases are still going).
+     */
+    private final Map<String, Ending> releasing = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Ending(String txn, CompletableFuture<Void> done) {
+    }
+
     /** Transactions holding keys here (a prepared record on disk): the gauge {@code dsys.txn.participant.holding}. */
     private final java.util.concurrent.atomic.AtomicInteger holding;
 
@@ -132,7 +143,13 @@ public final class RegisterResources implements ResourceManager {
      * as long as wait-die lets this transaction wait.
      */
     private CompletableFuture<Object> lock(String txn, TxnOp op, Ballot ifMatch) {
-        return attempt(txn, op, ifMatch, System.nanoTime(), LOCKED_RETRIES, FIRST_RETRY_MS).handle((v, t) -> t == null ? v : reason(op, t));
+        long start = System.nanoTime();
+        Ending last = releasing.get(op.keyspace() + "\0" + op.key());
+        CompletableFuture<Void> released = last == null || last.txn().equals(txn) ? null
+                : last.done().copy().orTimeout(WAIT_BUDGET_MS, TimeUnit.MILLISECONDS).handle((x, y) -> null);
+        return (released == null ? CompletableFuture.<Void>completedFuture(null) : released)
+                .thenCompose(x -> attempt(txn, op, ifMatch, start, LOCKED_RETRIES, FIRST_RETRY_MS))
+                .handle((v, t) -> t == null ? v : reason(op, t));
     }
 
     private CompletableFuture<Object> attempt(String txn, TxnOp op, Ballot ifMatch, long start, int retries, long delayMs) {
@@ -264,11 +281,14 @@ public final class RegisterResources implements ResourceManager {
         if (keys.isEmpty()) return;
         CompletableFuture<Void> done = new CompletableFuture<>();
         ending.put(txn, done);
+        Ending mine = new Ending(txn, done);
+        for (String[] k : keys) releasing.put(k[0] + "\0" + k[1], mine);
         List<CompletableFuture<Object>> releases = new ArrayList<>();
         for (String[] k : keys) releases.add(release(k[0], k[1], txn, commit));
         CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
                 .whenComplete((v, t) -> {
                     ending.remove(txn, done);
+                    for (String[] k : keys) releasing.remove(k[0] + "\0" + k[1], mine);
                     done.complete(null);
                 })
                 .thenRun(() -> onCore.accept(() -> {
