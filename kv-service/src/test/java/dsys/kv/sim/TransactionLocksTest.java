@@ -5,6 +5,7 @@ import dsys.core.node.NodeId;
 import dsys.kv.quorum.Ballot;
 import dsys.kv.quorum.KvReplies;
 import dsys.kv.quorum.KvRequests;
+import dsys.kv.quorum.QuorumSettings;
 import dsys.kv.quorum.ReadLevel;
 import dsys.kv.quorum.Versioned;
 import org.junit.jupiter.api.Test;
@@ -124,6 +125,33 @@ class TransactionLocksTest {
         kv.sim.network().heal();
         assertThat(kv.written(kv.put(a, "r", "2")).version()).as("a read quorum with a's replica finds no lock").isNotNull();
         assertThat(kv.value(kv.get(c, "r", ReadLevel.LINEARIZABLE)).value()).isEqualTo("2");
+    }
+
+    /**
+     * A lock's commits wait for its release (QuorumSettings.lockCommitDelayMs): the release from the same node
+     * overwrites the lock first and they never go; a lock held past the delay gets them, and the key is then known
+     * chosen at every replica.
+     */
+    @Test
+    void aLocksCommitsWaitForItsRelease_andGoOnceTheDelayPasses() {
+        kv.written(kv.put(a, "w", "0"));
+        kv.sim.runFor(Duration.ofMillis(50));
+        kv.sim.resetCounts();
+        call(a, new KvRequests.Lock("w", "t1", 'p', "1", null));
+        call(a, new KvRequests.Release("w", "t1", true));
+        kv.sim.runFor(Duration.ofMillis(QuorumSettings.sim().lockCommitDelayMs() + 50));
+        assertThat(kv.sim.messageCounts()).as("the release's commits only").containsEntry("Commit", 3L);
+
+        kv.sim.resetCounts();
+        call(a, new KvRequests.Lock("w", "t2", 'p', "2", null));
+        kv.sim.runFor(Duration.ofMillis(QuorumSettings.sim().lockCommitDelayMs() / 2));
+        assertThat(kv.sim.messageCounts()).as("not due yet").doesNotContainKey("Commit");
+        kv.sim.runFor(Duration.ofMillis(QuorumSettings.sim().lockCommitDelayMs()));
+        assertThat(kv.sim.messageCounts()).containsEntry("Commit", 3L);
+        for (NodeId n : kv.nodes) {
+            assertThat(kv.store(n).replicaState("w").committed()).as(n + " knows the lock chosen").isTrue();
+            assertThat(kv.store(n).replicaState("w").content().lock()).isEqualTo(new Versioned.Lock("t2", 'p', "2"));
+        }
     }
 
     @Test
