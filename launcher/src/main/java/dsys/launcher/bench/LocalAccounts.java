@@ -14,6 +14,10 @@ import java.util.zip.CRC32;
  * {@code keyspace + "/" + key} modulo the number of participants indexes {@code dsys.txn.participants}; the key's
  * name gets the smallest suffix that lands it on the keyspace's node. Client c's accounts sit on nodes c and c+1
  * (modulo their number): every transfer has two participants.
+ *
+ * <p>{@code 2pc}'s accounts ({@link #replicated}, in keyspace {@code default}) are placed the same way, on the same
+ * participants: named after the run alone, a client's two accounts shared a participant in one run of three, and a
+ * one-client cell then cost one participant's messages, so runs did not compare.
  */
 final class LocalAccounts {
 
@@ -37,8 +41,22 @@ final class LocalAccounts {
 
     /** Client {@code client}'s account on side "a" or "b": {keyspace, key}. */
     String[] account(String run, int client, String side) {
-        int node = (client + (side.equals("a") ? 0 : 1)) % participants.size();
-        String keyspace = PREFIX + participants.get(node);
+        return placed(PREFIX + participants.get(nodeOf(client, side)), run, client, side);
+    }
+
+    /** The same client's account of {@code 2pc}: in keyspace {@code default}, on the same participant. */
+    String[] replicated(String run, int client, String side) {
+        return placed(REPLICATED, run, client, side);
+    }
+
+    static final String REPLICATED = "default";
+
+    private int nodeOf(int client, String side) {
+        return (client + (side.equals("a") ? 0 : 1)) % participants.size();
+    }
+
+    private String[] placed(String keyspace, String run, int client, String side) {
+        int node = nodeOf(client, side);
         String base = TxnBenchCommand.account(run, client, side);
         for (int suffix = 0; ; suffix++) {
             String key = base + "-" + suffix;

@@ -51,7 +51,7 @@ public final class TxnBenchCommand {
         int most = Arrays.stream(clients).max().orElse(1);
         Map<String, Transfer> systems = new LinkedHashMap<>();
         LocalAccounts local = new LocalAccounts(List.of(o.getOrDefault("participants", "kv-1,kv-2,kv-3").split(",")));
-        Accounts replicated = (c, side) -> new String[]{"default", account(run, c, side)};
+        Accounts replicated = (c, side) -> local.replicated(run, c, side); // on the same participants as 2pc-local's
         Accounts own = (c, side) -> local.account(run, c, side);
         java.util.Set<Accounts> seeded = new java.util.LinkedHashSet<>(); // the accounts the dsys systems use
         for (String p : List.of("2pc", "3pc")) {

@@ -25,6 +25,19 @@ class LocalAccountsTest {
     }
 
     @Test
+    void theReplicatedAccountsSitOnTheSameParticipantsAsTheLocalOnes() {
+        for (int client = 0; client < 64; client++) {
+            for (String side : List.of("a", "b")) {
+                String[] local = accounts.account("run", client, side), replicated = accounts.replicated("run", client, side);
+                assertThat(replicated[0]).isEqualTo("default");
+                assertThat(LocalAccounts.participantIndex(replicated[0], replicated[1], 3))
+                        .isEqualTo(LocalAccounts.participantIndex(local[0], local[1], 3));
+            }
+            assertThat(accounts.replicated("run", client, "a")).isNotEqualTo(accounts.replicated("run", client, "b"));
+        }
+    }
+
+    @Test
     void aClientsTwoAccountsHaveTwoParticipantsAndEveryNodeIsUsed() {
         Set<String> nodes = new HashSet<>();
         for (int client = 0; client < 6; client++) {
