@@ -15,6 +15,7 @@ public class KvProperties {
     private long tombstoneHorizonMs = d.tombstoneHorizonMs();
     /** An anti-entropy message's budget in bytes of JSON (1 KiB..1 MiB): larger transfers go in several. */
     private long maxTransferBytes = d.maxTransferBytes();
+    /** How long a chosen lock's commits wait for its release to make them moot (0..deadline-ms; 0: at once). */
     private long lockCommitDelayMs = d.lockCommitDelayMs();
     /** How often a node reads the agreed keyspace table, so it starts keyspaces created through other nodes. */
     private long catalogRefreshMs = 1_000;

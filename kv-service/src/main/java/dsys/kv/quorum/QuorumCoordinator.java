@@ -227,7 +227,8 @@ final class QuorumCoordinator {
     /**
      * Phase 2a to every replica: the first to answer make the quorum. (Accepts to just a quorum, the coordinator's own
      * replica first and then a rotating other, were measured: they waited for that one replica instead of the faster
-     * two of three, and moved fewer transfers per second at 64 clients; kv-service README, "Lock commits".)
+     * two of three, and moved fewer transfers per second at 64 clients; kv-service README, "Thrifty accepts, tried
+     * and not adopted".)
      */
     void sendAccepts(Operation op, QuorumMessages.Accept a) {
         lockCommits.remove(a.key()); // this round overwrites the lock state whose commit was waiting
