@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dsys.launcher.Options;
+import dsys.launcher.jvm.JitCpu;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -46,6 +47,7 @@ public final class TxnBenchCommand {
         List<String> only = List.of(o.getOrDefault("systems", "2pc,3pc,etcd").split(","));
         List<String> nodes = List.of(o.getOrDefault("nodes",
                 "http://127.0.0.1:8301,http://127.0.0.1:8302,http://127.0.0.1:8303,http://127.0.0.1:8401").split(","));
+        Map<String, Long> jvms = JitCpu.jvms(o.getOrDefault("jvms", "")); // dsys's JVMs on this host (./platform passes them)
         Http http = new Http();
         String run = "txnbench-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         int most = Arrays.stream(clients).max().orElse(1);
@@ -96,8 +98,9 @@ public final class TxnBenchCommand {
         EtcdKv etcdCosts = new EtcdKv(http, etcd);
         Map<String, List<ClosedLoop.Result>> cells = new HashMap<>();
         Map<String, List<Map<String, Double>>> costs = new HashMap<>();
-        out.println("| round | system | clients | transfers/s | p50 ms | p99 ms | errors | CPU ms/txn | messages/txn | fsyncs/txn |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|");
+        out.println("| round | system | clients | transfers/s | p50 ms | p99 ms | errors | CPU ms/txn | messages/txn | fsyncs/txn | JIT % |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        double hotJit = 0; // the largest share of the compilers in a dsys cell
         for (int r = 1; r <= rounds; r++) {
             List<String> order = new ArrayList<>(systems.keySet());
             if (r % 2 == 0) java.util.Collections.reverse(order);
@@ -105,16 +108,26 @@ public final class TxnBenchCommand {
                 for (String s : order) {
                     java.util.concurrent.Callable<Map<String, Double>> counters = s.equals("etcd") ? etcdCosts::counters : dsysCosts::counters;
                     Map<String, Double> before = counters.call();
+                    JitCpu.Ticks jitBefore = JitCpu.of(jvms);
                     ClosedLoop.Result res = ClosedLoop.run(c, seconds, systems.get(s)::run);
+                    JitCpu.Ticks jit = JitCpu.of(jvms).minus(jitBefore);
+                    boolean jitKnown = !s.equals("etcd") && jit.all() > 0;
+                    if (jitKnown) hotJit = Math.max(hotJit, jit.share());
                     Map<String, Double> perTxn = new HashMap<>();
                     counters.call().forEach((k, v) -> perTxn.put(k, res.ops() == 0 ? Double.NaN : (v - before.get(k)) / res.ops()));
                     cells.computeIfAbsent(s + "|" + c, k -> new ArrayList<>()).add(res);
                     costs.computeIfAbsent(s, k -> new ArrayList<>()).add(perTxn);
-                    out.printf(Locale.ROOT, "| %d | %s | %d | %.1f | %.2f | %.2f | %d%s | %s | %s | %s |%n", r, s, c, res.opsPerSecond(),
+                    out.printf(Locale.ROOT, "| %d | %s | %d | %.1f | %.2f | %.2f | %d%s | %s | %s | %s | %s |%n", r, s, c, res.opsPerSecond(),
                             res.p50Ms(), res.p99Ms(), res.errors(), res.firstError() == null ? "" : " (" + res.firstError() + ")",
-                            cost(perTxn, "cpu-ms"), cost(perTxn, "messages"), cost(perTxn, "fsyncs"));
+                            cost(perTxn, "cpu-ms"), cost(perTxn, "messages"), cost(perTxn, "fsyncs"),
+                            jitKnown ? String.format(Locale.ROOT, "%.0f", 100 * jit.share()) : "–");
                 }
             }
+        }
+        if (hotJit > JIT_WARNING) {
+            out.printf(Locale.ROOT, "%nnote: the JIT took up to %.0f%% of the CPU of %s in a dsys cell: still compiling, so those figures say%n"
+                    + "more about the warm-up than about the protocol. Load the platform longer first (a few minutes of 64 clients).%n",
+                    100 * hotJit, String.join(", ", jvms.keySet()));
         }
         if (systems.containsKey("etcd")) {
             out.println();
@@ -145,6 +158,12 @@ public final class TxnBenchCommand {
         }
         return 0;
     }
+
+    /**
+     * A dsys cell in which the compilers took more of their JVMs' CPU than this is reported as measured on a JIT still
+     * at work (the warm-up of {@code ./platform up} stops at 12 %).
+     */
+    static final double JIT_WARNING = 0.12;
 
     private static String cost(Map<String, Double> perTxn, String name) {
         Double v = perTxn.get(name);

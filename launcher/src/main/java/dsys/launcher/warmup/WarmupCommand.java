@@ -2,11 +2,11 @@ package dsys.launcher.warmup;
 
 import dsys.launcher.Options;
 import dsys.launcher.bench.Http;
+import dsys.launcher.jvm.JitCpu;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +42,7 @@ public final class WarmupCommand {
         double settled = Double.parseDouble(o.getOrDefault("settled-share", "0.12"));
         boolean locks = Boolean.parseBoolean(o.getOrDefault("locks", "true"));
         boolean kv = Boolean.parseBoolean(o.getOrDefault("kv", "true"));
-        Map<String, Long> jvms = jvms(o.getOrDefault("jvms", ""));
+        Map<String, Long> jvms = JitCpu.jvms(o.getOrDefault("jvms", ""));
         if (maxSeconds <= 0) return 0;
 
         String run = Long.toString(System.currentTimeMillis() % 1_000_000, 36);
@@ -67,13 +67,13 @@ public final class WarmupCommand {
                 locks && kv ? "locks and kv" : locks ? "locks" : "kv", maxSeconds);
         clients.forEach(Thread::start);
 
-        JitCpu.Ticks before = ticks(jvms);
+        JitCpu.Ticks before = JitCpu.of(jvms);
         long started = System.nanoTime(), lastLocks = 0, lastKv = 0;
         List<Double> shares = new ArrayList<>();
         String verdict = "stopped at the limit";
         while (!stop.due()) {
             Thread.sleep(WINDOW.toMillis());
-            JitCpu.Ticks now = ticks(jvms);
+            JitCpu.Ticks now = JitCpu.of(jvms);
             JitCpu.Ticks window = now.minus(before);
             before = now;
             shares.add(window.all() > 0 ? window.share() : Double.NaN);
@@ -107,24 +107,6 @@ public final class WarmupCommand {
         if (shares.size() < 2) return false;
         double a = shares.get(shares.size() - 1), b = shares.get(shares.size() - 2);
         return a < limit && b < limit; // NaN compares false
-    }
-
-    /** {@code name=pid,name=pid}: the JVMs whose compilers to watch. */
-    static Map<String, Long> jvms(String spec) {
-        Map<String, Long> m = new LinkedHashMap<>();
-        for (String s : spec.split(",")) {
-            if (s.isBlank()) continue;
-            int eq = s.indexOf('=');
-            if (eq < 1) throw new IllegalArgumentException("--jvms takes name=pid,name=pid, not " + s);
-            m.put(s.substring(0, eq), Long.parseLong(s.substring(eq + 1)));
-        }
-        return m;
-    }
-
-    private static JitCpu.Ticks ticks(Map<String, Long> jvms) {
-        JitCpu.Ticks sum = new JitCpu.Ticks(0, 0);
-        for (long pid : jvms.values()) sum = sum.plus(JitCpu.of(pid));
-        return sum;
     }
 
     /** The clients' shared deadline, brought forward when the JIT has settled. */

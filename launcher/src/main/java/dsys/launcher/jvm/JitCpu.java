@@ -1,28 +1,34 @@
-package dsys.launcher.warmup;
+package dsys.launcher.jvm;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * CPU time of a JVM's JIT compiler threads and of the whole process, from {@code /proc/PID/task/TID/stat} (clock
- * ticks). Their ratio over a window says how much of a JVM's work is still compiling: the warm-up's stop signal.
+ * ticks). Their ratio over a window says how much of a JVM's work is still compiling: the warm-up's stop signal, and
+ * the benchmarks' warning that a cell was measured on a JIT still at work. (The JVM's own compilation time counts
+ * elapsed time, which on busy cores also counts a compiler thread's wait for a core: 53–62 % where these gave 10–16 %.)
  */
-final class JitCpu {
+public final class JitCpu {
 
     /** Cumulative ticks: of threads named {@code C1/C2 CompilerThre…}, and of all threads. */
-    record Ticks(long compiler, long all) {
+    public record Ticks(long compiler, long all) {
+        public static final Ticks NONE = new Ticks(0, 0);
+
         Ticks plus(Ticks o) {
             return new Ticks(compiler + o.compiler, all + o.all);
         }
 
-        Ticks minus(Ticks o) {
+        public Ticks minus(Ticks o) {
             return new Ticks(compiler - o.compiler, all - o.all);
         }
 
         /** The compilers' share of the CPU, 0 when nothing ran. */
-        double share() {
+        public double share() {
             return all <= 0 ? 0 : (double) compiler / all;
         }
     }
@@ -30,8 +36,27 @@ final class JitCpu {
     private JitCpu() {
     }
 
+    /** {@code name=pid,name=pid} (an option's value): the JVMs whose compilers to watch, in that order. */
+    public static Map<String, Long> jvms(String spec) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String s : spec.split(",")) {
+            if (s.isBlank()) continue;
+            int eq = s.indexOf('=');
+            if (eq < 1) throw new IllegalArgumentException("--jvms takes name=pid,name=pid, not " + s);
+            m.put(s.substring(0, eq), Long.parseLong(s.substring(eq + 1)));
+        }
+        return m;
+    }
+
+    /** The ticks of all of {@code jvms} now, summed. */
+    public static Ticks of(Map<String, Long> jvms) {
+        Ticks sum = Ticks.NONE;
+        for (long pid : jvms.values()) sum = sum.plus(of(pid));
+        return sum;
+    }
+
     /** The process's ticks now; zero for a process that is gone (its threads can end while being read). */
-    static Ticks of(long pid) {
+    public static Ticks of(long pid) {
         Path tasks = Path.of("/proc", Long.toString(pid), "task");
         long compiler = 0, all = 0;
         try (Stream<Path> threads = Files.list(tasks)) {
@@ -47,7 +72,7 @@ final class JitCpu {
                 if (compilerThread(stat)) compiler += ticks;
             }
         } catch (IOException gone) {
-            return new Ticks(0, 0);
+            return Ticks.NONE;
         }
         return new Ticks(compiler, all);
     }
