@@ -254,15 +254,16 @@ final class QuorumCoordinator {
         announceNow(op, op.key, ballot);
     }
 
+    /** A commit to every replica; {@code op} null: a delayed lock commit, whose operation has finished. */
     private void announceNow(Operation op, String key, Ballot ballot) {
+        Message m = new QuorumMessages.Commit(key, ballot);
+        if (op != null) {
+            sendToReplicas(op, m);
+            return;
+        }
         for (NodeId r : config.replicas()) {
-            Message m = new QuorumMessages.Commit(key, ballot);
-            if (op != null) {
-                send(op, r, m);
-            } else {
-                stats.sent(m.type());
-                env.send(r, m);
-            }
+            stats.sent(m.type());
+            env.send(r, m);
         }
     }
 
