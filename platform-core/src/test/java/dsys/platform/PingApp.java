@@ -47,6 +47,12 @@ public class PingApp {
     public record SendBlobs(int count, int bytes) { }
     public record Blob(int i, String data) implements Message { }
     public record BlobsSeen() { }
+    /** Asks a peer to ask its "echo" core (another core of its node) to ping, and to say how many pongs it got. */
+    public record Relay() { }
+    public record RelayAsk() implements Message { }
+    public record RelayDone(String answer) implements Message { }
+    /** The echo core's answer, handed back to the ping core that asked (by the adapter's hook). */
+    public record Relayed(NodeId asker, Object answer) { }
 
     /** Counts rounds in durable storage so a restart resumes the count. */
     static final class PingCore implements Core {
@@ -57,9 +63,17 @@ public class PingApp {
         private final Map<Long, RequestId> waiting = new HashMap<>();
         private final Map<Long, Integer> pongs = new HashMap<>();
         private final List<Integer> blobs = new ArrayList<>();
+        /** Hands a peer's {@link RelayAsk} to the node's echo core, off the core (the adapter's); null: none. */
+        private final java.util.function.Consumer<NodeId> relay;
+        private RequestId relaying;
 
         PingCore(Env env) {
+            this(env, null);
+        }
+
+        PingCore(Env env, java.util.function.Consumer<NodeId> relay) {
             this.env = env;
+            this.relay = relay;
         }
 
         @Override
@@ -69,6 +83,15 @@ public class PingApp {
                     for (int i = 0; i < b.count(); i++) env.send(p, new Blob(i, "x".repeat(b.bytes())));
                 });
                 env.reply(request, Map.of("sent", b.count()));
+                return;
+            }
+            if (body instanceof Relay) {
+                relaying = request;
+                env.send(env.members().others(env.self()).iterator().next(), new RelayAsk());
+                return;
+            }
+            if (body instanceof Relayed r) {
+                env.send(r.asker(), new RelayDone(String.valueOf(r.answer())));
                 return;
             }
             if (body instanceof BlobsSeen) {
@@ -94,6 +117,11 @@ public class PingApp {
         @Override
         public void onMessage(NodeId from, Message m) {
             if (m instanceof Ping p) env.send(from, new Pong(p.round()));
+            if (m instanceof RelayAsk && relay != null) relay.accept(from);
+            if (m instanceof RelayDone d && relaying != null) {
+                env.reply(relaying, Map.of("answer", d.answer()));
+                relaying = null;
+            }
             if (m instanceof Blob b) blobs.add(b.i());
             if (m instanceof Numbered x) {
                 inOrder &= x.i() == seen++;
@@ -139,9 +167,17 @@ public class PingApp {
 
     static final String ASYNC_DISPATCH = "X-Test-Async-Dispatch";
 
+    /**
+     * The "ping" core and, beside it in the same node, an "echo" core (not a bean) that a {@link RelayAsk} is handed
+     * to, as a kv participant hands its locks to the keyspace's core.
+     */
     @Bean
     CoreHost pingHost(CoreHosts hosts) {
-        return hosts.start("ping", PingCore::new);
+        CoreHost echo = hosts.start("echo", PingCore::new);
+        java.util.concurrent.atomic.AtomicReference<CoreHost> ping = new java.util.concurrent.atomic.AtomicReference<>();
+        ping.set(hosts.start("ping", env -> new PingCore(env, asker -> echo.callAsync(new PingAll(), Duration.ofSeconds(5))
+                .whenComplete((answer, failed) -> ping.get().tell(new Relayed(asker, failed == null ? answer : failed.toString()))))));
+        return ping.get();
     }
 
     @RestController
@@ -155,6 +191,11 @@ public class PingApp {
         @PostMapping("/test/ping")
         Object ping() {
             return host.call(new PingAll(), Duration.ofSeconds(5));
+        }
+
+        @PostMapping("/test/relay")
+        Object relay() {
+            return host.call(new Relay(), Duration.ofSeconds(5));
         }
 
         @PostMapping("/test/blobs")

@@ -87,7 +87,17 @@ public final class KvHost implements AutoCloseable {
 
     /** Asks the keyspace's core; a Rejection arrives as a failed future with a ProblemException of its status. */
     public <T> CompletableFuture<T> call(String keyspace, Object request, Class<T> type) {
-        return resolve(keyspace).thenCompose(h -> h.callAsync(request, timeout)).thenApply(type::cast);
+        return call(keyspace, request, type, system.currentTrace());
+    }
+
+    /** As {@link #call(String, Object, Class)}, in the sampled trace {@code trace} (null: none). */
+    public <T> CompletableFuture<T> call(String keyspace, Object request, Class<T> type, String trace) {
+        return resolve(keyspace).thenCompose(h -> h.callAsync(request, timeout, trace)).thenApply(type::cast);
+    }
+
+    /** The calling thread's sampled trace ({@link CoreHost#currentTrace}), to hand to a later {@link #call}. */
+    public String currentTrace() {
+        return system.currentTrace();
     }
 
     /** Whether this node's replica of the keyspace holds the key (a value or a death certificate). */

@@ -48,6 +48,8 @@ public final class TxnBenchCommand {
         List<String> nodes = List.of(o.getOrDefault("nodes",
                 "http://127.0.0.1:8301,http://127.0.0.1:8302,http://127.0.0.1:8303,http://127.0.0.1:8401").split(","));
         Map<String, Long> jvms = JitCpu.jvms(o.getOrDefault("jvms", "")); // dsys's JVMs on this host (./platform passes them)
+        String zipkin = o.getOrDefault("zipkin", "http://127.0.0.1:9411"); // "off": no breakdown from traces
+        String txnUrl = o.getOrDefault("txn-url", gateway); // where transfers go: the gateway, or txn-1 to leave it out
         Http http = new Http();
         String run = "txnbench-" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
         int most = Arrays.stream(clients).max().orElse(1);
@@ -58,12 +60,12 @@ public final class TxnBenchCommand {
         java.util.Set<Accounts> seeded = new java.util.LinkedHashSet<>(); // the accounts the dsys systems use
         for (String p : List.of("2pc", "3pc")) {
             if (!only.contains(p)) continue;
-            systems.put("dsys " + p, dsys(http, gateway, replicated, null, p));
+            systems.put("dsys " + p, dsys(http, txnUrl, replicated, null, p));
             seeded.add(replicated);
         }
         for (String p : List.of("2pc", "3pc")) {
             if (!only.contains(p + "-local")) continue;
-            systems.put("dsys " + p + "-local", dsys(http, gateway, own, local, p));
+            systems.put("dsys " + p + "-local", dsys(http, txnUrl, own, local, p));
             seeded.add(own);
         }
         if (seeded.contains(own)) {
@@ -98,6 +100,9 @@ public final class TxnBenchCommand {
         EtcdKv etcdCosts = new EtcdKv(http, etcd);
         Map<String, List<ClosedLoop.Result>> cells = new HashMap<>();
         Map<String, List<Map<String, Double>>> costs = new HashMap<>();
+        Map<String, List<double[]>> paths = new LinkedHashMap<>(); // per cell: the stages of each traced transfer
+        Map<String, Integer> pathsSkipped = new HashMap<>();
+        String tracesMissing = null; // why no breakdown, if none
         out.println("| round | system | clients | transfers/s | p50 ms | p99 ms | errors | CPU ms/txn | messages/txn | fsyncs/txn | JIT % |");
         out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         double hotJit = 0; // the largest share of the compilers in a dsys cell
@@ -109,13 +114,25 @@ public final class TxnBenchCommand {
                     java.util.concurrent.Callable<Map<String, Double>> counters = s.equals("etcd") ? etcdCosts::counters : dsysCosts::counters;
                     Map<String, Double> before = counters.call();
                     JitCpu.Ticks jitBefore = JitCpu.of(jvms);
+                    long from = System.currentTimeMillis();
                     ClosedLoop.Result res = ClosedLoop.run(c, seconds, systems.get(s)::run);
+                    long to = System.currentTimeMillis();
                     JitCpu.Ticks jit = JitCpu.of(jvms).minus(jitBefore);
                     boolean jitKnown = !s.equals("etcd") && jit.all() > 0;
                     if (jitKnown) hotJit = Math.max(hotJit, jit.share());
                     Map<String, Double> perTxn = new HashMap<>();
                     counters.call().forEach((k, v) -> perTxn.put(k, res.ops() == 0 ? Double.NaN : (v - before.get(k)) / res.ops()));
                     cells.computeIfAbsent(s + "|" + c, k -> new ArrayList<>()).add(res);
+                    if (!s.equals("etcd") && !zipkin.equals("off") && tracesMissing == null) {
+                        try { // now: Zipkin keeps the last 20,000 spans, a few cells' worth
+                            Thread.sleep(SPANS_REPORTED_MS);
+                            int[] skipped = {0};
+                            paths.computeIfAbsent(s + "|" + c, k -> new ArrayList<>()).addAll(TxnPath.stages(TxnPath.fetch(http, zipkin, from, to), skipped));
+                            pathsSkipped.merge(s + "|" + c, skipped[0], Integer::sum);
+                        } catch (IOException e) {
+                            tracesMissing = e.getMessage();
+                        }
+                    }
                     costs.computeIfAbsent(s, k -> new ArrayList<>()).add(perTxn);
                     out.printf(Locale.ROOT, "| %d | %s | %d | %.1f | %.2f | %.2f | %d%s | %s | %s | %s | %s |%n", r, s, c, res.opsPerSecond(),
                             res.p50Ms(), res.p99Ms(), res.errors(), res.firstError() == null ? "" : " (" + res.firstError() + ")",
@@ -151,6 +168,24 @@ public final class TxnBenchCommand {
             }
         }
         out.println();
+        if (tracesMissing != null) {
+            out.println("where a transfer's time goes: no traces (" + tracesMissing + "; --zipkin=URL, or off)");
+        } else if (!paths.isEmpty()) {
+            out.println("where a transfer's time goes: medians over the transfers the gateway traced in each cell (~10 a second), ms");
+            out.println("(each stage from one trace's spans; txn-coordinator README, \"Where a transaction's time goes\"):");
+            StringBuilder head = new StringBuilder("| system | clients | traces |"), rule = new StringBuilder("|---|---|---|");
+            for (String stage : TxnPath.STAGES) {
+                head.append(' ').append(stage).append(" |");
+                rule.append("---|");
+            }
+            out.println(head);
+            out.println(rule);
+            paths.forEach((cell, rows) -> {
+                String[] k = cell.split("\\|");
+                out.println(TxnPath.row(k[0], Integer.parseInt(k[1]), rows, pathsSkipped.getOrDefault(cell, 0)));
+            });
+            out.println();
+        }
         out.println("cost per transaction, medians over every cell (messages: dsys's nodes; etcd counts bytes, not messages):");
         for (String s : systems.keySet()) {
             List<Map<String, Double>> cs = costs.getOrDefault(s, List.of());
@@ -164,6 +199,9 @@ public final class TxnBenchCommand {
      * at work (the warm-up of {@code ./platform up} stops at 12 %).
      */
     static final double JIT_WARNING = 0.12;
+
+    /** The nodes hand their finished spans to Zipkin in batches about a second apart. */
+    private static final long SPANS_REPORTED_MS = 1500;
 
     private static String cost(Map<String, Double> perTxn, String name) {
         Double v = perTxn.get(name);
@@ -189,14 +227,14 @@ public final class TxnBenchCommand {
     }
 
     /** One transaction: the participants read and lock both accounts, then add; aborted is an error. */
-    private static Transfer dsys(Http http, String gateway, Accounts accounts, LocalAccounts local, String protocol) {
+    private static Transfer dsys(Http http, String txnUrl, Accounts accounts, LocalAccounts local, String protocol) {
         return (client, n) -> {
             String[] from = accounts.of(client, n % 2 == 0 ? "a" : "b"), to = accounts.of(client, n % 2 == 0 ? "b" : "a");
             ObjectNode body = Http.JSON.createObjectNode().put("protocol", protocol);
             ArrayNode ops = body.putArray("operations");
             ops.addObject().put("keyspace", from[0]).put("key", from[1]).put("op", "add").put("value", "-1");
             ops.addObject().put("keyspace", to[0]).put("key", to[1]).put("op", "add").put("value", "1");
-            JsonNode r = http.post(gateway + "/api/txn", body.toString(), null);
+            JsonNode r = http.post(txnUrl + "/api/txn", body.toString(), null);
             if (!"committed".equals(r.path("outcome").asText())) throw new IOException("not committed: " + r);
             if (local != null) { // txn-1 says who acted for the accounts: each the node that alone keeps its keyspace
                 List<String> want = java.util.stream.Stream.of(from[0], to[0]).map(k -> k.substring(LocalAccounts.PREFIX.length())).sorted().toList();

@@ -74,11 +74,18 @@ public final class CoreHost {
     }
 
     public CompletableFuture<Object> callAsync(Object request, Duration timeout) {
+        return callAsync(request, timeout, currentTrace()); // the request's span, taken on the caller's thread
+    }
+
+    /**
+     * As {@link #callAsync(Object, Duration)}, in the sampled trace {@code trace} (a traceparent; null: none): for a
+     * caller that goes on later, on another thread, with work of a trace it took earlier ({@link #currentTrace}).
+     */
+    public CompletableFuture<Object> callAsync(Object request, Duration timeout, String trace) {
         if (node.crashed()) return CompletableFuture.failedFuture(crashedProblem());
         String id = node.identity.self() + "/" + group + "/" + ids.incrementAndGet();
         CompletableFuture<Object> f = new CompletableFuture<>();
         pending.put(id, f);
-        String trace = node.tracing().current(); // the request's span, taken on the caller's thread
         node.run(trace, () -> core.onRequest(new RequestId(id), request));
         return f.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .exceptionallyCompose(t -> CompletableFuture.failedFuture(translate(t, timeout)))
@@ -88,8 +95,17 @@ public final class CoreHost {
     /** Hands the core a request whose answer nobody waits for (schedules, background work). */
     public void tell(Object request) {
         String id = node.identity.self() + "/" + group + "/tell-" + ids.incrementAndGet();
-        String trace = node.tracing().current();
+        String trace = currentTrace();
         node.run(trace, () -> core.onRequest(new RequestId(id), request));
+    }
+
+    /**
+     * The calling thread's sampled trace (a traceparent): its request's span, or the step of this node it runs in (a
+     * core's call into another core of the node, an answer's continuation); null if none.
+     */
+    public String currentTrace() {
+        String t = node.tracing().current();
+        return t != null ? t : node.stepTraceOfThisThread();
     }
 
     /** Runs a read-only query in the node's serial section so it sees a consistent state; waits up to 5 s. */

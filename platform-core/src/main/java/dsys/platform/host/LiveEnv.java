@@ -55,7 +55,8 @@ final class LiveEnv implements Env {
 
     @Override
     public void reply(RequestId request, Object result) {
-        node.output(() -> host.complete(request, result));
+        String trace = node.stepTrace(); // a caller on this node that goes on with the answer stays in the trace
+        node.output(() -> node.inTrace(trace, () -> host.complete(request, result)));
     }
 
     @Override

@@ -71,6 +71,7 @@ public final class NodeRuntime implements AutoCloseable {
     private volatile Transport transport;
     private volatile StepTracing tracing = StepTracing.OFF;
     private String stepTrace; // traceparent of the running step's sampled trace, or null (serial section only)
+    private Thread stepThread; // the thread running a step, or null (each thread sees its own writes: no need for volatile)
     private volatile boolean crashed;
     private volatile long pausedUntilNanos = System.nanoTime(); // nanoTime's origin is arbitrary: never 0
     private volatile boolean closed;
@@ -136,6 +137,33 @@ public final class NodeRuntime implements AutoCloseable {
     /** The running step's sampled trace as a traceparent, or null (serial section only). */
     String stepTrace() {
         return stepTrace;
+    }
+
+    /**
+     * The running step's trace when the calling thread is running it, else null: a core's call into another core
+     * of this node (a participant locking keys in the keyspaces' registers) goes on in the same trace.
+     */
+    String stepTraceOfThisThread() {
+        return stepThread == Thread.currentThread() ? stepTrace : null;
+    }
+
+    /**
+     * Runs an output of a step (after the step, e.g. completing a caller's future) in the step's trace, so what the
+     * caller does with the answer on this thread stays in it. Serial section only, outside any step.
+     */
+    void inTrace(String trace, Runnable output) {
+        if (trace == null || stepThread != null) {
+            output.run();
+            return;
+        }
+        stepTrace = trace;
+        stepThread = Thread.currentThread();
+        try {
+            output.run();
+        } finally {
+            stepTrace = null;
+            stepThread = null;
+        }
     }
 
     void register(CoreHost host) {
@@ -263,6 +291,7 @@ public final class NodeRuntime implements AutoCloseable {
 
     private void guard(String trace, Runnable task) {
         stepTrace = trace;
+        stepThread = Thread.currentThread();
         try {
             if (!crashed) task.run();
         } catch (CrashSignal c) {
@@ -273,6 +302,7 @@ public final class NodeRuntime implements AutoCloseable {
             log.error("core task failed on {}", identity.self(), e);
         } finally {
             stepTrace = null;
+            stepThread = null;
         }
         endStep();
     }

@@ -91,6 +91,30 @@ class TracePropagationLiveTest {
         assertThat(startEvent(round).traceId()).isEqualTo(traceId);
     }
 
+    /**
+     * A core that hands work to another core of its node, from a message's step (as a kv participant locks keys in
+     * the keyspace's registers), keeps the trace: the other core's messages are in it, and so is what the first does
+     * with the answer. ping-1 sends RelayAsk to ping-2, whose echo core pings ping-1's echo core; the Pong's step at
+     * ping-2 answers, and ping-2's ping core sends RelayDone back.
+     */
+    @Test
+    void aCallIntoAnotherCoreOfTheNodeAndWhatComesOfItsAnswerStayInTheTrace() throws Exception {
+        String traceId = hex(16);
+        HttpRequest relay = HttpRequest.newBuilder(nodes.uri(0, "/test/relay")).POST(HttpRequest.BodyPublishers.noBody())
+                .header("traceparent", "00-" + traceId + "-" + hex(8) + "-01").build();
+        HttpResponse<String> r = PingNodes.HTTP.send(relay, HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(r.body()).as("ping-2's echo core heard ping-1's").contains("pongs=1");
+
+        FinishedSpan ask = await("ping-2 handling RelayAsk", () -> received(1, traceId, "RelayAsk"));
+        FinishedSpan echoPing = await("ping-1's echo core handling the Ping", () -> received(0, traceId, "Ping"));
+        assertThat(echoPing.getParentId()).as("sent by the echo core, asked from RelayAsk's step").isEqualTo(ask.getSpanId());
+        FinishedSpan pong = await("ping-2's echo core handling the Pong", () -> received(1, traceId, "Pong"));
+        assertThat(pong.getParentId()).isEqualTo(echoPing.getSpanId());
+        FinishedSpan done = await("ping-1 handling RelayDone", () -> received(0, traceId, "RelayDone"));
+        assertThat(done.getParentId()).as("sent with the answer of the Pong's step").isEqualTo(pong.getSpanId());
+    }
+
     @Test
     void outsideASampledTraceNoSpanIsRecordedAndNoContextTravels() throws Exception {
         int before = spans(1).all().size();

@@ -82,7 +82,8 @@ public final class RegisterResources implements ResourceManager {
     public void prepare(String txn, List<TxnOp> ops, Consumer<String> done) {
         if (disk.get(PREPARED + txn).isEmpty()) holding.incrementAndGet();
         disk.put(PREPARED + txn, encode(ops));
-        List<CompletableFuture<Object>> locks = ops.stream().map(op -> lock(txn, op)).toList();
+        String trace = kv.currentTrace(); // the vote-request's: a lock asked later, after a wait, stays in it
+        List<CompletableFuture<Object>> locks = ops.stream().map(op -> lock(txn, op, trace)).toList();
         CompletableFuture.allOf(locks.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> onCore.accept(() -> {
             String refusal = locks.stream().map(f -> f.getNow("no answer")).filter(r -> r instanceof String)
                     .map(String.class::cast).findFirst().orElse(null);
@@ -124,14 +125,14 @@ public final class RegisterResources implements ResourceManager {
     }
 
     /** A String: why not; a {@link KvReplies.Value}: what a get read; anything else: locked with its intent. */
-    private CompletableFuture<Object> lock(String txn, TxnOp op) {
+    private CompletableFuture<Object> lock(String txn, TxnOp op, String trace) {
         Ballot ifMatch;
         try {
             ifMatch = op.ifVersion() == null ? null : op.ifVersion().equals("0") ? Ballot.ZERO : Ballot.parse(op.ifVersion());
         } catch (IllegalArgumentException e) {
             return CompletableFuture.<Object>completedFuture(op.key() + ": " + e.getMessage());
         }
-        return lock(txn, op, ifMatch);
+        return lock(txn, op, ifMatch, trace);
     }
 
     /**
@@ -142,18 +143,18 @@ public final class RegisterResources implements ResourceManager {
      * Any other holder is asked again after {@value #FIRST_RETRY_MS} ms, doubling up to {@value #LOCKED_RETRY_MS} ms,
      * as long as wait-die lets this transaction wait.
      */
-    private CompletableFuture<Object> lock(String txn, TxnOp op, Ballot ifMatch) {
+    private CompletableFuture<Object> lock(String txn, TxnOp op, Ballot ifMatch, String trace) {
         long start = System.nanoTime();
         Ending last = releasing.get(op.keyspace() + "\0" + op.key());
         CompletableFuture<Void> released = last == null || last.txn().equals(txn) ? null
                 : last.done().copy().orTimeout(WAIT_BUDGET_MS, TimeUnit.MILLISECONDS).handle((x, y) -> null);
         return (released == null ? CompletableFuture.<Void>completedFuture(null) : released)
-                .thenCompose(x -> attempt(txn, op, ifMatch, start, LOCKED_RETRIES, FIRST_RETRY_MS))
+                .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, LOCKED_RETRIES, FIRST_RETRY_MS))
                 .handle((v, t) -> t == null ? v : reason(op, t));
     }
 
-    private CompletableFuture<Object> attempt(String txn, TxnOp op, Ballot ifMatch, long start, int retries, long delayMs) {
-        return call(txn, op, ifMatch).handle((v, t) -> {
+    private CompletableFuture<Object> attempt(String txn, TxnOp op, Ballot ifMatch, String trace, long start, int retries, long delayMs) {
+        return call(txn, op, ifMatch, trace).handle((v, t) -> {
             if (t == null) return CompletableFuture.completedFuture(v);
             Throwable c = cause(t);
             if (retries <= 0 || !(c instanceof ProblemException p && p.status() == 409)) return CompletableFuture.<Object>failedFuture(c);
@@ -162,25 +163,25 @@ public final class RegisterResources implements ResourceManager {
             long left = WAIT_BUDGET_MS - (System.nanoTime() - start) / 1_000_000;
             if (released != null && left > 0) { // a copy: the timeout must not end the other waiters' wait
                 return released.copy().orTimeout(left, TimeUnit.MILLISECONDS).handle((x, y) -> x)
-                        .thenCompose(x -> attempt(txn, op, ifMatch, start, retries - 1, delayMs));
+                        .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, retries - 1, delayMs));
             }
             Boolean outcome = decided == null || txn.equals(holder) ? null : decided.outcome(holder);
             if (outcome != null && left > 0) { // lock resolution: the holder ended elsewhere (DecidedLocks)
                 return decided.release(op.keyspace(), op.key(), holder, outcome).handle((x, y) -> x)
-                        .thenCompose(x -> attempt(txn, op, ifMatch, start, retries - 1, delayMs));
+                        .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, retries - 1, delayMs));
             }
             if (left <= 0 || !mayWait(txn, holder, start)) return CompletableFuture.<Object>failedFuture(c);
             return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))
-                    .thenCompose(x -> attempt(txn, op, ifMatch, start, retries - 1, Math.min(2 * delayMs, LOCKED_RETRY_MS)));
+                    .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, retries - 1, Math.min(2 * delayMs, LOCKED_RETRY_MS)));
         }).thenCompose(f -> f);
     }
 
-    private CompletableFuture<Object> call(String txn, TxnOp op, Ballot ifMatch) {
+    private CompletableFuture<Object> call(String txn, TxnOp op, Ballot ifMatch, String trace) {
         return switch (op.op()) {
-            case "put" -> ask(op, new KvRequests.Lock(op.key(), txn, 'p', text(op.value()), ifMatch));
-            case "delete" -> ask(op, new KvRequests.Lock(op.key(), txn, 'd', null, ifMatch));
-            case "get" -> ask(op, new KvRequests.Lock(op.key(), txn, 'g', null, ifMatch));
-            default -> add(txn, op, ifMatch);
+            case "put" -> ask(op, new KvRequests.Lock(op.key(), txn, 'p', text(op.value()), ifMatch), trace);
+            case "delete" -> ask(op, new KvRequests.Lock(op.key(), txn, 'd', null, ifMatch), trace);
+            case "get" -> ask(op, new KvRequests.Lock(op.key(), txn, 'g', null, ifMatch), trace);
+            default -> add(txn, op, ifMatch, trace);
         };
     }
 
@@ -230,9 +231,9 @@ public final class RegisterResources implements ResourceManager {
      * ({@link KvRequests.LockDerived}); below 0 or not a number: refused (412), vote-abort. Before, an add was a
      * linearizable read and then a lock under the version read: one quorum round more on every vote.
      */
-    private CompletableFuture<Object> add(String txn, TxnOp op, Ballot ifMatch) {
+    private CompletableFuture<Object> add(String txn, TxnOp op, Ballot ifMatch, String trace) {
         long delta = Long.parseLong(op.value());
-        return ask(op, new KvRequests.LockDerived(op.key(), txn, current -> sum(op.key(), current, delta), ifMatch));
+        return ask(op, new KvRequests.LockDerived(op.key(), txn, current -> sum(op.key(), current, delta), ifMatch), trace);
     }
 
     static Derivation.Derived sum(String key, String current, long delta) {
@@ -252,8 +253,8 @@ public final class RegisterResources implements ResourceManager {
         return Derivation.Derived.intent(text(Long.toString(sum)));
     }
 
-    private CompletableFuture<Object> ask(TxnOp op, Object request) {
-        return kv.call(op.keyspace(), request, Object.class);
+    private CompletableFuture<Object> ask(TxnOp op, Object request, String trace) {
+        return kv.call(op.keyspace(), request, Object.class, trace);
     }
 
     private static String reason(TxnOp op, Throwable t) {
@@ -283,8 +284,9 @@ public final class RegisterResources implements ResourceManager {
         ending.put(txn, done);
         Ending mine = new Ending(txn, done);
         for (String[] k : keys) releasing.put(k[0] + "\0" + k[1], mine);
+        String trace = kv.currentTrace(); // the decision's: retries go on in it
         List<CompletableFuture<Object>> releases = new ArrayList<>();
-        for (String[] k : keys) releases.add(release(k[0], k[1], txn, commit));
+        for (String[] k : keys) releases.add(release(k[0], k[1], txn, commit, trace));
         CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
                 .whenComplete((v, t) -> {
                     ending.remove(txn, done);
@@ -299,8 +301,8 @@ public final class RegisterResources implements ResourceManager {
     }
 
     /** Until a quorum confirms it, 100 times at most (every 200 ms); the next start ends it again otherwise. */
-    private CompletableFuture<Object> release(String keyspace, String key, String txn, boolean commit) {
-        return retrying(() -> kv.call(keyspace, new KvRequests.Release(key, txn, commit), Object.class), t -> true, 100, 200, 200);
+    private CompletableFuture<Object> release(String keyspace, String key, String txn, boolean commit, String trace) {
+        return retrying(() -> kv.call(keyspace, new KvRequests.Release(key, txn, commit), Object.class, trace), t -> true, 100, 200, 200);
     }
 
     @Override
