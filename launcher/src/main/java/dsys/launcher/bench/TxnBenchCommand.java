@@ -170,9 +170,12 @@ public final class TxnBenchCommand {
         out.println();
         if (tracesMissing != null) {
             out.println("where a transfer's time goes: no traces (" + tracesMissing + "; --zipkin=URL, or off)");
+        } else if (!paths.isEmpty() && paths.values().stream().allMatch(List::isEmpty)) {
+            out.println("where a transfer's time goes: no traced transfers (the gateway starts the traces: --txn-url=" + txnUrl + " bypasses it?)");
+            out.println();
         } else if (!paths.isEmpty()) {
             out.println("where a transfer's time goes: medians over the transfers the gateway traced in each cell (~10 a second), ms");
-            out.println("(each stage from one trace's spans; txn-coordinator README, \"Where a transaction's time goes\"):");
+            out.println("(each stage from one trace's spans; txn-coordinator README, \"Measured beside etcd\"):");
             StringBuilder head = new StringBuilder("| system | clients | traces |"), rule = new StringBuilder("|---|---|---|");
             for (String stage : TxnPath.STAGES) {
                 head.append(' ').append(stage).append(" |");
