@@ -3,7 +3,6 @@ package dsys.launcher.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
-import java.net.URLEncoder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -11,8 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.StreamSupport;
-
-import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * Where a transaction's time goes, from the traces Zipkin kept of a cell (the gateway samples about 10 requests a
@@ -77,8 +74,7 @@ final class TxnPath {
 
     /** The transfers the gateway traced between {@code fromMs} and {@code toMs} (epoch ms). */
     static JsonNode fetch(Http http, String zipkin, long fromMs, long toMs) throws IOException {
-        String url = zipkin + "/api/v2/traces?serviceName=gateway&spanName="
-                + URLEncoder.encode("post txn-coordinator", UTF_8).replace("+", "%20")
+        String url = zipkin + "/api/v2/traces?serviceName=gateway&spanName=post%20txn-coordinator" // the gateway's POST span
                 + "&endTs=" + toMs + "&lookback=" + Math.max(1, toMs - fromMs) + "&limit=2000";
         return Http.JSON.readTree(http.get(url));
     }

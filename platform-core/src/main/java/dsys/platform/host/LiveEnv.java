@@ -55,8 +55,9 @@ final class LiveEnv implements Env {
 
     @Override
     public void reply(RequestId request, Object result) {
+        Runnable complete = () -> host.complete(request, result);
         String trace = node.stepTrace(); // a caller on this node that goes on with the answer stays in the trace
-        node.output(() -> node.inTrace(trace, () -> host.complete(request, result)));
+        node.output(trace == null ? complete : () -> node.inTrace(trace, complete)); // untraced: no wrapper per reply
     }
 
     @Override
