@@ -145,8 +145,7 @@ public final class ActiveStore implements KvCore {
         Rejection bad = QuorumStore.validate(body);
         if (bad != null) {
             env.reply(request, bad);
-        } else if (body instanceof KvRequests.Lock || body instanceof KvRequests.LockDerived
-                || body instanceof KvRequests.Release) {
+        } else if (KvRequests.transactional(body)) {
             env.reply(request, Rejection.badRequest("keyspace '" + config.name() + "' is actively replicated: "
                     + "transactions (atomic commit's locks) run on quorum keyspaces"));
         } else if (body instanceof KvRequests.Inspect i) {

@@ -126,16 +126,32 @@ public class KvController {
         });
     }
 
-    /** The call; once more if it met the lock of a transaction that has ended elsewhere and that lock was resolved. */
+    /**
+     * The call; once more if it met the lock of a transaction that has ended elsewhere and that lock was resolved. A
+     * lock whose holder's outcome is not known here yet is asked again for up to {@value #LOCKED_PATIENCE_MS} ms (a
+     * committed transaction's release may wait for its key's next lock, and its outcome reaches this node through the
+     * decisions topic a few milliseconds after its client heard it), then it is the client's 409.
+     */
     private <T> CompletableFuture<T> resolving(String keyspace, String key, Object request, Class<T> type) {
+        return resolving(keyspace, key, request, type, System.nanoTime() + LOCKED_PATIENCE_MS * 1_000_000, 5);
+    }
+
+    private <T> CompletableFuture<T> resolving(String keyspace, String key, Object request, Class<T> type, long until, long delayMs) {
         return host.call(keyspace, request, type).handle((v, t) -> {
             if (t == null) return CompletableFuture.completedFuture(v);
             Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
             if (!(c instanceof ProblemException p && p.status() == 409)) return CompletableFuture.<T>failedFuture(c);
-            return locks.resolve(keyspace, key, p).thenCompose(released -> released ? host.call(keyspace, request, type)
-                    : CompletableFuture.<T>failedFuture(c));
+            return locks.resolve(keyspace, key, p).thenCompose(released -> {
+                if (released) return host.call(keyspace, request, type);
+                if (System.nanoTime() + delayMs * 1_000_000 > until) return CompletableFuture.<T>failedFuture(c);
+                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, java.util.concurrent.TimeUnit.MILLISECONDS))
+                        .thenCompose(x -> resolving(keyspace, key, request, type, until, Math.min(2 * delayMs, 80)));
+            });
         }).thenCompose(f -> f);
     }
+
+    /** How long a plain read or write waits for a lock whose holder's outcome is unknown here (above the 200 ms release delay). */
+    private static final long LOCKED_PATIENCE_MS = 300;
 
     /**
      * A page of the keyspace's keys in order, merged from a read quorum of replicas (each key's newest version,

@@ -198,8 +198,7 @@ public final class ChainStore implements dsys.kv.mode.KvCore {
             ops.write(request, p.key(), p.value(), false, p.ifMatch());
         } else if (body instanceof KvRequests.Delete d) {
             ops.write(request, d.key(), null, true, d.ifMatch());
-        } else if (body instanceof KvRequests.Lock || body instanceof KvRequests.LockDerived
-                || body instanceof KvRequests.Release) {
+        } else if (KvRequests.transactional(body)) {
             env.reply(request, Rejection.badRequest("keyspace '" + config.name() + "' is " + (shape == Shape.STAR
                     ? "primary-backup" : "chain-replicated") + ": "
                     + "transactions (atomic commit's locks) run on quorum keyspaces"));

@@ -95,8 +95,7 @@ public final class EventualStore implements KvCore {
         Rejection bad = QuorumStore.validate(body instanceof SessionRequest s ? s.request() : body);
         if (bad != null) {
             env.reply(request, bad);
-        } else if (body instanceof KvRequests.Lock || body instanceof KvRequests.LockDerived
-                || body instanceof KvRequests.Release) {
+        } else if (KvRequests.transactional(body)) {
             env.reply(request, Rejection.badRequest("transactions run on quorum keyspaces: this keyspace is eventual "
                     + "(no linearizable register to lock)"));
         } else if (body instanceof SessionRequest s) {

@@ -4,13 +4,36 @@ package dsys.kv.quorum;
  * The function a CASPaxos round applies to the register: a put or delete under an optional precondition
  * (If-Match), or the identity (a read that has to make what it saw chosen, an anti-entropy repair).
  */
-record Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock, Derivation derivation) {
+record Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock, Derivation derivation, Change prior) {
 
     /** LOCK takes a transaction's lock (with its intent); RELEASE ends it: applies the intent, or drops it. */
     enum Kind { PUT, DELETE, READ, REPAIR, LOCK, RELEASE }
 
     Change(Kind kind, String value, Ballot ifMatch) {
-        this(kind, value, ifMatch, null, null);
+        this(kind, value, ifMatch, null, null, null);
+    }
+
+    Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock, Derivation derivation) {
+        this(kind, value, ifMatch, lock, derivation, null);
+    }
+
+    /**
+     * This lock after {@code release} in the same round: the release applies first (when its transaction still holds
+     * the key), and this change is judged on what it leaves ({@link #base}). A participant's deferred release rides
+     * on the key's next lock this way instead of costing a round of its own.
+     */
+    Change afterRelease(Change release) {
+        if (kind != Kind.LOCK || release.kind != Kind.RELEASE) throw new IllegalArgumentException("a release, then a lock");
+        return new Change(kind, value, ifMatch, lock, derivation, release);
+    }
+
+    /**
+     * The register this change is judged on and applied to: {@code current} after the release it carries, made at
+     * {@code ballot} by {@code op} (its commit's value then has that version); {@code current} itself when it
+     * carries none or that release's transaction no longer holds the key.
+     */
+    Versioned base(Versioned current, Ballot ballot, String op) {
+        return prior == null ? current : prior.apply(current, ballot, op);
     }
 
     static Change put(String value, Ballot ifMatch) {

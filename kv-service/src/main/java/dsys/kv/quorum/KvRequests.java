@@ -39,6 +39,22 @@ public final class KvRequests {
     public record Release(String key, String txn, boolean commit) {
     }
 
+    /**
+     * {@code release} and then {@code lock} ({@link Lock} or {@link LockDerived}) of the same key, in one round: a
+     * participant's deferred release rides on the key's next lock. The release goes even when the lock is refused;
+     * the answer is the lock's.
+     */
+    public record ReleaseThenLock(Release release, Object lock) {
+        public String key() {
+            return release.key();
+        }
+    }
+
+    /** Whether {@code body} is one of atomic commit's requests, which only quorum keyspaces take. */
+    public static boolean transactional(Object body) {
+        return body instanceof Lock || body instanceof LockDerived || body instanceof Release || body instanceof ReleaseThenLock;
+    }
+
     /** What this node's replica holds for {@code key} (to show divergence); no messages. */
     public record Inspect(String key) {
     }

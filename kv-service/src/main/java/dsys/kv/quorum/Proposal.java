@@ -34,6 +34,8 @@ final class Proposal extends Operation {
     private Gather<Accepted> accepts;
     private Versioned proposed;
     private Versioned found;
+    /** What the change is judged on and applied to: {@link #found} after the release the change carries, if any. */
+    private Versioned judged;
     private Answer answer;
     private Ballot written;
     /** The ballot of this operation's first round that sent its new content: from then on, failing is "unknown". */
@@ -56,7 +58,7 @@ final class Proposal extends Operation {
     @Override
     void start() {
         QuorumCoordinator.Lease lease = co.takeLease(key);
-        if (lease != null && change.writes() && change.holds(co.localState(key).content())) {
+        if (lease != null && change.writes() && change.holds(change.base(co.localState(key).content(), lease.next(), id))) {
             fastRound(lease);
         } else {
             round(); // reads and failed preconditions are decided on states a quorum reports, never on a lease
@@ -71,7 +73,8 @@ final class Proposal extends Operation {
     private void fastRound(QuorumCoordinator.Lease lease) {
         ballot = lease.next();
         found = co.localState(key).content();
-        proposed = change.apply(found, ballot, id);
+        judged = change.base(found, ballot, id);
+        proposed = change.apply(judged, ballot, id);
         written = ballot;
         answer = Answer.WRITTEN;
         firstAttempt = ballot;
@@ -141,6 +144,7 @@ final class Proposal extends Operation {
         found = newest.content();
         boolean alreadyChosen = newest.accepted().zero() || isChosen(newest.accepted());
         Versioned.Write ours = found.writeOf(id);
+        judged = ours != null ? found : change.base(found, ballot, id);
         if (ours != null) {
             proposed = found;           // an earlier round of ours is in what we found: make that chosen
             written = ours.version();
@@ -149,14 +153,14 @@ final class Proposal extends Operation {
             co.finish(this, KvReplies.outcomeUnknown(key, "more than " + Versioned.RECENT + " writes overtook this "
                     + "one's retries; it may or may not have taken effect before them"));
             return;
-        } else if (change.writes() && change.holds(found)) {
-            proposed = change.apply(found, ballot, id);
+        } else if (change.writes() && change.holds(judged)) {
+            proposed = change.apply(judged, ballot, id);
             written = ballot;
             answer = Answer.WRITTEN;
             if (firstAttempt == null) firstAttempt = ballot;
         } else {
-            proposed = found;
-            if (change.blockedBy(found)) answer = Answer.LOCKED;
+            proposed = judged; // found itself, unless the release the change carries still goes
+            if (change.blockedBy(judged)) answer = Answer.LOCKED;
             else if (change.kind() == Change.Kind.RELEASE) answer = Answer.UNCHANGED; // released already: nothing to do
             else answer = change.writes() ? Answer.PRECONDITION_FAILED : change.kind() == Change.Kind.READ ? Answer.VALUE : Answer.NONE;
         }
@@ -207,15 +211,15 @@ final class Proposal extends Operation {
         return switch (answer) {
             // a lock, or a release that drops it, leaves the version as it was; a committed intent makes a new one
             // a read lock answers what it read: the transaction's get, held still until the transaction ends
-            case WRITTEN -> readLock() ? new KvReplies.Value(key, found.value(), found.version(), "txn-lock", messageCounts())
+            case WRITTEN -> readLock() ? new KvReplies.Value(key, judged.value(), judged.version(), "txn-lock", messageCounts())
                     : new KvReplies.Written(key, proposed.version().equals(written) || !locking() ? written : proposed.version(),
                     proposed.tombstone() && proposed.version().equals(written), messageCounts());
-            case UNCHANGED -> new KvReplies.Written(key, found.version(), found.tombstone(), messageCounts());
-            case LOCKED -> KvReplies.locked(key, found.lock());
-            case VALUE -> new KvReplies.Value(key, found.value(), found.version(), ReadLevel.LINEARIZABLE.label(),
+            case UNCHANGED -> new KvReplies.Written(key, judged.version(), judged.tombstone(), messageCounts());
+            case LOCKED -> KvReplies.locked(key, judged.lock());
+            case VALUE -> new KvReplies.Value(key, judged.value(), judged.version(), ReadLevel.LINEARIZABLE.label(),
                     messageCounts());
-            case PRECONDITION_FAILED -> change.holdsVersion(found) && change.refusal(found) != null
-                    ? KvReplies.refused(key, change.refusal(found)) : KvReplies.preconditionFailed(key, change.ifMatch(), found);
+            case PRECONDITION_FAILED -> change.holdsVersion(judged) && change.refusal(judged) != null
+                    ? KvReplies.refused(key, change.refusal(judged)) : KvReplies.preconditionFailed(key, change.ifMatch(), judged);
             case NONE -> null;
         };
     }

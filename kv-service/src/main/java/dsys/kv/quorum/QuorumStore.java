@@ -90,10 +90,10 @@ public final class QuorumStore implements dsys.kv.mode.KvCore {
             coordinator.change(request, p.key(), Change.put(p.value(), p.ifMatch()));
         } else if (body instanceof KvRequests.Delete d) {
             coordinator.change(request, d.key(), Change.delete(d.ifMatch()));
-        } else if (body instanceof KvRequests.Lock l) {
-            coordinator.change(request, l.key(), Change.lock(new Versioned.Lock(l.txn(), l.kind(), l.intent()), l.ifMatch()));
-        } else if (body instanceof KvRequests.LockDerived l) {
-            coordinator.change(request, l.key(), Change.lockDerived(l.txn(), l.derivation(), l.ifMatch()));
+        } else if (body instanceof KvRequests.Lock || body instanceof KvRequests.LockDerived) {
+            coordinator.change(request, lockKey(body), lockChange(body));
+        } else if (body instanceof KvRequests.ReleaseThenLock rl) {
+            coordinator.change(request, rl.key(), lockChange(rl.lock()).afterRelease(Change.release(rl.release().txn(), rl.release().commit())));
         } else if (body instanceof KvRequests.Release r) {
             coordinator.change(request, r.key(), Change.release(r.txn(), r.commit()));
         } else if (body instanceof KvRequests.Inspect i) {
@@ -110,8 +110,25 @@ public final class QuorumStore implements dsys.kv.mode.KvCore {
         }
     }
 
+    private static Change lockChange(Object lock) {
+        return lock instanceof KvRequests.Lock l ? Change.lock(new Versioned.Lock(l.txn(), l.kind(), l.intent()), l.ifMatch())
+                : Change.lockDerived(((KvRequests.LockDerived) lock).txn(), ((KvRequests.LockDerived) lock).derivation(),
+                ((KvRequests.LockDerived) lock).ifMatch());
+    }
+
+    private static String lockKey(Object lock) {
+        return lock instanceof KvRequests.Lock l ? l.key() : lock instanceof KvRequests.LockDerived l ? l.key() : null;
+    }
+
     /** Why a client request is malformed (a 400 or 413), or null; every mode's core checks requests alike. */
     public static Rejection validate(Object body) {
+        if (body instanceof KvRequests.ReleaseThenLock rl) {
+            if (rl.release() == null || !java.util.Objects.equals(rl.release().key(), lockKey(rl.lock()))) {
+                return Rejection.badRequest("a release and a lock in one round are of one key");
+            }
+            Rejection bad = validate(rl.release());
+            return bad != null ? bad : validate(rl.lock());
+        }
         String key;
         if (body instanceof KvRequests.Get g) key = g.key();
         else if (body instanceof KvRequests.Put p) key = p.key();

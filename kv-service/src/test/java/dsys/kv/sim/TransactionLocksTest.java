@@ -197,4 +197,47 @@ class TransactionLocksTest {
         call(b, new KvRequests.Release("y", "t3", true));
         assertThat(kv.value(kv.get(c, "y", ReadLevel.LINEARIZABLE)).value()).isEqualTo("absent");
     }
+
+    /**
+     * A participant's deferred release rides on the key's next lock (RegisterResources): one round applies the release
+     * and takes the lock, the lock judged on what the release left (an add sums from the committed value), and costs
+     * no more messages than a lock alone.
+     */
+    @Test
+    void aReleaseRidesOnTheKeysNextLock_inOneRoundThatJudgesTheLockOnWhatTheReleaseLeft() {
+        Ballot v1 = kv.written(kv.put(a, "m", "10")).version();
+        dsys.kv.quorum.Derivation plus5 = current -> dsys.kv.quorum.Derivation.Derived.intent(Long.toString(Long.parseLong(current) + 5));
+        call(a, new KvRequests.LockDerived("m", "t1", plus5, v1));
+        kv.sim.resetCounts();
+        Object both = call(a, new KvRequests.ReleaseThenLock(new KvRequests.Release("m", "t1", true),
+                new KvRequests.LockDerived("m", "t2", plus5, null)));
+        assertThat(both).isInstanceOfSatisfying(KvReplies.Written.class, w -> assertThat(w.version()).as("t1's commit: a new version").isGreaterThan(v1));
+        assertThat(kv.sim.messageCounts()).as("one round: accepts and their answers, no prepare").doesNotContainKey("Prepare")
+                .containsEntry("Accept", 3L);
+        assertThat(kv.store(a).replicaState("m").content().lock()).as("t2 holds it, its intent summed from t1's 15")
+                .isEqualTo(new Versioned.Lock("t2", 'p', "20"));
+        assertThat(kv.store(a).replicaState("m").content().value()).isEqualTo("15");
+        rejected(kv.await(kv.get(c, "m", ReadLevel.LINEARIZABLE), Duration.ofSeconds(2)), 409, "key-locked");
+        call(b, new KvRequests.Release("m", "t2", true));
+        assertThat(kv.value(kv.get(c, "m", ReadLevel.LINEARIZABLE)).value()).isEqualTo("20");
+    }
+
+    /** The release goes even when the lock it rides on is refused; a release whose transaction holds nothing is no-op. */
+    @Test
+    void aRidingReleaseGoesEvenWhenItsLockIsRefused_andOneWithNothingToReleaseLeavesAPlainLock() {
+        Ballot v1 = kv.written(kv.put(a, "n", "1")).version();
+        call(a, new KvRequests.Lock("n", "t1", 'p', "2", v1));
+        rejected(call(a, new KvRequests.ReleaseThenLock(new KvRequests.Release("n", "t1", true),
+                new KvRequests.Lock("n", "t2", 'p', "3", v1))), 412, "precondition-failed"); // v1 is gone with t1's commit
+        KvReplies.Value after = kv.value(kv.get(c, "n", ReadLevel.LINEARIZABLE));
+        assertThat(after.value()).as("t1 committed, nothing locked").isEqualTo("2");
+
+        Object plain = call(b, new KvRequests.ReleaseThenLock(new KvRequests.Release("n", "t1", true),
+                new KvRequests.Lock("n", "t3", 'g', null, after.version())));
+        assertThat(plain).as("t1 holds nothing any more: a read lock under the current version")
+                .isInstanceOfSatisfying(KvReplies.Value.class, v -> assertThat(v.value()).isEqualTo("2"));
+        assertThat(kv.value(kv.get(c, "n", ReadLevel.LINEARIZABLE)).version()).isEqualTo(after.version());
+        rejected(call(a, new KvRequests.ReleaseThenLock(new KvRequests.Release("other", "t1", true),
+                new KvRequests.Lock("n", "t4", 'p', "x", null))), 400, "bad-request");
+    }
 }

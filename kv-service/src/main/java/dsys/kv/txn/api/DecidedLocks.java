@@ -32,6 +32,14 @@ public final class DecidedLocks implements LockResolver {
         return holder == null ? null : decisions.outcome(holder);
     }
 
+    /**
+     * An outcome this node's participant knows first hand (its decision came, or it voted vote-abort): readers here
+     * resolve the transaction's locks with it while their release waits to ride on the keys' next locks.
+     */
+    void learned(String txn, boolean commit) {
+        decisions.record(txn, commit);
+    }
+
     /** Applies {@code holder}'s release of {@code key} with its known outcome; completes when a quorum answered. */
     CompletableFuture<Object> release(String keyspace, String key, String holder, boolean commit) {
         return kv.call(keyspace, new KvRequests.Release(key, holder, commit), Object.class).whenComplete((v, t) -> {

@@ -31,6 +31,12 @@ import java.util.function.Consumer;
  * ({@link KvRequests.Release}). So the intents survive this node (any coordinator sees the locks), and the
  * participant's own disk keeps only which keys each transaction locked, written before the first lock is asked
  * for, so a crash between the locks and the vote still finds them to release.
+ *
+ * <p>A decided transaction's releases are deferred up to {@code releaseDelayMs}: the next transaction to lock the key
+ * here takes the release along in its own lock's round ({@link KvRequests.ReleaseThenLock}), so back-to-back
+ * transactions on a key cost one round per key instead of two. The outcome is recorded here at once
+ * ({@link DecidedLocks#learned}), and other nodes read it from the decisions topic, so a reader that meets the
+ * lock meanwhile applies the release itself (lock resolution) instead of waiting for it.
  */
 public final class RegisterResources implements ResourceManager {
 
@@ -54,6 +60,34 @@ public final class RegisterResources implements ResourceManager {
     private record Ending(String txn, CompletableFuture<Void> done) {
     }
 
+    /**
+     * Releases waiting for their key's next lock here, by key ({@code keyspace + "\0" + key}), one per key (a second
+     * transaction ending on the same key, a shared reader, releases at once). Taken out of the map exactly once:
+     * by the lock that carries it, or by the timer that sends it alone.
+     */
+    private final Map<String, Deferred> deferred = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A key's release waiting to ride on the next lock; {@code done} completes once it is chosen. */
+    private record Deferred(String keyspace, String key, String txn, boolean commit, String trace, CompletableFuture<Object> done) {
+        KvRequests.Release request() {
+            return new KvRequests.Release(key, txn, commit);
+        }
+    }
+
+    /** How long a decided transaction's release waits to ride on its key's next lock; 0: released at once. */
+    private final long releaseDelayMs;
+
+    /** Keys released, by how: in the next lock's round, or in a round of their own (both outlive a crash's new object). */
+    public record Releases(io.micrometer.core.instrument.Counter riding, io.micrometer.core.instrument.Counter alone) {
+        /** {@code dsys.txn.participant.releases{how=riding|alone}}. */
+        public static Releases in(io.micrometer.core.instrument.MeterRegistry registry) {
+            return new Releases(registry.counter("dsys.txn.participant.releases", "how", "riding"),
+                    registry.counter("dsys.txn.participant.releases", "how", "alone"));
+        }
+    }
+
+    private final Releases releases;
+
     /** Transactions holding keys here (a prepared record on disk): the gauge {@code dsys.txn.participant.holding}. */
     private final java.util.concurrent.atomic.AtomicInteger holding;
 
@@ -62,7 +96,8 @@ public final class RegisterResources implements ResourceManager {
 
     /** {@code onCore} runs a continuation on the participant core's thread (its host's {@code tell}). */
     public RegisterResources(Durable disk, KvHost kv, Consumer<Runnable> onCore) {
-        this(disk, kv, onCore, new java.util.concurrent.atomic.AtomicInteger(), null);
+        this(disk, kv, onCore, new java.util.concurrent.atomic.AtomicInteger(), null, 0,
+                Releases.in(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     }
 
     /**
@@ -70,7 +105,10 @@ public final class RegisterResources implements ResourceManager {
      * {@code decided}: what the decisions topic said of other transactions, to resolve their locks (null: none).
      */
     public RegisterResources(Durable disk, KvHost kv, Consumer<Runnable> onCore, java.util.concurrent.atomic.AtomicInteger holding,
-                             DecidedLocks decided) {
+                             DecidedLocks decided, long releaseDelayMs, Releases releases) {
+        if (releaseDelayMs < 0) throw new IllegalArgumentException("releaseDelayMs must be 0 or more, got " + releaseDelayMs);
+        this.releaseDelayMs = releaseDelayMs;
+        this.releases = releases;
         this.disk = disk;
         this.kv = kv;
         this.onCore = onCore;
@@ -145,16 +183,37 @@ public final class RegisterResources implements ResourceManager {
      */
     private CompletableFuture<Object> lock(String txn, TxnOp op, Ballot ifMatch, String trace) {
         long start = System.nanoTime();
-        Ending last = releasing.get(op.keyspace() + "\0" + op.key());
+        String slot = op.keyspace() + "\0" + op.key();
+        Deferred riding = deferred.get(slot);
+        if (riding != null && !riding.txn().equals(txn) && deferred.remove(slot, riding)) { // this lock's round releases it
+            return attempt(txn, op, ifMatch, trace, start, LOCKED_RETRIES, FIRST_RETRY_MS, riding)
+                    .handle((v, t) -> t == null ? v : reason(op, t));
+        }
+        Ending last = releasing.get(slot);
         CompletableFuture<Void> released = last == null || last.txn().equals(txn) ? null
                 : last.done().copy().orTimeout(WAIT_BUDGET_MS, TimeUnit.MILLISECONDS).handle((x, y) -> null);
         return (released == null ? CompletableFuture.<Void>completedFuture(null) : released)
-                .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, LOCKED_RETRIES, FIRST_RETRY_MS))
+                .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, LOCKED_RETRIES, FIRST_RETRY_MS, null))
                 .handle((v, t) -> t == null ? v : reason(op, t));
     }
 
-    private CompletableFuture<Object> attempt(String txn, TxnOp op, Ballot ifMatch, String trace, long start, int retries, long delayMs) {
-        return call(txn, op, ifMatch, trace).handle((v, t) -> {
+    /**
+     * The lock, asked until it is taken or refused for good. {@code riding}: a deferred release the first round
+     * carries; a definite answer (the lock, or its refusal: 409, 412) means that round was chosen, release included;
+     * any other (no quorum, outcome unknown) sends the release on its own.
+     */
+    private CompletableFuture<Object> attempt(String txn, TxnOp op, Ballot ifMatch, String trace, long start, int retries, long delayMs,
+                                              Deferred riding) {
+        return call(txn, op, ifMatch, trace, riding).handle((v, t) -> {
+            if (riding != null) {
+                Throwable c = t == null ? null : cause(t);
+                if (c == null || c instanceof ProblemException p && (p.status() == 409 || p.status() == 412)) {
+                    releases.riding().increment();
+                    riding.done().complete(v);
+                } else {
+                    releaseAlone(riding);
+                }
+            }
             if (t == null) return CompletableFuture.completedFuture(v);
             Throwable c = cause(t);
             if (retries <= 0 || !(c instanceof ProblemException p && p.status() == 409)) return CompletableFuture.<Object>failedFuture(c);
@@ -163,26 +222,27 @@ public final class RegisterResources implements ResourceManager {
             long left = WAIT_BUDGET_MS - (System.nanoTime() - start) / 1_000_000;
             if (released != null && left > 0) { // a copy: the timeout must not end the other waiters' wait
                 return released.copy().orTimeout(left, TimeUnit.MILLISECONDS).handle((x, y) -> x)
-                        .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, retries - 1, delayMs));
+                        .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, retries - 1, delayMs, null));
             }
             Boolean outcome = decided == null || txn.equals(holder) ? null : decided.outcome(holder);
             if (outcome != null && left > 0) { // lock resolution: the holder ended elsewhere (DecidedLocks)
                 return decided.release(op.keyspace(), op.key(), holder, outcome).handle((x, y) -> x)
-                        .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, retries - 1, delayMs));
+                        .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, retries - 1, delayMs, null));
             }
             if (left <= 0 || !mayWait(txn, holder, start)) return CompletableFuture.<Object>failedFuture(c);
             return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))
-                    .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, retries - 1, Math.min(2 * delayMs, LOCKED_RETRY_MS)));
+                    .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, retries - 1, Math.min(2 * delayMs, LOCKED_RETRY_MS), null));
         }).thenCompose(f -> f);
     }
 
-    private CompletableFuture<Object> call(String txn, TxnOp op, Ballot ifMatch, String trace) {
-        return switch (op.op()) {
-            case "put" -> ask(op, new KvRequests.Lock(op.key(), txn, 'p', text(op.value()), ifMatch), trace);
-            case "delete" -> ask(op, new KvRequests.Lock(op.key(), txn, 'd', null, ifMatch), trace);
-            case "get" -> ask(op, new KvRequests.Lock(op.key(), txn, 'g', null, ifMatch), trace);
-            default -> add(txn, op, ifMatch, trace);
+    private CompletableFuture<Object> call(String txn, TxnOp op, Ballot ifMatch, String trace, Deferred riding) {
+        Object lock = switch (op.op()) {
+            case "put" -> new KvRequests.Lock(op.key(), txn, 'p', text(op.value()), ifMatch);
+            case "delete" -> new KvRequests.Lock(op.key(), txn, 'd', null, ifMatch);
+            case "get" -> new KvRequests.Lock(op.key(), txn, 'g', null, ifMatch);
+            default -> add(txn, op, ifMatch);
         };
+        return ask(op, riding == null ? lock : new KvRequests.ReleaseThenLock(riding.request(), lock), trace);
     }
 
     /**
@@ -231,9 +291,9 @@ public final class RegisterResources implements ResourceManager {
      * ({@link KvRequests.LockDerived}); below 0 or not a number: refused (412), vote-abort. Before, an add was a
      * linearizable read and then a lock under the version read: one quorum round more on every vote.
      */
-    private CompletableFuture<Object> add(String txn, TxnOp op, Ballot ifMatch, String trace) {
+    private static KvRequests.LockDerived add(String txn, TxnOp op, Ballot ifMatch) {
         long delta = Long.parseLong(op.value());
-        return ask(op, new KvRequests.LockDerived(op.key(), txn, current -> sum(op.key(), current, delta), ifMatch), trace);
+        return new KvRequests.LockDerived(op.key(), txn, current -> sum(op.key(), current, delta), ifMatch);
     }
 
     static Derivation.Derived sum(String key, String current, long delta) {
@@ -279,14 +339,25 @@ public final class RegisterResources implements ResourceManager {
      */
     private void end(String txn, boolean commit) {
         List<String[]> keys = keys(txn);
-        if (keys.isEmpty()) return;
+        if (keys.isEmpty() || ending.containsKey(txn)) return; // nothing held, or ending already
         CompletableFuture<Void> done = new CompletableFuture<>();
         ending.put(txn, done);
         Ending mine = new Ending(txn, done);
-        for (String[] k : keys) releasing.put(k[0] + "\0" + k[1], mine);
         String trace = kv.currentTrace(); // the decision's: retries go on in it
+        if (releaseDelayMs > 0 && decided != null) decided.learned(txn, commit); // readers here resolve the lock meanwhile
         List<CompletableFuture<Object>> releases = new ArrayList<>();
-        for (String[] k : keys) releases.add(release(k[0], k[1], txn, commit, trace));
+        for (String[] k : keys) {
+            String slot = k[0] + "\0" + k[1];
+            Deferred d = new Deferred(k[0], k[1], txn, commit, trace, new CompletableFuture<>());
+            releases.add(d.done());
+            if (releaseDelayMs > 0 && deferred.putIfAbsent(slot, d) == null) {
+                CompletableFuture.delayedExecutor(releaseDelayMs, TimeUnit.MILLISECONDS).execute(() -> {
+                    if (deferred.remove(slot, d)) releaseAlone(d);
+                });
+            } else {
+                releaseAlone(d);
+            }
+        }
         CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
                 .whenComplete((v, t) -> {
                     ending.remove(txn, done);
@@ -298,6 +369,17 @@ public final class RegisterResources implements ResourceManager {
                     disk.remove(PREPARED + txn);
                     disk.remove(READS + txn);
                 }));
+    }
+
+    /** {@code d}'s release in a round of its own; the next lock here on its key waits for it. */
+    private void releaseAlone(Deferred d) {
+        CompletableFuture<Void> all = ending.get(d.txn());
+        if (all != null) releasing.put(d.keyspace() + "\0" + d.key(), new Ending(d.txn(), all));
+        release(d.keyspace(), d.key(), d.txn(), d.commit(), d.trace()).whenComplete((v, t) -> {
+            if (t == null) releases.alone().increment();
+            if (t == null) d.done().complete(v);
+            else d.done().completeExceptionally(t);
+        });
     }
 
     /** Until a quorum confirms it, 100 times at most (every 200 ms); the next start ends it again otherwise. */

@@ -60,7 +60,9 @@ public class TxnParticipantConfiguration {
                                @Value("${dsys.txn.window-ms:1000}") long windowMs,
                                @Value("${dsys.txn.retry-ms:250}") long retryMs,
                                // a transaction txn-1 reports ended is forgotten this long after (CommitParticipant)
-                               @Value("${dsys.txn.forget-after-ms:60000}") long forgetAfterMs) {
+                               @Value("${dsys.txn.forget-after-ms:60000}") long forgetAfterMs,
+                               // a decided transaction's release waits this long to ride on its key's next lock here
+                               @Value("${dsys.txn.release-delay-ms:200}") long releaseDelayMs) {
         CommitTimeouts t = new CommitTimeouts(CommitTimeouts.DEFAULT.vote(), CommitTimeouts.DEFAULT.ack(),
                 Duration.ofMillis(readyMs), Duration.ofMillis(windowMs), Duration.ofMillis(retryMs));
         AtomicReference<CoreHost> self = new AtomicReference<>();
@@ -69,8 +71,10 @@ public class TxnParticipantConfiguration {
         // transactions holding keys here: in doubt (READY), or ending; one stuck above 0 is a blocked transaction
         java.util.concurrent.atomic.AtomicInteger holding = metrics.gauge("dsys.txn.participant.holding",
                 new java.util.concurrent.atomic.AtomicInteger());
+        RegisterResources.Releases releases = RegisterResources.Releases.in(metrics);
         CoreHost host = hosts.start(GROUP, env -> new CommitParticipant(env,
-                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then)), holding, decided), t, publish,
+                new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then)), holding, decided,
+                        releaseDelayMs, releases), t, publish,
                 Duration.ofMillis(forgetAfterMs)));
         self.set(host);
         return new Participant(host);

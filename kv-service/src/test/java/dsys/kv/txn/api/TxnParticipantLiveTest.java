@@ -25,6 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TxnParticipantLiveTest {
 
+    /** Long enough that the next transfer always comes first, even on a slow machine. */
+    private static final long RELEASE_DELAY_MS = 2000;
+
     private static KvTestAccess kv;
     private static ConfigurableApplicationContext coordinator;
 
@@ -32,7 +35,7 @@ class TxnParticipantLiveTest {
     static void start() throws Exception {
         int txnPort = TestNodes.freePort();
         kv = KvTestAccess.cluster(3, "dsys.links=txn-1", "dsys.peers.txn-1=http://127.0.0.1:" + txnPort,
-                "dsys.txn.ready-timeout-ms=15000");
+                "dsys.txn.ready-timeout-ms=15000", "dsys.txn.release-delay-ms=" + RELEASE_DELAY_MS);
         Path data = TestNodes.dataDir("dsys-txn-coordinator");
         String[] args = TestNodes.arguments("txn-1", Map.of("txn-1", txnPort), data, "dsys.links=kv-1,kv-2,kv-3",
                 "dsys.peers.kv-1=http://127.0.0.1:" + kv.port("kv-1"), "dsys.peers.kv-2=http://127.0.0.1:" + kv.port("kv-2"),
@@ -117,5 +120,44 @@ class TxnParticipantLiveTest {
         assertThat(o.reads()).filteredOn(r -> r.key().equals("nobody")).extracting(dsys.core.commit.TxnRead::version).containsExactly("0");
         assertThat(eventually(() -> kv.status("kv-1", "PUT", "nobody", "x"), 200)).as("read locks released").isEqualTo(200);
         assertThat(kv.status("kv-1", "DELETE", "nobody", null)).isIn(200, 204);
+    }
+
+    private static double releases(String how) {
+        double n = 0;
+        for (String node : List.of("kv-1", "kv-2", "kv-3")) {
+            n += kv.bean(node, io.micrometer.core.instrument.MeterRegistry.class).counter("dsys.txn.participant.releases", "how", how).count();
+        }
+        return n;
+    }
+
+    /**
+     * Back-to-back transfers on the same two accounts: each one's releases ride on the next one's lock rounds (one round
+     * per key and transfer instead of two); the last one's go alone once the release delay has passed, and until then a
+     * plain read elsewhere meets no lock it cannot see through (kv-1 learned the outcome first hand).
+     */
+    @Test
+    void backToBackTransfersCarryTheLastOnesReleasesInTheirOwnLockRounds() {
+        kv.put("kv-1", "erin", "50");
+        kv.put("kv-1", "frank", "0");
+        double riding = releases("riding"), alone = releases("alone");
+        for (int i = 0; i < 5; i++) {
+            CommitRequests.Outcome o = run(CommitProtocol.TWO_PHASE, Map.of("kv-1", List.of(TxnOp.add("erin", -1)), "kv-3", List.of(TxnOp.add("frank", 1))));
+            assertThat(o.committed()).as("transfer " + i + ": " + o.reason()).isTrue();
+        }
+        assertThat(releases("riding") - riding).as("transfers 2..5 carried the one before's, on both keys").isEqualTo(8);
+        assertThat(kv.get("kv-1", "erin")).as("read at erin's participant: the lock resolved with the known outcome").isEqualTo("45");
+        assertThat(eventually(() -> kv.status("kv-2", "GET", "frank", null), 200)).isEqualTo(200);
+        assertThat(kv.get("kv-2", "frank")).isEqualTo("5");
+        long end = System.nanoTime() + (RELEASE_DELAY_MS + 5_000) * 1_000_000;
+        while (releases("alone") - alone < 2 && System.nanoTime() < end) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        assertThat(releases("alone") - alone).as("the last transfer's releases, each in a round of its own").isGreaterThanOrEqualTo(2);
+        assertThat(kv.status("kv-3", "PUT", "erin", "0")).as("nothing left locked").isEqualTo(200);
     }
 }
