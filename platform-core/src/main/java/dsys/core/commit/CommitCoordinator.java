@@ -25,8 +25,7 @@ import java.util.Set;
 
 /**
  * The coordinator of 2PC and 3PC (the notes' §8). Every state is logged before the message that reveals it
- * leaves: INIT with the participants before any vote-request (but for a 2PC transaction without an Idempotency-Key:
- * presumed abort, see {@code begin}), PRECOMMIT before any PreCommit, the decision
+ * leaves: INIT with the participants before any vote-request, PRECOMMIT before any PreCommit, the decision
  * before any global-commit/global-abort. A coordinator that restarts aborts what it had not decided (nobody can
  * have committed: 2PC commits only on its word, 3PC only after PRECOMMIT), resends what it had decided until
  * every participant acknowledged, and, for a 3PC transaction it left in PRECOMMIT, only asks: the participants'
@@ -78,8 +77,6 @@ public final class CommitCoordinator implements Core {
         final Map<String, Long> messages = new java.util.TreeMap<>();
         RequestId client;
         boolean learning;
-        /** Whether its records are in the log (INIT with the open mark; 2PC's numbered ones only from the decision on). */
-        boolean inLog = true;
         /** Participants that had not voted at the vote timeout (volatile: a hint for the host's routing). */
         List<String> silent = List.of();
 
@@ -264,15 +261,8 @@ public final class CommitCoordinator implements Core {
         t.ops = b.operations();
         t.client = request;
         open.put(id, t);
-        // Presumed abort: a 2PC transaction this coordinator has no record of never committed, so its INIT need not be
-        // forced before the vote-requests (a restart forgets it, and a participant that asks hears "abort"); its
-        // records are written with the decision. A keyed one is logged now: a retry must find it, not begin it again.
-        // 3PC logs it too: its recovery tells an undecided transaction from a PRECOMMIT one by the log.
-        t.inLog = b.protocol() != CommitProtocol.TWO_PHASE || b.idempotencyKey() != null;
-        if (t.inLog) {
-            env.storage().put(OPEN + id, "1");
-            log(id, t);
-        }
+        env.storage().put(OPEN + id, "1");
+        log(id, t);
         env.crashPoint(BEFORE_PREPARE);
         t.rec = t.rec.with(TxnState.WAIT); // not logged: INIT and WAIT recover alike (abort)
         env.emit("txn.vote-request", Map.of("txn", id, "protocol", b.protocol().label(), "participants", participants));
@@ -446,10 +436,6 @@ public final class CommitCoordinator implements Core {
     private void decide(String id, Txn t, TxnState outcome, String reason) {
         List<TxnRead> reads = outcome == TxnState.COMMIT ? votedReads(t) : List.of();
         t.rec = t.rec.with(outcome);
-        if (!t.inLog) { // open until every participant acknowledged: a restart resends the decision
-            env.storage().put(OPEN + id, "1");
-            t.inLog = true;
-        }
         logOutcome(id, t, new DecisionRecord(reason, reads, t.messages));
         log(id, t);
         env.crashPoint(AFTER_DECISION_LOGGED);
