@@ -110,12 +110,14 @@ class GatewayTest {
   void pinnedRequestsReachOnlyTheNamedNode() {
     Set<String> unpinned = new HashSet<>();
     Set<String> keyspace = new HashSet<>();
-    for (int i = 0; i < 3; i++) keyspace.add(get("/api/kv/default/k" + i).get("node").asText());
     // An instance whose first health check has not answered yet (a loaded machine, just after start) is left out
     // of the round for a while: ask until all three answered, within a bound.
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (unpinned.size() < 3 && System.nanoTime() < deadline) unpinned.add(get("/v3/api-docs/kv-service").get("node").asText());
     assertThat(unpinned).as("round robin spreads unpinned requests").hasSize(3);
+    // Only now: the keyspace's node is chosen among the live instances (rendezvous hashing), so it may move while the
+    // last of them passes its first health check (seen once: reads on kv-3, then kv-1).
+    for (int i = 0; i < 3; i++) keyspace.add(get("/api/kv/default/k" + i).get("node").asText());
     assertThat(keyspace).as("a keyspace's reads meet on one coordinator (dsys.gateway.affinity-reads)").hasSize(1);
     for (int i = 0; i < 6; i++) {
       JsonNode answer = client.get().uri("/api/kv/default/k").header("X-Dsys-Node", "kv-2").exchange()
