@@ -111,9 +111,9 @@ public final class QuorumStore implements dsys.kv.mode.KvCore {
     }
 
     private static Change lockChange(Object lock) {
-        return lock instanceof KvRequests.Lock l ? Change.lock(new Versioned.Lock(l.txn(), l.kind(), l.intent()), l.ifMatch())
-                : Change.lockDerived(((KvRequests.LockDerived) lock).txn(), ((KvRequests.LockDerived) lock).derivation(),
-                ((KvRequests.LockDerived) lock).ifMatch());
+        if (lock instanceof KvRequests.Lock l) return Change.lock(new Versioned.Lock(l.txn(), l.kind(), l.intent()), l.ifMatch());
+        KvRequests.LockDerived d = (KvRequests.LockDerived) lock;
+        return Change.lockDerived(d.txn(), d.derivation(), d.ifMatch());
     }
 
     private static String lockKey(Object lock) {

@@ -183,7 +183,7 @@ public final class RegisterResources implements ResourceManager {
      */
     private CompletableFuture<Object> lock(String txn, TxnOp op, Ballot ifMatch, String trace) {
         long start = System.nanoTime();
-        String slot = op.keyspace() + "\0" + op.key();
+        String slot = slot(op.keyspace(), op.key());
         Deferred riding = deferred.get(slot);
         if (riding != null && !riding.txn().equals(txn) && deferred.remove(slot, riding)) { // this lock's round releases it
             return attempt(txn, op, ifMatch, trace, start, LOCKED_RETRIES, FIRST_RETRY_MS, riding)
@@ -347,7 +347,7 @@ public final class RegisterResources implements ResourceManager {
         if (releaseDelayMs > 0 && decided != null) decided.learned(txn, commit); // readers here resolve the lock meanwhile
         List<CompletableFuture<Object>> releases = new ArrayList<>();
         for (String[] k : keys) {
-            String slot = k[0] + "\0" + k[1];
+            String slot = slot(k[0], k[1]);
             Deferred d = new Deferred(k[0], k[1], txn, commit, trace, new CompletableFuture<>());
             releases.add(d.done());
             if (releaseDelayMs > 0 && deferred.putIfAbsent(slot, d) == null) {
@@ -361,7 +361,7 @@ public final class RegisterResources implements ResourceManager {
         CompletableFuture.allOf(releases.toArray(CompletableFuture[]::new))
                 .whenComplete((v, t) -> {
                     ending.remove(txn, done);
-                    for (String[] k : keys) releasing.remove(k[0] + "\0" + k[1], mine);
+                    for (String[] k : keys) releasing.remove(slot(k[0], k[1]), mine);
                     done.complete(null);
                 })
                 .thenRun(() -> onCore.accept(() -> {
@@ -371,14 +371,22 @@ public final class RegisterResources implements ResourceManager {
                 }));
     }
 
+    /** The key of {@link #deferred} and {@link #releasing}: a keyspace's key. */
+    private static String slot(String keyspace, String key) {
+        return keyspace + "\0" + key;
+    }
+
     /** {@code d}'s release in a round of its own; the next lock here on its key waits for it. */
     private void releaseAlone(Deferred d) {
         CompletableFuture<Void> all = ending.get(d.txn());
-        if (all != null) releasing.put(d.keyspace() + "\0" + d.key(), new Ending(d.txn(), all));
+        if (all != null) releasing.put(slot(d.keyspace(), d.key()), new Ending(d.txn(), all));
         release(d.keyspace(), d.key(), d.txn(), d.commit(), d.trace()).whenComplete((v, t) -> {
-            if (t == null) releases.alone().increment();
-            if (t == null) d.done().complete(v);
-            else d.done().completeExceptionally(t);
+            if (t != null) {
+                d.done().completeExceptionally(t);
+                return;
+            }
+            releases.alone().increment();
+            d.done().complete(v);
         });
     }
 
