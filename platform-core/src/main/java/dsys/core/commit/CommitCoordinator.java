@@ -298,6 +298,10 @@ public final class CommitCoordinator implements Core {
             inspections.onReply(from, r);
             return;
         }
+        if (m instanceof CommitMessages.EndedQuery q) {
+            env.send(from, new CommitMessages.EndedReply(q.txns().stream().filter(id -> !open.containsKey(id)).toList()));
+            return;
+        }
         String id = CommitMessages.txn(m);
         if (id == null) return;
         Txn t = open.get(id);

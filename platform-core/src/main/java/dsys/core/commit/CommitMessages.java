@@ -65,6 +65,26 @@ public final class CommitMessages {
     public record ViewReply(String txn, long view, String record, List<String> locked) implements Message {
     }
 
+    /**
+     * A participant asks a coordinator which of these decided transactions ended: the reports that came with
+     * vote-requests were lost with a crash of either side, or never came.
+     */
+    public record EndedQuery(List<String> txns) implements Message {
+        public EndedQuery {
+            txns = txns == null ? List.of() : List.copyOf(txns);
+        }
+    }
+
+    /**
+     * Those of the question's that are not open at the coordinator: ended (every participant acknowledged the
+     * decision), or gone from its log, which only ended ones leave.
+     */
+    public record EndedReply(List<String> txns) implements Message {
+        public EndedReply {
+            txns = txns == null ? List.of() : List.copyOf(txns);
+        }
+    }
+
     /** The notes' name of a protocol message (as an outcome's {@code messages} counts it); null for the views'. */
     static String name(Message m) {
         if (m instanceof VoteRequest) return "vote-request";

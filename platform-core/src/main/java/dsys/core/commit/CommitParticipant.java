@@ -43,7 +43,10 @@ import java.util.TreeSet;
  * <p>It forgets a decided transaction (its record, in memory and in the log) once the coordinator reports it ended
  * (every participant acknowledged the decision, so no peer is left to ask about it) and a grace period has passed,
  * longer than any message takes: a late copy of its vote-request would otherwise prepare it again. Without a grace
- * period (null) it forgets nothing. Reports are lost with a crash of either side; those records stay.
+ * period (null) it forgets nothing. Reports are lost with a crash of either side, and one participant hears of a
+ * transaction's end only with its next vote-request from that coordinator: so every grace period it also asks
+ * ({@link CommitMessages.EndedQuery}) about the decided transactions it has held that long without a report, and the
+ * coordinator answers which of them are no longer open there (ended; only ended ones leave its log).
  */
 public final class CommitParticipant implements Core {
 
@@ -57,7 +60,10 @@ public final class CommitParticipant implements Core {
     private enum Tick { READY, WINDOW, ACKS }
 
     /** The timer that forgets the transactions whose grace period is over. */
-    private enum Forgetting { DUE }
+    private enum Forgetting { DUE, ASK }
+
+    /** Ids per {@link CommitMessages.EndedQuery}, and queries per coordinator and grace period at most. */
+    private static final int ASKED_PER_QUERY = 256, QUERIES_PER_ROUND = 4;
 
     private record Forget(String txn, long dueNanos) {
     }
@@ -70,6 +76,8 @@ public final class CommitParticipant implements Core {
     private static final class Txn {
         TxnRecord rec;
         boolean recovered;
+        /** When this participant logged the decision, or loaded it at start (its nanoTime). */
+        long decidedAt;
         Phase phase = Phase.WAITING;
         long round;
         boolean blockedReported;
@@ -100,8 +108,10 @@ public final class CommitParticipant implements Core {
     private final Set<String> preparing = new HashSet<>();
     /** Reported ended, oldest first, each forgotten at its due time. */
     private final java.util.ArrayDeque<Forget> forgetting = new java.util.ArrayDeque<>();
+    /** The ids in {@link #forgetting}. */
+    private final Set<String> reported = new HashSet<>();
     private final java.time.Duration forgetAfter;
-    private boolean forgetArmed;
+    private boolean forgetArmed, askArmed;
 
     public CommitParticipant(Env env, ResourceManager resources, CommitTimeouts timeouts) {
         this(env, resources, timeouts, DecisionTopic.NONE);
@@ -146,7 +156,11 @@ public final class CommitParticipant implements Core {
             String id = e.getKey().substring(LOG.length());
             Txn t = new Txn(TxnRecord.decode(e.getValue()));
             txns.put(id, t);
-            if (t.rec.state().decided()) continue;
+            if (t.rec.state().decided()) {
+                t.decidedAt = env.nanoTime();
+                armAsk();
+                continue;
+            }
             if (!first) env.crashPoint(DURING_RECOVERY);
             first = false;
             t.recovered = true;
@@ -188,6 +202,7 @@ public final class CommitParticipant implements Core {
         } else if (m instanceof StateRequest r) {
             env.send(from, new StateReply(r.txn(), stateFor(r.txn(), from)));
         } else if (m instanceof StateReply r) onStateReply(from, r);
+        else if (m instanceof CommitMessages.EndedReply r) reportedEnded(r.txns());
         else if (m instanceof PreCommitAck a) {
             Txn t = txns.get(a.txn());
             if (t != null && t.phase == Phase.PRECOMMITTING && t.awaitingAcks.remove(from.value()) && t.awaitingAcks.isEmpty()) {
@@ -292,6 +307,10 @@ public final class CommitParticipant implements Core {
             forgetDue();
             return;
         }
+        if (timer == Forgetting.ASK) {
+            askAboutEnds();
+            return;
+        }
         if (!(timer instanceof Timer tm)) return;
         Txn t = txns.get(tm.txn());
         if (t == null || t.rec.state().decided() || tm.round() != t.round) return;
@@ -383,6 +402,8 @@ public final class CommitParticipant implements Core {
     private void decide(String id, Txn t, boolean commit, String how) {
         if (t.rec.state().decided()) return;
         t.rec = t.rec.with(commit ? TxnState.COMMIT : TxnState.ABORT);
+        t.decidedAt = env.nanoTime();
+        armAsk();
         t.round++;
         log(id, t);
         env.crashPoint(AFTER_DECISION_LOGGED);
@@ -394,8 +415,8 @@ public final class CommitParticipant implements Core {
     private void reportedEnded(List<String> ended) {
         if (forgetAfter == null || ended.isEmpty()) return;
         long due = env.nanoTime() + forgetAfter.toNanos();
-        for (String id : ended) forgetting.addLast(new Forget(id, due));
-        if (!forgetArmed) {
+        for (String id : ended) if (reported.add(id)) forgetting.addLast(new Forget(id, due));
+        if (!forgetArmed && !forgetting.isEmpty()) {
             forgetArmed = true;
             env.after(forgetAfter, Forgetting.DUE);
         }
@@ -404,7 +425,11 @@ public final class CommitParticipant implements Core {
     private void forgetDue() {
         forgetArmed = false;
         long now = env.nanoTime();
-        while (!forgetting.isEmpty() && forgetting.peekFirst().dueNanos() - now <= 0) forget(forgetting.pollFirst().txn());
+        while (!forgetting.isEmpty() && forgetting.peekFirst().dueNanos() - now <= 0) {
+            String id = forgetting.pollFirst().txn();
+            reported.remove(id);
+            forget(id);
+        }
         if (!forgetting.isEmpty()) {
             forgetArmed = true;
             env.after(java.time.Duration.ofNanos(forgetting.peekFirst().dueNanos() - now), Forgetting.DUE);
@@ -419,11 +444,47 @@ public final class CommitParticipant implements Core {
         Txn t = txns.get(id);
         if (t == null || !t.rec.state().decided() || preparing.contains(id)) return;
         if (resources.holds(id)) {
+            reported.add(id);
             forgetting.addLast(new Forget(id, env.nanoTime() + forgetAfter.toNanos()));
             return;
         }
         txns.remove(id);
         env.storage().remove(LOG + id);
+    }
+
+    /** The next round of questions about ends, a grace period from now (when forgetting at all, and not armed yet). */
+    private void armAsk() {
+        if (forgetAfter == null || askArmed) return;
+        askArmed = true;
+        env.after(forgetAfter, Forgetting.ASK);
+    }
+
+    /**
+     * Asks each coordinator about the decided transactions held here a grace period or longer with no report of
+     * their end (a few hundred per coordinator per round; the rest in the next). Armed again while any decided one
+     * is held unreported, so a coordinator that was down is asked again once it is back.
+     */
+    private void askAboutEnds() {
+        askArmed = false;
+        long now = env.nanoTime();
+        Map<String, List<String>> byCoordinator = new java.util.TreeMap<>();
+        boolean unreported = false;
+        for (Map.Entry<String, Txn> e : txns.entrySet()) {
+            Txn t = e.getValue();
+            String c = t.rec.coordinator();
+            if (!t.rec.state().decided() || reported.contains(e.getKey()) || c.isEmpty() || c.equals(env.self().value())) continue;
+            unreported = true;
+            List<String> ids = byCoordinator.computeIfAbsent(c, k -> new java.util.ArrayList<>());
+            if (now - t.decidedAt >= forgetAfter.toNanos() && ids.size() < ASKED_PER_QUERY * QUERIES_PER_ROUND) ids.add(e.getKey());
+        }
+        byCoordinator.forEach((c, ids) -> {
+            if (ids.isEmpty()) return;
+            env.emit("txn.ended.asked", Map.of("coordinator", c, "count", ids.size()));
+            for (int i = 0; i < ids.size(); i += ASKED_PER_QUERY) {
+                env.send(NodeId.of(c), new CommitMessages.EndedQuery(ids.subList(i, Math.min(ids.size(), i + ASKED_PER_QUERY))));
+            }
+        });
+        if (unreported) armAsk();
     }
 
     private void armReady(String id, Txn t, java.time.Duration after) {

@@ -54,6 +54,39 @@ class ParticipantsForgetTest {
         long total = 0;
         for (int a = 0; a < ACCOUNTS; a++) total += c.balance(a);
         assertThat(total).isEqualTo(ACCOUNTS * OPENING);
+        // ... and those last few go too once the participants ask about them (a grace period after their decision)
+        c.sim.runFor(GRACE.multipliedBy(4));
+        assertThat(records(c)).as("participant records left once they asked the coordinator").isZero();
+    }
+
+    /**
+     * Reports lost with a crash: the coordinator's (its unsent reports live in memory) or a participant's (it had
+     * the report, and its forgetting was still to come). Without the participants' questions their records stayed for
+     * good; with them, every one goes within a few grace periods of quiet. Both kinds of restart: a new process, and
+     * a recovering one.
+     */
+    @Test
+    void recordsWhoseReportsACrashLost_goOnceTheParticipantsAsk() {
+        for (boolean process : new boolean[]{true, false}) {
+            for (NodeId victim : List.of(COORDINATOR, PARTICIPANTS.get(0), PARTICIPANTS.get(1))) {
+                CommitCluster c = new CommitCluster(7, CommitCluster.Settings.DEFAULT.forgetAfter(GRACE));
+                for (int i = 0; i < 12; i++) {
+                    SimRequest r = c.sim.request(COORDINATOR, transfer(i % ACCOUNTS, (i + 1) % ACCOUNTS, 1, null));
+                    c.sim.runFor(Duration.ofMillis(20)); // back to back: reports pending in memory when the crash comes
+                    c.sim.runUntil(r::done, Duration.ofSeconds(5));
+                }
+                c.sim.runFor(Duration.ofMillis(50));
+                c.sim.crash(victim);
+                c.sim.runFor(Duration.ofMillis(100));
+                if (process) c.sim.restartProcess(victim);
+                else c.sim.restart(victim);
+                c.sim.runFor(GRACE.multipliedBy(6));
+                assertThat(records(c)).as("records left after %s %s", victim, process ? "restarted as a new process" : "recovered").isZero();
+                long total = 0;
+                for (int a = 0; a < ACCOUNTS; a++) total += c.balance(a);
+                assertThat(total).isEqualTo(ACCOUNTS * OPENING);
+            }
+        }
     }
 
     @Test
