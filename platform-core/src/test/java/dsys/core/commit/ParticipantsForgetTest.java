@@ -89,6 +89,29 @@ class ParticipantsForgetTest {
         }
     }
 
+    /**
+     * The coordinator reports only what is not open: a transaction decided but not acknowledged by every participant
+     * stays open, and a participant that asks about it keeps its record (a peer may still ask it for the outcome).
+     * kv-2's messages to txn-1 are cut, so its vote and acknowledgement never arrive: the transfer aborts and stays
+     * open while kv-1 asks, grace period after grace period. Healed, it ends, and both records go.
+     */
+    @Test
+    void aTransactionStillOpenAtTheCoordinator_isNotReportedEnded() {
+        CommitCluster c = new CommitCluster(3, CommitCluster.Settings.DEFAULT.forgetAfter(GRACE));
+        NodeId kv1 = PARTICIPANTS.get(0), kv2 = PARTICIPANTS.get(1);
+        c.sim.network().block(kv2, COORDINATOR);
+        SimRequest r = c.sim.request(COORDINATOR, transfer(0, 1, 5, null)); // acct-0 at kv-1, acct-1 at kv-2
+        c.sim.runFor(GRACE.multipliedBy(10));
+        String txn = ((CommitRequests.Outcome) r.result()).txn();
+        assertThat(c.coordinator().openTransactions()).as("decided, not acknowledged by kv-2").isEqualTo(1);
+        assertThat(c.sim.events()).as("kv-1 asked about it").anyMatch(e -> e.kind().equals("txn.ended.asked") && e.node().equals(kv1.value()));
+        assertThat(c.logged(kv1, txn)).as("kv-1's record while the transaction is open").isEqualTo(TxnState.ABORT);
+        c.sim.network().heal();
+        c.sim.runFor(GRACE.multipliedBy(6));
+        assertThat(c.coordinator().openTransactions()).isZero();
+        assertThat(records(c)).as("records once it ended").isZero();
+    }
+
     @Test
     void transfersStayAtomicWhileParticipantsForgetUnderFaults() {
         long before = FORGOTTEN.get();
