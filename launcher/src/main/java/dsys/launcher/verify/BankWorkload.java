@@ -157,7 +157,27 @@ final class BankWorkload implements Workload {
                 fr.nanos() / 1e9, fr.attempts()) : "; final read " + fr;
         return new Judgement("bank under " + protocol + " (BankChecker over what clients were answered: snapshots hold every account, "
                 + "none negative, total " + r.total() + "; final balances within the transfers' bounds)", r.verdict(), perAccount, findings, elapsed,
-                r.summary() + after);
+                r.summary() + after + refusals(history));
+    }
+
+    /**
+     * Why transfers were refused, by cause: a contended bank refuses most of them for lock conflicts (wait-die between
+     * the clients, a snapshot's read locks on every account), which is the workload, not the faults.
+     */
+    static String refusals(History history) {
+        Map<String, Integer> by = new LinkedHashMap<>();
+        for (String cause : List.of("lock conflicts (wait-die)", "vote timeouts", "overdrafts", "unavailable", "other")) by.put(cause, 0);
+        for (var op : history.ops()) {
+            if (op.type() != OpType.FAIL || !"transfer".equals(op.f())) continue;
+            String e = op.error() == null ? "" : op.error().toLowerCase(java.util.Locale.ROOT);
+            String cause = e.contains("is locked by transaction") ? "lock conflicts (wait-die)"
+                    : e.contains("no vote from") ? "vote timeouts"
+                    : e.contains("cannot add") ? "overdrafts"
+                    : e.startsWith("5") || e.contains("connect") || e.contains("timed out") ? "unavailable" : "other";
+            by.merge(cause, 1, Integer::sum);
+        }
+        List<String> parts = by.entrySet().stream().filter(x -> x.getValue() > 0).map(x -> x.getValue() + " " + x.getKey()).toList();
+        return parts.isEmpty() ? "" : "; transfers refused: " + String.join(", ", parts);
     }
 
     private Gateway.Reply post(String json) {

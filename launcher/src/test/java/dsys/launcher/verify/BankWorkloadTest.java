@@ -91,6 +91,26 @@ class BankWorkloadTest {
     }
 
     @Test
+    void refusedTransfersAreCountedByCause() {
+        String fails = """
+                {"process":"2","type":"invoke","f":"transfer","key":"bank","value":{"from":"r-acct-0","to":"r-acct-1","amount":1},"time":800000000}
+                {"process":"2","type":"fail","f":"transfer","key":"bank","value":{"from":"r-acct-0","to":"r-acct-1","amount":1},"error":"aborted: kv-2 voted vote-abort: default/r-acct-0: 'r-acct-0' is locked by transaction txn-1-3-9 (it read it) until that transaction commits or aborts; retry then","time":810000000}
+                {"process":"2","type":"invoke","f":"transfer","key":"bank","value":{"from":"r-acct-0","to":"r-acct-1","amount":1},"time":820000000}
+                {"process":"2","type":"fail","f":"transfer","key":"bank","value":{"from":"r-acct-0","to":"r-acct-1","amount":1},"error":"aborted: no vote from [kv-1] within 2000 ms","time":830000000}
+                {"process":"2","type":"invoke","f":"transfer","key":"bank","value":{"from":"r-acct-0","to":"r-acct-1","amount":500},"time":840000000}
+                {"process":"2","type":"fail","f":"transfer","key":"bank","value":{"from":"r-acct-0","to":"r-acct-1","amount":500},"error":"aborted: kv-1 voted vote-abort: default/r-acct-0: r-acct-0 holds 95, cannot add -500","time":850000000}
+                {"process":"2","type":"invoke","f":"transfer","key":"bank","value":{"from":"r-acct-0","to":"r-acct-1","amount":1},"time":860000000}
+                {"process":"2","type":"fail","f":"transfer","key":"bank","value":{"from":"r-acct-0","to":"r-acct-1","amount":1},"error":"503 node-crashed: txn-1 is crashed","time":870000000}
+                {"process":"2","type":"invoke","f":"transfer","key":"bank","value":{"from":"r-acct-0","to":"r-acct-1","amount":1},"time":880000000}
+                {"process":"2","type":"fail","f":"transfer","key":"bank","value":{"from":"r-acct-0","to":"r-acct-1","amount":1},"error":"aborted: kv-2 voted vote-abort: default/r-acct-1: 'r-acct-1' is locked by transaction txn-1-3-12 (it will write it) until that transaction commits or aborts; retry then","time":890000000}
+                """;
+        History h = HistoryReader.parse(RUN + fails);
+        assertThat(BankWorkload.refusals(h)).isEqualTo("; transfers refused: 2 lock conflicts (wait-die), 1 vote timeouts, 1 overdrafts, 1 unavailable");
+        assertThat(bank().check(h).summary()).endsWith("transfers refused: 2 lock conflicts (wait-die), 1 vote timeouts, 1 overdrafts, 1 unavailable");
+        assertThat(BankWorkload.refusals(HistoryReader.parse(RUN))).as("none refused").isEmpty();
+    }
+
+    @Test
     void aRecordedRunIsJudgedWithTheWaitAfterHealing(@TempDir Path dir) throws Exception {
         History h = HistoryReader.parse(RUN);
         Judgement j = bank().check(h);
