@@ -306,15 +306,17 @@ public final class CommitCoordinator implements Core {
         if (id == null) return;
         Txn t = open.get(id);
         count(t, m);
-        if (m instanceof Vote v) onVote(p, t, v);
+        if (m instanceof Vote v) {
+            onVote(p, t, v);
+            for (String a : v.acked()) acked(p, a);
+        }
         else if (m instanceof PreCommitAck) {
             if (t == null || t.rec.state() != TxnState.PRECOMMIT || t.learning) return;
             t.acked.add(p);
             if (t.acked.containsAll(t.rec.participants())) decide(id, t, TxnState.COMMIT, null);
-        } else if (m instanceof DecisionAck) {
-            if (t == null || !t.rec.state().decided()) return; // an ended one is acknowledged already
-            t.decisionAcked.add(p);
-            if (t.decisionAcked.containsAll(t.rec.participants())) end(id, t);
+        } else if (m instanceof DecisionAck a) {
+            acked(p, id);
+            for (String more : a.also()) acked(p, more);
         } else if (m instanceof StateRequest) {
             Txn known = t != null ? t : find(id);
             // Presumed abort: a transaction this coordinator has no record of never got its commit.
@@ -333,6 +335,14 @@ public final class CommitCoordinator implements Core {
             }
             env.send(from, new DecisionAck(id));
         }
+    }
+
+    /** {@code p} logged the decision of {@code id}: alone in a {@link DecisionAck}, or along with a vote. */
+    private void acked(String p, String id) {
+        Txn t = open.get(id);
+        if (t == null || !t.rec.state().decided()) return; // an ended one is acknowledged already
+        t.decisionAcked.add(p);
+        if (t.decisionAcked.containsAll(t.rec.participants())) end(id, t);
     }
 
     /**

@@ -25,10 +25,19 @@ public final class CommitMessages {
         }
     }
 
-    /** Phase 1b: vote-commit ({@code commit} true) or vote-abort, with why; a vote-commit carries its gets' reads. */
-    public record Vote(String txn, boolean commit, String reason, List<TxnRead> reads) implements Message {
+    /**
+     * Phase 1b: vote-commit ({@code commit} true) or vote-abort, with why; a vote-commit carries its gets' reads.
+     * {@code acked}: earlier transactions of the receiver's whose decision the sender has logged since, acknowledged
+     * here instead of in a {@link DecisionAck} of their own.
+     */
+    public record Vote(String txn, boolean commit, String reason, List<TxnRead> reads, List<String> acked) implements Message {
         public Vote {
             reads = reads == null ? List.of() : List.copyOf(reads);
+            acked = acked == null ? List.of() : List.copyOf(acked);
+        }
+
+        public Vote(String txn, boolean commit, String reason, List<TxnRead> reads) {
+            this(txn, commit, reason, reads, List.of());
         }
 
         public Vote(String txn, boolean commit, String reason) {
@@ -47,7 +56,15 @@ public final class CommitMessages {
     public record Decision(String txn, boolean commit) implements Message {
     }
 
-    public record DecisionAck(String txn) implements Message {
+    /** {@code also}: more decisions acknowledged in the same message (those no vote took along in time). */
+    public record DecisionAck(String txn, List<String> also) implements Message {
+        public DecisionAck {
+            also = also == null ? List.of() : List.copyOf(also);
+        }
+
+        public DecisionAck(String txn) {
+            this(txn, List.of());
+        }
     }
 
     /** Termination: what state are you in for {@code txn}? A participant that never voted aborts and says so. */
