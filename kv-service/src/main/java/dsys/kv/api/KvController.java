@@ -144,7 +144,7 @@ public class KvController {
             return locks.resolve(keyspace, key, p).thenCompose(released -> {
                 if (released) return host.call(keyspace, request, type);
                 if (System.nanoTime() + delayMs * 1_000_000 > until) return CompletableFuture.<T>failedFuture(c);
-                return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, java.util.concurrent.TimeUnit.MILLISECONDS))
+                return dsys.platform.host.Delays.after(delayMs)
                         .thenCompose(x -> resolving(keyspace, key, request, type, until, Math.min(2 * delayMs, 80)));
             });
         }).thenCompose(f -> f);

@@ -10,6 +10,7 @@ import dsys.kv.api.StoredValue;
 import dsys.kv.quorum.Ballot;
 import dsys.kv.quorum.Derivation;
 import dsys.kv.quorum.KvRequests;
+import dsys.platform.host.Delays;
 import dsys.platform.web.ProblemException;
 
 import java.nio.charset.StandardCharsets;
@@ -230,7 +231,7 @@ public final class RegisterResources implements ResourceManager {
                         .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, retries - 1, delayMs, null));
             }
             if (left <= 0 || !mayWait(txn, holder, start)) return CompletableFuture.<Object>failedFuture(c);
-            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))
+            return Delays.after(delayMs)
                     .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, retries - 1, Math.min(2 * delayMs, LOCKED_RETRY_MS), null));
         }).thenCompose(f -> f);
     }
@@ -277,7 +278,7 @@ public final class RegisterResources implements ResourceManager {
         return call.get().handle((v, t) -> {
             if (t == null) return CompletableFuture.completedFuture(v);
             if (retries <= 0 || !again.test(t)) return CompletableFuture.<T>failedFuture(cause(t));
-            return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(delayMs, TimeUnit.MILLISECONDS))
+            return Delays.after(delayMs)
                     .thenCompose(x -> retrying(call, again, retries - 1, Math.min(2 * delayMs, maxDelayMs), maxDelayMs));
         }).thenCompose(f -> f);
     }
@@ -351,7 +352,7 @@ public final class RegisterResources implements ResourceManager {
             Deferred d = new Deferred(k[0], k[1], txn, commit, trace, new CompletableFuture<>());
             releases.add(d.done());
             if (releaseDelayMs > 0 && deferred.putIfAbsent(slot, d) == null) {
-                CompletableFuture.delayedExecutor(releaseDelayMs, TimeUnit.MILLISECONDS).execute(() -> {
+                Delays.run(releaseDelayMs, () -> {
                     if (deferred.remove(slot, d)) releaseAlone(d);
                 });
             } else {
