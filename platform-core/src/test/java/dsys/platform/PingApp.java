@@ -28,7 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /** A test-only service: "ping" asks every peer for a pong and answers how many came back. */
 @SpringBootApplication
@@ -222,7 +221,7 @@ public class PingApp {
                 else f.complete(Map.of("after", ms));
             };
             if (ms == 0) answer.run();
-            else CompletableFuture.delayedExecutor(ms, TimeUnit.MILLISECONDS).execute(answer);
+            else dsys.platform.host.Delays.run(ms, answer); // no thread started per answer
             return f;
         }
 
