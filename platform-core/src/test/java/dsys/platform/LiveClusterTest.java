@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LiveClusterTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    @RegisterExtension
     /** A prompt wait far above the 5 ms answers below, so a loaded host does not push them past it. */
+    @RegisterExtension
     static final PingNodes nodes = new PingNodes(2, "dsys.web.prompt-wait=500ms");
 
     static HttpResponse<String> call(int node, String method, String path, String body, boolean admin) throws Exception {

@@ -309,8 +309,7 @@ public final class CommitCoordinator implements Core {
         if (m instanceof Vote v) {
             onVote(p, t, v);
             for (String a : v.acked()) acked(p, a);
-        }
-        else if (m instanceof PreCommitAck) {
+        } else if (m instanceof PreCommitAck) {
             if (t == null || t.rec.state() != TxnState.PRECOMMIT || t.learning) return;
             t.acked.add(p);
             if (t.acked.containsAll(t.rec.participants())) decide(id, t, TxnState.COMMIT, null);

@@ -476,7 +476,6 @@ public final class CommitParticipant implements Core {
         env.storage().remove(LOG + id);
     }
 
-    /** The next round of questions about ends, a grace period from now (when forgetting at all, and not armed yet). */
     private void ackLater(NodeId to, String txn) {
         unacked.computeIfAbsent(to, k -> new ArrayList<>()).add(txn);
         if (ackArmed) return;
@@ -502,6 +501,7 @@ public final class CommitParticipant implements Core {
         unacked.clear();
     }
 
+    /** The next round of questions about ends, a grace period from now (when forgetting at all, and not armed yet). */
     private void armAsk() {
         if (forgetAfter == null || askArmed) return;
         askArmed = true;
