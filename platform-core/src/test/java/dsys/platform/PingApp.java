@@ -8,6 +8,7 @@ import dsys.core.message.Message;
 import dsys.core.node.NodeId;
 import dsys.platform.host.CoreHost;
 import dsys.platform.host.CoreHosts;
+import dsys.platform.host.Delays;
 import dsys.platform.web.ProblemException;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -221,7 +222,7 @@ public class PingApp {
                 else f.complete(Map.of("after", ms));
             };
             if (ms == 0) answer.run();
-            else dsys.platform.host.Delays.run(ms, answer); // no thread started per answer
+            else Delays.run(ms, answer); // no thread started per answer
             return f;
         }
 

@@ -5,6 +5,7 @@ import org.springframework.boot.web.embedded.netty.NettyServerCustomizer;
 import org.springframework.cloud.gateway.config.HttpClientCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import reactor.netty.ChannelPipelineConfigurer;
 import reactor.netty.NettyPipeline;
 
 /**
@@ -15,15 +16,17 @@ import reactor.netty.NettyPipeline;
 @ConditionalOnProperty(name = "dsys.gateway.head-with-body", havingValue = "true", matchIfMissing = true)
 class WireConfiguration {
 
+  /** After the HTTP codec, so that it sees the messages before they are encoded. */
+  private static final ChannelPipelineConfigurer INSTALL = (observer, channel, address) ->
+      channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, HeadWithBody.NAME, new HeadWithBody());
+
   @Bean
   NettyServerCustomizer headWithBodyToCallers() {
-    return server -> server.doOnChannelInit((observer, channel, address) ->
-        channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, HeadWithBody.NAME, new HeadWithBody()));
+    return server -> server.doOnChannelInit(INSTALL);
   }
 
   @Bean
   HttpClientCustomizer headWithBodyToServices() {
-    return client -> client.doOnChannelInit((observer, channel, address) ->
-        channel.pipeline().addBefore(NettyPipeline.ReactiveBridge, HeadWithBody.NAME, new HeadWithBody()));
+    return client -> client.doOnChannelInit(INSTALL);
   }
 }

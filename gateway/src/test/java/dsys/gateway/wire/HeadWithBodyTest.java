@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -13,6 +16,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -96,11 +101,11 @@ class HeadWithBodyTest {
 
   @Test
   void aHeadThatFailsToLeaveClosesTheConnection() {
-    EmbeddedChannel failing = new EmbeddedChannel(new io.netty.channel.ChannelOutboundHandlerAdapter() {
+    EmbeddedChannel failing = new EmbeddedChannel(new ChannelOutboundHandlerAdapter() {
       @Override
-      public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
-        io.netty.util.ReferenceCountUtil.release(msg);
-        promise.setFailure(new java.io.IOException("broken pipe"));
+      public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        ReferenceCountUtil.release(msg);
+        promise.setFailure(new IOException("broken pipe"));
       }
     }, new HeadWithBody());
     failing.writeAndFlush(head(5L));
