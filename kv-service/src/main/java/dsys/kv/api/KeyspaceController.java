@@ -70,11 +70,14 @@ public class KeyspaceController {
                 .body(KeyspaceBody.of(a.config(), a.created())));
     }
 
+    /*
+     * On the request thread, not in a continuation: the listing completes in the system keyspace's serial section,
+     * and each keyspace's roles are read in its own, which is the same node's one section. A thenApplyAsync without
+     * an executor started a thread per call on a two-core host (the common pool has no worker there).
+     */
     @GetMapping
-    public CompletableFuture<ListBody> list() {
-        // async: the listing completes in the system keyspace's serial section, and the roles are read in each
-        // keyspace's, which is the same node's one serial executor
-        return host.list().thenApplyAsync(l -> new ListBody(l.agreed(),
-                l.keyspaces().stream().map(c -> KeyspaceBody.of(c, host.roles(c.name()), null)).toList()));
+    public ListBody list() {
+        KvHost.Listing l = host.list().join(); // never fails: a refresh that does not come back lists what is known
+        return new ListBody(l.agreed(), l.keyspaces().stream().map(c -> KeyspaceBody.of(c, host.roles(c.name()), null)).toList());
     }
 }

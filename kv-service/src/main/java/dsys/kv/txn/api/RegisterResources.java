@@ -77,6 +77,7 @@ public final class RegisterResources implements ResourceManager {
 
     /** How long a decided transaction's release waits to ride on its key's next lock; 0: released at once. */
     private final long releaseDelayMs;
+    private final LockWaits waits;
 
     /** Keys released, by how: in the next lock's round, or in a round of their own (both outlive a crash's new object). */
     public record Releases(io.micrometer.core.instrument.Counter riding, io.micrometer.core.instrument.Counter alone) {
@@ -98,7 +99,7 @@ public final class RegisterResources implements ResourceManager {
     /** {@code onCore} runs a continuation on the participant core's thread (its host's {@code tell}). */
     public RegisterResources(Durable disk, KvHost kv, Consumer<Runnable> onCore) {
         this(disk, kv, onCore, new java.util.concurrent.atomic.AtomicInteger(), null, 0,
-                Releases.in(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+                Releases.in(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), LockWaits.DEFAULT);
     }
 
     /**
@@ -106,9 +107,10 @@ public final class RegisterResources implements ResourceManager {
      * {@code decided}: what the decisions topic said of other transactions, to resolve their locks (null: none).
      */
     public RegisterResources(Durable disk, KvHost kv, Consumer<Runnable> onCore, java.util.concurrent.atomic.AtomicInteger holding,
-                             DecidedLocks decided, long releaseDelayMs, Releases releases) {
+                             DecidedLocks decided, long releaseDelayMs, Releases releases, LockWaits waits) {
         if (releaseDelayMs < 0) throw new IllegalArgumentException("releaseDelayMs must be 0 or more, got " + releaseDelayMs);
         this.releaseDelayMs = releaseDelayMs;
+        this.waits = waits;
         this.releases = releases;
         this.disk = disk;
         this.kv = kv;
@@ -180,21 +182,21 @@ public final class RegisterResources implements ResourceManager {
      * would otherwise abort for nothing. A holder whose releases are on their way from this node is waited for exactly:
      * the lock is asked again the moment they are chosen (a client's back-to-back transfers meet this every time).
      * Any other holder is asked again after {@value #FIRST_RETRY_MS} ms, doubling up to {@value #LOCKED_RETRY_MS} ms,
-     * as long as wait-die lets this transaction wait.
+     * as long as wait-die lets this transaction wait and its budget ({@link LockWaits#budgetMs}) lasts.
      */
     private CompletableFuture<Object> lock(String txn, TxnOp op, Ballot ifMatch, String trace) {
         long start = System.nanoTime();
         String slot = slot(op.keyspace(), op.key());
         Deferred riding = deferred.get(slot);
         if (riding != null && !riding.txn().equals(txn) && deferred.remove(slot, riding)) { // this lock's round releases it
-            return attempt(txn, op, ifMatch, trace, start, LOCKED_RETRIES, FIRST_RETRY_MS, riding)
+            return attempt(txn, op, ifMatch, trace, start, waits.retries(), FIRST_RETRY_MS, riding)
                     .handle((v, t) -> t == null ? v : reason(op, t));
         }
         Ending last = releasing.get(slot);
         CompletableFuture<Void> released = last == null || last.txn().equals(txn) ? null
-                : last.done().copy().orTimeout(WAIT_BUDGET_MS, TimeUnit.MILLISECONDS).handle((x, y) -> null);
+                : last.done().copy().orTimeout(waits.budgetMs(), TimeUnit.MILLISECONDS).handle((x, y) -> null);
         return (released == null ? CompletableFuture.<Void>completedFuture(null) : released)
-                .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, LOCKED_RETRIES, FIRST_RETRY_MS, null))
+                .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, waits.retries(), FIRST_RETRY_MS, null))
                 .handle((v, t) -> t == null ? v : reason(op, t));
     }
 
@@ -220,7 +222,7 @@ public final class RegisterResources implements ResourceManager {
             if (retries <= 0 || !(c instanceof ProblemException p && p.status() == 409)) return CompletableFuture.<Object>failedFuture(c);
             String holder = WaitDie.holder(p.getMessage());
             CompletableFuture<Void> released = holder == null ? null : ending.get(holder);
-            long left = WAIT_BUDGET_MS - (System.nanoTime() - start) / 1_000_000;
+            long left = waits.budgetMs() - (System.nanoTime() - start) / 1_000_000;
             if (released != null && left > 0) { // a copy: the timeout must not end the other waiters' wait
                 return released.copy().orTimeout(left, TimeUnit.MILLISECONDS).handle((x, y) -> x)
                         .thenCompose(x -> attempt(txn, op, ifMatch, trace, start, retries - 1, delayMs, null));
@@ -249,23 +251,38 @@ public final class RegisterResources implements ResourceManager {
     /**
      * Wait-die, with a little patience: a transaction waits for a key's holder as long as its budget allows if the
      * holder is ending here (its releases are on their way) or is younger; for an older holder it waits only
-     * {@value #YOUNGER_PATIENCE_MS} ms (most holders are just finishing), then dies (vote-abort). So two transactions
+     * {@link LockWaits#olderHolderPatienceMs} (200 ms by default; most holders are just finishing), then dies (vote-abort). So two transactions
      * that each hold the key the other wants do not wait each other out until the coordinator gives up on both: the
      * younger gives way, the older goes on. Dying at once aborted 99 % of a contended bank's transfers.
      */
     private boolean mayWait(String txn, String holder, long since) {
         if (holder == null || ending.containsKey(holder) || WaitDie.olderThan(txn, holder)) return true;
-        return System.nanoTime() - since < YOUNGER_PATIENCE_MS * 1_000_000;
+        return System.nanoTime() - since < waits.olderHolderPatienceMs() * 1_000_000;
     }
 
-    private static final long YOUNGER_PATIENCE_MS = 200;
-
-    private static final int LOCKED_RETRIES = 45; // 2+4+8+16 ms, then 41 × 25 ms: ~1 s in all, as before
     /**
-     * How long a prepare waits for keys in all: well inside the coordinator's 2 s vote timeout, so a live participant
+     * How long a prepare waits for its keys in all ({@code dsys.txn.lock-wait-ms}, 1000), and for a key an older
+     * transaction holds before it dies ({@code dsys.txn.older-holder-patience-ms}, 200). The budget must stay well
+     * inside the coordinator's vote timeout (txn-1's {@code dsys.txn.vote-timeout-ms}, 2000), so a live participant
      * always votes (vote-abort if need be) and is never taken for a silent one, which the coordinator routes around.
      */
-    private static final long WAIT_BUDGET_MS = 1000;
+    public record LockWaits(long budgetMs, long olderHolderPatienceMs) {
+        public static final LockWaits DEFAULT = new LockWaits(1000, 200);
+
+        public LockWaits {
+            if (budgetMs <= 0) throw new IllegalArgumentException("the lock wait budget must be more than 0 ms, got " + budgetMs);
+            if (olderHolderPatienceMs < 0 || olderHolderPatienceMs > budgetMs) {
+                throw new IllegalArgumentException("the patience with an older holder must be 0.." + budgetMs + " ms (the budget), got "
+                        + olderHolderPatienceMs);
+            }
+        }
+
+        /** Enough askings to outlast the budget, which is what ends the wait: 2+4+8+16 ms, then one every 25 ms. */
+        int retries() {
+            return (int) Math.min(Integer.MAX_VALUE - 5L, budgetMs / LOCKED_RETRY_MS) + 5; // 45 for the default 1 s
+        }
+    }
+
     private static final long FIRST_RETRY_MS = 2, LOCKED_RETRY_MS = 25;
 
     /**

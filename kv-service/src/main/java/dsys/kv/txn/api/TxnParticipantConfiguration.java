@@ -62,7 +62,11 @@ public class TxnParticipantConfiguration {
                                // a transaction txn-1 reports ended is forgotten this long after (CommitParticipant)
                                @Value("${dsys.txn.forget-after-ms:60000}") long forgetAfterMs,
                                // a decided transaction's release waits this long to ride on its key's next lock here
-                               @Value("${dsys.txn.release-delay-ms:200}") long releaseDelayMs) {
+                               @Value("${dsys.txn.release-delay-ms:200}") long releaseDelayMs,
+                               // a prepare's wait for its keys in all, and for one an older transaction holds (wait-die)
+                               @Value("${dsys.txn.lock-wait-ms:1000}") long lockWaitMs,
+                               @Value("${dsys.txn.older-holder-patience-ms:200}") long olderHolderPatienceMs) {
+        RegisterResources.LockWaits waits = new RegisterResources.LockWaits(lockWaitMs, olderHolderPatienceMs);
         CommitTimeouts t = new CommitTimeouts(CommitTimeouts.DEFAULT.vote(), CommitTimeouts.DEFAULT.ack(),
                 Duration.ofMillis(readyMs), Duration.ofMillis(windowMs), Duration.ofMillis(retryMs));
         AtomicReference<CoreHost> self = new AtomicReference<>();
@@ -74,7 +78,7 @@ public class TxnParticipantConfiguration {
         RegisterResources.Releases releases = RegisterResources.Releases.in(metrics);
         CoreHost host = hosts.start(GROUP, env -> new CommitParticipant(env,
                 new RegisterResources(env.storage(), kv, then -> self.get().tell(new ResourceManager.Completion(then)), holding, decided,
-                        releaseDelayMs, releases), t, publish,
+                        releaseDelayMs, releases, waits), t, publish,
                 Duration.ofMillis(forgetAfterMs)));
         self.set(host);
         return new Participant(host);

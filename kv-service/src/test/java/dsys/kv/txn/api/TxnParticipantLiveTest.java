@@ -3,7 +3,9 @@ package dsys.kv.txn.api;
 import dsys.core.commit.CommitProtocol;
 import dsys.core.commit.CommitRequests;
 import dsys.core.commit.TxnOp;
+import dsys.kv.api.KvHost;
 import dsys.kv.api.KvTestAccess;
+import dsys.kv.quorum.KvRequests;
 import dsys.platform.host.CoreHost;
 import dsys.testing.TestNodes;
 import org.junit.jupiter.api.AfterAll;
@@ -160,5 +162,33 @@ class TxnParticipantLiveTest {
         }
         assertThat(releases("alone") - alone).as("the last transfer's releases, each in a round of its own").isGreaterThanOrEqualTo(2);
         assertThat(kv.status("kv-3", "PUT", "erin", "0")).as("nothing left locked").isEqualTo(200);
+    }
+
+    /**
+     * A key held by a transaction that never ends: the prepare asks for it until its budget (dsys.txn.lock-wait-ms,
+     * 1000) is spent when the holder's age cannot be compared, and only for the patience with an older holder
+     * (dsys.txn.older-holder-patience-ms, 200) when it is older; then it votes vote-abort, before txn-1's 2 s vote
+     * timeout would have aborted it without a reason.
+     */
+    @Test
+    void aKeyHeldForeverCostsAPrepareItsWaitBudget_orItsPatienceWithAnOlderHolder() {
+        KvHost host = kv.bean("kv-1", KvHost.class);
+        assertThat(waitedFor("gina", "stuck", host)).as("an ageless holder: the whole budget").isBetween(1000L, 1900L);
+        assertThat(waitedFor("hank", "stuck-0-1", host)).as("an older holder: the patience").isBetween(200L, 900L);
+    }
+
+    /** Locks {@code key} for {@code holder}, then times a transaction that wants it; ms. The lock goes again after. */
+    private static long waitedFor(String key, String holder, KvHost host) {
+        host.call("default", new KvRequests.Lock(key, holder, 'p', "1", null), Object.class).join();
+        try {
+            long start = System.nanoTime();
+            CommitRequests.Outcome o = run(CommitProtocol.TWO_PHASE, Map.of("kv-1", List.of(TxnOp.put(key, "2"))));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertThat(o.committed()).isFalse();
+            assertThat(o.reason()).as("a vote-abort naming the holder, not a vote timeout").contains(holder);
+            return ms;
+        } finally {
+            host.call("default", new KvRequests.Release(key, holder, false), Object.class).join();
+        }
     }
 }
