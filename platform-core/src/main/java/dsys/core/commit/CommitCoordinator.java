@@ -431,7 +431,7 @@ public final class CommitCoordinator implements Core {
 
     private void retry(String id, Txn t) {
         if (t.learning) {
-            for (String p : t.rec.participants()) send(t, NodeId.of(p), new StateRequest(id));
+            for (String p : t.rec.participants()) send(t, NodeId.of(p), new StateRequest(id, env.self().value()));
         } else if (t.rec.state() == TxnState.WAIT) {
             for (String p : t.rec.participants()) if (!t.yes.contains(p)) sendVoteRequest(id, t, p);
         } else if (t.rec.state() == TxnState.PRECOMMIT) {

@@ -67,8 +67,15 @@ public final class CommitMessages {
         }
     }
 
-    /** Termination: what state are you in for {@code txn}? A participant that never voted aborts and says so. */
-    public record StateRequest(String txn) implements Message {
+    /**
+     * Termination: what state are you in for {@code txn}? A participant that never voted aborts and says so, and
+     * keeps that abort until {@code coordinator} (the transaction's, as the asker knows it; null or empty: unknown)
+     * reports the transaction ended, as for any decided one; with no coordinator to ask it would keep it for good.
+     */
+    public record StateRequest(String txn, String coordinator) implements Message {
+        public StateRequest {
+            coordinator = coordinator == null ? "" : coordinator;
+        }
     }
 
     public record StateReply(String txn, TxnState state) implements Message {

@@ -220,7 +220,7 @@ public final class CommitParticipant implements Core {
             Txn t = txns.get(v.txn());
             env.send(from, Inspections.reply(v, t == null ? null : t.rec.encode(), resources.locks()));
         } else if (m instanceof StateRequest r) {
-            env.send(from, new StateReply(r.txn(), stateFor(r.txn(), from)));
+            env.send(from, new StateReply(r.txn(), stateFor(r.txn(), r.coordinator(), from)));
         } else if (m instanceof StateReply r) onStateReply(from, r);
         else if (m instanceof CommitMessages.EndedReply r) reportedEnded(r.txns());
         else if (m instanceof PreCommitAck a) {
@@ -284,11 +284,14 @@ public final class CommitParticipant implements Core {
         env.send(from, new PreCommitAck(p.txn()));
     }
 
-    /** A state request's answer; one that finds no record never voted, so it aborts here and now (INIT → ABORT). */
-    private TxnState stateFor(String txn, NodeId asker) {
+    /**
+     * A state request's answer; one that finds no record never voted, so it aborts here and now (INIT → ABORT),
+     * recording the coordinator the asker named: the one to ask, later, whether the transaction ended.
+     */
+    private TxnState stateFor(String txn, String coordinator, NodeId asker) {
         Txn t = txns.get(txn);
         if (t != null) return t.rec.state();
-        t = new Txn(new TxnRecord(TxnState.INIT, CommitProtocol.TWO_PHASE, "", List.of()));
+        t = new Txn(new TxnRecord(TxnState.INIT, CommitProtocol.TWO_PHASE, coordinator, List.of()));
         txns.put(txn, t);
         decide(txn, t, false, "asked by " + asker.value() + " before any vote-request came");
         return TxnState.ABORT;
@@ -355,8 +358,9 @@ public final class CommitParticipant implements Core {
         if (!t.asked) env.emit("txn.termination", Map.of("txn", id, "protocol", t.rec.protocol().label(), "role", "ask"));
         t.asked = true;
         t.states.clear();
-        if (!t.rec.coordinator().isEmpty()) env.send(NodeId.of(t.rec.coordinator()), new StateRequest(id));
-        for (String p : t.rec.participants()) if (!p.equals(env.self().value())) env.send(NodeId.of(p), new StateRequest(id));
+        StateRequest q = new StateRequest(id, t.rec.coordinator());
+        if (!t.rec.coordinator().isEmpty()) env.send(NodeId.of(t.rec.coordinator()), q);
+        for (String p : t.rec.participants()) if (!p.equals(env.self().value())) env.send(NodeId.of(p), q);
         armReady(id, t, timeouts.window());
     }
 
@@ -364,7 +368,8 @@ public final class CommitParticipant implements Core {
     private void collect(String id, Txn t) {
         t.states.clear();
         t.phase = Phase.COLLECTING;
-        for (String p : t.rec.participants()) if (!p.equals(env.self().value())) env.send(NodeId.of(p), new StateRequest(id));
+        StateRequest q = new StateRequest(id, t.rec.coordinator());
+        for (String p : t.rec.participants()) if (!p.equals(env.self().value())) env.send(NodeId.of(p), q);
         env.after(timeouts.window(), new Timer(id, Tick.WINDOW, t.round));
     }
 

@@ -112,6 +112,32 @@ class ParticipantsForgetTest {
         assertThat(records(c)).as("records once it ended").isZero();
     }
 
+    /**
+     * A participant asked about a transaction it never saw aborts it there and then (INIT → ABORT), and must keep that
+     * abort while a late vote-request may still come. It used to keep it for good: the record named no coordinator,
+     * so there was nobody to ask whether the transaction ended. The request now names the asker's coordinator.
+     * kv-2 hears nothing from txn-1 (no vote-request, no decision); kv-1 votes, then hears nothing either, so after
+     * its ready timeout it asks kv-2, which aborts. Healed, the transaction ends at txn-1, and kv-2's record goes.
+     */
+    @Test
+    void anAbortGivenToAStateRequest_goesOnceTheCoordinatorReportsTheTransactionEnded() {
+        CommitCluster c = new CommitCluster(4, CommitCluster.Settings.DEFAULT.forgetAfter(GRACE));
+        NodeId kv1 = PARTICIPANTS.get(0), kv2 = PARTICIPANTS.get(1);
+        c.sim.network().block(COORDINATOR, kv2);
+        SimRequest r = c.sim.request(COORDINATOR, transfer(0, 1, 5, null)); // acct-0 at kv-1, acct-1 at kv-2
+        c.sim.runFor(Duration.ofMillis(60)); // kv-1 has its vote-request (copies take 25 ms at most)
+        c.sim.network().block(COORDINATOR, kv1);
+        c.sim.runFor(Duration.ofSeconds(4)); // past kv-1's ready timeout (2 s) and its question to kv-2
+        String txn = ((CommitRequests.Outcome) r.result()).txn();
+        assertThat(c.logged(kv2, txn)).as("kv-2 aborted when asked, never having voted").isEqualTo(TxnState.ABORT);
+        assertThat(c.logged(kv1, txn)).as("kv-1 learned the abort from kv-2").isEqualTo(TxnState.ABORT);
+        c.sim.network().heal();
+        c.sim.runFor(GRACE.multipliedBy(8));
+        assertThat(c.coordinator().openTransactions()).isZero();
+        assertThat(c.logged(kv2, txn)).as("kv-2's record once the coordinator reported the transaction ended").isNull();
+        assertThat(records(c)).isZero();
+    }
+
     @Test
     void transfersStayAtomicWhileParticipantsForgetUnderFaults() {
         long before = FORGOTTEN.get();
