@@ -34,6 +34,8 @@ final class Proposal extends Operation {
     private Gather<Accepted> accepts;
     private Versioned proposed;
     private Versioned found;
+    /** The accepted ballot {@link #found} was read at: the link in the register's chain this round builds on. */
+    private Ballot foundAt = Ballot.ZERO;
     /** What the change is judged on and applied to: {@link #found} after the release the change carries, if any. */
     private Versioned judged;
     private Answer answer;
@@ -73,6 +75,7 @@ final class Proposal extends Operation {
     private void fastRound(QuorumCoordinator.Lease lease) {
         ballot = lease.next();
         found = co.localState(key).content();
+        foundAt = lease.chosen();
         judged = change.base(found, ballot, id);
         proposed = change.apply(judged, ballot, id);
         written = ballot;
@@ -142,6 +145,7 @@ final class Proposal extends Operation {
             if (newest == null || p.accepted().isAfter(newest.accepted())) newest = p;
         }
         found = newest.content();
+        foundAt = newest.accepted();
         boolean alreadyChosen = newest.accepted().zero() || isChosen(newest.accepted());
         Versioned.Write ours = found.writeOf(id);
         judged = ours != null ? found : change.base(found, ballot, id);
@@ -193,8 +197,10 @@ final class Proposal extends Operation {
 
     private void chosen() {
         co.gathered(this, "accept", ballot, co.quorum().votes(accepts.agreed().keySet()), co.config().writeQuorum());
+        // "after": the accepted ballot this round built on, so a chain of chosen versions can be followed key by key
         co.emit("kv.version.chosen", Map.of("key", key, "op", id, "ballot", ballot.toString(),
-                "version", proposed.version().toString(), "change", change.label()));
+                "version", proposed.version().toString(), "change", change.label(), "after", foundAt.toString(),
+                "lock", proposed.lock() == null ? "" : proposed.lock().kind() + ":" + String.join(",", proposed.lock().holders())));
         if (answer == Answer.WRITTEN && proposed.tombstone() && proposed.version().equals(written)) {
             co.emit("kv.tombstone", Map.of("key", key, "version", written.toString()));
         }

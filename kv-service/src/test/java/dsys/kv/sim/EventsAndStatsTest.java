@@ -32,6 +32,18 @@ class EventsAndStatsTest {
         assertThat(kv.sim.events()).filteredOn(e -> e.kind().equals("kv.gather"))
                 .extracting(e -> e.fields().get("phase")).containsExactly("prepare", "accept");
         assertThat(w.messages()).containsKeys("Prepare", "Promise", "Accept", "Accepted", "Commit");
+        assertThat(chosen.fields()).containsEntry("after", "0.").containsEntry("lock", "");
+    }
+
+    /** Each chosen state names the one it was built on, so a key's chain can be followed (and a broken link seen). */
+    @Test
+    void aChosenVersionNamesTheStateItWasBuiltOn() {
+        KvReplies.Written first = kv.written(kv.put(kv1, "x", "1"));
+        KvReplies.Written second = kv.written(kv.put(kv2, "x", "2"));
+        List<Event> chosen = kv.sim.events().stream().filter(e -> e.kind().equals("kv.version.chosen")).toList();
+        assertThat(chosen).hasSize(2);
+        assertThat(chosen.get(1).fields()).containsEntry("after", first.version().toString())
+                .containsEntry("version", second.version().toString());
     }
 
     @Test
