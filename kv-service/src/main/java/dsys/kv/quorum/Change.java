@@ -29,11 +29,21 @@ record Change(Kind kind, String value, Ballot ifMatch, Versioned.Lock lock, Deri
 
     /**
      * The register this change is judged on and applied to: {@code current} after the release it carries, made at
-     * {@code ballot} by {@code op} (its commit's value then has that version); {@code current} itself when it
-     * carries none or that release's transaction no longer holds the key.
+     * {@code ballot} (its commit's value then has that version); {@code current} itself when it carries none or that
+     * release's transaction no longer holds the key.
+     *
+     * <p>The release is recorded as a write of its own, {@link #releaseOf(String) op + "+release"}, not as {@code op}:
+     * a round in which the release went and the lock was refused must not be found by the operation's next round as
+     * "an earlier round of ours" (which answers it written). It was, and a transfer voted vote-commit holding one of
+     * its two keys: the bank workload lost and created money under kill and partition.
      */
     Versioned base(Versioned current, Ballot ballot, String op) {
-        return prior == null ? current : prior.apply(current, ballot, op);
+        return prior == null ? current : prior.apply(current, ballot, releaseOf(op));
+    }
+
+    /** The name the release a change carries is recorded under in the register's recent writes. */
+    static String releaseOf(String op) {
+        return op + "+release";
     }
 
     static Change put(String value, Ballot ifMatch) {
