@@ -32,6 +32,11 @@ class ParticipantsForgetTest {
         return new CommitRequests.Begin(CommitProtocol.TWO_PHASE, CommitCluster.transfer(from, to, amount), key);
     }
 
+    /** A cluster whose participants forget ended transactions a grace period after they are reported. */
+    private static CommitCluster forgetting(long seed) {
+        return new CommitCluster(seed, CommitCluster.Settings.DEFAULT.forgetAfter(GRACE));
+    }
+
     private static int records(CommitCluster c) {
         int n = 0;
         for (NodeId p : PARTICIPANTS) n += c.sim.storage(p).scan("commit.p.").size();
@@ -40,7 +45,7 @@ class ParticipantsForgetTest {
 
     @Test
     void aParticipantKeepsOnlyWhatWasNotReportedEndedYet() {
-        CommitCluster c = new CommitCluster(5, CommitCluster.Settings.DEFAULT.forgetAfter(GRACE));
+        CommitCluster c = forgetting(5);
         for (int i = 0; i < 30; i++) {
             SimRequest r = c.sim.request(COORDINATOR, transfer(i % ACCOUNTS, (i + 1) % ACCOUNTS, 1, i % 3 == 0 ? "k" + i : null));
             c.sim.runFor(Duration.ofMillis(100));
@@ -69,7 +74,7 @@ class ParticipantsForgetTest {
     void recordsWhoseReportsACrashLost_goOnceTheParticipantsAsk() {
         for (boolean process : new boolean[]{true, false}) {
             for (NodeId victim : List.of(COORDINATOR, PARTICIPANTS.get(0), PARTICIPANTS.get(1))) {
-                CommitCluster c = new CommitCluster(7, CommitCluster.Settings.DEFAULT.forgetAfter(GRACE));
+                CommitCluster c = forgetting(7);
                 for (int i = 0; i < 12; i++) {
                     SimRequest r = c.sim.request(COORDINATOR, transfer(i % ACCOUNTS, (i + 1) % ACCOUNTS, 1, null));
                     c.sim.runFor(Duration.ofMillis(20)); // back to back: reports pending in memory when the crash comes
@@ -97,7 +102,7 @@ class ParticipantsForgetTest {
      */
     @Test
     void aTransactionStillOpenAtTheCoordinator_isNotReportedEnded() {
-        CommitCluster c = new CommitCluster(3, CommitCluster.Settings.DEFAULT.forgetAfter(GRACE));
+        CommitCluster c = forgetting(3);
         NodeId kv1 = PARTICIPANTS.get(0), kv2 = PARTICIPANTS.get(1);
         c.sim.network().block(kv2, COORDINATOR);
         SimRequest r = c.sim.request(COORDINATOR, transfer(0, 1, 5, null)); // acct-0 at kv-1, acct-1 at kv-2
@@ -121,10 +126,10 @@ class ParticipantsForgetTest {
      */
     @Test
     void anAbortGivenToAStateRequest_goesOnceTheCoordinatorReportsTheTransactionEnded() {
-        CommitCluster c = new CommitCluster(4, CommitCluster.Settings.DEFAULT.forgetAfter(GRACE));
+        CommitCluster c = forgetting(4);
         NodeId kv1 = PARTICIPANTS.get(0), kv2 = PARTICIPANTS.get(1);
-        c.sim.network().block(COORDINATOR, kv2);
-        SimRequest r = c.sim.request(COORDINATOR, transfer(0, 1, 5, null)); // acct-0 at kv-1, acct-1 at kv-2
+        c.sim.network().block(COORDINATOR, kv2); // the other way round from the test above
+        SimRequest r = c.sim.request(COORDINATOR, transfer(0, 1, 5, null));
         c.sim.runFor(Duration.ofMillis(60)); // kv-1 has its vote-request (copies take 25 ms at most)
         c.sim.network().block(COORDINATOR, kv1);
         c.sim.runFor(Duration.ofSeconds(4)); // past kv-1's ready timeout (2 s) and its question to kv-2
