@@ -240,4 +240,30 @@ class TransactionLocksTest {
         rejected(call(a, new KvRequests.ReleaseThenLock(new KvRequests.Release("other", "t1", true),
                 new KvRequests.Lock("n", "t4", 'p', "x", null))), 400, "bad-request");
     }
+
+    /**
+     * A refused lock still writes the release it carries. When that round's accept reaches only the coordinator's own
+     * replica and is then refused (a read prepared higher meanwhile, accepting nothing), the operation's next round
+     * finds its own accept as the newest content: it must answer the refusal again. With the release recorded under
+     * the lock's own id it answered "written", and a transfer voted holding one of its keys (kv-service README, "A
+     * riding release is a write of its own").
+     */
+    @Test
+    void aRefusedRidingLockWhoseRoundIsOutrun_isStillRefused() {
+        kv.written(kv.put(a, "r", "85"));
+        call(a, new KvRequests.Lock("r", "t1", 'g', null, null));
+        call(a, new KvRequests.Lock("r", "t2", 'g', null, null));
+        kv.sim.resetCounts();
+        dsys.core.sim.SimRequest ride = kv.sim.request(a, new KvRequests.ReleaseThenLock(new KvRequests.Release("r", "t2", false),
+                new KvRequests.Lock("r", "t3", 'p', "86", null)));
+        assertThat(kv.sim.runUntil(() -> kv.sim.messageCounts().getOrDefault("Accept", 0L) > 0, Duration.ofSeconds(1))).isTrue();
+        kv.sim.network().block(a, b).block(a, c); // its accepts reach a's own replica only
+        // a plain write from b prepares higher at b and c, meets the read lock and accepts nothing
+        rejected(kv.await(kv.put(b, "r", "99"), Duration.ofSeconds(2)), 409, "key-locked");
+        kv.sim.network().heal();
+        rejected(kv.await(ride, Duration.ofSeconds(2)), 409, "key-locked"); // "written" before: only the release was
+        assertThat(kv.value(kv.get(c, "r", ReadLevel.LINEARIZABLE)).value()).isEqualTo("85");
+        assertThat(kv.store(b).replicaState("r").content().lock()).as("t2's release went, t1 still reads, t3 holds nothing")
+                .isEqualTo(new Versioned.Lock("t1", 'g', null));
+    }
 }
