@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * still writes the release. A Proposal whose accept is then refused (a higher prepare came meanwhile) starts a new
  * round, and finds its own earlier accept as the newest content when no newer one was accepted. If the release were
  * recorded under the operation's id, that round would take it for "an earlier round of ours" and answer the lock
- * written: found live by `./platform verify bank --nemesis kill,partition` (1 run in 12), a transfer voted
+ * written: found live by `./platform verify bank --nemesis kill,partition` (2 runs in 18), a transfer voted
  * vote-commit holding one of its two keys and its other intent was never applied.
  */
 class RidingReleaseTest {

@@ -2,6 +2,7 @@ package dsys.kv.sim;
 
 import dsys.core.env.Rejection;
 import dsys.core.node.NodeId;
+import dsys.core.sim.SimRequest;
 import dsys.kv.quorum.Ballot;
 import dsys.kv.quorum.KvReplies;
 import dsys.kv.quorum.KvRequests;
@@ -243,7 +244,7 @@ class TransactionLocksTest {
 
     /**
      * A refused lock still writes the release it carries. When that round's accept reaches only the coordinator's own
-     * replica and is then refused (a read prepared higher meanwhile, accepting nothing), the operation's next round
+     * replica and is then refused (a plain write prepared higher meanwhile and accepted nothing), the operation's next round
      * finds its own accept as the newest content: it must answer the refusal again. With the release recorded under
      * the lock's own id it answered "written", and a transfer voted holding one of its keys (kv-service README, "A
      * riding release is a write of its own").
@@ -254,7 +255,7 @@ class TransactionLocksTest {
         call(a, new KvRequests.Lock("r", "t1", 'g', null, null));
         call(a, new KvRequests.Lock("r", "t2", 'g', null, null));
         kv.sim.resetCounts();
-        dsys.core.sim.SimRequest ride = kv.sim.request(a, new KvRequests.ReleaseThenLock(new KvRequests.Release("r", "t2", false),
+        SimRequest ride = kv.sim.request(a, new KvRequests.ReleaseThenLock(new KvRequests.Release("r", "t2", false),
                 new KvRequests.Lock("r", "t3", 'p', "86", null)));
         assertThat(kv.sim.runUntil(() -> kv.sim.messageCounts().getOrDefault("Accept", 0L) > 0, Duration.ofSeconds(1))).isTrue();
         kv.sim.network().block(a, b).block(a, c); // its accepts reach a's own replica only

@@ -251,9 +251,10 @@ public final class RegisterResources implements ResourceManager {
     /**
      * Wait-die, with a little patience: a transaction waits for a key's holder as long as its budget allows if the
      * holder is ending here (its releases are on their way) or is younger; for an older holder it waits only
-     * {@link LockWaits#olderHolderPatienceMs} (200 ms by default; most holders are just finishing), then dies (vote-abort). So two transactions
-     * that each hold the key the other wants do not wait each other out until the coordinator gives up on both: the
-     * younger gives way, the older goes on. Dying at once aborted 99 % of a contended bank's transfers.
+     * {@link LockWaits#olderHolderPatienceMs} (200 ms by default; most holders are just finishing), then dies
+     * (vote-abort). So two transactions that each hold the key the other wants do not wait each other out until the
+     * coordinator gives up on both: the younger gives way, the older goes on. Dying at once aborted 99 % of a
+     * contended bank's transfers.
      */
     private boolean mayWait(String txn, String holder, long since) {
         if (holder == null || ending.containsKey(holder) || WaitDie.olderThan(txn, holder)) return true;
