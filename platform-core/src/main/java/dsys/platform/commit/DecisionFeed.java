@@ -6,6 +6,7 @@ import dsys.platform.host.CoreHost;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,11 @@ import java.util.concurrent.CompletableFuture;
  * {@value #COMMIT_EVERY_MS} ms. A crash re-reads what came after the last commit, which changes nothing: the core
  * takes a decision it already has as known. Fetching and committing each record cost every kv node a fifth of its
  * CPU under load (and the broker a fetch and an offset commit per decision per node).
+ *
+ * <p>{@link RecentDecisions} lives in memory, so a node that starts again would know none of the outcomes decided
+ * before its committed offset, and a lock left by such a transaction would wait for its holder's node. So on start
+ * the feed first reads back the last {@link RecentDecisions#CAPACITY} records before that offset into it (history:
+ * not handed to the core again, which has them), then reads on as before.
  */
 public final class DecisionFeed implements AutoCloseable {
 
@@ -46,6 +53,9 @@ public final class DecisionFeed implements AutoCloseable {
     private final Counter learned, known, refused;
     private final Thread reader;
     private volatile boolean closed;
+    /* Per partition, the offset read back up to ({@code history}): records before it only fill {@code recent}. */
+    private final Map<TopicPartition, Long> history = new HashMap<>();
+    private final java.util.Set<TopicPartition> replayed = new java.util.HashSet<>();
 
     private final RecentDecisions recent;
 
@@ -77,7 +87,17 @@ public final class DecisionFeed implements AutoCloseable {
 
     private void read() {
         try {
-            consumer.subscribe(List.of(DecisionTopic.NAME));
+            consumer.subscribe(List.of(DecisionTopic.NAME), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    readBack(partitions);
+                }
+
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    partitions.forEach(history::remove);
+                }
+            });
             long committed = System.nanoTime();
             boolean uncommitted = false;
             while (!closed) {
@@ -89,7 +109,7 @@ public final class DecisionFeed implements AutoCloseable {
                 ConsumerRecords<String, String> batch = consumer.poll(Duration.ofSeconds(1));
                 if (batch.isEmpty()) continue;
                 if (handOver(batch)) {
-                    uncommitted = true;
+                    uncommitted = history.isEmpty(); // the position is behind the committed offset while reading back
                 } else { // the core did not take them (crashed, paused): read them again after a while
                     for (TopicPartition tp : batch.partitions()) consumer.seek(tp, batch.records(tp).get(0).offset());
                     Thread.sleep(BACKOFF.toMillis());
@@ -104,6 +124,24 @@ public final class DecisionFeed implements AutoCloseable {
         }
     }
 
+    /**
+     * On the first assignment of each partition (on the reader's thread, inside a poll): goes back up to
+     * {@link RecentDecisions#CAPACITY} records before the position the group had reached.
+     */
+    private void readBack(Collection<TopicPartition> partitions) {
+        List<TopicPartition> fresh = partitions.stream().filter(replayed::add).toList();
+        if (fresh.isEmpty()) return;
+        Map<TopicPartition, Long> begin = consumer.beginningOffsets(fresh);
+        long each = Math.max(1, RecentDecisions.CAPACITY / fresh.size());
+        for (TopicPartition tp : fresh) {
+            long position = consumer.position(tp), from = Math.max(begin.getOrDefault(tp, 0L), position - each);
+            if (from >= position) continue;
+            history.put(tp, position);
+            consumer.seek(tp, from);
+            log.info("decisions topic: reading back {} outcomes of {} before offset {} (lock resolution)", position - from, tp, position);
+        }
+    }
+
     /** Whether the core took every decision of the batch (or there was nothing in it for the core). */
     private boolean handOver(ConsumerRecords<String, String> batch) {
         List<CompletableFuture<Object>> answers = new ArrayList<>();
@@ -115,6 +153,7 @@ public final class DecisionFeed implements AutoCloseable {
                 continue;
             }
             recent.record(d.txn(), d.commit());
+            if (past(r)) continue;
             if (!d.participants().contains(participant.env().self().value())) continue;
             answers.add(participant.callAsync(d, CORE_TIMEOUT).whenComplete((ended, t) -> {
                 if (t == null) (Boolean.TRUE.equals(ended) ? learned : known).increment();
@@ -128,8 +167,19 @@ public final class DecisionFeed implements AutoCloseable {
         }
     }
 
+    /** Whether {@code r} is history read back at start; the first record after it ends the partition's history. */
+    private boolean past(ConsumerRecord<String, String> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        Long until = history.get(tp);
+        if (until == null) return false;
+        if (r.offset() < until) return true;
+        history.remove(tp);
+        return false;
+    }
+
     @Override
     public void close() {
+        if (closed) return;
         closed = true;
         consumer.wakeup();
         try {
