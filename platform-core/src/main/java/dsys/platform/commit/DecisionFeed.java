@@ -56,6 +56,7 @@ public final class DecisionFeed implements AutoCloseable {
     /* Per partition, the offset read back up to ({@code history}): records before it only fill {@code recent}. */
     private final Map<TopicPartition, Long> history = new HashMap<>();
     private final java.util.Set<TopicPartition> replayed = new java.util.HashSet<>();
+    private long readingBackSince;
 
     private final RecentDecisions recent;
 
@@ -69,6 +70,9 @@ public final class DecisionFeed implements AutoCloseable {
         this.recent = recent;
         Map<String, Object> c = new HashMap<>(consumerProperties);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, DecisionTopic.NAME + "." + node);
+        // Static membership: the node's group has one member, the node, and a node started again after kill -9 takes
+        // its partitions at once; as a new member it waited for the old one's session to time out (45 s, seen live).
+        c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, node);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
@@ -109,6 +113,7 @@ public final class DecisionFeed implements AutoCloseable {
                 ConsumerRecords<String, String> batch = consumer.poll(Duration.ofSeconds(1));
                 if (batch.isEmpty()) continue;
                 if (handOver(batch)) {
+                    historyRead();
                     uncommitted = history.isEmpty(); // the position is behind the committed offset while reading back
                 } else { // the core did not take them (crashed, paused): read them again after a while
                     for (TopicPartition tp : batch.partitions()) consumer.seek(tp, batch.records(tp).get(0).offset());
@@ -136,6 +141,7 @@ public final class DecisionFeed implements AutoCloseable {
         for (TopicPartition tp : fresh) {
             long position = consumer.position(tp), from = Math.max(begin.getOrDefault(tp, 0L), position - each);
             if (from >= position) continue;
+            if (history.isEmpty()) readingBackSince = System.nanoTime();
             history.put(tp, position);
             consumer.seek(tp, from);
             log.info("decisions topic: reading back {} outcomes of {} before offset {} (lock resolution)", position - from, tp, position);
@@ -167,14 +173,19 @@ public final class DecisionFeed implements AutoCloseable {
         }
     }
 
-    /** Whether {@code r} is history read back at start; the first record after it ends the partition's history. */
+    /** Whether {@code r} is history read back at start: its outcome is remembered, the core has it already. */
     private boolean past(ConsumerRecord<String, String> r) {
-        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        Long until = history.get(tp);
-        if (until == null) return false;
-        if (r.offset() < until) return true;
-        history.remove(tp);
-        return false;
+        Long until = history.get(new TopicPartition(r.topic(), r.partition()));
+        return until != null && r.offset() < until;
+    }
+
+    /** Ends the history of every partition whose position has reached the offset it was read back to. */
+    private void historyRead() {
+        if (history.isEmpty()) return;
+        history.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+        if (history.isEmpty()) {
+            log.info("decisions topic: read back in {} ms", (System.nanoTime() - readingBackSince) / 1_000_000);
+        }
     }
 
     @Override
