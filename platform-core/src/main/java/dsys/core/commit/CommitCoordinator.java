@@ -460,7 +460,7 @@ public final class CommitCoordinator implements Core {
         for (String p : t.rec.participants()) {
             if (!first) env.crashPoint(AFTER_DECISION_SENT_TO_SOME);
             first = false;
-            send(t, NodeId.of(p), new Decision(id, outcome == TxnState.COMMIT));
+            send(t, NodeId.of(p), new Decision(id, outcome == TxnState.COMMIT, env.self().value()));
         }
         if (t.client != null) {
             env.reply(t.client, outcome(id, t));
@@ -493,7 +493,7 @@ public final class CommitCoordinator implements Core {
 
     private void resendDecision(String id, Txn t) {
         for (String p : t.rec.participants()) {
-            if (!t.decisionAcked.contains(p)) send(t, NodeId.of(p), new Decision(id, t.rec.state() == TxnState.COMMIT));
+            if (!t.decisionAcked.contains(p)) send(t, NodeId.of(p), new Decision(id, t.rec.state() == TxnState.COMMIT, env.self().value()));
         }
     }
 

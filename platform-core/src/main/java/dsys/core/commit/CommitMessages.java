@@ -52,8 +52,15 @@ public final class CommitMessages {
     public record PreCommitAck(String txn) implements Message {
     }
 
-    /** global-commit / global-abort (3PC: DoCommit or abort); acknowledged so the sender can stop repeating it. */
-    public record Decision(String txn, boolean commit) implements Message {
+    /**
+     * global-commit / global-abort (3PC: DoCommit or abort); acknowledged so the sender can stop repeating it.
+     * {@code coordinator}: the transaction's coordinator, also when a participant elected by 3PC's termination
+     * sends it: a receiver that had no record of the transaction keeps it until that coordinator reports it ended.
+     */
+    public record Decision(String txn, boolean commit, String coordinator) implements Message {
+        public Decision {
+            coordinator = coordinator == null ? "" : coordinator;
+        }
     }
 
     /** {@code also}: more decisions acknowledged in the same message (those no vote took along in time). */

@@ -213,7 +213,8 @@ public final class CommitParticipant implements Core {
         if (m instanceof VoteRequest v) onVoteRequest(from, v);
         else if (m instanceof PreCommit p) onPreCommit(from, p);
         else if (m instanceof Decision d) {
-            Txn t = txns.computeIfAbsent(d.txn(), id -> new Txn(new TxnRecord(TxnState.INIT, CommitProtocol.TWO_PHASE, from.value(), List.of())));
+            String coordinator = d.coordinator().isEmpty() ? from.value() : d.coordinator(); // who is asked about its end
+            Txn t = txns.computeIfAbsent(d.txn(), id -> new Txn(new TxnRecord(TxnState.INIT, CommitProtocol.TWO_PHASE, coordinator, List.of())));
             decide(d.txn(), t, d.commit(), "from " + from.value());
             ackLater(from, d.txn());
         } else if (m instanceof CommitMessages.ViewRequest v) {
@@ -423,7 +424,7 @@ public final class CommitParticipant implements Core {
         if (t.rec.state().decided()) return; // learned meanwhile (a late acknowledgement): not this one's to tell
         decide(id, t, commit, "3PC termination by " + env.self().value());
         topic.publish(new DecisionTopic.Published(id, commit, env.self().value(), t.rec.participants()));
-        Decision d = new Decision(id, commit);
+        Decision d = new Decision(id, commit, t.rec.coordinator());
         for (String p : t.rec.participants()) if (!p.equals(env.self().value())) env.send(NodeId.of(p), d);
         if (!t.rec.coordinator().isEmpty()) env.send(NodeId.of(t.rec.coordinator()), d);
     }

@@ -143,6 +143,35 @@ class ParticipantsForgetTest {
         assertThat(records(c)).isZero();
     }
 
+    /**
+     * A decision from a participant that 3PC's termination elected, reaching a participant that holds no record of
+     * the transaction (its state request was lost): the record it makes must name the transaction's coordinator,
+     * who is asked whether it ended. It used to name the sender, a participant, which answers no such question, so
+     * it stayed for good. kv-2 never hears from txn-1; kv-1 votes and then hears nothing either; after its ready
+     * timeout it asks kv-2 (lost), is elected as the only one alive and aborts, and this time kv-2 hears it.
+     */
+    @Test
+    void aDecisionFromAnElectedParticipant_goesOnceTheCoordinatorReportsTheTransactionEnded() {
+        CommitCluster c = forgetting(6);
+        NodeId kv1 = PARTICIPANTS.get(0), kv2 = PARTICIPANTS.get(1);
+        c.sim.network().block(COORDINATOR, kv2).block(kv1, kv2);
+        SimRequest r = c.sim.request(COORDINATOR, new CommitRequests.Begin(CommitProtocol.THREE_PHASE, CommitCluster.transfer(0, 1, 5), null));
+        c.sim.runFor(Duration.ofMillis(60)); // kv-1 has its vote-request (copies take 25 ms at most)
+        c.sim.network().block(COORDINATOR, kv1);
+        c.sim.runFor(Duration.ofMillis(2200)); // kv-1's ready timeout (2 s): its state request to kv-2 is lost
+        c.sim.network().heal().block(COORDINATOR, kv1).block(COORDINATOR, kv2);
+        c.sim.runFor(Duration.ofMillis(600)); // the window (300 ms) ends: kv-1 alone decides, and kv-2 hears it
+        String txn = ((CommitRequests.Outcome) r.result()).txn();
+        assertThat(c.sim.events()).as("kv-1 was elected").anyMatch(e -> e.kind().equals("txn.termination")
+                && e.node().equals(kv1.value()) && "new-coordinator".equals(e.fields().get("role")));
+        assertThat(c.logged(kv2, txn)).as("kv-2 took the decision from kv-1").isEqualTo(TxnState.ABORT);
+        c.sim.network().heal();
+        c.sim.runFor(GRACE.multipliedBy(8));
+        assertThat(c.coordinator().openTransactions()).isZero();
+        assertThat(c.logged(kv2, txn)).as("kv-2's record once the coordinator reported the transaction ended").isNull();
+        assertThat(records(c)).isZero();
+    }
+
     @Test
     void transfersStayAtomicWhileParticipantsForgetUnderFaults() {
         long before = FORGOTTEN.get();
