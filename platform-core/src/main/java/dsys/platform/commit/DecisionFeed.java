@@ -175,6 +175,7 @@ public final class DecisionFeed implements AutoCloseable {
 
     /** Whether {@code r} is history read back at start: its outcome is remembered, the core has it already. */
     private boolean past(ConsumerRecord<String, String> r) {
+        if (history.isEmpty()) return false; // read back already: no lookup per record on the live path
         Long until = history.get(new TopicPartition(r.topic(), r.partition()));
         return until != null && r.offset() < until;
     }
