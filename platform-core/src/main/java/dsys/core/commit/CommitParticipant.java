@@ -25,7 +25,11 @@ import java.util.TreeSet;
 
 /**
  * A participant of 2PC and 3PC. On a vote-request it prepares (locks, intents) and logs READY before it votes
- * vote-commit; from then on it may not decide alone. A participant that hears nothing for
+ * vote-commit; from then on it may not decide alone. READY is written lazily when the vote-request comes
+ * ({@link dsys.core.env.Durable#putLazily}) and forced before the vote leaves: the fsync of the locks' own writes
+ * usually takes it to disk first, so the vote waits for no fsync of its own. A crash in between may leave READY
+ * logged for a transaction whose vote never left; such a participant asks like any READY one, and the coordinator,
+ * which never had its vote, aborts. A participant that hears nothing for
  * {@link CommitTimeouts#ready()} terminates:
  * <ul>
  *   <li>2PC, cooperative termination (the notes' table): it asks the coordinator and the other participants.
@@ -247,13 +251,20 @@ public final class CommitParticipant implements Core {
         reportedEnded(v.ended());
         Txn known = txns.get(v.txn());
         if (known != null) { // a repeated request: the same answer
-            boolean yes = known.rec.state() != TxnState.ABORT;
-            env.send(from, new Vote(v.txn(), yes, yes ? null : "aborted already", yes ? resources.reads(v.txn()) : List.of(), acks(from)));
+            // A READY read back from the log may predate its vote (READY is logged before the locks are taken, and a
+            // crash may have come before they were): only a vote of this incarnation is repeated as vote-commit.
+            boolean unsure = known.recovered && known.rec.state() == TxnState.READY;
+            boolean yes = known.rec.state() != TxnState.ABORT && !unsure;
+            env.send(from, new Vote(v.txn(), yes, yes ? null : unsure ? "restarted before its vote was sure to have left" : "aborted already",
+                    yes ? resources.reads(v.txn()) : List.of(), acks(from)));
             return;
         }
         env.crashPoint(BEFORE_PREPARE);
         if (!preparing.add(v.txn())) return; // its locks are being taken: the vote goes out when they are
         TxnRecord rec = new TxnRecord(TxnState.READY, CommitProtocol.parse(v.protocol()), v.coordinator(), v.participants());
+        // READY goes to the log now, lazily, so the fsync that the locks cost anyway takes it to disk and the vote
+        // waits for no fsync of its own (forceLazy below). Logged and never voted is safe: READY only ever asks.
+        env.storage().putLazily(LOG + v.txn(), rec.encode());
         resources.prepare(v.txn(), v.ops(), refusal -> {
             preparing.remove(v.txn());
             if (txns.containsKey(v.txn())) { // aborted meanwhile (a decision, or a state request that found no record): undo
@@ -264,7 +275,8 @@ public final class CommitParticipant implements Core {
             Txn t = new Txn(refusal == null ? rec : rec.with(TxnState.ABORT));
             txns.put(v.txn(), t);
             if (refusal == null) env.crashPoint(BEFORE_VOTE_SENT);
-            log(v.txn(), t);
+            if (refusal == null) env.storage().forceLazy(); // READY, and the resources' records: on disk before the vote
+            else log(v.txn(), t);
             if (refusal == null) env.crashPoint(AFTER_VOTE_LOGGED);
             env.emit("txn.vote", Map.of("txn", v.txn(), "vote", refusal == null ? "vote-commit" : "vote-abort",
                     "reason", refusal == null ? "" : refusal));

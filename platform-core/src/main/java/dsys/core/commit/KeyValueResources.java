@@ -90,7 +90,9 @@ public final class KeyValueResources implements ResourceManager {
             char kind = !op.writes() ? 'g' : next == null ? 'd' : 'p';
             intents.add(new Intent(kind, op.key(), next).encode());
         }
-        disk.put(INTENT + txn, String.join("\n", intents));
+        // Lazily, as kv-service's participant does: the participant forces it before its vote; a crash before that
+        // loses the locks with it, and nobody had a vote-commit.
+        disk.putLazily(INTENT + txn, String.join("\n", intents));
         return null;
     }
 

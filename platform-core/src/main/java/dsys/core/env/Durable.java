@@ -12,6 +12,19 @@ public interface Durable {
 
     void put(String key, String value);
 
+    /**
+     * A put that no output waits for: it reaches the disk with the node's next fsync, which any later {@link #put} or
+     * {@link #remove} forces before its own step's outputs leave (the log is sequential). A crash before then loses
+     * it, and only then. For a record whose loss the protocol tolerates, so that a message need not wait for an fsync.
+     */
+    default void putLazily(String key, String value) {
+        put(key, value);
+    }
+
+    /** The lazy puts so far become forced ones: this step's outputs leave only once they are on disk. */
+    default void forceLazy() {
+    }
+
     Optional<String> get(String key);
 
     void remove(String key);

@@ -26,6 +26,16 @@ public final class PrefixedDurable implements Durable {
     }
 
     @Override
+    public void putLazily(String key, String value) {
+        node.putLazily(prefix + key, value);
+    }
+
+    @Override
+    public void forceLazy() {
+        node.forceLazy();
+    }
+
+    @Override
     public Optional<String> get(String key) {
         return node.get(prefix + key);
     }

@@ -114,6 +114,16 @@ final class NodeEnv implements Env {
         }
 
         @Override
+        public void putLazily(String key, String value) {
+            if (alive()) node.disk.putLazily(key, value);
+        }
+
+        @Override
+        public void forceLazy() {
+            if (alive()) node.disk.forceLazy();
+        }
+
+        @Override
         public Optional<String> get(String key) {
             return node.disk.get(key);
         }

@@ -207,7 +207,7 @@ public final class Simulation {
 
     /**
      * The node dies now: its core object, timers and incoming messages in flight are dropped, its pending requests
-     * become crashed. Its disk, clock and logical clocks stay. Crashing a node that is down does nothing.
+     * become crashed. Its disk (less the lazy writes nothing forced since), clock and logical clocks stay. Crashing a node that is down does nothing.
      */
     public void crash(NodeId id) {
         crashAt(node(id), null);
@@ -218,6 +218,7 @@ public final class Simulation {
         n.up = false;
         n.epoch++;
         n.core = null;
+        n.disk.loseLazy();
         n.timers.clear();
         n.pausedUntil = 0;
         for (SimRequest r : n.pending.values()) r.crash(now);

@@ -321,8 +321,10 @@ public final class NodeRuntime implements AutoCloseable {
             step.clear(); // never left the node, so never acknowledged
             return;
         }
-        if (held.isEmpty() && !storage.dirty()) {
+        if (held.isEmpty() && !storage.mustSync()) {
+            // Nothing forced is pending; a lazy write (Durable#putLazily) goes to disk with the next fsync.
             for (Runnable r : step) r.run();
+            if (storage.dirty()) syncUntoldLater();
         } else if (step.isEmpty() && held.isEmpty()) {
             // Wrote, told nobody (a commit mark, a learned value): a crash now loses nothing anyone saw, so its
             // fsync waits for the next step with something to send, or UNTOLD_SYNC at the latest. A kv put's three

@@ -55,6 +55,7 @@ public final class FileDurable implements Durable, AutoCloseable {
     private final Map<String, String> data = new HashMap<>();         // guarded by this
     private WalBatch pending = new WalBatch();                         // guarded by this
     private long appended;                                             // operations so far; guarded by this
+    private long forced;                                               // operations up to the last forced one; guarded by this
     private volatile long durable;                                     // operations on disk
     private long liveBytes;                                            // estimate of the map's encoded size
     private long logBytes;                                             // estimate of the log's size
@@ -115,6 +116,15 @@ public final class FileDurable implements Durable, AutoCloseable {
 
     @Override
     public void put(String key, String value) {
+        put(key, value, true);
+    }
+
+    @Override
+    public void putLazily(String key, String value) {
+        put(key, value, false);
+    }
+
+    private void put(String key, String value, boolean force) {
         if (key == null || value == null) throw new IllegalArgumentException("key and value must not be null");
         boolean rewrite;
         synchronized (this) {
@@ -122,6 +132,7 @@ public final class FileDurable implements Durable, AutoCloseable {
             String old = data.put(key, value);
             pending.put(key, value);
             appended++;
+            if (force) forced = appended;
             liveBytes += size(key, value) - (old == null ? 0 : size(key, old));
             rewrite = grew(size(key, value));
         }
@@ -137,6 +148,7 @@ public final class FileDurable implements Durable, AutoCloseable {
             if (old == null) return;
             pending.remove(key);
             appended++;
+            forced = appended;
             liveBytes -= size(key, old);
             rewrite = grew(size(key, ""));
         }
@@ -157,9 +169,19 @@ public final class FileDurable implements Durable, AutoCloseable {
         return Collections.unmodifiableSortedMap(out);
     }
 
+    @Override
+    public synchronized void forceLazy() {
+        forced = appended;
+    }
+
     /** True when operations were applied that are not yet on disk. */
     public synchronized boolean dirty() {
         return durable != appended;
+    }
+
+    /** True when a forced operation ({@link #put}, {@link #remove}) is not yet on disk: outputs must wait for an fsync. */
+    public synchronized boolean mustSync() {
+        return durable < forced;
     }
 
     /** Operations applied so far, and so far on disk: the difference is what a crash now would lose. */

@@ -34,7 +34,7 @@ final class DelayedResources implements ResourceManager {
 
     @Override
     public void prepare(String txn, List<TxnOp> ops, Consumer<String> done) {
-        env.storage().put(ASKED + txn, "1");
+        env.storage().putLazily(ASKED + txn, "1"); // lazily, as kv's record: the participant forces it before its vote
         Duration later = Duration.ofNanos(env.random().nextLong(maxNanos + 1));
         env.after(later, new Completion(() -> store.prepare(txn, ops, refusal -> {
             if (refusal != null) env.storage().remove(ASKED + txn); // nothing was locked

@@ -108,6 +108,63 @@ class OutputCommitTest {
     }
 
     @Test
+    void aLazyWriteHoldsNoOutputAndTheNextForcedWriteTakesItToDisk() throws Exception {
+        start();
+        node.untoldSync(Duration.ofHours(1)); // only a forced write may sync it here
+        int before = io.forces();
+        List<Long> durableWhenReleased = new CopyOnWriteArrayList<>();
+        node.run(() -> {
+            storage.putLazily("init", "t-1");
+            node.output(() -> durableWhenReleased.add(storage.durable()));
+        });
+        drained();
+        assertThat(durableWhenReleased).as("released before the lazy write is on disk").containsExactly(0L);
+        assertThat(io.forces()).isEqualTo(before);
+        long lazy = storage.appended();
+        node.run(() -> {
+            storage.put("decision", "t-1 commit");
+            node.output(() -> durableWhenReleased.add(storage.durable()));
+        });
+        drained();
+        assertThat(durableWhenReleased.get(1)).as("the forced write's fsync covers the lazy one before it").isGreaterThan(lazy);
+        assertThat(io.forces()).isEqualTo(before + 1);
+        node.close();
+        storage.close();
+        FileDurable reopened = new FileDurable(dir, io, FileDurable.DEFAULT_MIN_REWRITE);
+        assertThat(reopened.get("init")).contains("t-1");
+        reopened.close();
+    }
+
+    @Test
+    void aLazyWriteNoForcedWriteFollowedIsLostWithAKill() throws Exception {
+        start();
+        node.untoldSync(Duration.ofHours(1));
+        node.run(() -> storage.put("before", "1"));
+        node.run(() -> node.output(() -> { })); // syncs "before"
+        node.run(() -> storage.putLazily("init", "t-2"));
+        drained();
+        assertThat(storage.dirty()).isTrue();
+        node.close(); // kill -9: no close of the storage, no sync
+        FileDurable reopened = new FileDurable(dir, io, FileDurable.DEFAULT_MIN_REWRITE);
+        assertThat(reopened.get("before")).contains("1");
+        assertThat(reopened.get("init")).as("never forced, so a kill may lose it").isEmpty();
+        reopened.close();
+    }
+
+    @Test
+    void aLazyWriteIsOnDiskWithinTheUntoldBound() throws Exception {
+        start();
+        node.untoldSync(Duration.ofMillis(20));
+        node.run(() -> {
+            storage.putLazily("init", "t-3");
+            node.output(() -> { });
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (storage.dirty() && System.nanoTime() < deadline) Thread.onSpinWait();
+        assertThat(storage.dirty()).as("synced by the bounded lazy sync").isFalse();
+    }
+
+    @Test
     void aFailedFsyncReleasesNothingAndTheNodeStaysDownWithHealthDown() throws Exception {
         start();
         NodeHealthIndicator health = new NodeHealthIndicator(node);

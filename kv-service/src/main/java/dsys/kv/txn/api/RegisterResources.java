@@ -31,7 +31,11 @@ import java.util.function.Consumer;
  * intent ({@link KvRequests.Lock}, a write chosen by a quorum like any other), commit and abort end them
  * ({@link KvRequests.Release}). So the intents survive this node (any coordinator sees the locks), and the
  * participant's own disk keeps only which keys each transaction locked, written before the first lock is asked
- * for, so a crash between the locks and the vote still finds them to release.
+ * for, so a crash between the locks and the vote finds them to release. It is written lazily: the locks' accepts
+ * leave without waiting for its fsync (the local accept's fsync takes it to disk, and the participant forces it
+ * before its vote). A crash in that window can leave a lock chosen by the other replicas that no record here names;
+ * its transaction never had this vote, so the coordinator aborts it, and the lock goes by lock resolution
+ * ({@link DecidedLocks}) once that abort is on the decisions topic.
  *
  * <p>A decided transaction's releases are deferred up to {@code releaseDelayMs}: the next transaction to lock the key
  * here takes the release along in its own lock's round ({@link KvRequests.ReleaseThenLock}), so back-to-back
@@ -122,7 +126,7 @@ public final class RegisterResources implements ResourceManager {
     @Override
     public void prepare(String txn, List<TxnOp> ops, Consumer<String> done) {
         if (disk.get(PREPARED + txn).isEmpty()) holding.incrementAndGet();
-        disk.put(PREPARED + txn, encode(ops));
+        disk.putLazily(PREPARED + txn, encode(ops)); // the lock rounds' accepts leave without waiting for it (class comment)
         String trace = kv.currentTrace(); // the vote-request's: a lock asked later, after a wait, stays in it
         List<CompletableFuture<Object>> locks = ops.stream().map(op -> lock(txn, op, trace)).toList();
         CompletableFuture.allOf(locks.toArray(CompletableFuture[]::new)).whenComplete((v, t) -> onCore.accept(() -> {
@@ -135,7 +139,7 @@ public final class RegisterResources implements ResourceManager {
                 for (int i = 0; i < ops.size(); i++) {
                     if (locks.get(i).getNow(null) instanceof KvReplies.Value r) reads.add(read(ops.get(i), r));
                 }
-                if (!reads.isEmpty()) disk.put(READS + txn, encodeReads(reads));
+                if (!reads.isEmpty()) disk.putLazily(READS + txn, encodeReads(reads)); // forced with READY before the vote
             }
             done.accept(refusal);
         }));
