@@ -136,6 +136,39 @@ class OutputCommitTest {
     }
 
     @Test
+    void forceLazyHoldsTheStepsOutputsUntilTheLazyWritesAreOnDiskAndNoLonger() throws Exception {
+        start();
+        node.untoldSync(Duration.ofHours(1));
+        List<Long> durableWhenReleased = new CopyOnWriteArrayList<>();
+        node.run(() -> storage.putLazily("ready", "t-4"));
+        drained();
+        long lazy = storage.appended();
+        int before = io.forces();
+        node.run(() -> {
+            storage.forceLazy(); // the vote: READY must be on disk first
+            node.output(() -> durableWhenReleased.add(storage.durable()));
+        });
+        drained();
+        assertThat(durableWhenReleased).containsExactly(lazy);
+        assertThat(io.forces()).isEqualTo(before + 1);
+
+        node.run(() -> storage.putLazily("ready", "t-5"));
+        node.run(() -> { // an fsync for other work (a forced write that is answered) takes it to disk
+            storage.put("accepted", "k@3");
+            node.output(() -> { });
+        });
+        drained();
+        before = io.forces();
+        node.run(() -> {
+            storage.forceLazy();
+            node.output(() -> durableWhenReleased.add(storage.durable()));
+        });
+        drained();
+        assertThat(io.forces()).as("already on disk: no fsync of its own").isEqualTo(before);
+        assertThat(durableWhenReleased).hasSize(2);
+    }
+
+    @Test
     void aLazyWriteNoForcedWriteFollowedIsLostWithAKill() throws Exception {
         start();
         node.untoldSync(Duration.ofHours(1));
