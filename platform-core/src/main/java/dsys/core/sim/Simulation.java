@@ -207,7 +207,8 @@ public final class Simulation {
 
     /**
      * The node dies now: its core object, timers and incoming messages in flight are dropped, its pending requests
-     * become crashed. Its disk (less the lazy writes nothing forced since), clock and logical clocks stay. Crashing a node that is down does nothing.
+     * become crashed. Its disk (less the lazy writes no forced write followed), clock and logical clocks stay.
+     * Crashing a node that is down does nothing.
      */
     public void crash(NodeId id) {
         crashAt(node(id), null);
