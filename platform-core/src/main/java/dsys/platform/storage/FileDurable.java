@@ -56,7 +56,6 @@ public final class FileDurable implements Durable, AutoCloseable {
     private WalBatch pending = new WalBatch();                         // guarded by this
     private long appended;                                             // operations so far; guarded by this
     private long forced;                                               // operations up to the last forced one; guarded by this
-    private long lazy;                                                 // operations up to the last lazy one; guarded by this
     private volatile long durable;                                     // operations on disk
     private long liveBytes;                                            // estimate of the map's encoded size
     private long logBytes;                                             // estimate of the log's size
@@ -134,7 +133,6 @@ public final class FileDurable implements Durable, AutoCloseable {
             pending.put(key, value);
             appended++;
             if (force) forced = appended;
-            else lazy = appended;
             liveBytes += size(key, value) - (old == null ? 0 : size(key, old));
             rewrite = grew(size(key, value));
         }
@@ -171,10 +169,10 @@ public final class FileDurable implements Durable, AutoCloseable {
         return Collections.unmodifiableSortedMap(out);
     }
 
-    /** Up to the last lazy put only: a write after it (another core's, say) does not make this step wait for it. */
+    /** Everything so far: the log is sequential, so the last lazy put reaches the disk only with every write before it. */
     @Override
     public synchronized void forceLazy() {
-        forced = Math.max(forced, lazy);
+        forced = appended;
     }
 
     /** True when operations were applied that are not yet on disk. */
